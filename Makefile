@@ -1,0 +1,69 @@
+# Build, test and demo. `make` builds everything; `make demo` and `make test`
+# first install missing Debian packages (.ci/deps.sh).
+CXX      ?= g++
+CXXFLAGS ?= -O2 -g
+CXXFLAGS += -std=c++17 -Wall -Wextra -MMD -MP
+BOOK     ?= ../shared/data/moby.txt
+
+SHIM        := preload/libshim.so
+ANALYZER    := analyzer/analyzer
+WORDS       := workloads/words/words
+MANDELBROT  := workloads/mandelbrot/mandelbrot
+TEST_RUNNER := tests/run_tests
+
+SHIM_SRC     := $(wildcard preload/*.cpp)
+ANALYZER_SRC := $(filter-out analyzer/main.cpp,$(wildcard analyzer/*.cpp analyzer/*/*.cpp))
+TEST_SRC     := $(wildcard tests/unit/*.cpp tests/integration/*.cpp)
+TEST_PROGRAMS := $(patsubst %.c,%,$(wildcard tests/programs/*.c)) \
+                 $(patsubst %.cpp,%,$(wildcard tests/programs/*.cpp))
+
+SHIM_OBJ     := $(SHIM_SRC:.cpp=.o)
+ANALYZER_OBJ := $(ANALYZER_SRC:.cpp=.o)
+TEST_OBJ     := $(TEST_SRC:.cpp=.o)
+
+# The shim runs inside other programs: position-independent, no exceptions,
+# no RTTI, and no libstdc++ dependency (C programs should not load it).
+$(SHIM_OBJ): CXXFLAGS += -fPIC -fno-exceptions -fno-rtti -fno-omit-frame-pointer
+
+.PHONY: all deps demo test bench clean
+all: $(SHIM) $(ANALYZER) $(WORDS) $(MANDELBROT)
+
+deps:
+	@bash .ci/deps.sh
+
+$(SHIM): $(SHIM_OBJ)
+	$(CXX) -shared -o $@ $^ -ldl -lpthread -Wl,-z,defs -Wl,--as-needed
+
+$(ANALYZER): analyzer/main.o $(ANALYZER_OBJ)
+	$(CXX) -o $@ $^ -ldw -lelf
+
+$(WORDS): workloads/words/words.cpp
+	$(CXX) $(CXXFLAGS) -o $@ $<
+
+$(MANDELBROT): workloads/mandelbrot/mandelbrot.cpp
+	$(CXX) $(CXXFLAGS) -pthread -o $@ $< -lpng
+
+tests/programs/%: tests/programs/%.c
+	$(CC) -O1 -g -Wall -pthread -o $@ $<
+
+tests/programs/%: tests/programs/%.cpp
+	$(CXX) $(CXXFLAGS) -pthread -o $@ $<
+
+$(TEST_RUNNER): $(TEST_OBJ) $(ANALYZER_OBJ)
+	$(CXX) -o $@ $^ -ldw -lelf -pthread
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	cd workloads/words && LD_PRELOAD=$(CURDIR)/$(SHIM) ./words $(abspath $(BOOK))
+	$(ANALYZER) report workloads/words/log.bin
+
+test: deps
+	@$(MAKE) --no-print-directory all $(TEST_RUNNER) $(TEST_PROGRAMS)
+	@cd tests && ./run_tests
+
+clean:
+	rm -f $(SHIM) $(ANALYZER) $(WORDS) $(MANDELBROT) $(TEST_RUNNER) $(TEST_PROGRAMS)
+	find . -name '*.o' -delete -o -name '*.d' -delete
+	rm -f log.bin log.bin.* workloads/*/log.bin*
+
+-include $(wildcard preload/*.d analyzer/*.d analyzer/*/*.d tests/*/*.d)

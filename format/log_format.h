@@ -1,0 +1,150 @@
+// The shim's log format: the one definition both the shim (preload/) and the
+// analyzer (analyzer/) include. FORMAT.md beside this file documents it.
+//
+// A log is a FileHeader followed by records. Every record starts with a
+// RecordHeader carrying its type and payload size, so a reader skips types it
+// does not know. Records are appended as the program runs; a log whose last
+// record is not an End record is partial (crash, SIGKILL, truncation).
+// All integers are little-endian, fixed width; structs are packed.
+// A shipped record never changes: new data gets a new record type.
+#pragma once
+#include <cstdint>
+
+namespace shimlog {
+
+constexpr char kMagic[8] = {'S', 'H', 'I', 'M', 'L', 'O', 'G', '\0'};
+constexpr uint16_t kVersion = 1;
+constexpr uint8_t kLittleEndian = 1;
+// Upper bound on one record's payload: readers reject anything larger.
+constexpr uint32_t kMaxRecordSize = 16u << 20;
+constexpr uint32_t kMaxStackDepth = 64;
+
+#pragma pack(push, 1)
+
+struct FileHeader {
+    char magic[8];
+    uint16_t version;
+    uint8_t endianness;    // kLittleEndian
+    uint8_t pointer_size;  // 8
+    uint32_t header_size;  // sizeof(FileHeader): lets a later version grow it
+};
+
+// X-macro: record ids and their printable names, in one place.
+#define SHIMLOG_RECORD_TYPES(X)                                               \
+    X(Process, 1)  /* who ran: pid, command line, start time */               \
+    X(Module, 2)   /* a mapped ELF object, for offline symbolization */       \
+    X(Stack, 3)    /* a deduplicated call stack, referred to by id */         \
+    X(File, 4)     /* a descriptor's identity when first seen */              \
+    X(IoSite, 5)   /* I/O counters for one (file, call site, syscall) */      \
+    X(End, 6)      /* clean end of the log: exit status, end time */
+
+enum class RecordType : uint16_t {
+#define SHIMLOG_ENUM(name, id) name = id,
+    SHIMLOG_RECORD_TYPES(SHIMLOG_ENUM)
+#undef SHIMLOG_ENUM
+};
+
+struct RecordHeader {
+    uint16_t type;  // RecordType
+    uint16_t reserved;
+    uint32_t size;  // payload bytes after this header
+};
+
+// Times: *_ns are CLOCK_MONOTONIC nanoseconds; *_ticks are the CPU's
+// timestamp counter, converted with ticks_per_second from the Process record.
+struct ProcessRecord {
+    uint32_t pid;
+    uint32_t ppid;
+    uint32_t parent_traced;      // 1 when the parent process ran under the shim too
+    uint32_t reserved;
+    uint64_t start_realtime_ns;  // CLOCK_REALTIME at start, for humans
+    uint64_t start_ns;           // CLOCK_MONOTONIC at start
+    uint64_t start_ticks;
+    uint64_t ticks_per_second;   // 0 when ticks are nanoseconds already
+    uint32_t exe_len;            // followed by exe path bytes (no NUL)
+    uint32_t cmdline_len;        // then the command line: arguments, each NUL-terminated
+};
+
+struct ModuleRecord {
+    uint64_t start;        // lowest mapped address of the object
+    uint64_t end;          // one past the highest
+    uint64_t load_bias;    // runtime address = ELF virtual address + load_bias
+    uint16_t build_id_len; // followed by build-id bytes
+    uint16_t path_len;     // then path bytes (no NUL)
+};
+
+struct StackRecord {
+    uint32_t id;     // ids start at 1; 0 means "no stack"
+    uint32_t depth;  // followed by depth uint64_t return addresses, innermost first
+};
+
+enum class FileKind : uint8_t { Unknown = 0, Regular, Pipe, Tty, Socket, CharDevice, Directory, Other };
+
+struct FileRecord {
+    uint32_t file_id;  // unique per (descriptor, open): a reused descriptor gets a new id
+    int32_t fd;
+    uint8_t kind;      // FileKind
+    uint8_t reserved;
+    uint16_t path_len; // followed by path bytes (from /proc/self/fd)
+};
+
+// The intercepted syscalls, in one place: enum and printable names.
+#define SHIMLOG_SYSCALLS(X)                                                    \
+    X(read, 0) X(pread64, 1) X(readv, 2) X(preadv, 3) X(preadv2, 4)           \
+    X(write, 5) X(pwrite64, 6) X(writev, 7) X(pwritev, 8) X(pwritev2, 9)
+
+enum class Syscall : uint8_t {
+#define SHIMLOG_SYSCALL_ENUM(name, id) name = id,
+    SHIMLOG_SYSCALLS(SHIMLOG_SYSCALL_ENUM)
+#undef SHIMLOG_SYSCALL_ENUM
+};
+constexpr unsigned kSyscallCount = 10;
+
+inline bool is_write(Syscall s) { return static_cast<uint8_t>(s) >= 5; }
+
+// Request-size histogram buckets (bytes returned, or requested on error):
+// 0 (EOF), 1, 2..16, 17..512, 513..4K, 4K+1..64K, 64K+1..1M, larger.
+constexpr unsigned kSizeBuckets = 8;
+inline unsigned size_bucket(uint64_t bytes) {
+    if (bytes == 0) return 0;
+    if (bytes == 1) return 1;
+    if (bytes <= 16) return 2;
+    if (bytes <= 512) return 3;
+    if (bytes <= 4096) return 4;
+    if (bytes <= 65536) return 5;
+    if (bytes <= (1u << 20)) return 6;
+    return 7;
+}
+
+struct IoSiteRecord {
+    uint32_t file_id;
+    uint32_t stack_id;     // short stack of the call site, captured once
+    uint64_t site;         // return address of the intercepted call
+    uint8_t syscall;       // Syscall
+    uint8_t reserved[7];
+    uint64_t calls;
+    uint64_t errors;       // calls that returned -1
+    uint64_t eof;          // reads that returned 0 with a non-zero request
+    uint64_t bytes_requested;
+    uint64_t bytes_done;   // bytes actually read or written
+    uint64_t sequential;   // at or after the previous call's end offset
+    uint64_t consecutive;  // exactly at the previous call's end offset
+    uint64_t ticks;        // wall time inside the calls
+    uint64_t max_ticks;    // the slowest call
+    uint64_t histogram[kSizeBuckets];
+};
+
+enum class EndReason : uint8_t { Exit = 0, QuickExit = 1, Exec = 2, Signal = 3 };
+
+struct EndRecord {
+    uint64_t end_ns;     // CLOCK_MONOTONIC
+    uint64_t end_ticks;
+    int32_t exit_status; // exit code, or the signal number for Signal
+    uint8_t reason;      // EndReason
+    uint8_t reserved[3];
+    uint64_t dropped;    // events the shim had to drop (table full and the like)
+};
+
+#pragma pack(pop)
+
+}  // namespace shimlog

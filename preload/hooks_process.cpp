@@ -1,0 +1,194 @@
+// The process's life: start, exit in all its forms, exec and fork. The log is
+// written at every way out; a fork child starts its own log.
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <pthread.h>
+#include <unistd.h>
+
+#include "interpose.h"
+#include "io_stats.h"
+#include "log_writer.h"
+
+using shim::RealFunction;
+using shimlog::EndReason;
+
+namespace {
+
+// Set in the environment only across an exec, so the new image knows it
+// continues a traced process (same pid) and must not take the run's log name.
+constexpr char kExecMarker[] = "SHIM_EXEC_PID";
+
+int g_exit_status = 0;
+
+void remember_exit_status(int status, void*) { g_exit_status = status; }
+
+void fork_child() {
+    shim::log_after_fork_child();
+    shim::io_after_fork_child();
+}
+
+// vfork children share our memory: they must not touch the log.
+bool is_vfork_child() { return static_cast<uint32_t>(getpid()) != shim::log_pid(); }
+
+// Writes the log before the image is replaced and marks the environment.
+bool before_exec() {
+    if (is_vfork_child()) return false;
+    shim::log_flush(EndReason::Exec, 0);
+    char pid[16];
+    snprintf(pid, sizeof pid, "%u", shim::log_pid());
+    setenv(kExecMarker, pid, 1);
+    return true;
+}
+
+// The exec failed: the program goes on, and so does recording.
+void after_failed_exec(bool marked) {
+    if (!marked) return;
+    int saved_errno = errno;
+    unsetenv(kExecMarker);
+    errno = saved_errno;
+}
+
+// An explicit environment gets the marker appended (in a copy on the stack).
+constexpr int kMaxEnv = 4096;
+const char* const* with_marker(char* const envp[], const char* marker, const char** copy) {
+    int n = 0;
+    while (envp != nullptr && envp[n] != nullptr && n < kMaxEnv - 2) copy[n] = envp[n], ++n;
+    if (envp != nullptr && envp[n] != nullptr) return envp;  // too large: leave it alone
+    copy[n++] = marker;
+    copy[n] = nullptr;
+    return copy;
+}
+
+}  // namespace
+
+__attribute__((constructor)) static void shim_start() {
+    shim::ReentryGuard guard;
+    bool continues_exec = getenv(kExecMarker) != nullptr;
+    if (continues_exec) unsetenv(kExecMarker);
+    shim::log_init(continues_exec);
+    shim::io_init();
+    pthread_atfork(nullptr, nullptr, fork_child);
+    on_exit(remember_exit_status, nullptr);
+}
+
+__attribute__((destructor)) static void shim_stop() { shim::log_flush(EndReason::Exit, g_exit_status); }
+
+extern "C" {
+
+void _exit(int status) {
+    static RealFunction<void (*)(int)> real("_exit");
+    if (!is_vfork_child()) shim::log_flush(EndReason::QuickExit, status);
+    real.get()(status);
+    __builtin_unreachable();
+}
+
+void _Exit(int status) {
+    static RealFunction<void (*)(int)> real("_Exit");
+    if (!is_vfork_child()) shim::log_flush(EndReason::QuickExit, status);
+    real.get()(status);
+    __builtin_unreachable();
+}
+
+int execv(const char* path, char* const argv[]) {
+    static RealFunction<int (*)(const char*, char* const*)> real("execv");
+    bool marked = before_exec();
+    int result = real.get()(path, argv);
+    after_failed_exec(marked);
+    return result;
+}
+
+int execvp(const char* file, char* const argv[]) {
+    static RealFunction<int (*)(const char*, char* const*)> real("execvp");
+    bool marked = before_exec();
+    int result = real.get()(file, argv);
+    after_failed_exec(marked);
+    return result;
+}
+
+int execve(const char* path, char* const argv[], char* const envp[]) {
+    static RealFunction<int (*)(const char*, char* const*, char* const*)> real("execve");
+    if (!before_exec()) return real.get()(path, argv, envp);
+    char marker[48];
+    snprintf(marker, sizeof marker, "%s=%u", kExecMarker, shim::log_pid());
+    const char* copy[kMaxEnv];
+    int result = real.get()(path, argv, const_cast<char* const*>(with_marker(envp, marker, copy)));
+    after_failed_exec(true);
+    return result;
+}
+
+int execvpe(const char* file, char* const argv[], char* const envp[]) {
+    static RealFunction<int (*)(const char*, char* const*, char* const*)> real("execvpe");
+    if (!before_exec()) return real.get()(file, argv, envp);
+    char marker[48];
+    snprintf(marker, sizeof marker, "%s=%u", kExecMarker, shim::log_pid());
+    const char* copy[kMaxEnv];
+    int result = real.get()(file, argv, const_cast<char* const*>(with_marker(envp, marker, copy)));
+    after_failed_exec(true);
+    return result;
+}
+
+int fexecve(int fd, char* const argv[], char* const envp[]) {
+    static RealFunction<int (*)(int, char* const*, char* const*)> real("fexecve");
+    if (!before_exec()) return real.get()(fd, argv, envp);
+    char marker[48];
+    snprintf(marker, sizeof marker, "%s=%u", kExecMarker, shim::log_pid());
+    const char* copy[kMaxEnv];
+    int result = real.get()(fd, argv, const_cast<char* const*>(with_marker(envp, marker, copy)));
+    after_failed_exec(true);
+    return result;
+}
+
+}  // extern "C"
+
+// execl, execlp and execle gather their arguments and go through the hooks above.
+namespace {
+constexpr int kMaxArgs = 4096;
+
+int collect_args(const char* arg0, va_list args, const char** argv) {
+    int n = 0;
+    for (const char* arg = arg0; arg != nullptr; arg = va_arg(args, const char*)) {
+        if (n == kMaxArgs - 1) {
+            errno = E2BIG;
+            return -1;
+        }
+        argv[n++] = arg;
+    }
+    argv[n] = nullptr;
+    return n;
+}
+}  // namespace
+
+extern "C" {
+
+int execl(const char* path, const char* arg0, ...) {
+    const char* argv[kMaxArgs];
+    va_list args;
+    va_start(args, arg0);
+    int n = collect_args(arg0, args, argv);
+    va_end(args);
+    return n < 0 ? -1 : execv(path, const_cast<char* const*>(argv));
+}
+
+int execlp(const char* file, const char* arg0, ...) {
+    const char* argv[kMaxArgs];
+    va_list args;
+    va_start(args, arg0);
+    int n = collect_args(arg0, args, argv);
+    va_end(args);
+    return n < 0 ? -1 : execvp(file, const_cast<char* const*>(argv));
+}
+
+int execle(const char* path, const char* arg0, ...) {
+    const char* argv[kMaxArgs];
+    va_list args;
+    va_start(args, arg0);
+    int n = collect_args(arg0, args, argv);
+    char* const* envp = n < 0 ? nullptr : va_arg(args, char* const*);
+    va_end(args);
+    return n < 0 ? -1 : execve(path, const_cast<char* const*>(argv), envp);
+}
+
+}  // extern "C"

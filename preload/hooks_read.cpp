@@ -1,0 +1,137 @@
+// The read and write families. Each hook calls the real function between the
+// two halves of an IoCall; everything else lives in io_stats.cpp.
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "interpose.h"
+#include "io_stats.h"
+
+using shim::IoCall;
+using shim::RealFunction;
+using shimlog::Syscall;
+
+namespace {
+
+// The program's call site: our caller's return address.
+#define CALL_SITE __builtin_return_address(0)
+
+// Runs the real call bracketed by an IoCall. `offset` is -1 for calls at the
+// current position.
+template <typename Fn, typename... Args>
+inline __attribute__((always_inline)) ssize_t traced(RealFunction<Fn>& real, void* site,
+                                                     Syscall syscall, int fd, uint64_t requested,
+                                                     int64_t offset, Args... args) {
+    IoCall call(fd, syscall, requested, offset, site);
+    ssize_t result = real.get()(args...);
+    call.finish(result);
+    return result;
+}
+
+uint64_t iov_bytes(const iovec* iov, int count) {
+    uint64_t total = 0;
+    for (int i = 0; iov != nullptr && i < count; ++i) total += iov[i].iov_len;
+    return total;
+}
+
+}  // namespace
+
+extern "C" {
+
+ssize_t read(int fd, void* buf, size_t count) {
+    static RealFunction<ssize_t (*)(int, void*, size_t)> real("read");
+    return traced(real, CALL_SITE, Syscall::read, fd, count, -1, fd, buf, count);
+}
+
+// Fortified builds (-D_FORTIFY_SOURCE) call these instead of read/pread.
+ssize_t __read_chk(int fd, void* buf, size_t count, size_t buflen) {
+    static RealFunction<ssize_t (*)(int, void*, size_t, size_t)> real("__read_chk");
+    return traced(real, CALL_SITE, Syscall::read, fd, count, -1, fd, buf, count, buflen);
+}
+
+ssize_t pread(int fd, void* buf, size_t count, off_t offset) {
+    static RealFunction<ssize_t (*)(int, void*, size_t, off_t)> real("pread");
+    return traced(real, CALL_SITE, Syscall::pread64, fd, count, offset, fd, buf, count, offset);
+}
+
+ssize_t pread64(int fd, void* buf, size_t count, off64_t offset) {
+    static RealFunction<ssize_t (*)(int, void*, size_t, off64_t)> real("pread64");
+    return traced(real, CALL_SITE, Syscall::pread64, fd, count, offset, fd, buf, count, offset);
+}
+
+ssize_t __pread_chk(int fd, void* buf, size_t count, off_t offset, size_t buflen) {
+    static RealFunction<ssize_t (*)(int, void*, size_t, off_t, size_t)> real("__pread_chk");
+    return traced(real, CALL_SITE, Syscall::pread64, fd, count, offset, fd, buf, count, offset, buflen);
+}
+
+ssize_t __pread64_chk(int fd, void* buf, size_t count, off64_t offset, size_t buflen) {
+    static RealFunction<ssize_t (*)(int, void*, size_t, off64_t, size_t)> real("__pread64_chk");
+    return traced(real, CALL_SITE, Syscall::pread64, fd, count, offset, fd, buf, count, offset, buflen);
+}
+
+ssize_t readv(int fd, const iovec* iov, int iovcnt) {
+    static RealFunction<ssize_t (*)(int, const iovec*, int)> real("readv");
+    return traced(real, CALL_SITE, Syscall::readv, fd, iov_bytes(iov, iovcnt), -1, fd, iov, iovcnt);
+}
+
+ssize_t preadv(int fd, const iovec* iov, int iovcnt, off_t offset) {
+    static RealFunction<ssize_t (*)(int, const iovec*, int, off_t)> real("preadv");
+    return traced(real, CALL_SITE, Syscall::preadv, fd, iov_bytes(iov, iovcnt), offset, fd, iov, iovcnt, offset);
+}
+
+ssize_t preadv64(int fd, const iovec* iov, int iovcnt, off64_t offset) {
+    static RealFunction<ssize_t (*)(int, const iovec*, int, off64_t)> real("preadv64");
+    return traced(real, CALL_SITE, Syscall::preadv, fd, iov_bytes(iov, iovcnt), offset, fd, iov, iovcnt, offset);
+}
+
+// preadv2/pwritev2 take offset -1 to mean "the current position", as we do.
+ssize_t preadv2(int fd, const iovec* iov, int iovcnt, off_t offset, int flags) {
+    static RealFunction<ssize_t (*)(int, const iovec*, int, off_t, int)> real("preadv2");
+    return traced(real, CALL_SITE, Syscall::preadv2, fd, iov_bytes(iov, iovcnt), offset, fd, iov, iovcnt, offset, flags);
+}
+
+ssize_t preadv64v2(int fd, const iovec* iov, int iovcnt, off64_t offset, int flags) {
+    static RealFunction<ssize_t (*)(int, const iovec*, int, off64_t, int)> real("preadv64v2");
+    return traced(real, CALL_SITE, Syscall::preadv2, fd, iov_bytes(iov, iovcnt), offset, fd, iov, iovcnt, offset, flags);
+}
+
+ssize_t write(int fd, const void* buf, size_t count) {
+    static RealFunction<ssize_t (*)(int, const void*, size_t)> real("write");
+    return traced(real, CALL_SITE, Syscall::write, fd, count, -1, fd, buf, count);
+}
+
+ssize_t pwrite(int fd, const void* buf, size_t count, off_t offset) {
+    static RealFunction<ssize_t (*)(int, const void*, size_t, off_t)> real("pwrite");
+    return traced(real, CALL_SITE, Syscall::pwrite64, fd, count, offset, fd, buf, count, offset);
+}
+
+ssize_t pwrite64(int fd, const void* buf, size_t count, off64_t offset) {
+    static RealFunction<ssize_t (*)(int, const void*, size_t, off64_t)> real("pwrite64");
+    return traced(real, CALL_SITE, Syscall::pwrite64, fd, count, offset, fd, buf, count, offset);
+}
+
+ssize_t writev(int fd, const iovec* iov, int iovcnt) {
+    static RealFunction<ssize_t (*)(int, const iovec*, int)> real("writev");
+    return traced(real, CALL_SITE, Syscall::writev, fd, iov_bytes(iov, iovcnt), -1, fd, iov, iovcnt);
+}
+
+ssize_t pwritev(int fd, const iovec* iov, int iovcnt, off_t offset) {
+    static RealFunction<ssize_t (*)(int, const iovec*, int, off_t)> real("pwritev");
+    return traced(real, CALL_SITE, Syscall::pwritev, fd, iov_bytes(iov, iovcnt), offset, fd, iov, iovcnt, offset);
+}
+
+ssize_t pwritev64(int fd, const iovec* iov, int iovcnt, off64_t offset) {
+    static RealFunction<ssize_t (*)(int, const iovec*, int, off64_t)> real("pwritev64");
+    return traced(real, CALL_SITE, Syscall::pwritev, fd, iov_bytes(iov, iovcnt), offset, fd, iov, iovcnt, offset);
+}
+
+ssize_t pwritev2(int fd, const iovec* iov, int iovcnt, off_t offset, int flags) {
+    static RealFunction<ssize_t (*)(int, const iovec*, int, off_t, int)> real("pwritev2");
+    return traced(real, CALL_SITE, Syscall::pwritev2, fd, iov_bytes(iov, iovcnt), offset, fd, iov, iovcnt, offset, flags);
+}
+
+ssize_t pwritev64v2(int fd, const iovec* iov, int iovcnt, off64_t offset, int flags) {
+    static RealFunction<ssize_t (*)(int, const iovec*, int, off64_t, int)> real("pwritev64v2");
+    return traced(real, CALL_SITE, Syscall::pwritev2, fd, iov_bytes(iov, iovcnt), offset, fd, iov, iovcnt, offset, flags);
+}
+
+}  // extern "C"

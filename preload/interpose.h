@@ -1,0 +1,47 @@
+// Mechanism shared by every hook: finding the real function behind ours and a
+// per-thread guard that keeps the shim from tracing its own calls.
+#pragma once
+#include <atomic>
+
+namespace shim {
+
+// Looks `name` up with dlsym(RTLD_NEXT); reports a missing symbol once on stderr.
+void* resolve_next(const char* name);
+
+// The next definition of an intercepted function, resolved on first use
+// (hooks run before the shim's constructor when other libraries call them early).
+template <typename Fn>
+class RealFunction {
+public:
+    explicit constexpr RealFunction(const char* name) : name_(name) {}
+    Fn get() {
+        Fn fn = fn_.load(std::memory_order_acquire);
+        if (fn == nullptr) {
+            fn = reinterpret_cast<Fn>(resolve_next(name_));
+            fn_.store(fn, std::memory_order_release);
+        }
+        return fn;
+    }
+private:
+    const char* name_;
+    std::atomic<Fn> fn_{nullptr};
+};
+
+// Per-thread depth of shim code on the stack. Initial-exec TLS: no allocation
+// and no lazy TLS setup (which could itself call malloc) when first touched.
+extern thread_local int t_guard_depth __attribute__((tls_model("initial-exec")));
+
+// While alive, hooks on this thread pass straight through to the real function.
+class ReentryGuard {
+public:
+    ReentryGuard() : entered_(t_guard_depth == 0) { ++t_guard_depth; }
+    ~ReentryGuard() { --t_guard_depth; }
+    ReentryGuard(const ReentryGuard&) = delete;
+    ReentryGuard& operator=(const ReentryGuard&) = delete;
+    // True when this guard is the outermost: the caller is the program, not the shim.
+    bool entered() const { return entered_; }
+private:
+    bool entered_;
+};
+
+}  // namespace shim

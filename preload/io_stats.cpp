@@ -1,0 +1,217 @@
+#include "io_stats.h"
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <pthread.h>
+#include <sys/mman.h>
+
+#include "clock.h"
+#include "files.h"
+#include "interpose.h"
+#include "log_writer.h"
+#include "stacks.h"
+
+namespace shim {
+namespace {
+
+using shimlog::IoSiteRecord;
+
+constexpr uint32_t kSlotsPerThread = 256;  // distinct (file, site, syscall) per thread
+
+struct IoSlot {
+    bool used;
+    IoSiteRecord counters;  // identity fields (file_id, site, syscall) plus counters
+};
+
+// A thread's counters. Tables are never freed: a finished thread's table is
+// handed to the next thread that needs one, so memory follows the number of
+// threads alive at once, not the number ever created.
+struct IoTable {
+    IoTable* next;               // all tables, for the writer
+    std::atomic<bool> in_use;
+    uint32_t last_hit;           // most calls repeat the previous call's slot
+    IoSlot slots[kSlotsPerThread];
+};
+
+std::atomic<IoTable*> g_tables{nullptr};
+pthread_key_t g_release_key;
+std::atomic<bool> g_key_ready{false};
+thread_local IoTable* t_table __attribute__((tls_model("initial-exec"))) = nullptr;
+
+void release_table(void* table) {
+    if (t_table == table) t_table = nullptr;
+    static_cast<IoTable*>(table)->in_use.store(false, std::memory_order_release);
+}
+
+IoTable* acquire_table() {
+    for (IoTable* table = g_tables.load(std::memory_order_acquire); table; table = table->next) {
+        bool free = false;
+        if (table->in_use.compare_exchange_strong(free, true, std::memory_order_acq_rel))
+            return table;
+    }
+    void* mem = mmap(nullptr, sizeof(IoTable), PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mem == MAP_FAILED) return nullptr;
+    auto* table = static_cast<IoTable*>(mem);
+    table->in_use.store(true, std::memory_order_relaxed);
+    IoTable* head = g_tables.load(std::memory_order_relaxed);
+    do {
+        table->next = head;
+    } while (!g_tables.compare_exchange_weak(head, table, std::memory_order_release,
+                                             std::memory_order_relaxed));
+    return table;
+}
+
+IoTable* thread_table() {
+    if (t_table != nullptr) return t_table;
+    t_table = acquire_table();
+    if (t_table != nullptr && g_key_ready.load(std::memory_order_acquire))
+        pthread_setspecific(g_release_key, t_table);
+    return t_table;
+}
+
+uint32_t key_hash(uint64_t site, uint32_t file_id, uint8_t syscall) {
+    uint64_t h = (site ^ (uint64_t(file_id) << 40) ^ (uint64_t(syscall) << 56)) * 0x9e3779b97f4a7c15ull;
+    return static_cast<uint32_t>(h >> 32);
+}
+
+bool slot_matches(const IoSlot& slot, uint64_t site, uint32_t file_id, uint8_t syscall) {
+    return slot.used && slot.counters.site == site && slot.counters.file_id == file_id &&
+           slot.counters.syscall == syscall;
+}
+
+// The slot for this key, claiming a free one (and capturing the site's stack)
+// on first sight. nullptr when the table is full.
+IoSiteRecord* find_slot(IoTable& table, uint64_t site, uint32_t file_id, uint8_t syscall) {
+    if (slot_matches(table.slots[table.last_hit], site, file_id, syscall))
+        return &table.slots[table.last_hit].counters;
+    uint32_t start = key_hash(site, file_id, syscall) % kSlotsPerThread;
+    for (uint32_t probe = 0; probe < kSlotsPerThread; ++probe) {
+        uint32_t i = (start + probe) % kSlotsPerThread;
+        IoSlot& slot = table.slots[i];
+        if (slot_matches(slot, site, file_id, syscall)) {
+            table.last_hit = i;
+            return &slot.counters;
+        }
+        if (!slot.used) {
+            memset(&slot.counters, 0, sizeof slot.counters);
+            slot.counters.site = site;
+            slot.counters.file_id = file_id;
+            slot.counters.syscall = syscall;
+            slot.counters.stack_id = capture_site_stack(site);
+            slot.used = true;
+            table.last_hit = i;
+            return &slot.counters;
+        }
+    }
+    return nullptr;
+}
+
+void add_call(IoSiteRecord& c, ssize_t result, uint64_t requested, FileAccess access,
+              uint64_t ticks) {
+    c.calls++;
+    c.bytes_requested += requested;
+    c.ticks += ticks;
+    if (ticks > c.max_ticks) c.max_ticks = ticks;
+    if (result < 0) {
+        c.errors++;
+        return;
+    }
+    uint64_t done = static_cast<uint64_t>(result);
+    c.bytes_done += done;
+    if (done == 0 && requested > 0) c.eof++;
+    c.histogram[shimlog::size_bucket(done)]++;
+    if (access.sequential) c.sequential++;
+    if (access.consecutive) c.consecutive++;
+}
+
+// ---- merging the tables for the log ----
+constexpr uint32_t kMergedSlots = 1 << 14;
+
+void merge_into(IoSlot* merged, const IoSiteRecord& from) {
+    uint32_t start = key_hash(from.site, from.file_id, from.syscall) % kMergedSlots;
+    for (uint32_t probe = 0; probe < kMergedSlots; ++probe) {
+        IoSlot& slot = merged[(start + probe) % kMergedSlots];
+        if (!slot.used) {
+            slot.used = true;
+            slot.counters = from;
+            return;
+        }
+        if (!slot_matches(slot, from.site, from.file_id, from.syscall)) continue;
+        IoSiteRecord& to = slot.counters;
+        if (to.stack_id == 0) to.stack_id = from.stack_id;
+        to.calls += from.calls;
+        to.errors += from.errors;
+        to.eof += from.eof;
+        to.bytes_requested += from.bytes_requested;
+        to.bytes_done += from.bytes_done;
+        to.sequential += from.sequential;
+        to.consecutive += from.consecutive;
+        to.ticks += from.ticks;
+        if (from.max_ticks > to.max_ticks) to.max_ticks = from.max_ticks;
+        for (unsigned b = 0; b < shimlog::kSizeBuckets; ++b) to.histogram[b] += from.histogram[b];
+        return;
+    }
+    count_dropped();
+}
+
+}  // namespace
+
+IoCall::IoCall(int fd, shimlog::Syscall syscall, uint64_t requested, int64_t offset, void* site)
+    : fd_(fd), syscall_(syscall), active_(t_guard_depth == 0), requested_(requested),
+      offset_(offset), site_(reinterpret_cast<uint64_t>(site)), start_ticks_(now_ticks()) {}
+
+void IoCall::finish(ssize_t result) {
+    if (!active_) return;
+    uint64_t ticks = now_ticks() - start_ticks_;
+    int saved_errno = errno;
+    ReentryGuard guard;  // fstat, readlink and the unwinder below are ours
+    FileAccess access = file_access(fd_, offset_, result);
+    IoTable* table = thread_table();
+    IoSiteRecord* slot =
+        table ? find_slot(*table, site_, access.file_id, static_cast<uint8_t>(syscall_)) : nullptr;
+    if (slot != nullptr)
+        add_call(*slot, result, requested_, access, ticks);
+    else
+        count_dropped();
+    errno = saved_errno;
+}
+
+void io_write_snapshot() {
+    size_t bytes = sizeof(IoSlot) * kMergedSlots;
+    void* mem = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mem == MAP_FAILED) return;
+    auto* merged = static_cast<IoSlot*>(mem);
+    for (IoTable* table = g_tables.load(std::memory_order_acquire); table; table = table->next)
+        for (const IoSlot& slot : table->slots)
+            if (slot.used && slot.counters.calls > 0) merge_into(merged, slot.counters);
+    for (uint32_t i = 0; i < kMergedSlots; ++i)
+        if (merged[i].used)
+            sink_record(shimlog::RecordType::IoSite, {{&merged[i].counters, sizeof(IoSiteRecord)}});
+    munmap(mem, bytes);
+}
+
+void io_after_fork_child() {
+    for (IoTable* table = g_tables.load(std::memory_order_acquire); table; table = table->next) {
+        for (IoSlot& slot : table->slots) {
+            uint64_t site = slot.counters.site;
+            uint32_t file_id = slot.counters.file_id, stack_id = slot.counters.stack_id;
+            uint8_t syscall = slot.counters.syscall;
+            memset(&slot.counters, 0, sizeof slot.counters);
+            slot.counters.site = site;
+            slot.counters.file_id = file_id;
+            slot.counters.stack_id = stack_id;
+            slot.counters.syscall = syscall;
+        }
+        // Only the forking thread exists in the child.
+        if (table != t_table) table->in_use.store(false, std::memory_order_relaxed);
+    }
+}
+
+void io_init() {
+    if (pthread_key_create(&g_release_key, release_table) == 0)
+        g_key_ready.store(true, std::memory_order_release);
+}
+
+}  // namespace shim

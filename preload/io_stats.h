@@ -1,0 +1,39 @@
+// Per-thread I/O counters, one entry per (file, call site, syscall), merged
+// into IoSite records when the log is written. The hot path takes no lock,
+// allocates nothing and makes no syscall beyond the intercepted one.
+#pragma once
+#include <sys/types.h>
+#include <cstdint>
+
+#include "../format/log_format.h"
+
+namespace shim {
+
+// Brackets one intercepted call: construct before the real call, finish after.
+class IoCall {
+public:
+    // offset: explicit file offset (pread-style), or -1 for the current position.
+    IoCall(int fd, shimlog::Syscall syscall, uint64_t requested, int64_t offset, void* site);
+    // Records the call's outcome; keeps errno as the real call left it.
+    void finish(ssize_t result);
+
+private:
+    int fd_;
+    shimlog::Syscall syscall_;
+    bool active_;
+    uint64_t requested_;
+    int64_t offset_;
+    uint64_t site_;
+    uint64_t start_ticks_;
+};
+
+// Writes the merged counters as IoSite records (inside log_flush).
+void io_write_snapshot();
+
+// In a fork child: the child's log counts the child's I/O only.
+void io_after_fork_child();
+
+// Creates the key whose destructor hands a finished thread's table on.
+void io_init();
+
+}  // namespace shim

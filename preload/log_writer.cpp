@@ -1,0 +1,386 @@
+// The log file and the record arena. See log_writer.h.
+#include "log_writer.h"
+
+#include <atomic>
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "interpose.h"
+#include "io_stats.h"
+#include "modules.h"
+#include "shim_messages.h"
+
+namespace shim {
+namespace {
+
+using shimlog::RecordHeader;
+using shimlog::RecordType;
+
+// ---- arena: records made at run time, kept until a flush writes them ----
+// Reserved once, touched only as used (MAP_NORESERVE).
+constexpr size_t kArenaBytes = size_t(256) << 20;
+std::atomic<char*> g_arena{nullptr};
+std::atomic<size_t> g_arena_used{0};
+size_t g_arena_flushed = 0;  // owned by the flusher
+std::atomic<uint64_t> g_dropped{0};
+
+char* arena_base() {
+    char* base = g_arena.load(std::memory_order_acquire);
+    if (base != nullptr) return base;
+    void* mem = mmap(nullptr, kArenaBytes, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (mem == MAP_FAILED) return nullptr;
+    char* expected = nullptr;
+    if (!g_arena.compare_exchange_strong(expected, static_cast<char*>(mem))) {
+        munmap(mem, kArenaBytes);  // another thread won the race
+        return expected;
+    }
+    return static_cast<char*>(mem);
+}
+
+size_t total_size(std::initializer_list<Bytes> parts) {
+    size_t n = 0;
+    for (const Bytes& part : parts) n += part.size;
+    return n;
+}
+
+// ---- the file ----
+struct LogFile {
+    char path[PATH_MAX + 64] = {}; // where the log ends up
+    char base[PATH_MAX] = {};      // the run's name; later processes add ".<pid>"
+    bool created = false;          // the file exists and holds our header
+    bool failed = false;           // said once on stderr; stop trying
+    dev_t dev = 0;
+    ino_t ino = 0;
+    uint32_t pid = 0;
+    uint32_t ppid = 0;
+    bool parent_traced = false;
+    uint64_t start_realtime_ns = 0;
+    uint64_t start_ns = 0;
+    uint64_t start_ticks = 0;
+};
+LogFile g_log;
+std::atomic_flag g_flushing = ATOMIC_FLAG_INIT;
+
+// Buffered writes during a flush (single flusher at a time).
+char g_out[64 * 1024];
+size_t g_out_used = 0;
+int g_out_fd = -1;
+
+bool write_all(int fd, const char* data, size_t size) {
+    while (size > 0) {
+        ssize_t n = ::write(fd, data, size);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        data += n;
+        size -= static_cast<size_t>(n);
+    }
+    return true;
+}
+
+void out_drain() {
+    if (g_out_fd >= 0 && g_out_used > 0 && !write_all(g_out_fd, g_out, g_out_used)) {
+        say("cannot write log %s: %s", g_log.path, strerror(errno));
+        g_log.failed = true;
+        g_out_fd = -1;
+    }
+    g_out_used = 0;
+}
+
+void out_write(const void* data, size_t size) {
+    const char* bytes = static_cast<const char*>(data);
+    while (size > 0 && g_out_fd >= 0) {
+        if (g_out_used == sizeof g_out) out_drain();
+        size_t n = sizeof g_out - g_out_used;
+        if (n > size) n = size;
+        memcpy(g_out + g_out_used, bytes, n);
+        g_out_used += n;
+        bytes += n;
+        size -= n;
+    }
+}
+
+// Reads a small /proc file with raw syscalls into buf; returns its length.
+size_t read_proc_file(const char* path, char* buf, size_t cap) {
+    int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    size_t used = 0;
+    while (used < cap) {
+        ssize_t n = ::read(fd, buf + used, cap - used);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        used += static_cast<size_t>(n);
+    }
+    ::close(fd);
+    return used;
+}
+
+void write_process_record() {
+    static char exe[PATH_MAX];
+    ssize_t exe_len = readlink("/proc/self/exe", exe, sizeof exe);
+    if (exe_len < 0) exe_len = 0;
+    static char cmdline[16 * 1024];
+    size_t cmdline_len = read_proc_file("/proc/self/cmdline", cmdline, sizeof cmdline);
+    shimlog::ProcessRecord rec{};
+    rec.pid = g_log.pid;
+    rec.ppid = g_log.ppid;
+    rec.parent_traced = g_log.parent_traced ? 1 : 0;
+    rec.start_realtime_ns = g_log.start_realtime_ns;
+    rec.start_ns = g_log.start_ns;
+    rec.start_ticks = g_log.start_ticks;
+    rec.exe_len = static_cast<uint32_t>(exe_len);
+    rec.cmdline_len = static_cast<uint32_t>(cmdline_len);
+    sink_record(RecordType::Process, {{&rec, sizeof rec},
+                                      {exe, static_cast<size_t>(exe_len)},
+                                      {cmdline, cmdline_len}});
+}
+
+// Creates the log without following a symlink or writing into a file we did
+// not make: a fresh temporary file, then renamed over the run's name (first
+// process) or linked to a name no other process holds (later ones).
+int create_log() {
+    char tmp[PATH_MAX + 128];
+    snprintf(tmp, sizeof tmp, "%s.%u.tmp", g_log.path, g_log.pid);
+    int fd = ::open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) return -1;
+    bool placed = false;
+    if (!g_log.parent_traced) {
+        placed = rename(tmp, g_log.path) == 0;
+    } else {
+        // An exec'd image keeps its pid: take log.bin.<pid>.1, .2, ... if needed.
+        char candidate[PATH_MAX + 64];
+        snprintf(candidate, sizeof candidate, "%s", g_log.path);
+        for (int n = 1; !placed && n < 100; ++n) {
+            placed = link(tmp, candidate) == 0;
+            if (!placed && errno != EEXIST) break;
+            if (!placed) snprintf(candidate, sizeof candidate, "%.*s.%d", PATH_MAX, g_log.path, n);
+        }
+        if (placed) snprintf(g_log.path, sizeof g_log.path, "%s", candidate);
+        int saved = errno;
+        unlink(tmp);
+        errno = saved;
+    }
+    if (!placed) {
+        int saved = errno;
+        ::close(fd);
+        unlink(tmp);
+        errno = saved;
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) == 0) {
+        g_log.dev = st.st_dev;
+        g_log.ino = st.st_ino;
+    }
+    return fd;
+}
+
+// Re-opens the log we created, refusing a file that replaced it meanwhile.
+int reopen_log() {
+    int fd = ::open(g_log.path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return -1;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || st.st_dev != g_log.dev || st.st_ino != g_log.ino) {
+        ::close(fd);
+        errno = EEXIST;
+        return -1;
+    }
+    return fd;
+}
+
+int open_log() {
+    if (g_log.created) return reopen_log();
+    int fd = create_log();
+    if (fd < 0) return -1;
+    g_log.created = true;
+    g_out_fd = fd;
+    shimlog::FileHeader header{};
+    memcpy(header.magic, shimlog::kMagic, sizeof header.magic);
+    header.version = shimlog::kVersion;
+    header.endianness = shimlog::kLittleEndian;
+    header.pointer_size = sizeof(void*);
+    header.header_size = sizeof header;
+    out_write(&header, sizeof header);
+    write_process_record();
+    return fd;
+}
+
+// Copies the arena's complete records (a record is complete once its type is set).
+void write_arena() {
+    char* base = g_arena.load(std::memory_order_acquire);
+    if (base == nullptr) return;
+    size_t end = g_arena_used.load(std::memory_order_acquire);
+    size_t pos = g_arena_flushed;
+    while (pos + sizeof(RecordHeader) <= end) {
+        auto* header = reinterpret_cast<RecordHeader*>(base + pos);
+        uint16_t type = __atomic_load_n(&header->type, __ATOMIC_ACQUIRE);
+        if (type == 0) break;  // still being filled by another thread
+        size_t size = sizeof(RecordHeader) + header->size;
+        out_write(base + pos, size);
+        pos += size;
+    }
+    g_arena_flushed = pos;
+}
+
+// True when the parent process has this shim mapped: then we are a later
+// process of a traced run (exec'd child, posix_spawn, system()).
+bool parent_is_traced(uint32_t ppid) {
+    char self[PATH_MAX];
+    if (!shim_library_path(self, sizeof self)) return false;
+    char maps_path[64];
+    snprintf(maps_path, sizeof maps_path, "/proc/%u/maps", ppid);
+    int fd = ::open(maps_path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    // Scan in blocks, keeping a tail so a path split across blocks still matches.
+    static char buf[64 * 1024 + PATH_MAX];
+    size_t needle = strlen(self), kept = 0;
+    bool found = false;
+    for (;;) {
+        ssize_t n = ::read(fd, buf + kept, sizeof buf - kept - 1);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        size_t len = kept + static_cast<size_t>(n);
+        buf[len] = '\0';
+        if (memmem(buf, len, self, needle) != nullptr) { found = true; break; }
+        kept = needle < len ? needle : len;
+        memmove(buf, buf + len - kept, kept);
+    }
+    ::close(fd);
+    return found;
+}
+
+void set_path_for_process(bool first_of_run) {
+    if (first_of_run)
+        snprintf(g_log.path, sizeof g_log.path, "%s", g_log.base);
+    else
+        snprintf(g_log.path, sizeof g_log.path, "%s.%u", g_log.base, g_log.pid);
+}
+
+void choose_path(bool first_of_run) {
+    const char* configured = getenv("SHIM_LOG");
+    char name[PATH_MAX];
+    if (configured == nullptr || configured[0] == '\0') {
+        snprintf(name, sizeof name, "log.bin");
+    } else if (strlen(configured) >= sizeof name - 32) {
+        say("SHIM_LOG is longer than %d bytes; using log.bin", PATH_MAX - 32);
+        snprintf(name, sizeof name, "log.bin");
+    } else {
+        snprintf(name, sizeof name, "%s", configured);
+    }
+    // Absolute now: the program may chdir before the log is written.
+    char cwd[PATH_MAX];
+    int len = name[0] != '/' && getcwd(cwd, sizeof cwd) != nullptr
+                  ? snprintf(g_log.base, sizeof g_log.base, "%s/%s", cwd, name)
+                  : snprintf(g_log.base, sizeof g_log.base, "%s", name);
+    if (len < 0 || len >= static_cast<int>(sizeof g_log.base))
+        say("log path for %s is too long", name);  // creation will fail and say why
+    set_path_for_process(first_of_run);
+}
+
+void take_start_times() {
+    g_log.start_realtime_ns = realtime_ns();
+    g_log.start_ns = monotonic_ns();
+    g_log.start_ticks = now_ticks();
+}
+
+}  // namespace
+
+void* arena_record(RecordType type, std::initializer_list<Bytes> parts) {
+    char* base = arena_base();
+    size_t payload = total_size(parts);
+    size_t size = sizeof(RecordHeader) + payload;
+    if (base == nullptr || payload > shimlog::kMaxRecordSize) {
+        count_dropped();
+        return nullptr;
+    }
+    size_t pos = g_arena_used.fetch_add(size, std::memory_order_acq_rel);
+    if (pos + size > kArenaBytes) {
+        count_dropped();
+        return nullptr;  // the flusher stops at the unset type; nothing after it is lost to order
+    }
+    auto* header = reinterpret_cast<RecordHeader*>(base + pos);
+    header->reserved = 0;
+    header->size = static_cast<uint32_t>(payload);
+    char* out = base + pos + sizeof(RecordHeader);
+    for (const Bytes& part : parts) {
+        memcpy(out, part.data, part.size);
+        out += part.size;
+    }
+    __atomic_store_n(&header->type, static_cast<uint16_t>(type), __ATOMIC_RELEASE);
+    return base + pos + sizeof(RecordHeader);
+}
+
+void sink_record(RecordType type, std::initializer_list<Bytes> parts) {
+    RecordHeader header{static_cast<uint16_t>(type), 0, static_cast<uint32_t>(total_size(parts))};
+    out_write(&header, sizeof header);
+    for (const Bytes& part : parts) out_write(part.data, part.size);
+}
+
+void log_init(bool continues_exec) {
+    ReentryGuard guard;  // reading /proc is the shim's business, not the program's
+    g_log.pid = static_cast<uint32_t>(getpid());
+    g_log.ppid = static_cast<uint32_t>(getppid());
+    g_log.parent_traced = continues_exec || parent_is_traced(g_log.ppid);
+    take_start_times();
+    choose_path(!g_log.parent_traced);
+}
+
+void log_flush(shimlog::EndReason reason, int status) {
+    ReentryGuard guard;  // the shim's own writes are not the program's
+    // One flusher at a time; a second caller (exit racing _exit) waits briefly.
+    for (int spins = 0; g_flushing.test_and_set(std::memory_order_acquire); ++spins) {
+        if (spins > 2000) return;
+        usleep(1000);
+    }
+    int saved_errno = errno;
+    if (!g_log.failed) {
+        int fd = open_log();
+        if (fd < 0) {
+            say("cannot create log %s: %s (the program runs on untraced)", g_log.path, strerror(errno));
+            g_log.failed = true;
+        } else {
+            g_out_fd = fd;
+            write_arena();
+            write_module_map();
+            io_write_snapshot();
+            shimlog::EndRecord end{};
+            end.end_ns = monotonic_ns();
+            end.end_ticks = now_ticks();
+            end.exit_status = status;
+            end.reason = static_cast<uint8_t>(reason);
+            end.dropped = g_dropped.load(std::memory_order_relaxed);
+            sink_record(RecordType::End, {{&end, sizeof end}});
+            out_drain();
+            ::close(fd);
+            g_out_fd = -1;
+        }
+    }
+    errno = saved_errno;
+    g_flushing.clear(std::memory_order_release);
+}
+
+void log_after_fork_child() {
+    g_flushing.clear();
+    g_log.pid = static_cast<uint32_t>(getpid());
+    g_log.ppid = static_cast<uint32_t>(getppid());
+    g_log.parent_traced = true;
+    g_log.created = false;
+    g_log.failed = false;
+    g_arena_flushed = 0;  // the child's log needs every definition again
+    g_dropped.store(0);
+    take_start_times();
+    set_path_for_process(false);
+}
+
+uint32_t log_pid() { return g_log.pid; }
+
+void count_dropped() { g_dropped.fetch_add(1, std::memory_order_relaxed); }
+
+}  // namespace shim

@@ -1,0 +1,42 @@
+// The log file: where it goes, when it is written, and the in-memory arena of
+// records made while the program runs (descriptors, stacks) until then.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include "../format/log_format.h"
+
+namespace shim {
+
+struct Bytes {
+    const void* data;
+    size_t size;
+};
+
+// Appends a record to the arena; lock-free, allocation-free, callable from any
+// thread. Returns the payload's address in the arena, or nullptr when full.
+void* arena_record(shimlog::RecordType type, std::initializer_list<Bytes> parts);
+
+// Inside log_flush only: writes a record straight to the file.
+void sink_record(shimlog::RecordType type, std::initializer_list<Bytes> parts);
+
+// Decides the log's path (first process of a run: log.bin; later ones:
+// log.bin.<pid>) and takes the start time. Called from the shim's constructor;
+// continues_exec: this image replaced a traced one by exec (same pid).
+void log_init(bool continues_exec);
+
+// Writes everything not yet written, then snapshots of the counters and an End
+// record. Called at exit, _exit and before exec; calling it again later (a
+// failed exec) appends newer snapshots, which supersede the earlier ones.
+void log_flush(shimlog::EndReason reason, int status);
+
+// In a fork child: a new log for the new process, with the definitions again.
+void log_after_fork_child();
+
+// The pid this shim instance records as (cached: getpid is a syscall).
+uint32_t log_pid();
+
+// Counts an event the shim could not keep; reported in the End record.
+void count_dropped();
+
+}  // namespace shim
