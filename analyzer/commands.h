@@ -1,0 +1,12 @@
+// Subcommands: each registers itself on the CLI11 app and runs when parsed.
+#pragma once
+#include <CLI/CLI.hpp>
+
+namespace analyzer {
+
+void add_report_command(CLI::App& app);
+
+// The exit status of the subcommand that ran: 0, or 2 for unusable input.
+int command_status();
+
+}  // namespace analyzer

@@ -1,0 +1,258 @@
+#include "decode.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace analyzer {
+namespace {
+
+using shimlog::RecordType;
+
+// A bounds-checked view of one record's payload.
+class Payload {
+public:
+    Payload(const char* data, size_t size) : data_(data), size_(size) {}
+    // Copies a fixed-size struct from the front; false if the payload is too short.
+    template <typename T>
+    bool take(T& out) {
+        if (size_ - pos_ < sizeof(T)) return false;
+        memcpy(&out, data_ + pos_, sizeof(T));
+        pos_ += sizeof(T);
+        return true;
+    }
+    bool take_string(size_t len, std::string& out) {
+        if (size_ - pos_ < len) return false;
+        out.assign(data_ + pos_, len);
+        pos_ += len;
+        return true;
+    }
+
+private:
+    const char* data_;
+    size_t size_;
+    size_t pos_ = 0;
+};
+
+std::vector<std::string> split_cmdline(const std::string& raw) {
+    std::vector<std::string> args;
+    size_t start = 0;
+    while (start < raw.size()) {
+        size_t end = raw.find('\0', start);
+        if (end == std::string::npos) end = raw.size();
+        args.push_back(raw.substr(start, end - start));
+        start = end + 1;
+    }
+    return args;
+}
+
+bool decode_process(Payload p, Log& log) {
+    shimlog::ProcessRecord rec;
+    std::string exe, cmdline;
+    if (!p.take(rec) || !p.take_string(rec.exe_len, exe) || !p.take_string(rec.cmdline_len, cmdline))
+        return false;
+    ProcessInfo& info = log.process;
+    info.pid = rec.pid;
+    info.ppid = rec.ppid;
+    info.parent_traced = rec.parent_traced != 0;
+    info.exe = exe;
+    info.argv = split_cmdline(cmdline);
+    info.start_realtime_ns = rec.start_realtime_ns;
+    info.start_ns = rec.start_ns;
+    info.start_ticks = rec.start_ticks;
+    return true;
+}
+
+bool decode_module(Payload p, Log& log) {
+    shimlog::ModuleRecord rec;
+    ModuleInfo module;
+    if (!p.take(rec) || !p.take_string(rec.build_id_len, module.build_id) ||
+        !p.take_string(rec.path_len, module.path) || rec.end < rec.start)
+        return false;
+    module.start = rec.start;
+    module.end = rec.end;
+    module.load_bias = rec.load_bias;
+    // Every flush writes the map again: keep one entry per mapping.
+    for (const ModuleInfo& known : log.modules)
+        if (known.start == module.start && known.path == module.path) return true;
+    log.modules.push_back(std::move(module));
+    return true;
+}
+
+bool decode_stack(Payload p, Log& log) {
+    shimlog::StackRecord rec;
+    if (!p.take(rec) || rec.id == 0 || rec.depth > shimlog::kMaxStackDepth) return false;
+    std::vector<uint64_t> frames(rec.depth);
+    for (uint64_t& frame : frames)
+        if (!p.take(frame)) return false;
+    log.stacks[rec.id] = std::move(frames);
+    return true;
+}
+
+bool decode_file(Payload p, Log& log) {
+    shimlog::FileRecord rec;
+    FileInfo file;
+    if (!p.take(rec) || !p.take_string(rec.path_len, file.path)) return false;
+    file.id = rec.file_id;
+    file.fd = rec.fd;
+    file.kind = rec.kind <= static_cast<uint8_t>(shimlog::FileKind::Other)
+                    ? static_cast<shimlog::FileKind>(rec.kind)
+                    : shimlog::FileKind::Unknown;
+    log.files[file.id] = std::move(file);
+    return true;
+}
+
+// IoSite records are cumulative snapshots: a later one for the same
+// (file, site, syscall) replaces the earlier.
+bool decode_io_site(Payload p, Log& log, std::map<std::tuple<uint32_t, uint64_t, uint8_t>, size_t>& index) {
+    shimlog::IoSiteRecord rec;
+    if (!p.take(rec) || rec.syscall >= shimlog::kSyscallCount) return false;
+    IoSite site;
+    site.file_id = rec.file_id;
+    site.stack_id = rec.stack_id;
+    site.site = rec.site;
+    site.syscall = static_cast<shimlog::Syscall>(rec.syscall);
+    site.calls = rec.calls;
+    site.errors = rec.errors;
+    site.eof = rec.eof;
+    site.bytes_requested = rec.bytes_requested;
+    site.bytes_done = rec.bytes_done;
+    site.sequential = rec.sequential;
+    site.consecutive = rec.consecutive;
+    site.time_ns = rec.ticks;  // converted once the clock is calibrated
+    site.max_ns = rec.max_ticks;
+    for (unsigned b = 0; b < shimlog::kSizeBuckets; ++b) site.histogram[b] = rec.histogram[b];
+    auto key = std::make_tuple(rec.file_id, rec.site, rec.syscall);
+    auto found = index.find(key);
+    if (found != index.end()) {
+        log.io_sites[found->second] = site;
+    } else {
+        index.emplace(key, log.io_sites.size());
+        log.io_sites.push_back(site);
+    }
+    return true;
+}
+
+bool decode_end(Payload p, Log& log) {
+    shimlog::EndRecord rec;
+    if (!p.take(rec)) return false;
+    log.end.present = true;
+    log.end.end_ns = rec.end_ns;
+    log.end.end_ticks = rec.end_ticks;
+    log.end.exit_status = rec.exit_status;
+    log.end.reason = static_cast<shimlog::EndReason>(rec.reason);
+    log.end.dropped = rec.dropped;
+    return true;
+}
+
+void check_header(const std::string& bytes, const std::string& name) {
+    shimlog::FileHeader header;
+    if (bytes.size() < sizeof header || memcmp(bytes.data(), shimlog::kMagic, sizeof shimlog::kMagic) != 0)
+        throw LogError(name + ": not a shim log (bad magic)");
+    memcpy(&header, bytes.data(), sizeof header);
+    if (header.version > shimlog::kVersion)
+        throw LogError(name + ": log format version " + std::to_string(header.version) +
+                       " is newer than this analyzer reads (" + std::to_string(shimlog::kVersion) +
+                       "); update the analyzer");
+    if (header.version == 0) throw LogError(name + ": log format version 0 is invalid");
+    if (header.endianness != shimlog::kLittleEndian || header.pointer_size != 8)
+        throw LogError(name + ": log from an unsupported platform (endianness or pointer size)");
+    if (header.header_size < sizeof header || header.header_size > bytes.size())
+        throw LogError(name + ": corrupt header");
+}
+
+// Ticks to nanoseconds from the run's own (ticks, monotonic) pairs.
+void calibrate(Log& log) {
+    const EndInfo& end = log.end;
+    if (end.present && end.end_ticks > log.process.start_ticks && end.end_ns > log.process.start_ns) {
+        log.ns_per_tick = double(end.end_ns - log.process.start_ns) /
+                          double(end.end_ticks - log.process.start_ticks);
+        log.ticks_calibrated = true;
+    }
+    for (IoSite& site : log.io_sites) {
+        site.time_ns = log.ticks_calibrated ? uint64_t(site.time_ns * log.ns_per_tick) : 0;
+        site.max_ns = log.ticks_calibrated ? uint64_t(site.max_ns * log.ns_per_tick) : 0;
+    }
+}
+
+void mark_partial(Log& log, const std::string& reason) {
+    if (log.partial) return;
+    log.partial = true;
+    log.partial_reason = reason;
+}
+
+}  // namespace
+
+Log decode_log(const std::string& bytes, const std::string& name) {
+    check_header(bytes, name);
+    Log log;
+    log.path = name;
+    shimlog::FileHeader header;
+    memcpy(&header, bytes.data(), sizeof header);
+    std::map<std::tuple<uint32_t, uint64_t, uint8_t>, size_t> io_index;
+    bool has_process = false;
+    size_t pos = header.header_size;
+    while (pos < bytes.size()) {
+        shimlog::RecordHeader rh;
+        if (bytes.size() - pos < sizeof rh) {
+            mark_partial(log, "truncated inside a record header at byte " + std::to_string(pos));
+            break;
+        }
+        memcpy(&rh, bytes.data() + pos, sizeof rh);
+        if (rh.size > shimlog::kMaxRecordSize || bytes.size() - pos - sizeof rh < rh.size) {
+            mark_partial(log, "truncated or corrupt record at byte " + std::to_string(pos));
+            break;
+        }
+        Payload payload(bytes.data() + pos + sizeof rh, rh.size);
+        bool ok = true;
+        switch (static_cast<RecordType>(rh.type)) {
+            case RecordType::Process: ok = decode_process(payload, log); has_process = has_process || ok; break;
+            case RecordType::Module: ok = decode_module(payload, log); break;
+            case RecordType::Stack: ok = decode_stack(payload, log); break;
+            case RecordType::File: ok = decode_file(payload, log); break;
+            case RecordType::IoSite: ok = decode_io_site(payload, log, io_index); break;
+            case RecordType::End: ok = decode_end(payload, log); break;
+            default: log.unknown_records++; break;
+        }
+        if (!ok) {
+            mark_partial(log, "malformed record (type " + std::to_string(rh.type) + ") at byte " + std::to_string(pos));
+            break;
+        }
+        // An End followed by more records: the exec it announced failed and
+        // the program went on; only a final End makes the log complete.
+        if (static_cast<RecordType>(rh.type) != RecordType::End) log.end.present = false;
+        log.records++;
+        pos += sizeof rh + rh.size;
+    }
+    if (!has_process) throw LogError(name + ": not a usable log (no process record; truncated at the start?)");
+    if (!log.end.present) mark_partial(log, "the log has no end record (the program crashed, was killed, or is still running)");
+    calibrate(log);
+    return log;
+}
+
+Log decode_log_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw LogError(path + ": " + strerror(errno));
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    if (in.bad()) throw LogError(path + ": read error");
+    return decode_log(buffer.str(), path);
+}
+
+uint64_t Log::duration_ns() const {
+    if (end.present && end.end_ns > process.start_ns) return end.end_ns - process.start_ns;
+    return 0;
+}
+
+const std::vector<uint64_t>* Log::stack(uint32_t id) const {
+    auto it = stacks.find(id);
+    return it == stacks.end() ? nullptr : &it->second;
+}
+
+const FileInfo* Log::file(uint32_t id) const {
+    auto it = files.find(id);
+    return it == files.end() ? nullptr : &it->second;
+}
+
+}  // namespace analyzer

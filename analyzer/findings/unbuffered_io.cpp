@@ -1,0 +1,113 @@
+// Finding "unbuffered I/O": many small reads or writes from one call site on
+// one file, where a buffer would need a handful (Darshan/Drishti's small-I/O
+// rule, made specific: which file, which line, what it costs).
+#include <map>
+#include <tuple>
+
+#include "../syscall_names.h"
+#include "../views/format.h"
+#include "rules.h"
+
+namespace analyzer {
+namespace {
+
+struct SiteTotals {
+    uint32_t file_id = 0;
+    uint32_t stack_id = 0;
+    uint64_t site = 0;
+    bool writes = false;
+    shimlog::Syscall main_syscall = shimlog::Syscall::read;
+    uint64_t main_calls = 0;
+    uint64_t calls = 0;
+    uint64_t bytes = 0;
+    uint64_t small = 0;  // calls that moved at most the small-size threshold
+    uint64_t time_ns = 0;
+};
+
+uint64_t small_calls(const IoSite& site, uint64_t small_bytes) {
+    uint64_t n = 0;
+    for (unsigned b = 1; b < shimlog::kSizeBuckets; ++b) {
+        static const uint64_t upper[] = {0, 1, 16, 512, 4096, 65536, 1u << 20, UINT64_MAX};
+        if (upper[b] <= small_bytes) n += site.histogram[b];
+    }
+    return n;
+}
+
+std::map<std::tuple<uint32_t, uint64_t, bool>, SiteTotals> totals_by_site(const Log& log,
+                                                                           uint64_t small_bytes) {
+    std::map<std::tuple<uint32_t, uint64_t, bool>, SiteTotals> totals;
+    for (const IoSite& site : log.io_sites) {
+        bool writes = shimlog::is_write(site.syscall);
+        SiteTotals& t = totals[{site.file_id, site.site, writes}];
+        t.file_id = site.file_id;
+        t.site = site.site;
+        t.writes = writes;
+        if (t.stack_id == 0) t.stack_id = site.stack_id;
+        if (site.calls > t.main_calls) {
+            t.main_calls = site.calls;
+            t.main_syscall = site.syscall;
+        }
+        t.calls += site.calls;
+        t.bytes += site.bytes_done;
+        t.small += small_calls(site, small_bytes);
+        t.time_ns += site.time_ns;
+    }
+    return totals;
+}
+
+Finding make_finding(const Log& log, CallSites& sites, const Thresholds& limits, const SiteTotals& t) {
+    const FileInfo* file = log.file(t.file_id);
+    std::string target = file ? (file->path.empty() ? "fd " + std::to_string(file->fd) : file->path)
+                              : "an untracked descriptor";
+    double average = t.calls ? double(t.bytes) / double(t.calls) : 0;
+    uint64_t buffered_calls = t.bytes / limits.io_buffer_bytes + 1;  // + the final EOF/flush call
+    double wall = double(log.duration_ns()) / 1e9;
+    double inside = double(t.time_ns) / 1e9;
+
+    Finding f;
+    f.kind = "unbuffered-io";
+    f.title = std::string("Unbuffered I/O: ") + with_commas(t.calls) + " " + syscall_name(t.main_syscall) +
+              "() calls " + (t.writes ? "to " : "on ") + target + " averaging " + fixed(average, 1) + " B";
+    f.site = sites.site_name(t.stack_id, t.site);
+    f.stack = sites.frames(t.stack_id, t.site, 6);
+    f.evidence.push_back(with_commas(t.calls) + " calls moved " + human_bytes(double(t.bytes)) + "; " +
+                         percent(double(t.small), double(t.calls)) + " of them moved at most " +
+                         with_commas(limits.io_small_bytes) + " B");
+    if (log.ticks_calibrated)
+        f.evidence.push_back(human_seconds(inside) + " inside these calls (wall time): " +
+                             percent(inside, wall) + " of the " + human_seconds(wall) + " run");
+    else
+        f.evidence.push_back("time inside the calls unknown: the log has no end record to calibrate the clock");
+    f.evidence.push_back("a " + human_bytes(double(limits.io_buffer_bytes)) + " buffer would move the same data in " +
+                         with_commas(buffered_calls) + " calls (" +
+                         fixed(double(t.calls) / double(buffered_calls), 0) + "x fewer)");
+    f.advice = t.writes
+        ? "Collect the output in memory and write it in blocks of " + human_bytes(double(limits.io_buffer_bytes)) +
+              " or more (stdio's fwrite or std::ofstream buffer for you; do not flush per item)."
+        : "Read through a buffer: one read() of " + human_bytes(double(limits.io_buffer_bytes)) +
+              " or more, then take bytes from memory (a refilled array, or fread/std::ifstream, which buffer for you).";
+    f.cost_ns = t.time_ns;
+    f.figures = {{"calls", double(t.calls)},
+                 {"bytes", double(t.bytes)},
+                 {"average_bytes", average},
+                 {"small_calls", double(t.small)},
+                 {"seconds_in_calls", inside},
+                 {"share_of_wall_time", wall > 0 ? inside / wall : 0},
+                 {"calls_with_buffer", double(buffered_calls)}};
+    return f;
+}
+
+}  // namespace
+
+std::vector<Finding> find_unbuffered_io(const Log& log, CallSites& sites, const Thresholds& limits) {
+    std::vector<Finding> found;
+    for (const auto& entry : totals_by_site(log, limits.io_small_bytes)) {
+        const SiteTotals& t = entry.second;
+        if (t.calls < limits.io_min_calls) continue;
+        if (double(t.small) <= limits.io_small_share * double(t.calls)) continue;
+        found.push_back(make_finding(log, sites, limits, t));
+    }
+    return found;
+}
+
+}  // namespace analyzer

@@ -1,0 +1,19 @@
+// The analyzer's command line: subcommands only; the work is elsewhere.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "commands.h"
+
+int main(int argc, char** argv) {
+    CLI::App app{"Explains why a program traced by libshim.so is slow.\n"
+                 "  LD_PRELOAD=/path/to/libshim.so ./program args   # writes log.bin\n"
+                 "  analyzer report log.bin"};
+    app.require_subcommand(1);
+    analyzer::add_report_command(app);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? 0 : 2;
+    }
+    return analyzer::command_status();
+}

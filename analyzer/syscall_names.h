@@ -1,0 +1,30 @@
+// Printable names of the intercepted syscalls, from the format's X-macro.
+#pragma once
+#include "../format/log_format.h"
+
+namespace analyzer {
+
+inline const char* syscall_name(shimlog::Syscall s) {
+    switch (s) {
+#define SHIMLOG_SYSCALL_NAME(name, id) case shimlog::Syscall::name: return #name;
+        SHIMLOG_SYSCALLS(SHIMLOG_SYSCALL_NAME)
+#undef SHIMLOG_SYSCALL_NAME
+    }
+    return "?";
+}
+
+inline const char* file_kind_name(shimlog::FileKind kind) {
+    switch (kind) {
+        case shimlog::FileKind::Regular: return "file";
+        case shimlog::FileKind::Pipe: return "pipe";
+        case shimlog::FileKind::Tty: return "tty";
+        case shimlog::FileKind::Socket: return "socket";
+        case shimlog::FileKind::CharDevice: return "chardev";
+        case shimlog::FileKind::Directory: return "dir";
+        case shimlog::FileKind::Other: return "other";
+        case shimlog::FileKind::Unknown: break;
+    }
+    return "?";
+}
+
+}  // namespace analyzer

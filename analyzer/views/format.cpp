@@ -1,0 +1,45 @@
+#include "format.h"
+
+#include <cstdio>
+
+namespace analyzer {
+
+std::string with_commas(uint64_t n) {
+    std::string digits = std::to_string(n);
+    std::string out;
+    for (size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
+std::string fixed(double value, int decimals) {
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.*f", decimals, value);
+    return buf;
+}
+
+std::string human_bytes(double bytes) {
+    static const char* const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    int unit = 0;
+    while (bytes >= 1024 && unit < 4) {
+        bytes /= 1024;
+        ++unit;
+    }
+    return fixed(bytes, unit == 0 || bytes >= 100 ? 0 : 1) + " " + units[unit];
+}
+
+std::string human_seconds(double seconds) {
+    if (seconds >= 1) return fixed(seconds, 2) + " s";
+    if (seconds >= 1e-3) return fixed(seconds * 1e3, seconds >= 0.1 ? 0 : 1) + " ms";
+    if (seconds >= 1e-6) return fixed(seconds * 1e6, 0) + " µs";
+    return fixed(seconds * 1e9, 0) + " ns";
+}
+
+std::string percent(double part, double whole) {
+    if (whole <= 0) return "-";
+    return fixed(100.0 * part / whole, 1) + "%";
+}
+
+}  // namespace analyzer

@@ -1,0 +1,14 @@
+// Number formatting shared by the views.
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace analyzer {
+
+std::string with_commas(uint64_t n);            // 1270331 -> "1,270,331"
+std::string human_bytes(double bytes);          // 1.2 MB, 64 KiB-style: "1.2 MiB"
+std::string human_seconds(double seconds);      // "1.41 s", "320 ms", "12 µs"
+std::string percent(double part, double whole); // "90.1%", "-" when whole is 0
+std::string fixed(double value, int decimals);
+
+}  // namespace analyzer

@@ -1,0 +1,49 @@
+// Per-syscall and per-file sums of the I/O sites, shared by the views.
+#include <algorithm>
+#include <map>
+
+#include "report.h"
+
+namespace analyzer {
+
+std::vector<SyscallTotals> totals_by_syscall(const Log& log) {
+    std::map<shimlog::Syscall, SyscallTotals> by;
+    for (const IoSite& site : log.io_sites) {
+        SyscallTotals& t = by[site.syscall];
+        t.syscall = site.syscall;
+        t.calls += site.calls;
+        t.errors += site.errors;
+        t.time_ns += site.time_ns;
+    }
+    std::vector<SyscallTotals> out;
+    for (const auto& entry : by) out.push_back(entry.second);
+    std::stable_sort(out.begin(), out.end(), [](const SyscallTotals& a, const SyscallTotals& b) {
+        return a.time_ns != b.time_ns ? a.time_ns > b.time_ns : a.calls > b.calls;
+    });
+    return out;
+}
+
+std::vector<FileTotals> totals_by_file(const Log& log) {
+    std::map<std::pair<uint32_t, bool>, FileTotals> by;
+    for (const IoSite& site : log.io_sites) {
+        bool writes = shimlog::is_write(site.syscall);
+        FileTotals& t = by[{site.file_id, writes}];
+        t.file_id = site.file_id;
+        t.writes = writes;
+        t.calls += site.calls;
+        t.bytes += site.bytes_done;
+        t.errors += site.errors;
+        t.eof += site.eof;
+        t.sequential += site.sequential;
+        t.consecutive += site.consecutive;
+        t.time_ns += site.time_ns;
+        for (unsigned b = 0; b < shimlog::kSizeBuckets; ++b) t.histogram[b] += site.histogram[b];
+    }
+    std::vector<FileTotals> out;
+    for (const auto& entry : by) out.push_back(entry.second);
+    std::stable_sort(out.begin(), out.end(),
+                     [](const FileTotals& a, const FileTotals& b) { return a.calls > b.calls; });
+    return out;
+}
+
+}  // namespace analyzer

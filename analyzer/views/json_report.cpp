@@ -1,0 +1,131 @@
+// The JSON report: the same model as the text report, under stable keys
+// (documented in analyzer/REPORT_JSON.md). Bump kReportVersion on any change
+// that is not a pure addition.
+#include "../syscall_names.h"
+#include "json_writer.h"
+#include "report.h"
+
+namespace analyzer {
+namespace {
+
+constexpr int kReportVersion = 1;
+
+void write_process(JsonWriter& json, const Log& log) {
+    const ProcessInfo& p = log.process;
+    json.begin_object("process")
+        .field("pid", p.pid)
+        .field("ppid", p.ppid)
+        .field("parent_traced", p.parent_traced)
+        .field("exe", p.exe)
+        .strings("argv", p.argv)
+        .field("start_unix_ns", p.start_realtime_ns)
+        .field("wall_seconds", double(log.duration_ns()) / 1e9);
+    json.begin_object("end").field("present", log.end.present);
+    if (log.end.present) {
+        static const char* const reasons[] = {"exit", "_exit", "exec", "signal"};
+        unsigned reason = static_cast<unsigned>(log.end.reason);
+        json.field("reason", reason < 4 ? reasons[reason] : "unknown")
+            .field("status", int64_t(log.end.exit_status))
+            .field("dropped_events", log.end.dropped);
+    }
+    json.end_object().end_object();
+}
+
+void write_findings(JsonWriter& json, const std::vector<Finding>& findings) {
+    json.begin_array("findings");
+    for (const Finding& f : findings) {
+        json.begin_object()
+            .field("kind", f.kind)
+            .field("title", f.title)
+            .field("site", f.site)
+            .strings("stack", f.stack)
+            .strings("evidence", f.evidence)
+            .field("advice", f.advice)
+            .field("cost_seconds", double(f.cost_ns) / 1e9);
+        json.begin_object("figures");
+        for (const auto& figure : f.figures) json.field(figure.first.c_str(), figure.second);
+        json.end_object().end_object();
+    }
+    json.end_array();
+}
+
+void write_histogram(JsonWriter& json, const uint64_t (&histogram)[shimlog::kSizeBuckets]) {
+    static const char* const buckets[] = {"0", "1", "2-16", "17-512", "513-4K", "4K-64K", "64K-1M", "1M+"};
+    json.begin_object("size_histogram");
+    for (unsigned b = 0; b < shimlog::kSizeBuckets; ++b) json.field(buckets[b], histogram[b]);
+    json.end_object();
+}
+
+void write_io(JsonWriter& json, const ReportInput& in) {
+    json.begin_array("syscalls");
+    for (const SyscallTotals& t : totals_by_syscall(in.log))
+        json.begin_object()
+            .field("syscall", syscall_name(t.syscall))
+            .field("calls", t.calls)
+            .field("errors", t.errors)
+            .field("seconds", double(t.time_ns) / 1e9)
+            .end_object();
+    json.end_array();
+
+    json.begin_array("files");
+    for (const FileTotals& t : totals_by_file(in.log)) {
+        const FileInfo* file = in.log.file(t.file_id);
+        json.begin_object()
+            .field("path", file ? file->path : "")
+            .field("fd", int64_t(file ? file->fd : -1))
+            .field("kind", file ? file_kind_name(file->kind) : "?")
+            .field("op", t.writes ? "write" : "read")
+            .field("calls", t.calls)
+            .field("bytes", t.bytes)
+            .field("errors", t.errors)
+            .field("eof", t.eof)
+            .field("sequential", t.sequential)
+            .field("consecutive", t.consecutive)
+            .field("seconds", double(t.time_ns) / 1e9);
+        write_histogram(json, t.histogram);
+        json.end_object();
+    }
+    json.end_array();
+
+    json.begin_array("io_sites");
+    for (const IoSite& site : in.log.io_sites) {
+        const FileInfo* file = in.log.file(site.file_id);
+        json.begin_object()
+            .field("path", file ? file->path : "")
+            .field("syscall", syscall_name(site.syscall))
+            .field("site", in.sites.site_name(site.stack_id, site.site))
+            .strings("stack", in.sites.frames(site.stack_id, site.site, 16))
+            .field("calls", site.calls)
+            .field("errors", site.errors)
+            .field("eof", site.eof)
+            .field("bytes_requested", site.bytes_requested)
+            .field("bytes", site.bytes_done)
+            .field("seconds", double(site.time_ns) / 1e9)
+            .field("max_call_seconds", double(site.max_ns) / 1e9);
+        write_histogram(json, site.histogram);
+        json.end_object();
+    }
+    json.end_array();
+}
+
+}  // namespace
+
+void write_json_report(const ReportInput& in, std::ostream& out) {
+    JsonWriter json(out);
+    json.begin_object().field("report_version", kReportVersion);
+    json.begin_object("log")
+        .field("path", in.log.path)
+        .field("partial", in.log.partial)
+        .field("partial_reason", in.log.partial_reason)
+        .field("records", in.log.records)
+        .field("unknown_records", in.log.unknown_records)
+        .field("times_known", in.log.ticks_calibrated)
+        .end_object();
+    write_process(json, in.log);
+    write_findings(json, in.findings);
+    write_io(json, in);
+    json.end_object();
+    out << "\n";
+}
+
+}  // namespace analyzer

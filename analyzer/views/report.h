@@ -1,0 +1,36 @@
+// The report views: everything a view needs, and one function per format.
+#pragma once
+#include <ostream>
+#include <vector>
+
+#include "../call_sites.h"
+#include "../findings/finding.h"
+#include "../model.h"
+
+namespace analyzer {
+
+struct ReportInput {
+    const Log& log;
+    const std::vector<Finding>& findings;
+    CallSites& sites;
+    size_t top = 10;  // rows per table
+};
+
+void write_text_report(const ReportInput& in, std::ostream& out);
+void write_json_report(const ReportInput& in, std::ostream& out);
+
+// Aggregates shared by the views: per syscall and per (file, direction).
+struct SyscallTotals {
+    shimlog::Syscall syscall;
+    uint64_t calls = 0, errors = 0, time_ns = 0;
+};
+struct FileTotals {
+    uint32_t file_id = 0;
+    bool writes = false;
+    uint64_t calls = 0, bytes = 0, errors = 0, eof = 0, sequential = 0, consecutive = 0, time_ns = 0;
+    uint64_t histogram[shimlog::kSizeBuckets] = {};
+};
+std::vector<SyscallTotals> totals_by_syscall(const Log& log);  // most time first
+std::vector<FileTotals> totals_by_file(const Log& log);        // most calls first
+
+}  // namespace analyzer

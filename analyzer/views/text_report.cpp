@@ -1,0 +1,139 @@
+// The text report: who ran, findings first, then the evidence tables.
+#include <cstdio>
+#include <ctime>
+#include <string>
+
+#include "../syscall_names.h"
+#include "format.h"
+#include "report.h"
+
+namespace analyzer {
+namespace {
+
+std::string pad(const std::string& s, size_t width, bool right = true) {
+    // Width in characters: count UTF-8 lead bytes only.
+    size_t chars = 0;
+    for (unsigned char c : s) chars += (c & 0xC0) != 0x80;
+    if (chars >= width) return s;
+    std::string fill(width - chars, ' ');
+    return right ? fill + s : s + fill;
+}
+
+std::string command_line(const ProcessInfo& p) {
+    std::string line;
+    for (const std::string& arg : p.argv) line += (line.empty() ? "" : " ") + arg;
+    return line.empty() ? p.exe : line;
+}
+
+std::string end_description(const Log& log) {
+    if (!log.end.present) return "did not finish writing its log";
+    switch (log.end.reason) {
+        case shimlog::EndReason::Exit: return "exit status " + std::to_string(log.end.exit_status);
+        case shimlog::EndReason::QuickExit: return "_exit(" + std::to_string(log.end.exit_status) + ")";
+        case shimlog::EndReason::Exec: return "replaced itself by exec";
+        case shimlog::EndReason::Signal: return "killed by signal " + std::to_string(log.end.exit_status);
+    }
+    return "?";
+}
+
+void write_header(const Log& log, std::ostream& out) {
+    const ProcessInfo& p = log.process;
+    out << "Command:  " << command_line(p) << "\n";
+    out << "Process:  pid " << p.pid << " (parent " << p.ppid << (p.parent_traced ? ", traced too" : "")
+        << "), " << end_description(log);
+    if (log.duration_ns() > 0) out << ", " << human_seconds(double(log.duration_ns()) / 1e9) << " wall";
+    out << "\n";
+    char when[64] = "";
+    time_t secs = static_cast<time_t>(p.start_realtime_ns / 1000000000u);
+    struct tm tm_buf;
+    if (localtime_r(&secs, &tm_buf) != nullptr) strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm_buf);
+    out << "Log:      " << log.path << (log.partial ? "  [PARTIAL: " + log.partial_reason + "]" : "  (complete)")
+        << ", started " << when << "\n";
+    if (log.end.dropped > 0)
+        out << "Warning:  the shim dropped " << with_commas(log.end.dropped)
+            << " events (its tables were full): counts below are lower bounds\n";
+    if (log.unknown_records > 0)
+        out << "Note:     " << with_commas(log.unknown_records)
+            << " records of types this analyzer does not know were skipped\n";
+}
+
+void write_findings(const std::vector<Finding>& findings, std::ostream& out) {
+    out << "\nFindings\n";
+    if (findings.empty()) {
+        out << "  none: no rule fired (see the tables below for what was measured)\n";
+        return;
+    }
+    int n = 0;
+    for (const Finding& f : findings) {
+        out << "  " << ++n << ". " << f.title << "\n";
+        out << "     at " << f.site << "\n";
+        for (size_t i = 1; i < f.stack.size(); ++i) out << "        called from " << f.stack[i] << "\n";
+        for (const std::string& line : f.evidence) out << "     - " << line << "\n";
+        out << "     Fix: " << f.advice << "\n";
+    }
+}
+
+void write_syscalls(const Log& log, std::ostream& out) {
+    std::vector<SyscallTotals> rows = totals_by_syscall(log);
+    out << "\nSyscalls (times are wall time inside each call, not CPU time)\n";
+    if (rows.empty()) {
+        out << "  no read or write calls were seen\n";
+        return;
+    }
+    uint64_t total_ns = 0, total_calls = 0, total_errors = 0;
+    for (const SyscallTotals& r : rows) total_ns += r.time_ns, total_calls += r.calls, total_errors += r.errors;
+    out << "  % time     seconds  usecs/call     calls    errors syscall\n";
+    out << "  ------ ----------- ----------- --------- --------- ----------------\n";
+    auto row = [&](double pct, uint64_t ns, uint64_t calls, uint64_t errors, const std::string& name) {
+        char line[160];
+        snprintf(line, sizeof line, "  %6.2f %11.6f %11llu %9llu %9s %s\n", pct, double(ns) / 1e9,
+                 calls ? (unsigned long long)(ns / 1000 / calls) : 0ull, (unsigned long long)calls,
+                 errors ? std::to_string(errors).c_str() : "", name.c_str());
+        out << line;
+    };
+    for (const SyscallTotals& r : rows)
+        row(total_ns ? 100.0 * double(r.time_ns) / double(total_ns) : 0, r.time_ns, r.calls, r.errors,
+            syscall_name(r.syscall));
+    out << "  ------ ----------- ----------- --------- --------- ----------------\n";
+    row(100, total_ns, total_calls, total_errors, "total");
+    if (!log.ticks_calibrated) out << "  (times unknown: the log has no end record to calibrate the clock)\n";
+}
+
+void write_files(const Log& log, size_t top, std::ostream& out) {
+    std::vector<FileTotals> rows = totals_by_file(log);
+    if (rows.empty()) return;
+    out << "\nFiles (calls by size moved; EOF = reads that returned 0)\n";
+    out << "  " << pad("op", 5, false) << pad("calls", 10) << pad("bytes", 11) << pad("avg B", 10)
+        << pad("seq%", 6) << "  " << pad("EOF", 6) << pad("1B", 9) << pad("≤16B", 8) << pad("≤512B", 8)
+        << pad("≤4K", 8) << pad("≤64K", 8) << pad("≤1M", 7) << pad(">1M", 6) << "  kind    path\n";
+    size_t shown = 0;
+    for (const FileTotals& t : rows) {
+        if (shown++ == top) {
+            out << "  ... " << rows.size() - top << " more (use --top)\n";
+            break;
+        }
+        const FileInfo* file = log.file(t.file_id);
+        std::string path = file ? (file->path.empty() ? "fd " + std::to_string(file->fd) : file->path)
+                                : "(untracked descriptor)";
+        std::string kind = file ? file_kind_name(file->kind) : "?";
+        double avg = t.calls ? double(t.bytes) / double(t.calls) : 0;
+        out << "  " << pad(t.writes ? "write" : "read", 5, false) << pad(with_commas(t.calls), 10)
+            << pad(with_commas(t.bytes), 11) << pad(fixed(avg, 1), 10)
+            << pad(t.calls ? fixed(100.0 * double(t.sequential) / double(t.calls), 0) : "-", 6)
+            << "  " << pad(with_commas(t.histogram[0]), 6);
+        static const size_t widths[] = {0, 9, 8, 8, 8, 8, 7, 6};
+        for (unsigned b = 1; b < shimlog::kSizeBuckets; ++b) out << pad(with_commas(t.histogram[b]), widths[b]);
+        out << "  " << pad(kind, 7, false) << " " << path << "\n";
+    }
+}
+
+}  // namespace
+
+void write_text_report(const ReportInput& in, std::ostream& out) {
+    write_header(in.log, out);
+    write_findings(in.findings, out);
+    write_syscalls(in.log, out);
+    write_files(in.log, in.top, out);
+}
+
+}  // namespace analyzer

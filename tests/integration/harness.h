@@ -1,0 +1,38 @@
+// Running programs under the shim from tests: paths of the built artifacts,
+// a scratch directory per test, and a command runner that captures output.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace harness {
+
+std::string repo_root();                 // the checkout this test binary was built in
+std::string shim_path();                 // preload/libshim.so
+std::string analyzer_path();             // analyzer/analyzer
+std::string words_path();                // workloads/words/words
+std::string book_path();                 // ../shared/data/moby.txt
+std::string program_path(const std::string& name);  // tests/programs/NAME
+
+struct Result {
+    int status = -1;   // exit code, or 128 + signal
+    std::string out;   // stdout
+    std::string err;   // stderr
+};
+
+// Runs `command` with /bin/sh in `dir`; stdin from /dev/null unless the
+// command redirects it.
+Result run(const std::string& command, const std::string& dir);
+
+// A fresh empty directory under tests/work/, named after the test.
+std::string scratch_dir(const std::string& name);
+
+std::string read_file(const std::string& path);
+void write_file(const std::string& path, const std::string& data);
+
+// The 1-based line of the first line in `file` containing `needle`; 0 if none.
+int line_of(const std::string& file, const std::string& needle);
+
+// "LD_PRELOAD=<shim> " to put before a command.
+std::string preload();
+
+}  // namespace harness
