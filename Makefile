@@ -32,7 +32,7 @@ deps:
 	@bash .ci/deps.sh
 
 $(SHIM): $(SHIM_OBJ)
-	$(CXX) -shared -o $@ $^ -ldl -lpthread -Wl,-z,defs -Wl,--as-needed
+	$(CXX) -shared -o $@ $^ -lzstd -ldl -lpthread -Wl,-z,defs -Wl,--as-needed
 
 $(ANALYZER): analyzer/main.o $(ANALYZER_OBJ)
 	$(CXX) -o $@ $^ -ldw -lelf

@@ -59,16 +59,24 @@ std::string hex_bytes(const std::string& bytes) {
 
 // Name of a subprogram or inlined_subroutine DIE. dwarf_attr_integrate follows
 // DW_AT_abstract_origin/DW_AT_specification, where inlined copies keep their names.
+// A C++ linkage name demangles to the full signature; any other linkage name is
+// an asm label (glibc's "__GI_..." aliases), so the source name reads better.
 std::string die_function_name(Dwarf_Die* die) {
     Dwarf_Attribute attr;
     for (int name_attr : {DW_AT_linkage_name, DW_AT_MIPS_linkage_name}) {
-        if (dwarf_attr_integrate(die, name_attr, &attr) != nullptr)
-            if (const char* s = dwarf_formstring(&attr)) return demangle(s);
+        const char* s = dwarf_attr_integrate(die, name_attr, &attr) ? dwarf_formstring(&attr) : nullptr;
+        if (s != nullptr && s[0] == '_' && s[1] == 'Z') return demangle(s);
     }
-    if (dwarf_attr_integrate(die, DW_AT_name, &attr) != nullptr)
-        if (const char* s = dwarf_formstring(&attr)) return s;
+    if (const char* s = dwarf_attr_integrate(die, DW_AT_name, &attr) ? dwarf_formstring(&attr) : nullptr)
+        return s;
     return {};
 }
+
+struct Symbol {
+    GElf_Addr address, size;  // runtime address
+    const char* name;         // owned by libelf, valid while the Dwfl is open
+    int rank;                 // among aliases prefer "malloc" to "__libc_malloc", then global
+};
 
 struct CodeRange {
     Dwarf_Addr low, high;  // DWARF addresses, [low, high)
@@ -132,7 +140,7 @@ const Dwfl_Callbacks g_callbacks = {
 
 std::string SourceLocation::describe() const {
     if (!function.empty() && !file.empty() && line > 0)
-        return function + " at " + basename_of(file) + ":" + std::to_string(line);
+        return function + " at " + file + ":" + std::to_string(line);
     if (!function.empty() && !module.empty())
         return function + "+" + hex(symbol_offset) + " (" + module + ")";
     if (!module.empty()) return module + "+" + hex(module_offset);
@@ -146,6 +154,8 @@ struct Symbolizer::Impl {
         Dwfl* dwfl = nullptr;        // null if the file is unusable
         Dwfl_Module* mod = nullptr;
         bool warned_no_dwarf = false;
+        bool symbols_loaded = false;
+        std::vector<Symbol> symbols;       // function symbols, sorted; see find_symbol
         bool cu_ranges_built = false;
         std::vector<CodeRange> cu_ranges;  // sorted by low; see find_cu
         // Per unit: the functions with code, sorted by low.
@@ -211,6 +221,40 @@ struct Symbolizer::Impl {
         m.mod = nullptr;
     }
 
+    // dwfl_module_addrinfo scans the whole symbol table on each call (~100us
+    // with libc's debug symbols), so sort the function symbols once instead.
+    static const Symbol* find_symbol(Module& m, GElf_Addr pc) {
+        if (!m.symbols_loaded) {
+            m.symbols_loaded = true;
+            int count = dwfl_module_getsymtab(m.mod);
+            for (int i = 1; i < count; ++i) {
+                GElf_Sym sym;
+                GElf_Addr address = 0;
+                GElf_Word section = 0;
+                const char* name = dwfl_module_getsym_info(m.mod, i, &sym, &address, &section, nullptr, nullptr);
+                int type = GELF_ST_TYPE(sym.st_info), bind = GELF_ST_BIND(sym.st_info);
+                if (name == nullptr || *name == '\0' || section == SHN_UNDEF || section == GElf_Word(-1) ||
+                    (type != STT_FUNC && type != STT_GNU_IFUNC))
+                    continue;
+                int underscores = 0;
+                while (underscores < 3 && name[underscores] == '_') ++underscores;
+                int binding = bind == STB_GLOBAL ? 2 : bind == STB_WEAK ? 1 : 0;
+                m.symbols.push_back({address, sym.st_size, name, (3 - underscores) * 4 + binding});
+            }
+            // Among aliases the global one sorts last, so the backward search meets it first.
+            std::sort(m.symbols.begin(), m.symbols.end(), [](const Symbol& a, const Symbol& b) {
+                return a.address != b.address ? a.address < b.address : a.rank < b.rank;
+            });
+        }
+        auto after = std::upper_bound(m.symbols.begin(), m.symbols.end(), pc,
+                                      [](GElf_Addr a, const Symbol& sym) { return a < sym.address; });
+        for (auto it = after; it != m.symbols.begin() && after - it < 16;)
+            if (--it, pc - it->address < it->size) return &*it;
+        // A sizeless symbol (hand-written assembly) covers up to the next symbol.
+        if (after != m.symbols.begin() && std::prev(after)->size == 0) return &*std::prev(after);
+        return nullptr;
+    }
+
     // dwfl_module_addrdie (and dwfl_module_getsrc) trust .debug_aranges alone,
     // which clang does not emit by default: without it, or with an incomplete one
     // (mixed gcc/clang objects), libdw 0.188 finds no CU. Then search a table of
@@ -229,18 +273,18 @@ struct Symbolizer::Impl {
         return found != nullptr ? const_cast<Dwarf_Die*>(&found->die) : nullptr;
     }
 
-    // Fills function, file:line and the inline chain from DWARF. Returns false if
-    // the module has no usable DWARF for this address.
-    bool resolve_dwarf(Module& m, uint64_t pc, SourceLocation& loc) {
+    // Fills function, file:line and the inline chain from DWARF. Returns the
+    // runtime start of the function's code range holding pc, or 0.
+    uint64_t resolve_dwarf(Module& m, uint64_t pc, SourceLocation& loc) {
         Dwarf_Addr bias = 0;
         if (dwfl_module_getdwarf(m.mod, &bias) == nullptr) {
             if (!m.warned_no_dwarf)
                 warn("no debug info for " + m.info.path + ": only function names, no file:line");
             m.warned_no_dwarf = true;
-            return false;
+            return 0;
         }
         Dwarf_Die* cu = find_cu(m, pc, &bias);
-        if (cu == nullptr) return true;
+        if (cu == nullptr) return 0;
         if (Dwarf_Line* line = dwarf_getsrc_die(cu, pc - bias)) {
             int lineno = 0;
             const char* file = dwarf_linesrc(line, nullptr, nullptr);
@@ -265,7 +309,7 @@ struct Symbolizer::Impl {
             index = m.functions.emplace(unit.cu, std::move(list)).first;
         }
         const CodeRange* function = find_range(index->second, pc - bias);
-        if (function == nullptr) return true;
+        if (function == nullptr) return 0;
         std::vector<Dwarf_Die> chain = function_chain(function->die, pc - bias);
 
         Dwarf_Files* files = nullptr;
@@ -273,7 +317,7 @@ struct Symbolizer::Impl {
         if (dwarf_getsrcfiles(&unit, &files, &nfiles) != 0) files = nullptr;
         SourceLocation* frame = &loc;  // receives the name of the next function DIE
         for (Dwarf_Die& die_ref : chain) {
-            Dwarf_Die* die = &die_ref;
+            Dwarf_Die* die = &die_ref;  // libdw wants non-const pointers
             frame->function = die_function_name(die);
             if (dwarf_tag(die) == DW_TAG_subprogram) break;  // the out-of-line function
             // The inlined copy's call site is the location in the caller.
@@ -291,21 +335,20 @@ struct Symbolizer::Impl {
             loc.inlined_by.push_back(std::move(caller));
             frame = &loc.inlined_by.back();
         }
-        return true;
+        return function->low + bias;
     }
 
     void resolve_in_module(Module& m, uint64_t pc, SourceLocation& loc) {
         if (!m.opened) open(m);
         if (m.mod == nullptr || dwfl_addrmodule(m.dwfl, pc) != m.mod) return;
         // ELF symbol first: it names the out-of-line function and gives the offset.
-        GElf_Off offset = 0;
-        GElf_Sym sym;
         std::string symbol_name;
-        if (const char* name = dwfl_module_addrinfo(m.mod, pc, &offset, &sym, nullptr, nullptr, nullptr)) {
-            symbol_name = demangle(name);
-            loc.symbol_offset = offset + (loc.address - pc);  // relative to the recorded address
-        }
-        resolve_dwarf(m, pc, loc);
+        const Symbol* symbol = find_symbol(m, pc);
+        if (symbol != nullptr) symbol_name = demangle(symbol->name);
+        uint64_t dwarf_start = resolve_dwarf(m, pc, loc);
+        // Offsets count from the recorded address, like other profilers show them.
+        if (symbol != nullptr) loc.symbol_offset = loc.address - symbol->address;
+        else if (dwarf_start != 0) loc.symbol_offset = loc.address - dwarf_start;
         // The out-of-line function takes the ELF symbol's name when there is one:
         // it has clone suffixes like "[clone .cold]" that DWARF lacks.
         SourceLocation& outermost = loc.inlined_by.empty() ? loc : loc.inlined_by.back();

@@ -36,7 +36,9 @@ struct FileHeader {
     X(Stack, 3)    /* a deduplicated call stack, referred to by id */         \
     X(File, 4)     /* a descriptor's identity when first seen */              \
     X(IoSite, 5)   /* I/O counters for one (file, call site, syscall) */      \
-    X(End, 6)      /* clean end of the log: exit status, end time */
+    X(End, 6)      /* clean end of the log: exit status, end time */      \
+    X(AllocChunk, 7) /* a thread's batch of allocation events */           \
+    X(ShimStats, 8)  /* the shim's own counters, written with End */
 
 enum class RecordType : uint16_t {
 #define SHIMLOG_ENUM(name, id) name = id,
@@ -145,6 +147,64 @@ struct EndRecord {
     uint64_t dropped;    // events the shim had to drop (table full and the like)
 };
 
+// ---- allocation events ----
+// Each thread appends events to its own buffer; a full buffer (or the thread's
+// end, or a flush) becomes one AllocChunk record, zstd-compressed when that
+// pays. Events carry a global sequence number (one atomic increment each), so
+// the reader can merge all threads' chunks into the program's real order.
+enum class Compression : uint8_t { None = 0, Zstd = 1 };
+
+struct AllocChunkRecord {
+    uint32_t tid;          // kernel thread id of the allocating thread
+    uint32_t event_count;
+    uint64_t first_seq;    // sequence number the first event's delta starts from
+    uint64_t first_ticks;  // timestamp counter when the chunk began
+    uint32_t raw_size;     // bytes of encoded events (after decompression)
+    uint8_t compression;   // Compression
+    uint8_t reserved[3];
+};  // followed by the encoded events, compressed as `compression` says
+
+// Encoded events: a tag byte, then LEB128 varints. "ptr" fields are zigzag
+// deltas from the previous pointer in the chunk (starting at 0); "seq" fields
+// are deltas from the previous event's sequence number (starting at first_seq).
+enum class AllocTag : uint8_t {
+    Alloc = 1,  // seq, stack id, size, ptr
+    Free = 2,   // seq, ptr            (free(NULL) is not recorded)
+    Time = 3,   // ticks delta from the previous Time (or first_ticks): a clock mark
+};
+constexpr uint32_t kMaxChunkRawSize = 4u << 20;
+
+struct ShimStatsRecord {
+    uint64_t alloc_events;      // allocation events recorded
+    uint64_t stack_checks;      // memoized stacks re-unwound to verify (SHIM_STACK_VERIFY)
+    uint64_t stack_mismatches;  // of which differed: should be 0
+};
+
 #pragma pack(pop)
+
+// LEB128 and zigzag, shared by the shim's encoder and the analyzer's decoder.
+inline uint8_t* put_varint(uint8_t* out, uint64_t value) {
+    while (value >= 0x80) {
+        *out++ = static_cast<uint8_t>(value | 0x80);
+        value >>= 7;
+    }
+    *out++ = static_cast<uint8_t>(value);
+    return out;
+}
+inline uint64_t zigzag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
+inline int64_t unzigzag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
+// Reads a varint from [*in, end); false when it runs past end or over 10 bytes.
+inline bool get_varint(const uint8_t** in, const uint8_t* end, uint64_t* value) {
+    uint64_t result = 0;
+    for (int shift = 0; shift < 70 && *in < end; shift += 7) {
+        uint8_t byte = *(*in)++;
+        result |= static_cast<uint64_t>(byte & 0x7f) << shift;
+        if ((byte & 0x80) == 0) {
+            *value = result;
+            return true;
+        }
+    }
+    return false;
+}
 
 }  // namespace shimlog

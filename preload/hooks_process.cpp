@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include "alloc_events.h"
 #include "interpose.h"
 #include "io_stats.h"
 #include "log_writer.h"
@@ -28,6 +29,7 @@ void remember_exit_status(int status, void*) { g_exit_status = status; }
 void fork_child() {
     shim::log_after_fork_child();
     shim::io_after_fork_child();
+    shim::alloc_after_fork_child();
 }
 
 // vfork children share our memory: they must not touch the log.
@@ -70,6 +72,7 @@ __attribute__((constructor)) static void shim_start() {
     if (continues_exec) unsetenv(kExecMarker);
     shim::log_init(continues_exec);
     shim::io_init();
+    shim::alloc_init();
     pthread_atfork(nullptr, nullptr, fork_child);
     on_exit(remember_exit_status, nullptr);
 }

@@ -14,6 +14,7 @@ template <typename Fn>
 class RealFunction {
 public:
     explicit constexpr RealFunction(const char* name) : name_(name) {}
+    Fn loaded() const { return fn_.load(std::memory_order_acquire); }
     Fn get() {
         Fn fn = fn_.load(std::memory_order_acquire);
         if (fn == nullptr) {

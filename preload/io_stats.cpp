@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <sys/mman.h>
 
+#include "block_pool.h"
 #include "clock.h"
 #include "files.h"
 #include "interpose.h"
@@ -24,9 +25,7 @@ struct IoSlot {
     IoSiteRecord counters;  // identity fields (file_id, site, syscall) plus counters
 };
 
-// A thread's counters. Tables are never freed: a finished thread's table is
-// handed to the next thread that needs one, so memory follows the number of
-// threads alive at once, not the number ever created.
+// A thread's counters, pooled (block_pool.h).
 struct IoTable {
     IoTable* next;               // all tables, for the writer
     std::atomic<bool> in_use;
@@ -41,31 +40,12 @@ thread_local IoTable* t_table __attribute__((tls_model("initial-exec"))) = nullp
 
 void release_table(void* table) {
     if (t_table == table) t_table = nullptr;
-    static_cast<IoTable*>(table)->in_use.store(false, std::memory_order_release);
-}
-
-IoTable* acquire_table() {
-    for (IoTable* table = g_tables.load(std::memory_order_acquire); table; table = table->next) {
-        bool free = false;
-        if (table->in_use.compare_exchange_strong(free, true, std::memory_order_acq_rel))
-            return table;
-    }
-    void* mem = mmap(nullptr, sizeof(IoTable), PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (mem == MAP_FAILED) return nullptr;
-    auto* table = static_cast<IoTable*>(mem);
-    table->in_use.store(true, std::memory_order_relaxed);
-    IoTable* head = g_tables.load(std::memory_order_relaxed);
-    do {
-        table->next = head;
-    } while (!g_tables.compare_exchange_weak(head, table, std::memory_order_release,
-                                             std::memory_order_relaxed));
-    return table;
+    pool_release(static_cast<IoTable*>(table));
 }
 
 IoTable* thread_table() {
     if (t_table != nullptr) return t_table;
-    t_table = acquire_table();
+    t_table = pool_acquire(g_tables);
     if (t_table != nullptr && g_key_ready.load(std::memory_order_acquire))
         pthread_setspecific(g_release_key, t_table);
     return t_table;

@@ -7,12 +7,15 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "clock.h"
 #include "interpose.h"
+#include "alloc_events.h"
+#include "alloc_stacks.h"
 #include "io_stats.h"
 #include "modules.h"
 #include "shim_messages.h"
@@ -67,12 +70,47 @@ struct LogFile {
     uint64_t start_ticks = 0;
 };
 LogFile g_log;
-std::atomic_flag g_flushing = ATOMIC_FLAG_INIT;
+std::atomic<bool> g_finalized{false};
+
+// Held while the file is written, by kernel thread id: a signal handler that
+// interrupts a write on the same thread sees its own id and backs off instead
+// of deadlocking. Cancellation is off meanwhile (write is a cancellation point).
+std::atomic<uint32_t> g_file_owner{0};
+thread_local uint32_t t_tid __attribute__((tls_model("initial-exec"))) = 0;
+
+class FileLock {
+public:
+    FileLock() {
+        if (t_tid == 0) t_tid = static_cast<uint32_t>(gettid());
+        pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state_);
+        for (int spin = 0; spin < 200000; ++spin) {
+            uint32_t owner = g_file_owner.load(std::memory_order_relaxed);
+            if (owner == t_tid) break;  // re-entered from a signal handler
+            if (owner == 0 && g_file_owner.compare_exchange_weak(owner, t_tid, std::memory_order_acquire)) {
+                held_ = true;
+                break;
+            }
+            if (spin > 100) usleep(50);
+        }
+    }
+    ~FileLock() {
+        if (held_) g_file_owner.store(0, std::memory_order_release);
+        pthread_setcancelstate(cancel_state_, nullptr);
+    }
+    FileLock(const FileLock&) = delete;
+    FileLock& operator=(const FileLock&) = delete;
+    bool held() const { return held_; }
+
+private:
+    bool held_ = false;
+    int cancel_state_ = 0;
+};
 
 // Buffered writes during a flush (single flusher at a time).
 char g_out[64 * 1024];
 size_t g_out_used = 0;
 int g_out_fd = -1;
+int saved_errno_ = 0;  // the program's errno, put back after each write
 
 bool write_all(int fd, const char* data, size_t size) {
     while (size > 0) {
@@ -212,6 +250,30 @@ int open_log() {
     return fd;
 }
 
+// Opens the log for this write (creating it the first time); false, with one
+// line on stderr the first time, when it cannot be written.
+bool begin_writing() {
+    if (g_log.failed) return false;
+    saved_errno_ = errno;
+    int fd = open_log();
+    if (fd < 0) {
+        say("cannot create log %s: %s (the program runs on, untraced)", g_log.path, strerror(errno));
+        g_log.failed = true;
+        errno = saved_errno_;
+        return false;
+    }
+    g_out_fd = fd;
+    return true;
+}
+
+bool end_writing() {
+    out_drain();
+    if (g_out_fd >= 0) ::close(g_out_fd);
+    g_out_fd = -1;
+    errno = saved_errno_;
+    return !g_log.failed;
+}
+
 // Copies the arena's complete records (a record is complete once its type is set).
 void write_arena() {
     char* base = g_arena.load(std::memory_order_acquire);
@@ -332,42 +394,57 @@ void log_init(bool continues_exec) {
     choose_path(!g_log.parent_traced);
 }
 
+bool log_write_record(RecordType type, std::initializer_list<Bytes> parts) {
+    ReentryGuard guard;
+    if (g_finalized.load(std::memory_order_acquire)) return false;
+    FileLock lock;
+    if (!lock.held()) return false;
+    bool ok = begin_writing();
+    if (ok) {
+        write_arena();  // the stacks this record refers to, first
+        sink_record(type, parts);
+        ok = end_writing();
+    }
+    return ok;
+}
+
 void log_flush(shimlog::EndReason reason, int status) {
     ReentryGuard guard;  // the shim's own writes are not the program's
-    // One flusher at a time; a second caller (exit racing _exit) waits briefly.
-    for (int spins = 0; g_flushing.test_and_set(std::memory_order_acquire); ++spins) {
-        if (spins > 2000) return;
-        usleep(1000);
-    }
-    int saved_errno = errno;
-    if (!g_log.failed) {
-        int fd = open_log();
-        if (fd < 0) {
-            say("cannot create log %s: %s (the program runs on untraced)", g_log.path, strerror(errno));
-            g_log.failed = true;
-        } else {
-            g_out_fd = fd;
-            write_arena();
-            write_module_map();
-            io_write_snapshot();
-            shimlog::EndRecord end{};
-            end.end_ns = monotonic_ns();
-            end.end_ticks = now_ticks();
-            end.exit_status = status;
-            end.reason = static_cast<uint8_t>(reason);
-            end.dropped = g_dropped.load(std::memory_order_relaxed);
-            sink_record(RecordType::End, {{&end, sizeof end}});
-            out_drain();
-            ::close(fd);
-            g_out_fd = -1;
-        }
-    }
-    errno = saved_errno;
-    g_flushing.clear(std::memory_order_release);
+    if (g_finalized.load(std::memory_order_acquire)) return;
+    bool final = reason != shimlog::EndReason::Exec;
+    // Threads may still run: take their pending events first (each chunk
+    // takes the file lock itself). Before an exec only this thread's are safe.
+    if (final)
+        alloc_flush_all();
+    else
+        alloc_flush_this_thread();
+    FileLock lock;
+    if (!lock.held()) return;
+    if (!begin_writing()) return;
+    write_arena();
+    write_module_map();
+    io_write_snapshot();
+    shimlog::ShimStatsRecord stats{};
+    stats.alloc_events = alloc_events_recorded();
+    stats.stack_checks = alloc_stacks_verified();
+    stats.stack_mismatches = alloc_stacks_mismatches();
+    sink_record(RecordType::ShimStats, {{&stats, sizeof stats}});
+    shimlog::EndRecord end{};
+    end.end_ns = monotonic_ns();
+    end.end_ticks = now_ticks();
+    end.exit_status = status;
+    end.reason = static_cast<uint8_t>(reason);
+    end.dropped = g_dropped.load(std::memory_order_relaxed);
+    sink_record(RecordType::End, {{&end, sizeof end}});
+    end_writing();
+    // After the final End nothing more is written: a record after it would
+    // make the log look unfinished.
+    if (final) g_finalized.store(true, std::memory_order_release);
 }
 
 void log_after_fork_child() {
-    g_flushing.clear();
+    g_file_owner.store(0);  // whoever held it is not in this process
+    g_finalized.store(false);
     g_log.pid = static_cast<uint32_t>(getpid());
     g_log.ppid = static_cast<uint32_t>(getppid());
     g_log.parent_traced = true;

@@ -17,6 +17,11 @@ struct Bytes {
 // thread. Returns the payload's address in the arena, or nullptr when full.
 void* arena_record(shimlog::RecordType type, std::initializer_list<Bytes> parts);
 
+// Writes one record to the file now (after any pending arena records),
+// creating the log if needed. False when the log cannot be written, or when
+// this thread is already writing it (a signal handler interrupted it).
+bool log_write_record(shimlog::RecordType type, std::initializer_list<Bytes> parts);
+
 // Inside log_flush only: writes a record straight to the file.
 void sink_record(shimlog::RecordType type, std::initializer_list<Bytes> parts);
 

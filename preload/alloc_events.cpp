@@ -1,0 +1,230 @@
+#include "alloc_events.h"
+
+#include <atomic>
+#include <cstdlib>
+#include <pthread.h>
+#include <unistd.h>
+
+#include "../format/log_format.h"
+#include "alloc_stacks.h"
+#include "block_pool.h"
+#include "clock.h"
+#include "compressor.h"
+#include "interpose.h"
+#include "log_writer.h"
+#include "shim_messages.h"
+
+namespace shim {
+namespace {
+
+using shimlog::AllocTag;
+
+constexpr uint32_t kBufferBytes = 1u << 20;
+constexpr uint32_t kEventMaxBytes = 1 + 4 * 10 + 1 + 10;  // an event plus a time mark
+constexpr uint32_t kEventsPerClockRead = 16;
+constexpr uint64_t kMarkTicks = 1u << 21;                   // ~1 ms at 2 GHz
+
+// One thread's pending events. `committed` packs (events << 32 | bytes) of
+// complete events, so a final flush from another thread reads a clean prefix;
+// `writing` is held by whoever turns the buffer into a chunk.
+struct AllocThread {
+    AllocThread* next;
+    std::atomic<bool> in_use;
+    std::atomic<bool> writing;
+    std::atomic<uint64_t> committed;
+    uint32_t tid;
+    AllocStacks* memo;
+    uint32_t used;
+    uint32_t events;
+    uint32_t until_clock_read;
+    uint64_t first_seq;
+    uint64_t prev_seq;
+    uint64_t first_ticks;
+    uint64_t mark_ticks;
+    uint64_t prev_ptr;
+    uint8_t buffer[kBufferBytes];
+};
+
+std::atomic<AllocThread*> g_threads{nullptr};
+std::atomic<uint64_t> g_seq{1};
+std::atomic<uint64_t> g_recorded{0};
+pthread_key_t g_exit_key;
+std::atomic<bool> g_key_ready{false};
+thread_local AllocThread* t_alloc __attribute__((tls_model("initial-exec"))) = nullptr;
+
+void start_chunk(AllocThread& t) {
+    t.used = 0;
+    t.events = 0;
+    t.first_seq = 0;
+    t.prev_seq = 0;
+    t.prev_ptr = 0;
+    t.first_ticks = t.mark_ticks = now_ticks();
+    t.until_clock_read = kEventsPerClockRead;
+    t.committed.store(0, std::memory_order_release);
+}
+
+// Writes events [0, bytes) as one chunk record. Caller holds t.writing.
+void write_chunk(const AllocThread& t, uint32_t bytes, uint32_t events) {
+    if (events == 0) return;
+    Compressed packed = compress_chunk(t.buffer, bytes);
+    shimlog::AllocChunkRecord rec{};
+    rec.tid = t.tid;
+    rec.event_count = events;
+    rec.first_seq = t.first_seq;
+    rec.first_ticks = t.first_ticks;
+    rec.raw_size = bytes;
+    rec.compression = static_cast<uint8_t>(packed.handle >= 0 ? shimlog::Compression::Zstd
+                                                              : shimlog::Compression::None);
+    if (!log_write_record(shimlog::RecordType::AllocChunk, {{&rec, sizeof rec}, {packed.data, packed.size}}))
+        for (uint32_t i = 0; i < events; ++i) count_dropped();
+    compressor_done(packed.handle);
+}
+
+bool take_writer(AllocThread& t) {
+    for (int spin = 0; spin < 100000; ++spin) {
+        bool idle = false;
+        if (t.writing.compare_exchange_weak(idle, true, std::memory_order_acquire)) return true;
+        if (spin > 100) usleep(100);
+    }
+    return false;
+}
+
+// The owner's flush: the buffer is full, or the thread ends.
+void flush_own(AllocThread& t) {
+    if (!take_writer(t)) return;
+    write_chunk(t, t.used, t.events);
+    start_chunk(t);
+    t.writing.store(false, std::memory_order_release);
+}
+
+void thread_ends(void*) {
+    AllocThread* t = t_alloc;
+    if (t == nullptr) return;
+    ReentryGuard guard;
+    flush_own(*t);
+    alloc_stacks_release(t->memo);
+    t->memo = nullptr;
+    t_alloc = nullptr;
+    pool_release(t);
+}
+
+AllocThread* thread_state() {
+    if (t_alloc != nullptr) return t_alloc;
+    AllocThread* t = pool_acquire(g_threads);
+    if (t == nullptr) return nullptr;
+    t->tid = static_cast<uint32_t>(gettid());
+    t->memo = alloc_stacks_acquire();
+    start_chunk(*t);
+    t_alloc = t;
+    if (g_key_ready.load(std::memory_order_acquire)) pthread_setspecific(g_exit_key, t);
+    return t;
+}
+
+// Room for one more event, a time mark when the clock moved on, the sequence delta.
+uint8_t* begin_event(AllocThread& t, AllocTag tag, uint64_t seq) {
+    if (kBufferBytes - t.used < kEventMaxBytes) flush_own(t);
+    uint8_t* out = t.buffer + t.used;
+    if (--t.until_clock_read == 0) {
+        t.until_clock_read = kEventsPerClockRead;
+        uint64_t ticks = now_ticks();
+        if (ticks - t.mark_ticks >= kMarkTicks) {
+            *out++ = static_cast<uint8_t>(AllocTag::Time);
+            out = shimlog::put_varint(out, ticks - t.mark_ticks);
+            t.mark_ticks = ticks;
+        }
+    }
+    if (t.events == 0) t.first_seq = t.prev_seq = seq;
+    *out++ = static_cast<uint8_t>(tag);
+    out = shimlog::put_varint(out, seq - t.prev_seq);
+    t.prev_seq = seq;
+    return out;
+}
+
+void end_event(AllocThread& t, uint8_t* out) {
+    t.used = static_cast<uint32_t>(out - t.buffer);
+    t.events++;
+    t.committed.store((uint64_t(t.events) << 32) | t.used, std::memory_order_release);
+    g_recorded.fetch_add(1, std::memory_order_relaxed);
+}
+
+uint8_t* put_pointer(AllocThread& t, uint8_t* out, const void* ptr) {
+    uint64_t p = reinterpret_cast<uint64_t>(ptr);
+    out = shimlog::put_varint(out, shimlog::zigzag(static_cast<int64_t>(p - t.prev_ptr)));
+    t.prev_ptr = p;
+    return out;
+}
+
+void free_event(const void* ptr, uint64_t seq) {
+    AllocThread* t = thread_state();
+    if (t == nullptr) return count_dropped();
+    uint8_t* out = begin_event(*t, AllocTag::Free, seq);
+    end_event(*t, put_pointer(*t, out, ptr));
+}
+
+}  // namespace
+
+void record_alloc(const void* ptr, size_t size, uint64_t return_address, uint64_t caller_sp) {
+    AllocThread* t = thread_state();
+    if (t == nullptr) return count_dropped();
+    uint32_t stack = alloc_stack_id(t->memo, return_address, caller_sp);
+    uint64_t seq = g_seq.fetch_add(1, std::memory_order_relaxed);
+    uint8_t* out = begin_event(*t, AllocTag::Alloc, seq);
+    out = shimlog::put_varint(out, stack);
+    out = shimlog::put_varint(out, size);
+    end_event(*t, put_pointer(*t, out, ptr));
+}
+
+void record_free(const void* ptr) { free_event(ptr, reserve_sequence()); }
+
+uint64_t reserve_sequence() { return g_seq.fetch_add(1, std::memory_order_relaxed); }
+
+void record_free_at(const void* ptr, uint64_t seq) { free_event(ptr, seq); }
+
+void alloc_flush_this_thread() {
+    if (t_alloc != nullptr) flush_own(*t_alloc);
+}
+
+void alloc_flush_all() {
+    for (AllocThread* t = g_threads.load(std::memory_order_acquire); t; t = t->next) {
+        if (!take_writer(*t)) continue;
+        uint64_t committed = t->committed.load(std::memory_order_acquire);
+        write_chunk(*t, static_cast<uint32_t>(committed), static_cast<uint32_t>(committed >> 32));
+        // Leave the buffer to its owner, but never write these events twice.
+        if (t == t_alloc) start_chunk(*t);
+        t->writing.store(false, std::memory_order_release);
+    }
+}
+
+void alloc_init() {
+    if (pthread_key_create(&g_exit_key, thread_ends) == 0) g_key_ready.store(true, std::memory_order_release);
+    uint32_t verify_every = 0;
+    const char* verify = getenv("SHIM_STACK_VERIFY");
+    if (verify != nullptr && *verify != '\0') {
+        char* end = nullptr;
+        unsigned long every = strtoul(verify, &end, 10);
+        if (*end == '\0' && every > 0 && every <= UINT32_MAX)
+            verify_every = static_cast<uint32_t>(every);
+        else
+            say("SHIM_STACK_VERIFY=%s is not a positive number; not verifying", verify);
+    }
+    alloc_stacks_configure(verify_every);
+}
+
+void alloc_after_fork_child() {
+    for (AllocThread* t = g_threads.load(std::memory_order_acquire); t; t = t->next) {
+        t->writing.store(false, std::memory_order_relaxed);
+        start_chunk(*t);
+        if (t != t_alloc) {
+            alloc_stacks_release(t->memo);
+            t->memo = nullptr;
+            pool_release(t);
+        } else {
+            t->tid = static_cast<uint32_t>(gettid());
+        }
+    }
+    compressor_after_fork_child();
+}
+
+uint64_t alloc_events_recorded() { return g_recorded.load(std::memory_order_relaxed); }
+
+}  // namespace shim

@@ -1,0 +1,32 @@
+// Allocation events: each thread encodes its events into its own buffer
+// (no lock, no allocation); a full buffer becomes one AllocChunk record.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace shim {
+
+// After the real allocator returned ptr for `size` bytes. return_address and
+// caller_sp identify the program's call (see alloc_stacks.h).
+void record_alloc(const void* ptr, size_t size, uint64_t return_address, uint64_t caller_sp);
+
+// Before the real free: the sequence number must precede any reuse of ptr.
+void record_free(const void* ptr);
+
+// realloc: the free's sequence number is taken before the call and the event
+// written after it, and only if the call succeeded.
+uint64_t reserve_sequence();
+void record_free_at(const void* ptr, uint64_t seq);
+
+// Writes every thread's pending events (final flush) or just this thread's
+// (before exec, when other threads cannot be stopped safely).
+void alloc_flush_all();
+void alloc_flush_this_thread();
+
+void alloc_init();               // the thread-exit key; SHIM_STACK_VERIFY
+void alloc_after_fork_child();   // the parent's pending events stay the parent's
+
+// Counters for the log's shim statistics.
+uint64_t alloc_events_recorded();
+
+}  // namespace shim

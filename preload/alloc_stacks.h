@@ -1,0 +1,33 @@
+// Full call stacks for allocations, cheap enough to take on every malloc.
+//
+// libunwind's unw_backtrace (~60-270 ns) is the unwinder; in front of it sits
+// a per-thread validated memo: keyed by the caller's return address and stack
+// pointer, each entry remembers the stack id and the address and value of
+// every return-address slot the stack was read from. A hit re-reads those
+// slots and compares them, so it is exact whenever the slots are, and costs a
+// few loads instead of an unwind.
+#pragma once
+#include <cstdint>
+
+namespace shim {
+
+struct AllocStacks;  // per-thread memo, opaque
+
+// The stack id of the allocation whose hook was entered with `return_address`
+// and caller stack pointer `caller_sp` (the hook's CFA). `memo` may be null:
+// then the stack is unwound without caching.
+uint32_t alloc_stack_id(AllocStacks* memo, uint64_t return_address, uint64_t caller_sp);
+
+// A memo for the calling thread, from a pool (a finished thread's memo is
+// reused). Null if memory cannot be had.
+AllocStacks* alloc_stacks_acquire();
+void alloc_stacks_release(AllocStacks* memo);
+
+// Loads libunwind (from the shim's constructor). Verification: with
+// verify_every = N > 0, every Nth memo hit is compared with a fresh unwind;
+// mismatches are counted and written to the log's ShimStats record.
+void alloc_stacks_configure(uint32_t verify_every);
+uint64_t alloc_stacks_mismatches();
+uint64_t alloc_stacks_verified();
+
+}  // namespace shim
