@@ -38,7 +38,9 @@ struct FileHeader {
     X(IoSite, 5)   /* I/O counters for one (file, call site, syscall) */      \
     X(End, 6)      /* clean end of the log: exit status, end time */      \
     X(AllocChunk, 7) /* a thread's batch of allocation events */           \
-    X(ShimStats, 8)  /* the shim's own counters, written with End */
+    X(ShimStats, 8)  /* the shim's own counters, written with End */        \
+    X(Thread, 9)     /* one thread's life, written when it ends */         \
+    X(SampleChunk, 10) /* the sampler's CPU readings: parallelism over time */
 
 enum class RecordType : uint16_t {
 #define SHIMLOG_ENUM(name, id) name = id,
@@ -178,6 +180,46 @@ struct ShimStatsRecord {
     uint64_t alloc_events;      // allocation events recorded
     uint64_t stack_checks;      // memoized stacks re-unwound to verify (SHIM_STACK_VERIFY)
     uint64_t stack_mismatches;  // of which differed: should be 0
+};
+
+// ---- threads ----
+enum class ThreadEnd : uint8_t {
+    Returned = 0,     // its start routine returned
+    Exited = 1,       // pthread_exit
+    Cancelled = 2,    // pthread_cancel took effect
+    AliveAtExit = 3,  // still running when the process ended (the main thread too)
+};
+
+struct ThreadRecord {
+    uint32_t tid;             // kernel thread id
+    uint32_t parent_tid;      // the thread that created it (0: unknown, or the main thread itself)
+    uint32_t create_stack;    // stack id of the pthread_create call (0: not created through it)
+    uint8_t end;              // ThreadEnd
+    uint8_t is_main;
+    uint8_t reserved[2];
+    uint64_t start_routine;   // address of the function it ran
+    uint64_t create_ticks;    // pthread_create called (0: unknown)
+    uint64_t start_ticks;     // the thread began running
+    uint64_t end_ticks;
+    uint64_t cpu_ns;          // CPU time the thread used (CLOCK_THREAD_CPUTIME_ID)
+    uint64_t join_wait_ticks; // time it spent blocked in pthread_join
+    uint64_t joins;           // pthread_join calls it made
+};
+
+// The sampler thread's readings, every interval (default 1 ms): the process's
+// CPU time (less the sampler's own), and now and then each thread's CPU time.
+struct SampleChunkRecord {
+    uint64_t first_ns;     // CLOCK_MONOTONIC of the reading the first delta starts from
+    uint32_t event_count;
+    uint32_t raw_size;     // bytes of encoded events (after decompression)
+    uint8_t compression;   // Compression
+    uint8_t reserved[3];
+    uint32_t interval_us;  // the sampling interval in force
+};
+
+enum class SampleTag : uint8_t {
+    Tick = 1,       // ns since the previous tick (or first_ns), process CPU ns used meanwhile
+    ThreadCpu = 2,  // tid, that thread's total CPU ns so far (at the latest Tick)
 };
 
 #pragma pack(pop)

@@ -12,6 +12,8 @@
 #include "interpose.h"
 #include "io_stats.h"
 #include "log_writer.h"
+#include "sampler.h"
+#include "threads.h"
 
 using shim::RealFunction;
 using shimlog::EndReason;
@@ -30,6 +32,8 @@ void fork_child() {
     shim::log_after_fork_child();
     shim::io_after_fork_child();
     shim::alloc_after_fork_child();
+    shim::threads_after_fork_child();
+    shim::sampler_after_fork_child();
 }
 
 // vfork children share our memory: they must not touch the log.
@@ -73,6 +77,7 @@ __attribute__((constructor)) static void shim_start() {
     shim::log_init(continues_exec);
     shim::io_init();
     shim::alloc_init();
+    shim::threads_init();
     pthread_atfork(nullptr, nullptr, fork_child);
     on_exit(remember_exit_status, nullptr);
 }

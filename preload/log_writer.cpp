@@ -17,6 +17,8 @@
 #include "alloc_events.h"
 #include "alloc_stacks.h"
 #include "io_stats.h"
+#include "sampler.h"
+#include "threads.h"
 #include "modules.h"
 #include "shim_messages.h"
 
@@ -414,10 +416,13 @@ void log_flush(shimlog::EndReason reason, int status) {
     bool final = reason != shimlog::EndReason::Exec;
     // Threads may still run: take their pending events first (each chunk
     // takes the file lock itself). Before an exec only this thread's are safe.
-    if (final)
+    if (final) {
+        sampler_stop();
         alloc_flush_all();
-    else
+        threads_write_alive();
+    } else {
         alloc_flush_this_thread();
+    }
     FileLock lock;
     if (!lock.held()) return;
     if (!begin_writing()) return;
@@ -457,6 +462,8 @@ void log_after_fork_child() {
 }
 
 uint32_t log_pid() { return g_log.pid; }
+uint64_t log_start_ticks() { return g_log.start_ticks; }
+uint64_t log_start_ns() { return g_log.start_ns; }
 
 void count_dropped() { g_dropped.fetch_add(1, std::memory_order_relaxed); }
 

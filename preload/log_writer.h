@@ -38,6 +38,10 @@ void log_flush(shimlog::EndReason reason, int status);
 // In a fork child: a new log for the new process, with the definitions again.
 void log_after_fork_child();
 
+// The timestamp counter and CLOCK_MONOTONIC when this process's log began.
+uint64_t log_start_ticks();
+uint64_t log_start_ns();
+
 // The pid this shim instance records as (cached: getpid is a syscall).
 uint32_t log_pid();
 

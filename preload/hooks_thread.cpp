@@ -1,0 +1,43 @@
+// Thread creation, exit and joining. pthread_create runs the start routine
+// through a trampoline that records the thread's life (threads.h).
+#include <pthread.h>
+
+#include "clock.h"
+#include "interpose.h"
+#include "sampler.h"
+#include "threads.h"
+
+using shim::RealFunction;
+
+extern "C" {
+
+int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*routine)(void*), void* arg) {
+    static RealFunction<int (*)(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*)> real(
+        "pthread_create");
+    shim::ReentryGuard guard;
+    if (!guard.entered()) return real.get()(thread, attr, routine, arg);
+    shim::sampler_start();
+    shim::ThreadInfo* info =
+        shim::thread_prepare(routine, arg, reinterpret_cast<uint64_t>(__builtin_return_address(0)));
+    if (info == nullptr) return real.get()(thread, attr, routine, arg);
+    int result = real.get()(thread, attr, shim::thread_trampoline, info);
+    if (result != 0) shim::thread_abandon(info);
+    return result;
+}
+
+void pthread_exit(void* value) {
+    static RealFunction<void (*)(void*)> real("pthread_exit");
+    shim::thread_note_exit();
+    real.get()(value);
+    __builtin_unreachable();
+}
+
+int pthread_join(pthread_t thread, void** value) {
+    static RealFunction<int (*)(pthread_t, void**)> real("pthread_join");
+    uint64_t start = shim::now_ticks();
+    int result = real.get()(thread, value);
+    shim::thread_add_join_wait(shim::now_ticks() - start);
+    return result;
+}
+
+}  // extern "C"

@@ -1,0 +1,204 @@
+#include "sampler.h"
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <ctime>
+#include <dirent.h>
+#include <pthread.h>
+
+#include "../format/log_format.h"
+#include "clock.h"
+#include "compressor.h"
+#include "interpose.h"
+#include "log_writer.h"
+#include "shim_messages.h"
+#include "threads.h"
+
+namespace shim {
+namespace {
+
+using shimlog::SampleTag;
+
+constexpr uint32_t kDefaultIntervalUs = 1000;
+constexpr uint32_t kMaxIntervalUs = 100000;
+constexpr uint32_t kBufferBytes = 64 * 1024;
+constexpr uint32_t kTicksPerThreadScan = 10;     // per-thread clocks every ~10 ms
+constexpr uint32_t kTicksPerTaskRescan = 100;    // /proc/self/task every ~100 ms
+constexpr uint64_t kFlushEveryNs = 1000000000;   // a chunk a second reaches the disk
+constexpr int kMaxForeignThreads = 256;
+
+struct SamplerState {
+    uint8_t buffer[kBufferBytes];
+    uint32_t used = 0;
+    uint32_t events = 0;
+    uint64_t first_ns = 0;     // the reading the chunk's first delta starts from
+    uint64_t last_ns = 0;
+    uint64_t last_cpu = 0;     // process CPU less the sampler's, at last_ns
+    uint64_t last_flush_ns = 0;
+    uint32_t interval_us = kDefaultIntervalUs;
+    uint32_t foreign[kMaxForeignThreads];  // threads found in /proc, not made via pthread_create
+    int foreign_count = 0;
+};
+
+SamplerState g_state;
+std::atomic<bool> g_started{false};
+std::atomic<bool> g_stop{false};
+std::atomic<bool> g_stopped{false};
+
+uint64_t clock_ns(clockid_t clock) {
+    timespec ts;
+    clock_gettime(clock, &ts);
+    return uint64_t(ts.tv_sec) * 1000000000u + uint64_t(ts.tv_nsec);
+}
+
+uint64_t program_cpu_ns() { return clock_ns(CLOCK_PROCESS_CPUTIME_ID) - clock_ns(CLOCK_THREAD_CPUTIME_ID); }
+
+void flush_chunk(SamplerState& s) {
+    if (s.events > 0) {
+        Compressed packed = compress_chunk(s.buffer, s.used);
+        shimlog::SampleChunkRecord rec{};
+        rec.first_ns = s.first_ns;
+        rec.event_count = s.events;
+        rec.raw_size = s.used;
+        rec.compression = static_cast<uint8_t>(packed.handle >= 0 ? shimlog::Compression::Zstd
+                                                                  : shimlog::Compression::None);
+        rec.interval_us = s.interval_us;
+        log_write_record(shimlog::RecordType::SampleChunk, {{&rec, sizeof rec}, {packed.data, packed.size}});
+        compressor_done(packed.handle);
+    }
+    s.used = 0;
+    s.events = 0;
+    s.first_ns = s.last_ns;
+    s.last_flush_ns = s.last_ns;
+}
+
+void put_event(SamplerState& s, SampleTag tag, uint64_t a, uint64_t b) {
+    if (kBufferBytes - s.used < 32) flush_chunk(s);
+    uint8_t* out = s.buffer + s.used;
+    *out++ = static_cast<uint8_t>(tag);
+    out = shimlog::put_varint(out, a);
+    out = shimlog::put_varint(out, b);
+    s.used = static_cast<uint32_t>(out - s.buffer);
+    s.events++;
+}
+
+bool is_known(uint32_t tid) {
+    bool known = false;
+    threads_for_each_live([&](uint32_t live) { known = known || live == tid; });
+    return known;
+}
+
+// Threads the hooks never saw (made with clone, or before the shim started).
+void rescan_tasks(SamplerState& s, uint32_t self) {
+    s.foreign_count = 0;
+    DIR* dir = opendir("/proc/self/task");
+    if (dir == nullptr) return;
+    while (dirent* entry = readdir(dir)) {
+        uint32_t tid = static_cast<uint32_t>(strtoul(entry->d_name, nullptr, 10));
+        if (tid == 0 || tid == self || is_known(tid)) continue;
+        if (s.foreign_count < kMaxForeignThreads) s.foreign[s.foreign_count++] = tid;
+    }
+    closedir(dir);
+}
+
+void sample_threads(SamplerState& s) {
+    threads_for_each_live([&](uint32_t tid) { put_event(s, SampleTag::ThreadCpu, tid, thread_cpu_ns(tid)); });
+    for (int i = 0; i < s.foreign_count; ++i)
+        put_event(s, SampleTag::ThreadCpu, s.foreign[i], thread_cpu_ns(s.foreign[i]));
+}
+
+// Keeps the sampler under 1% of a core: a reading that cost more than 1% of
+// the interval doubles the interval.
+void adapt_interval(SamplerState& s, uint64_t cost_ns) {
+    if (cost_ns * 100 > uint64_t(s.interval_us) * 1000 && s.interval_us < kMaxIntervalUs) s.interval_us *= 2;
+}
+
+void* sampler_main(void*) {
+    ReentryGuard guard;  // everything this thread does is the shim's
+    SamplerState& s = g_state;
+    uint32_t self = static_cast<uint32_t>(gettid());
+    timespec next;
+    clock_gettime(CLOCK_MONOTONIC, &next);
+    for (uint64_t tick = 1; !g_stop.load(std::memory_order_acquire); ++tick) {
+        next.tv_nsec += long(s.interval_us) * 1000;
+        while (next.tv_nsec >= 1000000000) next.tv_nsec -= 1000000000, next.tv_sec++;
+        while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, nullptr) == EINTR) {}
+        uint64_t cost_start = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+        uint64_t now = monotonic_ns();
+        uint64_t cpu = program_cpu_ns();
+        put_event(s, SampleTag::Tick, now - s.last_ns, cpu > s.last_cpu ? cpu - s.last_cpu : 0);
+        s.last_ns = now;
+        s.last_cpu = cpu;
+        if (tick % kTicksPerTaskRescan == 1) rescan_tasks(s, self);
+        if (tick % kTicksPerThreadScan == 0) sample_threads(s);
+        if (now - s.last_flush_ns >= kFlushEveryNs) flush_chunk(s);
+        adapt_interval(s, clock_ns(CLOCK_THREAD_CPUTIME_ID) - cost_start);
+    }
+    sample_threads(s);
+    flush_chunk(s);
+    g_stopped.store(true, std::memory_order_release);
+    return nullptr;
+}
+
+uint32_t interval_from_environment() {
+    const char* text = getenv("SHIM_SAMPLE_US");
+    if (text == nullptr || *text == '\0') return kDefaultIntervalUs;
+    char* end = nullptr;
+    unsigned long us = strtoul(text, &end, 10);
+    if (*end != '\0' || us < 100 || us > kMaxIntervalUs) {
+        say("SHIM_SAMPLE_US=%s is not between 100 and %u; using %u", text, kMaxIntervalUs, kDefaultIntervalUs);
+        return kDefaultIntervalUs;
+    }
+    return static_cast<uint32_t>(us);
+}
+
+}  // namespace
+
+void sampler_start() {
+    bool expected = false;
+    if (!g_started.compare_exchange_strong(expected, true)) return;
+    ReentryGuard guard;
+    SamplerState& s = g_state;
+    s.interval_us = interval_from_environment();
+    // The readings start at the process's start: one tick covers the time
+    // before the sampler, with the CPU used until now.
+    s.first_ns = s.last_ns = s.last_flush_ns = log_start_ns();
+    uint64_t now = monotonic_ns();
+    s.last_cpu = clock_ns(CLOCK_PROCESS_CPUTIME_ID);  // no sampler CPU yet to subtract
+    put_event(s, SampleTag::Tick, now - s.last_ns, s.last_cpu);
+    s.last_ns = now;
+    // The new thread inherits a full signal mask: program signals never land on it.
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    static RealFunction<int (*)(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*)> real_create(
+        "pthread_create");
+    pthread_t thread;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&attr, 256 * 1024);
+    if (real_create.get()(&thread, &attr, sampler_main, nullptr) != 0) g_stopped.store(true);
+    pthread_attr_destroy(&attr);
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+}
+
+void sampler_stop() {
+    if (!g_started.load(std::memory_order_acquire)) return;
+    g_stop.store(true, std::memory_order_release);
+    // It wakes within one interval; do not hold an exiting program for long.
+    for (int wait = 0; wait < 400 && !g_stopped.load(std::memory_order_acquire); ++wait) usleep(500);
+}
+
+void sampler_after_fork_child() {
+    g_started.store(false);
+    g_stop.store(false);
+    g_stopped.store(false);
+    g_state.used = 0;
+    g_state.events = 0;
+    g_state.foreign_count = 0;
+}
+
+}  // namespace shim

@@ -1,0 +1,150 @@
+#include "threads.h"
+
+#include <ctime>
+#include <unistd.h>
+
+#include "block_pool.h"
+#include "clock.h"
+#include "interpose.h"
+#include "log_writer.h"
+#include "stacks.h"
+
+namespace shim {
+namespace {
+
+std::atomic<ThreadInfo*> g_threads{nullptr};
+ThreadInfo* g_main = nullptr;
+pthread_key_t g_end_key;
+std::atomic<bool> g_key_ready{false};
+thread_local ThreadInfo* t_info __attribute__((tls_model("initial-exec"))) = nullptr;
+
+void write_record(const ThreadInfo& info, shimlog::ThreadEnd end, uint64_t end_ticks, uint64_t cpu_ns) {
+    shimlog::ThreadRecord rec{};
+    rec.tid = info.tid.load(std::memory_order_relaxed);
+    rec.parent_tid = info.parent_tid;
+    rec.create_stack = info.create_stack;
+    rec.end = static_cast<uint8_t>(end);
+    rec.is_main = info.is_main ? 1 : 0;
+    rec.start_routine = reinterpret_cast<uint64_t>(info.routine);
+    rec.create_ticks = info.create_ticks;
+    rec.start_ticks = info.start_ticks;
+    rec.end_ticks = end_ticks;
+    rec.cpu_ns = cpu_ns;
+    rec.join_wait_ticks = info.join_wait_ticks;
+    rec.joins = info.joins;
+    arena_record(shimlog::RecordType::Thread, {{&rec, sizeof rec}});
+}
+
+uint64_t own_cpu_ns() {
+    timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return uint64_t(ts.tv_sec) * 1000000000u + uint64_t(ts.tv_nsec);
+}
+
+// The key's destructor runs however the thread ends: return, pthread_exit or
+// cancellation. `end` still says Cancelled unless the other two set it.
+void thread_finished(void* raw) {
+    auto* info = static_cast<ThreadInfo*>(raw);
+    ReentryGuard guard;
+    write_record(*info, info->end, now_ticks(), own_cpu_ns());
+    t_info = nullptr;
+    info->tid.store(0, std::memory_order_release);
+    pool_release(info);
+}
+
+uint32_t current_tid() { return static_cast<uint32_t>(gettid()); }
+
+}  // namespace
+
+ThreadInfo* threads_first() { return g_threads.load(std::memory_order_acquire); }
+
+ThreadInfo* thread_prepare(void* (*routine)(void*), void* arg, uint64_t create_site) {
+    ThreadInfo* info = pool_acquire(g_threads);
+    if (info == nullptr) return nullptr;
+    info->tid.store(0, std::memory_order_relaxed);
+    info->parent_tid = t_info ? t_info->tid.load(std::memory_order_relaxed) : current_tid();
+    info->create_stack = capture_site_stack(create_site);
+    info->is_main = false;
+    info->end = shimlog::ThreadEnd::Cancelled;
+    info->routine = routine;
+    info->arg = arg;
+    info->join_wait_ticks = 0;
+    info->joins = 0;
+    info->start_ticks = 0;
+    info->create_ticks = now_ticks();
+    return info;
+}
+
+void thread_abandon(ThreadInfo* info) { pool_release(info); }
+
+void* thread_trampoline(void* raw) {
+    auto* info = static_cast<ThreadInfo*>(raw);
+    info->start_ticks = now_ticks();
+    info->tid.store(current_tid(), std::memory_order_release);
+    t_info = info;
+    if (g_key_ready.load(std::memory_order_acquire)) pthread_setspecific(g_end_key, info);
+    void* result = info->routine(info->arg);
+    info->end = shimlog::ThreadEnd::Returned;
+    return result;
+}
+
+void thread_note_exit() {
+    if (t_info != nullptr) t_info->end = shimlog::ThreadEnd::Exited;
+}
+
+void thread_add_join_wait(uint64_t ticks) {
+    ThreadInfo* info = t_info;
+    if (info == nullptr) return;
+    info->join_wait_ticks += ticks;
+    info->joins++;
+}
+
+void threads_write_alive() {
+    uint64_t now = now_ticks();
+    for (ThreadInfo* t = threads_first(); t; t = t->next) {
+        if (!t->in_use.load(std::memory_order_acquire)) continue;
+        uint32_t tid = t->tid.load(std::memory_order_acquire);
+        if (tid == 0) continue;  // created, not yet running
+        write_record(*t, shimlog::ThreadEnd::AliveAtExit, now, thread_cpu_ns(tid));
+    }
+}
+
+void threads_init() {
+    if (pthread_key_create(&g_end_key, thread_finished) == 0) g_key_ready.store(true, std::memory_order_release);
+    g_main = pool_acquire(g_threads);
+    if (g_main == nullptr) return;
+    g_main->tid.store(current_tid(), std::memory_order_relaxed);
+    g_main->is_main = true;
+    g_main->end = shimlog::ThreadEnd::AliveAtExit;
+    g_main->start_ticks = log_start_ticks();
+    t_info = g_main;
+}
+
+void threads_after_fork_child() {
+    for (ThreadInfo* t = threads_first(); t; t = t->next) {
+        if (t == t_info) continue;
+        t->tid.store(0, std::memory_order_relaxed);
+        pool_release(t);
+    }
+    // The forking thread is the child's main thread now.
+    if (t_info != nullptr) {
+        t_info->tid.store(current_tid(), std::memory_order_relaxed);
+        t_info->is_main = true;
+        t_info->end = shimlog::ThreadEnd::AliveAtExit;
+        t_info->start_ticks = log_start_ticks();
+        t_info->join_wait_ticks = 0;
+        t_info->joins = 0;
+        t_info->create_stack = 0;
+        t_info->parent_tid = 0;
+    }
+}
+
+uint64_t thread_cpu_ns(uint32_t tid) {
+    // The kernel's per-thread CPU clock id: MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED).
+    clockid_t clock = static_cast<clockid_t>((~static_cast<clockid_t>(tid)) * 8 | 6);
+    timespec ts;
+    if (clock_gettime(clock, &ts) != 0) return 0;
+    return uint64_t(ts.tv_sec) * 1000000000u + uint64_t(ts.tv_nsec);
+}
+
+}  // namespace shim
