@@ -35,7 +35,7 @@ $(SHIM): $(SHIM_OBJ)
 	$(CXX) -shared -o $@ $^ -lzstd -ldl -lpthread -Wl,-z,defs -Wl,--as-needed
 
 $(ANALYZER): analyzer/main.o $(ANALYZER_OBJ)
-	$(CXX) -o $@ $^ -ldw -lelf
+	$(CXX) -o $@ $^ -ldw -lelf -lzstd
 
 $(WORDS): workloads/words/words.cpp
 	$(CXX) $(CXXFLAGS) -o $@ $<
@@ -50,7 +50,7 @@ tests/programs/%: tests/programs/%.cpp
 	$(CXX) $(CXXFLAGS) -pthread -o $@ $<
 
 $(TEST_RUNNER): $(TEST_OBJ) $(ANALYZER_OBJ)
-	$(CXX) -o $@ $^ -ldw -lelf -pthread
+	$(CXX) -o $@ $^ -ldw -lelf -lzstd -pthread
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -59,7 +59,13 @@ demo: deps
 
 test: deps
 	@$(MAKE) --no-print-directory all $(TEST_RUNNER) $(TEST_PROGRAMS)
+	@python3 tests/bench/bench.py --smoke
 	@cd tests && ./run_tests
+
+# Interleaved runs, bare vs shim vs the tools we compete with (see BENCHMARKS.md).
+bench: deps
+	@$(MAKE) --no-print-directory all $(TEST_PROGRAMS)
+	python3 tests/bench/bench.py --runs $(or $(RUNS),5)
 
 clean:
 	rm -f $(SHIM) $(ANALYZER) $(WORDS) $(MANDELBROT) $(TEST_RUNNER) $(TEST_PROGRAMS)

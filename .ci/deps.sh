@@ -4,12 +4,13 @@
 set -euo pipefail
 
 packages=(
-  g++ make
+  g++ make python3
   libboost-stacktrace-dev   # stack capture for rare events (Boost.Stacktrace)
   libunwind-dev             # fast stack capture for every allocation
   libcli11-dev              # the analyzer's command line
   catch2                    # unit and integration tests (Catch2 v2)
   libdw-dev libelf-dev      # offline symbolization (elfutils)
+  libzstd-dev               # compressed allocation events (shim writes, analyzer reads)
   libpng-dev                # the mandelbrot workload's PNG output
 )
 

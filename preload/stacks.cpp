@@ -128,3 +128,37 @@ uint32_t capture_site_stack(uint64_t site) {
 }
 
 }  // namespace shim
+
+namespace shim {
+namespace {
+
+constexpr size_t kSiteSlots = 4096;
+
+struct SiteSlot {
+    std::atomic<uint64_t> site;  // 0 = empty
+    std::atomic<uint32_t> stack_id;
+};
+SiteSlot g_sites[kSiteSlots];
+
+}  // namespace
+
+uint32_t site_stack_id(uint64_t site) {
+    size_t start = (site * 0x9e3779b97f4a7c15ull) >> 52;  // 12 bits: kSiteSlots
+    for (size_t probe = 0; probe < 16; ++probe) {
+        SiteSlot& slot = g_sites[(start + probe) % kSiteSlots];
+        uint64_t seen = slot.site.load(std::memory_order_acquire);
+        if (seen == site) {
+            uint32_t id = slot.stack_id.load(std::memory_order_acquire);
+            if (id != 0) return id;
+            break;  // another thread is capturing it: capture our own
+        }
+        if (seen == 0 && slot.site.compare_exchange_strong(seen, site, std::memory_order_acq_rel)) {
+            uint32_t id = capture_site_stack(site);
+            slot.stack_id.store(id, std::memory_order_release);
+            return id;
+        }
+    }
+    return capture_site_stack(site);
+}
+
+}  // namespace shim

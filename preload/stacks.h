@@ -15,4 +15,8 @@ uint32_t stack_intern(const uint64_t* frames, uint32_t depth);
 // address into the program). Returns the stack's id.
 uint32_t capture_site_stack(uint64_t site);
 
+// The same, captured only the first time `site` is seen (a thread's creation
+// site is hit once per thread: 100,000 threads need one capture, not 100,000).
+uint32_t site_stack_id(uint64_t site);
+
 }  // namespace shim

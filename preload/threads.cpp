@@ -63,7 +63,7 @@ ThreadInfo* thread_prepare(void* (*routine)(void*), void* arg, uint64_t create_s
     if (info == nullptr) return nullptr;
     info->tid.store(0, std::memory_order_relaxed);
     info->parent_tid = t_info ? t_info->tid.load(std::memory_order_relaxed) : current_tid();
-    info->create_stack = capture_site_stack(create_site);
+    info->create_stack = site_stack_id(create_site);
     info->is_main = false;
     info->end = shimlog::ThreadEnd::Cancelled;
     info->routine = routine;

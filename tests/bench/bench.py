@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""make bench: the sample programs bare, under our shim and under the tools we
+compete with, interleaved, each cell the median of N runs with its ratio to the
+bare program measured in the same run. --smoke: one run each, no competitors,
+small inputs (make test runs it so the bench never rots)."""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+SHIM = os.path.join(ROOT, "preload", "libshim.so")
+ANALYZER = os.path.join(ROOT, "analyzer", "analyzer")
+WORDS = os.path.join(ROOT, "workloads", "words", "words")
+MANDELBROT = os.path.join(ROOT, "workloads", "mandelbrot", "mandelbrot")
+STORM = os.path.join(ROOT, "tests", "programs", "thread_storm")
+BOOK = os.path.abspath(os.path.join(ROOT, "..", "shared", "data", "moby.txt"))
+LTRACE_CAP_S = 60
+
+
+def programs(smoke):
+    png = os.path.join(tempfile.gettempdir(), "bench-mandelbrot.png")
+    size = ["-w", "256", "-h", "256"] if smoke else []
+    rows = [
+        ("words unbuffered", [WORDS, "--mode", "unbuffered", BOOK]),
+        ("words alloc", [WORDS, "--mode", "alloc", BOOK]),
+        ("words buffered", [WORDS, "--mode", "buffered", BOOK]),
+        ("mandelbrot seq", [MANDELBROT, "-mode", "seq", *size, "-o", png]),
+        ("mandelbrot row", [MANDELBROT, "-mode", "row", *size, "-o", png]),
+        ("mandelbrot workers 2", [MANDELBROT, "-mode", "workers", "-workers", "2", *size, "-o", png]),
+        ("mandelbrot px 256x256", [MANDELBROT, "-mode", "px", "-w", "64" if smoke else "256",
+                                   "-h", "64" if smoke else "256", "-o", png]),
+        ("thread_storm 100k", [STORM, "1000" if smoke else "100000"]),
+    ]
+    return rows
+
+
+def tools(smoke, workdir):
+    log = os.path.join(workdir, "log.bin")
+    found = [("bare", lambda cmd: (cmd, {})),
+             ("shim", lambda cmd: (cmd, {"LD_PRELOAD": SHIM, "SHIM_LOG": log}))]
+    if smoke:
+        return found
+    if shutil.which("strace"):
+        found.append(("strace -c -f", lambda cmd: (["strace", "-c", "-f", "-o", os.devnull, *cmd], {})))
+    if shutil.which("ltrace"):
+        found.append(("ltrace -c", lambda cmd: (["timeout", str(LTRACE_CAP_S), "ltrace", "-c", "-f", "-o",
+                                                 os.devnull, *cmd], {})))
+    if shutil.which("heaptrack"):
+        out = os.path.join(workdir, "heaptrack.out")
+        found.append(("heaptrack", lambda cmd: (["heaptrack", "-o", out, *cmd], {})))
+    if shutil.which("valgrind"):
+        found.append(("dhat", lambda cmd: (["valgrind", "--tool=dhat", "--dhat-out-file=" + os.devnull, *cmd], {})))
+    return found
+
+
+def run_once(argv, extra_env, cwd):
+    env = dict(os.environ, **extra_env)
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss, code
+
+
+def cell(samples, bare, capped):
+    if not samples:
+        return "-"
+    median = statistics.median(samples)
+    text = fmt_seconds(median)
+    if capped and median >= LTRACE_CAP_S * 0.99:
+        return f">{LTRACE_CAP_S} s (>{LTRACE_CAP_S / bare:.0f}x)"
+    return f"{text} ({median / bare:.2f}x)"
+
+
+def fmt_seconds(s):
+    return f"{s * 1000:.1f} ms" if s < 1 else f"{s:.2f} s"
+
+
+def log_figures(workdir):
+    """Bytes of log per recorded event and the analyzer's speed on that log."""
+    log = os.path.join(workdir, "log.bin")
+    if not os.path.exists(log):
+        return None
+    report = subprocess.run([ANALYZER, "report", "--format", "json", log], capture_output=True, text=True)
+    if report.returncode != 0:
+        return None
+    data = json.loads(report.stdout)
+    events = sum(s.get("calls", 0) for s in data.get("io_sites", []))
+    allocs = data.get("allocations", {}).get("totals", {})
+    events += allocs.get("allocations", 0) + allocs.get("frees", 0)
+    events += len(data.get("threads", {}).get("list", [])) if isinstance(data.get("threads"), dict) else 0
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        subprocess.run([ANALYZER, "report", log], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return os.path.getsize(log), events, statistics.median(times)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--smoke", action="store_true")
+    args = parser.parse_args()
+    runs = 1 if args.smoke else max(args.runs, 1)
+    workdir = tempfile.mkdtemp(prefix="shim-bench-")
+    tool_list = tools(args.smoke, workdir)
+    print(f"# make bench: median of {runs} interleaved run(s), ratio to bare in the same run")
+    print(f"# machine: {os.cpu_count()} cores, {os.uname().release}")
+    header = ["program"] + [name for name, _ in tool_list] + ["shim peak RSS +", "log B/event", "analyzer"]
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    failures = 0
+    for name, cmd in programs(args.smoke):
+        times = {tool: [] for tool, _ in tool_list}
+        rss = {tool: [] for tool, _ in tool_list}
+        for _ in range(runs):
+            for tool, wrap in tool_list:
+                argv, env = wrap(cmd)
+                elapsed, maxrss, code = run_once(argv, env, workdir)
+                if tool in ("bare", "shim") and code != 0:
+                    print(f"! {name} under {tool} exited {code}", file=sys.stderr)
+                    failures += 1
+                times[tool].append(elapsed)
+                rss[tool].append(maxrss)
+        bare = statistics.median(times["bare"])
+        cells = [cell(times[tool], bare, tool.startswith("ltrace")) for tool, _ in tool_list]
+        extra_rss = statistics.median(rss["shim"]) - statistics.median(rss["bare"])
+        figures = log_figures(workdir)
+        if figures:
+            size, events, analyze = figures
+            per_event = f"{size / events:.3f}" if events else "-"
+            speed = f"{fmt_seconds(analyze)} ({events / analyze / 1e6:.1f} M ev/s)" if events else fmt_seconds(analyze)
+        else:
+            per_event, speed = "-", "-"
+        print(f"| {name} | " + " | ".join(cells) + f" | {extra_rss / 1024:.1f} MiB | {per_event} | {speed} |",
+              flush=True)
+    shutil.rmtree(workdir, ignore_errors=True)
+    if args.smoke:
+        print(f"bench smoke: {len(programs(True)) * len(tool_list) - failures} passed, {failures} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
