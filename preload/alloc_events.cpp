@@ -42,12 +42,12 @@ struct AllocThread {
     uint64_t first_ticks;
     uint64_t mark_ticks;
     uint64_t prev_ptr;
+    uint64_t recorded;  // events ever recorded through this block
     uint8_t buffer[kBufferBytes];
 };
 
 std::atomic<AllocThread*> g_threads{nullptr};
 std::atomic<uint64_t> g_seq{1};
-std::atomic<uint64_t> g_recorded{0};
 pthread_key_t g_exit_key;
 std::atomic<bool> g_key_ready{false};
 thread_local AllocThread* t_alloc __attribute__((tls_model("initial-exec"))) = nullptr;
@@ -123,16 +123,19 @@ AllocThread* thread_state() {
 // Room for one more event, a time mark when the clock moved on, the sequence delta.
 uint8_t* begin_event(AllocThread& t, AllocTag tag, uint64_t seq) {
     if (kBufferBytes - t.used < kEventMaxBytes) flush_own(t);
-    uint8_t* out = t.buffer + t.used;
     if (--t.until_clock_read == 0) {
         t.until_clock_read = kEventsPerClockRead;
         uint64_t ticks = now_ticks();
+        log_checkpoint(ticks);  // may write this thread's chunk: take `out` after
+        uint8_t* out = t.buffer + t.used;
         if (ticks - t.mark_ticks >= kMarkTicks) {
             *out++ = static_cast<uint8_t>(AllocTag::Time);
             out = shimlog::put_varint(out, ticks - t.mark_ticks);
             t.mark_ticks = ticks;
+            t.used = static_cast<uint32_t>(out - t.buffer);
         }
     }
+    uint8_t* out = t.buffer + t.used;
     if (t.events == 0) t.first_seq = t.prev_seq = seq;
     *out++ = static_cast<uint8_t>(tag);
     out = shimlog::put_varint(out, seq - t.prev_seq);
@@ -144,7 +147,7 @@ void end_event(AllocThread& t, uint8_t* out) {
     t.used = static_cast<uint32_t>(out - t.buffer);
     t.events++;
     t.committed.store((uint64_t(t.events) << 32) | t.used, std::memory_order_release);
-    g_recorded.fetch_add(1, std::memory_order_relaxed);
+    t.recorded++;
 }
 
 uint8_t* put_pointer(AllocThread& t, uint8_t* out, const void* ptr) {
@@ -225,6 +228,10 @@ void alloc_after_fork_child() {
     compressor_after_fork_child();
 }
 
-uint64_t alloc_events_recorded() { return g_recorded.load(std::memory_order_relaxed); }
+uint64_t alloc_events_recorded() {
+    uint64_t total = 0;
+    for (AllocThread* t = g_threads.load(std::memory_order_acquire); t; t = t->next) total += t->recorded;
+    return total;
+}
 
 }  // namespace shim

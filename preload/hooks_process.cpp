@@ -18,6 +18,10 @@
 using shim::RealFunction;
 using shimlog::EndReason;
 
+namespace shim {
+void signals_init();  // hooks_signal.cpp
+}
+
 namespace {
 
 // Set in the environment only across an exec, so the new image knows it
@@ -25,10 +29,12 @@ namespace {
 constexpr char kExecMarker[] = "SHIM_EXEC_PID";
 
 int g_exit_status = 0;
+uint64_t g_allocs_at_fork = 0;
 
 void remember_exit_status(int status, void*) { g_exit_status = status; }
 
 void fork_child() {
+    g_allocs_at_fork = shim::alloc_events_recorded();
     shim::log_after_fork_child();
     shim::io_after_fork_child();
     shim::alloc_after_fork_child();
@@ -42,7 +48,10 @@ bool is_vfork_child() { return static_cast<uint32_t>(getpid()) != shim::log_pid(
 // Writes the log before the image is replaced and marks the environment.
 bool before_exec() {
     if (is_vfork_child()) return false;
-    shim::log_flush(EndReason::Exec, 0);
+    // A fork child that did nothing worth a log before exec (the usual
+    // fork-then-exec) leaves the name to the program it becomes.
+    if (shim::log_created() || shim::io_calls_recorded() > 0 || shim::alloc_events_recorded() > g_allocs_at_fork)
+        shim::log_flush(EndReason::Exec, 0);
     char pid[16];
     snprintf(pid, sizeof pid, "%u", shim::log_pid());
     setenv(kExecMarker, pid, 1);
@@ -78,6 +87,7 @@ __attribute__((constructor)) static void shim_start() {
     shim::io_init();
     shim::alloc_init();
     shim::threads_init();
+    shim::signals_init();
     pthread_atfork(nullptr, nullptr, fork_child);
     on_exit(remember_exit_status, nullptr);
 }

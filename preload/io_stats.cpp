@@ -144,7 +144,8 @@ IoCall::IoCall(int fd, shimlog::Syscall syscall, uint64_t requested, int64_t off
 
 void IoCall::finish(ssize_t result) {
     if (!active_) return;
-    uint64_t ticks = now_ticks() - start_ticks_;
+    uint64_t now = now_ticks();
+    uint64_t ticks = now - start_ticks_;
     int saved_errno = errno;
     ReentryGuard guard;  // fstat, readlink and the unwinder below are ours
     FileAccess access = file_access(fd_, offset_, result);
@@ -155,6 +156,7 @@ void IoCall::finish(ssize_t result) {
         add_call(*slot, result, requested_, access, ticks);
     else
         count_dropped();
+    log_checkpoint(now);
     errno = saved_errno;
 }
 
@@ -170,6 +172,14 @@ void io_write_snapshot() {
         if (merged[i].used)
             sink_record(shimlog::RecordType::IoSite, {{&merged[i].counters, sizeof(IoSiteRecord)}});
     munmap(mem, bytes);
+}
+
+uint64_t io_calls_recorded() {
+    uint64_t calls = 0;
+    for (IoTable* table = g_tables.load(std::memory_order_acquire); table; table = table->next)
+        for (const IoSlot& slot : table->slots)
+            if (slot.used) calls += slot.counters.calls;
+    return calls;
 }
 
 void io_after_fork_child() {

@@ -30,6 +30,9 @@ private:
 // Writes the merged counters as IoSite records (inside log_flush).
 void io_write_snapshot();
 
+// Calls counted so far by this process (since its fork, in a child).
+uint64_t io_calls_recorded();
+
 // In a fork child: the child's log counts the child's I/O only.
 void io_after_fork_child();
 

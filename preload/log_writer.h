@@ -35,12 +35,20 @@ void log_init(bool continues_exec);
 // failed exec) appends newer snapshots, which supersede the earlier ones.
 void log_flush(shimlog::EndReason reason, int status);
 
+// Called from hooks with the current ticks: about once a second writes what
+// is known so far (stacks, files, threads, I/O counters, this thread's
+// allocation events), so a killed program still leaves a readable log.
+void log_checkpoint(uint64_t now_ticks);
+
 // In a fork child: a new log for the new process, with the definitions again.
 void log_after_fork_child();
 
 // The timestamp counter and CLOCK_MONOTONIC when this process's log began.
 uint64_t log_start_ticks();
 uint64_t log_start_ns();
+
+// True once this process's log file exists (a fork child creates it lazily).
+bool log_created();
 
 // The pid this shim instance records as (cached: getpid is a syscall).
 uint32_t log_pid();
