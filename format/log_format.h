@@ -40,7 +40,9 @@ struct FileHeader {
     X(AllocChunk, 7) /* a thread's batch of allocation events */           \
     X(ShimStats, 8)  /* the shim's own counters, written with End */        \
     X(Thread, 9)     /* one thread's life, written when it ends */         \
-    X(SampleChunk, 10) /* the sampler's CPU readings: parallelism over time */
+    X(SampleChunk, 10) /* the sampler's CPU readings: parallelism over time */ \
+    X(Note, 11)        /* something the reader should know: who owns malloc */ \
+    X(Clock, 12)       /* a (ticks, ns) pair, written at each checkpoint */
 
 enum class RecordType : uint16_t {
 #define SHIMLOG_ENUM(name, id) name = id,
@@ -220,6 +222,23 @@ struct SampleChunkRecord {
 enum class SampleTag : uint8_t {
     Tick = 1,       // ns since the previous tick (or first_ns), process CPU ns used meanwhile
     ThreadCpu = 2,  // tid, that thread's total CPU ns so far (at the latest Tick)
+};
+
+// ---- notes and clock ----
+enum class NoteKind : uint16_t {
+    Allocator = 1,  // malloc is not libc's: the text names the library that owns it
+    Sanitizer = 2,  // a sanitizer runtime is loaded: the text names it
+};
+
+struct NoteRecord {
+    uint16_t kind;  // NoteKind
+    uint16_t text_len;  // followed by that many bytes of text
+};
+
+// Lets a reader convert ticks to time in a log that has no End record.
+struct ClockRecord {
+    uint64_t ns;     // CLOCK_MONOTONIC
+    uint64_t ticks;  // the timestamp counter at the same moment
 };
 
 #pragma pack(pop)

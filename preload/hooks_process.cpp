@@ -19,7 +19,8 @@ using shim::RealFunction;
 using shimlog::EndReason;
 
 namespace shim {
-void signals_init();  // hooks_signal.cpp
+void signals_init();     // hooks_signal.cpp
+void check_allocator();  // allocator_check.cpp
 }
 
 namespace {
@@ -88,6 +89,7 @@ __attribute__((constructor)) static void shim_start() {
     shim::alloc_init();
     shim::threads_init();
     shim::signals_init();
+    shim::check_allocator();
     pthread_atfork(nullptr, nullptr, fork_child);
     on_exit(remember_exit_status, nullptr);
 }

@@ -433,6 +433,8 @@ void log_checkpoint(uint64_t now) {
     write_arena();
     write_module_map();
     io_write_snapshot();
+    shimlog::ClockRecord clock{monotonic_ns(), now_ticks()};
+    sink_record(RecordType::Clock, {{&clock, sizeof clock}});
     end_writing();
 }
 
