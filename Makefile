@@ -22,8 +22,9 @@ ANALYZER_OBJ := $(ANALYZER_SRC:.cpp=.o)
 TEST_OBJ     := $(TEST_SRC:.cpp=.o)
 
 # The shim runs inside other programs: position-independent, no exceptions,
-# no RTTI, and no libstdc++ dependency (C programs should not load it).
-$(SHIM_OBJ): CXXFLAGS += -fPIC -fno-exceptions -fno-rtti -fno-omit-frame-pointer
+# no RTTI, and no libstdc++ dependency (C programs should not load it). Only
+# the hooks are exported (hooks_*.cpp): internal calls go direct, not via PLT.
+$(SHIM_OBJ): CXXFLAGS += -fPIC -fno-exceptions -fno-rtti -fno-omit-frame-pointer -fvisibility=hidden
 
 .PHONY: all deps demo test bench clean
 all: $(SHIM) $(ANALYZER) $(WORDS) $(MANDELBROT)

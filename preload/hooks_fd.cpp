@@ -33,6 +33,7 @@ mode_t mode_argument(int flags, va_list args) {
 }  // namespace
 
 extern "C" {
+#pragma GCC visibility push(default)  // the hooks: what the program links to
 
 int open(const char* path, int flags, ...) {
     static RealFunction<int (*)(const char*, int, ...)> real("open");
@@ -168,4 +169,5 @@ off64_t lseek64(int fd, off64_t offset, int whence) {
     return position;
 }
 
+#pragma GCC visibility pop
 }  // extern "C"

@@ -77,6 +77,7 @@ void* realloc_from_arena(void* old, size_t size) {
 }  // namespace
 
 extern "C" {
+#pragma GCC visibility push(default)  // the hooks: what the program links to
 
 void* malloc(size_t size) {
     if (t_resolving) return shim::bootstrap_alloc(size);
@@ -197,4 +198,5 @@ size_t malloc_usable_size(void* ptr) {
     return real ? real(ptr) : 0;
 }
 
+#pragma GCC visibility pop
 }  // extern "C"

@@ -97,6 +97,7 @@ __attribute__((constructor)) static void shim_start() {
 __attribute__((destructor)) static void shim_stop() { shim::log_flush(EndReason::Exit, g_exit_status); }
 
 extern "C" {
+#pragma GCC visibility push(default)  // the hooks: what the program links to
 
 void _exit(int status) {
     static RealFunction<void (*)(int)> real("_exit");
@@ -161,6 +162,7 @@ int fexecve(int fd, char* const argv[], char* const envp[]) {
     return result;
 }
 
+#pragma GCC visibility pop
 }  // extern "C"
 
 // execl, execlp and execle gather their arguments and go through the hooks above.
@@ -182,6 +184,7 @@ int collect_args(const char* arg0, va_list args, const char** argv) {
 }  // namespace
 
 extern "C" {
+#pragma GCC visibility push(default)  // the hooks: what the program links to
 
 int execl(const char* path, const char* arg0, ...) {
     const char* argv[kMaxArgs];
@@ -211,4 +214,5 @@ int execle(const char* path, const char* arg0, ...) {
     return n < 0 ? -1 : execve(path, const_cast<char* const*>(argv), envp);
 }
 
+#pragma GCC visibility pop
 }  // extern "C"

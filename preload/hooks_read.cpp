@@ -36,6 +36,7 @@ uint64_t iov_bytes(const iovec* iov, int count) {
 }  // namespace
 
 extern "C" {
+#pragma GCC visibility push(default)  // the hooks: what the program links to
 
 ssize_t read(int fd, void* buf, size_t count) {
     static RealFunction<ssize_t (*)(int, void*, size_t)> real("read");
@@ -134,4 +135,5 @@ ssize_t pwritev64v2(int fd, const iovec* iov, int iovcnt, off64_t offset, int fl
     return traced(real, CALL_SITE, Syscall::pwritev2, fd, iov_bytes(iov, iovcnt), offset, fd, iov, iovcnt, offset, flags);
 }
 
+#pragma GCC visibility pop
 }  // extern "C"

@@ -62,6 +62,7 @@ void signals_init() {
 }  // namespace shim
 
 extern "C" {
+#pragma GCC visibility push(default)  // the hooks: what the program links to
 
 int sigaction(int sig, const struct sigaction* act, struct sigaction* old) {
     if (sig <= 0 || sig >= NSIG || !g_ours[sig].load()) return real_sigaction.get()(sig, act, old);
@@ -85,4 +86,5 @@ sighandler_t signal(int sig, sighandler_t handler) {
     return SIG_DFL;
 }
 
+#pragma GCC visibility pop
 }  // extern "C"

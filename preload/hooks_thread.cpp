@@ -10,6 +10,7 @@
 using shim::RealFunction;
 
 extern "C" {
+#pragma GCC visibility push(default)  // the hooks: what the program links to
 
 int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*routine)(void*), void* arg) {
     static RealFunction<int (*)(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*)> real(
@@ -40,4 +41,5 @@ int pthread_join(pthread_t thread, void** value) {
     return result;
 }
 
+#pragma GCC visibility pop
 }  // extern "C"

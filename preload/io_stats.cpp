@@ -20,9 +20,10 @@ using shimlog::IoSiteRecord;
 
 constexpr uint32_t kSlotsPerThread = 256;  // distinct (file, site, syscall) per thread
 
+// The packed record first, so its 8-byte counters stay 8-byte aligned.
 struct IoSlot {
-    bool used;
     IoSiteRecord counters;  // identity fields (file_id, site, syscall) plus counters
+    bool used;
 };
 
 // A thread's counters, pooled (block_pool.h).
@@ -137,10 +138,6 @@ void merge_into(IoSlot* merged, const IoSiteRecord& from) {
 }
 
 }  // namespace
-
-IoCall::IoCall(int fd, shimlog::Syscall syscall, uint64_t requested, int64_t offset, void* site)
-    : fd_(fd), syscall_(syscall), active_(t_guard_depth == 0), requested_(requested),
-      offset_(offset), site_(reinterpret_cast<uint64_t>(site)), start_ticks_(now_ticks()) {}
 
 void IoCall::finish(ssize_t result) {
     if (!active_) return;

@@ -6,6 +6,8 @@
 #include <cstdint>
 
 #include "../format/log_format.h"
+#include "clock.h"
+#include "interpose.h"
 
 namespace shim {
 
@@ -13,7 +15,9 @@ namespace shim {
 class IoCall {
 public:
     // offset: explicit file offset (pread-style), or -1 for the current position.
-    IoCall(int fd, shimlog::Syscall syscall, uint64_t requested, int64_t offset, void* site);
+    IoCall(int fd, shimlog::Syscall syscall, uint64_t requested, int64_t offset, void* site)
+        : fd_(fd), syscall_(syscall), active_(t_guard_depth == 0), requested_(requested), offset_(offset),
+          site_(reinterpret_cast<uint64_t>(site)), start_ticks_(now_ticks()) {}
     // Records the call's outcome; keeps errno as the real call left it.
     void finish(ssize_t result);
 

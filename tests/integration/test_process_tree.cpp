@@ -1,0 +1,75 @@
+// Every process of a run writes its own log; log.bin stays the first one's.
+#include <catch2/catch.hpp>
+
+#include <dirent.h>
+
+#include "analysis.h"
+#include "harness.h"
+
+using namespace harness;
+
+namespace {
+
+std::vector<std::string> logs_in(const std::string& dir) {
+    std::vector<std::string> logs;
+    DIR* d = opendir(dir.c_str());
+    while (dirent* e = d ? readdir(d) : nullptr)
+        if (std::string(e->d_name).rfind("log.bin", 0) == 0) logs.push_back(dir + "/" + e->d_name);
+    if (d) closedir(d);
+    return logs;
+}
+
+}  // namespace
+
+TEST_CASE("a shell and its children each get a log", "[tree][integration]") {
+    std::string dir = scratch_dir("tree_shell");
+    write_file(dir + "/input.txt", std::string(3000, 'c'));
+    Result r = run(preload() + "sh -c 'cat input.txt > copy.txt; cat input.txt | wc -c'", dir);
+    REQUIRE(r.status == 0);
+    CHECK(r.out == "3000\n");
+    CHECK(read_file(dir + "/copy.txt") == std::string(3000, 'c'));
+
+    Analysis first = analyze(dir + "/log.bin");
+    CHECK_FALSE(first.log.process.parent_traced);
+    CHECK(first.log.process.exe.find("sh") != std::string::npos);
+    int cats_reading_input = 0;
+    for (const std::string& log : logs_in(dir)) {
+        if (log == dir + "/log.bin") continue;
+        Analysis child = analyze(log);
+        INFO(log);
+        CHECK(child.log.process.parent_traced);
+        CHECK_FALSE(child.log.partial);
+        if (child.calls_on("input.txt", false) > 0) ++cats_reading_input;
+    }
+    CHECK(cats_reading_input == 2);
+}
+
+TEST_CASE("posix_spawn and vfork children run and are traced", "[tree][integration]") {
+    std::string dir = scratch_dir("tree_spawn");
+    write_file(dir + "/input.txt", "hello\n");
+    Result bare = run(program_path("spawn") + " input.txt", dir);
+    Result traced = run(preload() + program_path("spawn") + " input.txt", dir);
+    CHECK(bare.status == 0);
+    CHECK(traced.status == 0);
+    CHECK(traced.out == "hello\nhello\n");
+    int children = 0;
+    for (const std::string& log : logs_in(dir))
+        if (log != dir + "/log.bin" && analyze(log).calls_on("input.txt", false) > 0) ++children;
+    CHECK(children == 2);
+}
+
+TEST_CASE("fork children of a threaded program write their own logs", "[tree][integration]") {
+    std::string dir = scratch_dir("tree_fork_threads");
+    Result r = run(preload() + program_path("fork_threads"), dir);
+    CHECK(r.status == 0);
+    CHECK(r.out == "children ok: 20 of 20\n");
+    size_t children = 0;
+    for (const std::string& log : logs_in(dir)) {
+        if (log == dir + "/log.bin") continue;
+        Analysis child = analyze(log);
+        CHECK(child.log.end.reason == shimlog::EndReason::QuickExit);
+        CHECK(child.log.end.exit_status == 7);
+        ++children;
+    }
+    CHECK(children == 20);
+}

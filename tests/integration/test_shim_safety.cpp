@@ -1,0 +1,65 @@
+// The shim never changes what the program does, even when its log cannot be
+// written, and never writes through a link it did not make.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "analysis.h"
+#include "harness.h"
+
+using namespace harness;
+
+TEST_CASE("an unwritable log costs one line on stderr and nothing else", "[safety][integration]") {
+    std::string dir = scratch_dir("safety_unwritable");
+    for (const char* where : {"/nonexistent/dir/log.bin", "/proc/version/log.bin"}) {
+        INFO(where);
+        std::string command = "sh -c 'echo out; echo err >&2; exit 3'";
+        Result bare = run(command, dir);
+        Result traced = run(std::string("SHIM_LOG=") + where + " " + preload() + command, dir);
+        CHECK(traced.status == 3);
+        CHECK(traced.out == bare.out);
+        REQUIRE(traced.err.size() > bare.err.size());
+        std::string extra = traced.err.substr(0, traced.err.size() - bare.err.size());
+        CHECK(extra.rfind("shim: cannot create log", 0) == 0);
+        CHECK(std::count(extra.begin(), extra.end(), '\n') == 1);
+    }
+}
+
+TEST_CASE("errno is what the real calls leave", "[safety][integration]") {
+    std::string dir = scratch_dir("safety_errno");
+    Result r = run(preload() + program_path("errno_check"), dir);
+    CHECK(r.out == "errno kept\n");
+    CHECK(r.status == 0);
+}
+
+TEST_CASE("the log replaces a symlink instead of writing through it", "[safety][integration]") {
+    std::string dir = scratch_dir("safety_symlink");
+    write_file(dir + "/victim.txt", "precious\n");
+    REQUIRE(symlink((dir + "/victim.txt").c_str(), (dir + "/log.bin").c_str()) == 0);
+    Result r = run(preload() + "true", dir);
+    CHECK(r.status == 0);
+    CHECK(read_file(dir + "/victim.txt") == "precious\n");
+    struct stat st;
+    REQUIRE(lstat((dir + "/log.bin").c_str(), &st) == 0);
+    CHECK(S_ISREG(st.st_mode));
+    CHECK((st.st_mode & 077) == 0);  // private: command lines and paths are in it
+}
+
+TEST_CASE("allocating in a signal handler does not deadlock", "[safety][integration]") {
+    std::string dir = scratch_dir("safety_signal_alloc");
+    Result r = run("timeout 60 env " + preload() + program_path("signal_alloc"), dir);
+    CHECK(r.status == 0);
+    CHECK(r.out == "handled some signals\n");
+}
+
+TEST_CASE("invalid settings are reported once and the defaults used", "[safety][integration]") {
+    std::string dir = scratch_dir("safety_env");
+    Result r = run("SHIM_SAMPLE_US=abc SHIM_STACK_VERIFY=-1 " + preload() + program_path("thread_storm") + " 10", dir);
+    CHECK(r.status == 0);
+    CHECK(r.out == "10 threads\n");
+    CHECK(r.err.find("SHIM_SAMPLE_US=abc") != std::string::npos);
+    CHECK(r.err.find("SHIM_STACK_VERIFY=-1") != std::string::npos);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 2);
+    CHECK_FALSE(analyze(dir + "/log.bin").log.partial);
+}
