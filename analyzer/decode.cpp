@@ -4,6 +4,10 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <zstd.h>
+
+#include "alloc_chunk_reader.h"
+#include "sample_chunk_reader.h"
 
 namespace analyzer {
 namespace {
@@ -28,6 +32,8 @@ public:
         pos_ += len;
         return true;
     }
+    const char* rest() const { return data_ + pos_; }
+    size_t rest_size() const { return size_ - pos_; }
 
 private:
     const char* data_;
@@ -146,6 +152,77 @@ bool decode_end(Payload p, Log& log) {
     return true;
 }
 
+bool fail(std::string& why, std::string reason) {
+    why = std::move(reason);
+    return false;
+}
+
+// The events as the shim encoded them: exactly raw_size bytes, never more,
+// so one chunk costs at most kMaxChunkRawSize however it was compressed.
+bool unpack_events(const shimlog::AllocChunkRecord& rec, const char* body, size_t body_size,
+                   std::string& out, std::string& why) {
+    if (rec.compression == static_cast<uint8_t>(shimlog::Compression::None)) {
+        if (body_size != rec.raw_size) return fail(why, "its size does not match its header");
+        out.assign(body, body_size);
+        return true;
+    }
+    if (rec.compression != static_cast<uint8_t>(shimlog::Compression::Zstd))
+        return fail(why, "unknown compression " + std::to_string(rec.compression));
+    unsigned long long content = ZSTD_getFrameContentSize(body, body_size);
+    if (content == ZSTD_CONTENTSIZE_ERROR) return fail(why, "not a zstd frame");
+    if (content != ZSTD_CONTENTSIZE_UNKNOWN && content != rec.raw_size)
+        return fail(why, "its zstd frame holds " + std::to_string(content) + " bytes, its header says " +
+                     std::to_string(rec.raw_size));
+    out.assign(rec.raw_size, '\0');
+    size_t got = ZSTD_decompress(&out[0], out.size(), body, body_size);
+    if (ZSTD_isError(got)) return fail(why, std::string("zstd: ") + ZSTD_getErrorName(got));
+    if (got != rec.raw_size) return fail(why, "it decompresses to fewer bytes than its header says");
+    return true;
+}
+
+bool decode_alloc_chunk(Payload p, Log& log, std::string& why) {
+    shimlog::AllocChunkRecord rec;
+    if (!p.take(rec)) return false;
+    if (rec.raw_size > shimlog::kMaxChunkRawSize)
+        return fail(why, "an allocation chunk larger than " + std::to_string(shimlog::kMaxChunkRawSize) + " bytes");
+    // The shortest event (a Free) takes 3 bytes.
+    if (rec.event_count > rec.raw_size / 3) return fail(why, "an allocation chunk counting more events than fit");
+    AllocChunk chunk;
+    chunk.tid = rec.tid;
+    chunk.event_count = rec.event_count;
+    chunk.first_seq = rec.first_seq;
+    chunk.first_ticks = rec.first_ticks;
+    if (!unpack_events(rec, p.rest(), p.rest_size(), chunk.events, why)) {
+        why = "allocation chunk of thread " + std::to_string(rec.tid) + ": " + why;
+        return false;
+    }
+    if (!check_alloc_chunk(chunk, why)) return false;
+    if (chunk.event_count > 0) log.alloc_chunks.push_back(std::move(chunk));
+    return true;
+}
+
+bool decode_thread(Payload p, Log& log, std::string& why) {
+    shimlog::ThreadRecord rec;
+    if (!p.take(rec)) return false;
+    if (rec.end > static_cast<uint8_t>(shimlog::ThreadEnd::AliveAtExit))
+        return fail(why, "thread " + std::to_string(rec.tid) + " ended in an unknown way " + std::to_string(rec.end));
+    ThreadInfo t;
+    t.tid = rec.tid;
+    t.parent_tid = rec.parent_tid;
+    t.create_stack = rec.create_stack;
+    t.end = static_cast<shimlog::ThreadEnd>(rec.end);
+    t.is_main = rec.is_main != 0;
+    t.start_routine = rec.start_routine;
+    t.create_ticks = rec.create_ticks;
+    t.start_ticks = rec.start_ticks;
+    t.end_ticks = rec.end_ticks;
+    t.cpu_ns = rec.cpu_ns;
+    t.join_wait_ticks = rec.join_wait_ticks;
+    t.joins = rec.joins;
+    log.threads.push_back(t);
+    return true;
+}
+
 void check_header(const std::string& bytes, const std::string& name) {
     shimlog::FileHeader header;
     if (bytes.size() < sizeof header || memcmp(bytes.data(), shimlog::kMagic, sizeof shimlog::kMagic) != 0)
@@ -163,11 +240,29 @@ void check_header(const std::string& bytes, const std::string& name) {
 }
 
 // Ticks to nanoseconds from the run's own (ticks, monotonic) pairs.
+bool decode_clock(Payload p, Log& log) {
+    shimlog::ClockRecord rec;
+    if (!p.take(rec)) return false;
+    log.clock_ns = rec.ns;
+    log.clock_ticks = rec.ticks;
+    return true;
+}
+
+bool decode_note(Payload p, Log& log) {
+    shimlog::NoteRecord rec;
+    std::string text;
+    if (!p.take(rec) || !p.take_string(rec.text_len, text)) return false;
+    if (log.notes.size() < 64) log.notes.emplace_back(static_cast<shimlog::NoteKind>(rec.kind), text);
+    return true;
+}
+
+// From the End record, or else the last checkpoint's Clock record.
 void calibrate(Log& log) {
     const EndInfo& end = log.end;
-    if (end.present && end.end_ticks > log.process.start_ticks && end.end_ns > log.process.start_ns) {
-        log.ns_per_tick = double(end.end_ns - log.process.start_ns) /
-                          double(end.end_ticks - log.process.start_ticks);
+    uint64_t ns = end.present ? end.end_ns : log.clock_ns;
+    uint64_t ticks = end.present ? end.end_ticks : log.clock_ticks;
+    if (ticks > log.process.start_ticks && ns > log.process.start_ns) {
+        log.ns_per_tick = double(ns - log.process.start_ns) / double(ticks - log.process.start_ticks);
         log.ticks_calibrated = true;
     }
     for (IoSite& site : log.io_sites) {
@@ -206,6 +301,7 @@ Log decode_log(const std::string& bytes, const std::string& name) {
         }
         Payload payload(bytes.data() + pos + sizeof rh, rh.size);
         bool ok = true;
+        std::string why;  // what was wrong, when a decoder can say
         switch (static_cast<RecordType>(rh.type)) {
             case RecordType::Process: ok = decode_process(payload, log); has_process = has_process || ok; break;
             case RecordType::Module: ok = decode_module(payload, log); break;
@@ -213,10 +309,18 @@ Log decode_log(const std::string& bytes, const std::string& name) {
             case RecordType::File: ok = decode_file(payload, log); break;
             case RecordType::IoSite: ok = decode_io_site(payload, log, io_index); break;
             case RecordType::End: ok = decode_end(payload, log); break;
+            case RecordType::Clock: ok = decode_clock(payload, log); break;
+            case RecordType::Note: ok = decode_note(payload, log); break;
+            case RecordType::AllocChunk: ok = decode_alloc_chunk(payload, log, why); break;
+            case RecordType::Thread: ok = decode_thread(payload, log, why); break;
+            case RecordType::SampleChunk:
+                ok = decode_sample_chunk(payload.rest(), payload.rest_size(), log.samples, why);
+                break;
             default: log.unknown_records++; break;
         }
         if (!ok) {
-            mark_partial(log, "malformed record (type " + std::to_string(rh.type) + ") at byte " + std::to_string(pos));
+            mark_partial(log, "malformed record (type " + std::to_string(rh.type) + ") at byte " + std::to_string(pos) +
+                                  (why.empty() ? "" : ": " + why));
             break;
         }
         // An End followed by more records: the exec it announced failed and
@@ -242,6 +346,7 @@ Log decode_log_file(const std::string& path) {
 
 uint64_t Log::duration_ns() const {
     if (end.present && end.end_ns > process.start_ns) return end.end_ns - process.start_ns;
+    if (!end.present && clock_ns > process.start_ns) return clock_ns - process.start_ns;
     return 0;
 }
 

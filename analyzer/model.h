@@ -56,6 +56,52 @@ struct IoSite {
     uint64_t histogram[shimlog::kSizeBuckets] = {};
 };
 
+// One thread's batch of allocation events, decompressed and checked by
+// decode; alloc_chunk_reader.h reads the events, alloc_analysis.h merges them.
+struct AllocChunk {
+    uint32_t tid = 0;
+    uint32_t event_count = 0;  // Alloc and Free events (Time marks not counted)
+    uint64_t first_seq = 0;
+    uint64_t first_ticks = 0;
+    std::string events;        // the encoded events, raw_size bytes
+};
+
+// One thread's life as the shim recorded it when the thread ended (or at
+// exit). Times are raw timestamp-counter ticks, like the record's: convert
+// with Log::ns_per_tick from process.start_ticks (only when ticks_calibrated).
+struct ThreadInfo {
+    uint32_t tid = 0;
+    uint32_t parent_tid = 0;
+    uint32_t create_stack = 0;   // 0: not created through pthread_create (the main thread)
+    shimlog::ThreadEnd end = shimlog::ThreadEnd::Returned;
+    bool is_main = false;
+    uint64_t start_routine = 0;  // a function address, not a return address
+    uint64_t create_ticks = 0;   // 0: unknown
+    uint64_t start_ticks = 0;
+    uint64_t end_ticks = 0;
+    uint64_t cpu_ns = 0;
+    uint64_t join_wait_ticks = 0;
+    uint64_t joins = 0;
+};
+
+// The sampler's readings (sample_chunk_reader.h), in time order.
+struct SampleTick {
+    uint64_t end_ns = 0;  // CLOCK_MONOTONIC of this reading
+    uint64_t dt_ns = 0;   // since the previous reading
+    uint64_t cpu_ns = 0;  // process CPU used meanwhile, the sampler's own excluded
+};
+struct ThreadCpuReading {
+    uint64_t at_ns = 0;   // CLOCK_MONOTONIC of the tick it was read at
+    uint32_t tid = 0;
+    uint64_t cpu_ns = 0;  // the thread's total CPU time so far
+};
+struct Samples {
+    std::vector<SampleTick> ticks;
+    std::vector<ThreadCpuReading> thread_cpu;
+    uint32_t interval_us = 0;  // the sampling interval in force
+    uint64_t chunks = 0;
+};
+
 struct Log {
     std::string path;
     ProcessInfo process;
@@ -64,14 +110,22 @@ struct Log {
     std::map<uint32_t, FileInfo> files;
     std::map<uint32_t, std::vector<uint64_t>> stacks;
     std::vector<IoSite> io_sites;
+    std::vector<AllocChunk> alloc_chunks;  // in file order
+    std::vector<ThreadInfo> threads;       // in the order they ended
+    Samples samples;                       // empty: no thread was ever created
     bool partial = false;          // the log stops before its End record
     std::string partial_reason;
     uint64_t records = 0;
     uint64_t unknown_records = 0;  // types this analyzer does not know, skipped
+    // The latest Clock record (checkpoints): calibrates a log without End.
+    uint64_t clock_ns = 0;
+    uint64_t clock_ticks = 0;
+    // What the shim noted about the process (another allocator, a sanitizer).
+    std::vector<std::pair<shimlog::NoteKind, std::string>> notes;
     double ns_per_tick = 1.0;
     bool ticks_calibrated = false; // false: timings inside calls are unknown
 
-    // Wall time of the run: start to End, or to the last thing seen when partial.
+    // Wall time of the run: start to End, or to the last checkpoint when partial.
     uint64_t duration_ns() const;
     const std::vector<uint64_t>* stack(uint32_t id) const;
     const FileInfo* file(uint32_t id) const;

@@ -6,7 +6,7 @@ namespace analyzer {
 
 inline const char* syscall_name(shimlog::Syscall s) {
     switch (s) {
-#define SHIMLOG_SYSCALL_NAME(name, id) case shimlog::Syscall::name: return #name;
+#define SHIMLOG_SYSCALL_NAME(name, id, text, writes) case shimlog::Syscall::name: return text;
         SHIMLOG_SYSCALLS(SHIMLOG_SYSCALL_NAME)
 #undef SHIMLOG_SYSCALL_NAME
     }

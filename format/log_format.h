@@ -94,19 +94,49 @@ struct FileRecord {
     uint16_t path_len; // followed by path bytes (from /proc/self/fd)
 };
 
-// The intercepted syscalls, in one place: enum and printable names.
+// The intercepted syscalls, in one place: enum, id, printable name, and
+// whether the entry counts data written (true) or read (false). Calls that
+// move data between two descriptors (copy_file_range, sendfile, splice) are
+// counted twice: once on the source (the primary entry, which carries the
+// time) and once on the destination (the "_out" entry, time 0).
 #define SHIMLOG_SYSCALLS(X)                                                    \
-    X(read, 0) X(pread64, 1) X(readv, 2) X(preadv, 3) X(preadv2, 4)           \
-    X(write, 5) X(pwrite64, 6) X(writev, 7) X(pwritev, 8) X(pwritev2, 9)
+    X(read, 0, "read", false)                                                  \
+    X(pread64, 1, "pread64", false)                                            \
+    X(readv, 2, "readv", false)                                                \
+    X(preadv, 3, "preadv", false)                                              \
+    X(preadv2, 4, "preadv2", false)                                            \
+    X(write, 5, "write", true)                                                 \
+    X(pwrite64, 6, "pwrite64", true)                                           \
+    X(writev, 7, "writev", true)                                               \
+    X(pwritev, 8, "pwritev", true)                                             \
+    X(pwritev2, 9, "pwritev2", true)                                           \
+    X(copy_file_range, 10, "copy_file_range", false)                          \
+    X(copy_file_range_out, 11, "copy_file_range", true)                       \
+    X(sendfile, 12, "sendfile", false)                                         \
+    X(sendfile_out, 13, "sendfile", true)                                      \
+    X(splice, 14, "splice", false)                                             \
+    X(splice_out, 15, "splice", true)
 
 enum class Syscall : uint8_t {
-#define SHIMLOG_SYSCALL_ENUM(name, id) name = id,
+#define SHIMLOG_SYSCALL_ENUM(name, id, text, writes) name = id,
     SHIMLOG_SYSCALLS(SHIMLOG_SYSCALL_ENUM)
 #undef SHIMLOG_SYSCALL_ENUM
 };
-constexpr unsigned kSyscallCount = 10;
+constexpr unsigned kSyscallCount = 16;
 
-inline bool is_write(Syscall s) { return static_cast<uint8_t>(s) >= 5; }
+inline bool is_write(Syscall s) {
+    switch (s) {
+#define SHIMLOG_SYSCALL_WRITES(name, id, text, writes) case Syscall::name: return writes;
+        SHIMLOG_SYSCALLS(SHIMLOG_SYSCALL_WRITES)
+#undef SHIMLOG_SYSCALL_WRITES
+    }
+    return false;
+}
+
+// The destination side of a two-descriptor transfer: not a call of its own.
+inline bool is_second_side(Syscall s) {
+    return s == Syscall::copy_file_range_out || s == Syscall::sendfile_out || s == Syscall::splice_out;
+}
 
 // Request-size histogram buckets (bytes returned, or requested on error):
 // 0 (EOF), 1, 2..16, 17..512, 513..4K, 4K+1..64K, 64K+1..1M, larger.

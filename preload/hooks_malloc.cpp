@@ -90,7 +90,9 @@ void* malloc(size_t size) {
 }
 
 void free(void* ptr) {
-    if (ptr == nullptr || shim::in_bootstrap_arena(ptr)) return;
+    // While dlsym looks up the real functions it may free its own error
+    // strings: leak those few bytes rather than recurse into dlsym.
+    if (ptr == nullptr || shim::in_bootstrap_arena(ptr) || t_resolving) return;
     auto real = real_of(real_free);
     if (real == nullptr) return;  // cannot happen once malloc worked; leak rather than crash
     shim::ReentryGuard guard;

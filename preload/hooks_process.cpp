@@ -29,10 +29,14 @@ namespace {
 // continues a traced process (same pid) and must not take the run's log name.
 constexpr char kExecMarker[] = "SHIM_EXEC_PID";
 
-int g_exit_status = 0;
+// exit()'s status reaches us through on_exit. Registered from our constructor,
+// which runs before the program's start-up registers the loader's destructor
+// pass, our handler runs last of all: after every destructor, the moment to
+// write the log.
+
 uint64_t g_allocs_at_fork = 0;
 
-void remember_exit_status(int status, void*) { g_exit_status = status; }
+void write_log_at_exit(int status, void*) { shim::log_flush(EndReason::Exit, status); }
 
 void fork_child() {
     g_allocs_at_fork = shim::alloc_events_recorded();
@@ -90,11 +94,10 @@ __attribute__((constructor)) static void shim_start() {
     shim::threads_init();
     shim::signals_init();
     shim::check_allocator();
-    pthread_atfork(nullptr, nullptr, fork_child);
-    on_exit(remember_exit_status, nullptr);
+    pthread_atfork(shim::log_before_fork, shim::log_after_fork_parent, fork_child);
+    on_exit(write_log_at_exit, nullptr);
 }
 
-__attribute__((destructor)) static void shim_stop() { shim::log_flush(EndReason::Exit, g_exit_status); }
 
 extern "C" {
 #pragma GCC visibility push(default)  // the hooks: what the program links to

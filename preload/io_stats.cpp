@@ -139,21 +139,37 @@ void merge_into(IoSlot* merged, const IoSiteRecord& from) {
 
 }  // namespace
 
+namespace {
+
+void record_call(int fd, shimlog::Syscall syscall, uint64_t requested, int64_t offset, uint64_t site,
+                 ssize_t result, uint64_t ticks) {
+    ReentryGuard guard;  // fstat, readlink and the unwinder below are ours
+    FileAccess access = file_access(fd, offset, result);
+    IoTable* table = thread_table();
+    IoSiteRecord* slot =
+        table ? find_slot(*table, site, access.file_id, static_cast<uint8_t>(syscall)) : nullptr;
+    if (slot != nullptr)
+        add_call(*slot, result, requested, access, ticks);
+    else
+        count_dropped();
+}
+
+}  // namespace
+
 void IoCall::finish(ssize_t result) {
     if (!active_) return;
     uint64_t now = now_ticks();
-    uint64_t ticks = now - start_ticks_;
     int saved_errno = errno;
-    ReentryGuard guard;  // fstat, readlink and the unwinder below are ours
-    FileAccess access = file_access(fd_, offset_, result);
-    IoTable* table = thread_table();
-    IoSiteRecord* slot =
-        table ? find_slot(*table, site_, access.file_id, static_cast<uint8_t>(syscall_)) : nullptr;
-    if (slot != nullptr)
-        add_call(*slot, result, requested_, access, ticks);
-    else
-        count_dropped();
+    record_call(fd_, syscall_, requested_, offset_, site_, result, now - start_ticks_);
     log_checkpoint(now);
+    errno = saved_errno;
+}
+
+void io_record_destination(int fd, shimlog::Syscall syscall, int64_t offset, ssize_t result, void* site) {
+    if (t_guard_depth != 0) return;
+    int saved_errno = errno;
+    record_call(fd, syscall, result > 0 ? static_cast<uint64_t>(result) : 0, offset,
+                reinterpret_cast<uint64_t>(site), result, 0);
     errno = saved_errno;
 }
 

@@ -31,6 +31,10 @@ private:
     uint64_t start_ticks_;
 };
 
+// The destination of a two-descriptor transfer (copy_file_range, sendfile,
+// splice), after its source's IoCall finished: counted, not timed again.
+void io_record_destination(int fd, shimlog::Syscall syscall, int64_t offset, ssize_t result, void* site);
+
 // Writes the merged counters as IoSite records (inside log_flush).
 void io_write_snapshot();
 

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -35,6 +36,27 @@ std::atomic<char*> g_arena{nullptr};
 std::atomic<size_t> g_arena_used{0};
 size_t g_arena_flushed = 0;  // owned by the flusher
 std::atomic<uint64_t> g_dropped{0};
+
+// fork() must not copy a half-written arena record into the child, where the
+// thread writing it no longer exists and the record would stay unfinished:
+// the fork waits for arena writers to finish, and new ones wait for the fork.
+std::atomic<int> g_arena_writers{0};
+std::atomic<bool> g_fork_pending{false};
+
+class ArenaWriter {
+public:
+    ArenaWriter() {
+        for (int spin = 0;; ++spin) {
+            g_arena_writers.fetch_add(1, std::memory_order_acq_rel);
+            if (!g_fork_pending.load(std::memory_order_acquire) || spin > 100000) return;
+            g_arena_writers.fetch_sub(1, std::memory_order_acq_rel);
+            while (g_fork_pending.load(std::memory_order_acquire) && spin++ < 100000) sched_yield();
+        }
+    }
+    ~ArenaWriter() { g_arena_writers.fetch_sub(1, std::memory_order_release); }
+    ArenaWriter(const ArenaWriter&) = delete;
+    ArenaWriter& operator=(const ArenaWriter&) = delete;
+};
 
 char* arena_base() {
     char* base = g_arena.load(std::memory_order_acquire);
@@ -84,24 +106,30 @@ std::atomic<uint64_t> g_next_checkpoint{0};
 std::atomic<uint32_t> g_file_owner{0};
 thread_local uint32_t t_tid __attribute__((tls_model("initial-exec"))) = 0;
 
+// True when this thread now holds the lock (false if another thread kept it
+// past the wait, or this thread holds it already: a signal handler).
+bool acquire_file_lock(bool wait) {
+    if (t_tid == 0) t_tid = static_cast<uint32_t>(gettid());
+    for (int spin = 0; spin < (wait ? 200000 : 1); ++spin) {
+        uint32_t owner = g_file_owner.load(std::memory_order_relaxed);
+        if (owner == t_tid) return false;
+        if (owner == 0 && g_file_owner.compare_exchange_weak(owner, t_tid, std::memory_order_acquire)) return true;
+        if (spin > 100) usleep(50);
+    }
+    return false;
+}
+
+void release_file_lock() { g_file_owner.store(0, std::memory_order_release); }
+
 class FileLock {
 public:
     // wait=false: give up at once if another thread is writing (checkpoints).
     explicit FileLock(bool wait = true) {
-        if (t_tid == 0) t_tid = static_cast<uint32_t>(gettid());
         pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state_);
-        for (int spin = 0; spin < (wait ? 200000 : 1); ++spin) {
-            uint32_t owner = g_file_owner.load(std::memory_order_relaxed);
-            if (owner == t_tid) break;  // re-entered from a signal handler
-            if (owner == 0 && g_file_owner.compare_exchange_weak(owner, t_tid, std::memory_order_acquire)) {
-                held_ = true;
-                break;
-            }
-            if (spin > 100) usleep(50);
-        }
+        held_ = acquire_file_lock(wait);
     }
     ~FileLock() {
-        if (held_) g_file_owner.store(0, std::memory_order_release);
+        if (held_) release_file_lock();
         pthread_setcancelstate(cancel_state_, nullptr);
     }
     FileLock(const FileLock&) = delete;
@@ -288,6 +316,7 @@ void write_arena() {
     char* base = g_arena.load(std::memory_order_acquire);
     if (base == nullptr) return;
     size_t end = g_arena_used.load(std::memory_order_acquire);
+    if (end > kArenaBytes) end = kArenaBytes;  // reservations past the end were refused
     size_t pos = g_arena_flushed;
     while (pos + sizeof(RecordHeader) <= end) {
         auto* header = reinterpret_cast<RecordHeader*>(base + pos);
@@ -365,6 +394,7 @@ void take_start_times() {
 }  // namespace
 
 void* arena_record(RecordType type, std::initializer_list<Bytes> parts) {
+    ArenaWriter writer;
     char* base = arena_base();
     size_t payload = total_size(parts);
     size_t size = sizeof(RecordHeader) + payload;
@@ -477,8 +507,25 @@ void log_flush(shimlog::EndReason reason, int status) {
     if (final) g_finalized.store(true, std::memory_order_release);
 }
 
+bool g_fork_holds_file_lock = false;
+
+void log_before_fork() {
+    g_fork_pending.store(true, std::memory_order_release);
+    for (int spin = 0; g_arena_writers.load(std::memory_order_acquire) != 0 && spin < 100000; ++spin) sched_yield();
+    g_fork_holds_file_lock = acquire_file_lock(true);  // no write half done in the child's copy
+}
+
+void log_after_fork_parent() {
+    if (g_fork_holds_file_lock) release_file_lock();
+    g_fork_pending.store(false, std::memory_order_release);
+}
+
 void log_after_fork_child() {
     g_file_owner.store(0);  // whoever held it is not in this process
+    g_arena_writers.store(0);
+    g_fork_pending.store(false);
+    g_out_used = 0;
+    g_out_fd = -1;
     g_finalized.store(false);
     g_log.pid = static_cast<uint32_t>(getpid());
     g_log.ppid = static_cast<uint32_t>(getppid());

@@ -40,7 +40,10 @@ void log_flush(shimlog::EndReason reason, int status);
 // allocation events), so a killed program still leaves a readable log.
 void log_checkpoint(uint64_t now_ticks);
 
-// In a fork child: a new log for the new process, with the definitions again.
+// Around fork: the parent finishes its half-done writes first, so the child
+// copies none; the child starts a new log, with the definitions again.
+void log_before_fork();
+void log_after_fork_parent();
 void log_after_fork_child();
 
 // The timestamp counter and CLOCK_MONOTONIC when this process's log began.

@@ -9,6 +9,7 @@ namespace analyzer {
 std::vector<SyscallTotals> totals_by_syscall(const Log& log) {
     std::map<shimlog::Syscall, SyscallTotals> by;
     for (const IoSite& site : log.io_sites) {
+        if (shimlog::is_second_side(site.syscall)) continue;  // the same call, counted at its source
         SyscallTotals& t = by[site.syscall];
         t.syscall = site.syscall;
         t.calls += site.calls;

@@ -37,7 +37,7 @@ TEST_CASE("the log replaces a symlink instead of writing through it", "[safety][
     std::string dir = scratch_dir("safety_symlink");
     write_file(dir + "/victim.txt", "precious\n");
     REQUIRE(symlink((dir + "/victim.txt").c_str(), (dir + "/log.bin").c_str()) == 0);
-    Result r = run(preload() + "true", dir);
+    Result r = run(preload() + "/bin/true", dir);
     CHECK(r.status == 0);
     CHECK(read_file(dir + "/victim.txt") == "precious\n");
     struct stat st;

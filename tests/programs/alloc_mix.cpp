@@ -32,6 +32,7 @@ __attribute__((noinline)) void aligned_blocks() {
         void* a = nullptr;
         if (posix_memalign(&a, 64, 100) != 0) abort();  // SITE posix_memalign: 10 x 100 B
         void* b = aligned_alloc(64, 128);               // SITE aligned_alloc: 10 x 128 B
+        asm volatile("" : : "r"(a), "r"(b) : "memory");  // keep the optimiser from dropping them
         free(a);
         free(b);
     }
@@ -52,7 +53,7 @@ __attribute__((noinline)) void four_threads() {
     for (pthread_t& t : threads) pthread_join(t, nullptr);
 }
 
-void* g_kept;
+void* volatile g_kept;
 
 __attribute__((noinline)) void deliberate_leak() {
     g_kept = malloc(12345);  // SITE leak: 1 x 12345 B, never freed

@@ -256,3 +256,18 @@ TEST_CASE("symbolize: garbage input does not crash") {
     CHECK(empty.resolve(UINT64_MAX).describe() == "0xffffffffffffffff");
     CHECK(empty.warnings().empty());
 }
+
+TEST_CASE("symbolize: describe() fallbacks") {
+    SourceLocation loc;
+    loc.address = 0x7f0000001234;
+    CHECK(loc.describe() == "0x7f0000001234");
+    loc.module = "libfoo.so";
+    loc.module_offset = 0x1234;
+    CHECK(loc.describe() == "libfoo.so+0x1234");
+    loc.function = "foo(int)";
+    loc.symbol_offset = 0x12;
+    CHECK(loc.describe() == "foo(int)+0x12 (libfoo.so)");
+    loc.file = "/src/dir/words.cpp";
+    loc.line = 31;
+    CHECK(loc.describe() == "foo(int) at /src/dir/words.cpp:31");
+}

@@ -1,0 +1,74 @@
+// Calls that move data between two descriptors inside the kernel. Programs
+// such as coreutils' cat use them when both ends are files, so without these
+// hooks a copy would look like no I/O at all. The source side is timed; the
+// destination side is counted (io_stats.h).
+#include <fcntl.h>
+#include <sys/sendfile.h>
+#include <unistd.h>
+
+#include "interpose.h"
+#include "io_stats.h"
+
+using shim::IoCall;
+using shim::RealFunction;
+using shimlog::Syscall;
+
+namespace {
+
+// The offset a transfer starts at: the pointed-to value, or -1 for the
+// descriptor's current position.
+template <typename Offset>
+int64_t start_offset(const Offset* offset) {
+    return offset != nullptr ? static_cast<int64_t>(*offset) : -1;
+}
+
+}  // namespace
+
+extern "C" {
+#pragma GCC visibility push(default)  // the hooks: what the program links to
+
+ssize_t copy_file_range(int in, off64_t* in_offset, int out, off64_t* out_offset, size_t length,
+                        unsigned int flags) {
+    static RealFunction<ssize_t (*)(int, off64_t*, int, off64_t*, size_t, unsigned int)> real("copy_file_range");
+    void* site = __builtin_return_address(0);
+    int64_t from = start_offset(in_offset), to = start_offset(out_offset);
+    IoCall call(in, Syscall::copy_file_range, length, from, site);
+    ssize_t result = real.get()(in, in_offset, out, out_offset, length, flags);
+    call.finish(result);
+    shim::io_record_destination(out, Syscall::copy_file_range_out, to, result, site);
+    return result;
+}
+
+ssize_t sendfile(int out, int in, off_t* offset, size_t count) {
+    static RealFunction<ssize_t (*)(int, int, off_t*, size_t)> real("sendfile");
+    void* site = __builtin_return_address(0);
+    IoCall call(in, Syscall::sendfile, count, start_offset(offset), site);
+    ssize_t result = real.get()(out, in, offset, count);
+    call.finish(result);
+    shim::io_record_destination(out, Syscall::sendfile_out, -1, result, site);
+    return result;
+}
+
+ssize_t sendfile64(int out, int in, off64_t* offset, size_t count) {
+    static RealFunction<ssize_t (*)(int, int, off64_t*, size_t)> real("sendfile64");
+    void* site = __builtin_return_address(0);
+    IoCall call(in, Syscall::sendfile, count, start_offset(offset), site);
+    ssize_t result = real.get()(out, in, offset, count);
+    call.finish(result);
+    shim::io_record_destination(out, Syscall::sendfile_out, -1, result, site);
+    return result;
+}
+
+ssize_t splice(int in, off64_t* in_offset, int out, off64_t* out_offset, size_t length, unsigned int flags) {
+    static RealFunction<ssize_t (*)(int, off64_t*, int, off64_t*, size_t, unsigned int)> real("splice");
+    void* site = __builtin_return_address(0);
+    int64_t from = start_offset(in_offset), to = start_offset(out_offset);
+    IoCall call(in, Syscall::splice, length, from, site);
+    ssize_t result = real.get()(in, in_offset, out, out_offset, length, flags);
+    call.finish(result);
+    shim::io_record_destination(out, Syscall::splice_out, to, result, site);
+    return result;
+}
+
+#pragma GCC visibility pop
+}  // extern "C"
