@@ -28,6 +28,8 @@ std::string CallSites::describe(uint64_t address) {
     return where.describe();
 }
 
+bool CallSites::in_runtime(uint64_t address) { return is_runtime_module(symbols_.resolve(address, false).module); }
+
 size_t CallSites::site_index(const std::vector<uint64_t>& stack) {
     for (size_t i = 0; i < stack.size(); ++i)
         if (!is_runtime_module(symbols_.resolve(stack[i]).module)) return i;

@@ -21,6 +21,10 @@ public:
     std::vector<std::string> frames(uint32_t stack_id, uint64_t fallback_address, size_t max_frames);
     // One frame, described with a relative path.
     std::string describe(uint64_t address);
+    // True when the address is in libc, the C++ runtime or the shim.
+    bool in_runtime(uint64_t address);
+    const Log& log() const { return log_; }
+    Symbolizer& symbols() { return symbols_; }
 
 private:
     // Index of the site frame in the stack: the first not in a runtime library.

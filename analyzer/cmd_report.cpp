@@ -11,8 +11,6 @@
 namespace analyzer {
 namespace {
 
-int g_status = 0;
-
 struct ReportOptions {
     std::string log_path;
     std::string format = "text";
@@ -30,8 +28,10 @@ int run_report(const ReportOptions& options) {
     }
     Symbolizer symbols(log.modules);
     CallSites sites(log, symbols);
-    std::vector<Finding> findings = find_all(log, sites, options.limits);
-    ReportInput input{log, findings, sites, options.top};
+    AllocReport allocs = analyze_allocations(log);
+    std::vector<Finding> findings = find_all(log, allocs, sites, options.limits);
+    ReportInput input{log, findings, sites, options.top, allocs};
+    input.limits = &options.limits;
     if (options.format == "json")
         write_json_report(input, std::cout);
     else
@@ -44,7 +44,7 @@ int run_report(const ReportOptions& options) {
 
 void add_report_command(CLI::App& app) {
     auto options = std::make_shared<ReportOptions>();
-    CLI::App* cmd = app.add_subcommand("report", "Findings first, then syscall and file tables.\n"
+    CLI::App* cmd = app.add_subcommand("report", "Findings first, then syscall, file and allocation tables.\n"
                                                  "Example: analyzer report log.bin --top 5");
     cmd->add_option("log", options->log_path, "log written by libshim.so")->required();
     cmd->add_option("--format", options->format, "text or json")->check(CLI::IsMember({"text", "json"}));
@@ -55,9 +55,27 @@ void add_report_command(CLI::App& app) {
                     "unbuffered I/O: share of calls that must be small")->check(CLI::Range(0.0, 1.0))->capture_default_str();
     cmd->add_option("--io-small-bytes", options->limits.io_small_bytes,
                     "unbuffered I/O: what counts as small (rounded down to 1, 16 or 512)")->capture_default_str();
-    cmd->callback([options]() { g_status = run_report(*options); });
+    cmd->add_option("--alloc-min-share", options->limits.alloc_min_share,
+                    "allocation hot spot: least share of all allocations from one site")->check(CLI::Range(0.0, 1.0))->capture_default_str();
+    cmd->add_option("--alloc-min-count", options->limits.alloc_min_count,
+                    "allocation hot spot: least allocations from one site")->capture_default_str();
+    cmd->add_option("--alloc-temporary-share", options->limits.alloc_temporary_share,
+                    "allocation hot spot: share of them that must be temporary")->check(CLI::Range(0.0, 1.0))->capture_default_str();
+    cmd->add_option("--leak-min-bytes", options->limits.leak_min_bytes,
+                    "leak: least bytes one site still holds at exit")->capture_default_str();
+    cmd->add_option("--serial-min-ms", options->limits.serial_min_ms,
+                    "serial/idle phase: shortest phase reported, in ms (or --serial-min-share of the run, if longer)")->capture_default_str();
+    cmd->add_option("--serial-min-share", options->limits.serial_min_share,
+                    "serial/idle phase: shortest phase reported, as a share of the run")->check(CLI::Range(0.0, 1.0))->capture_default_str();
+    cmd->add_option("--idle-min-share", options->limits.idle_min_share,
+                    "idle phase: least share of the run for a finding")->check(CLI::Range(0.0, 1.0))->capture_default_str();
+    cmd->add_option("--threads-fine-min-count", options->limits.threads_fine_min_count,
+                    "too-fine threads: least threads doing the same work")->capture_default_str();
+    cmd->add_option("--threads-fine-factor", options->limits.threads_fine_lifetime_factor,
+                    "too-fine threads: median lifetime at most this many times the median start-up cost")->capture_default_str();
+    cmd->add_option("--threads-fine-max-us", options->limits.threads_fine_max_lifetime_us,
+                    "too-fine threads: or a median lifetime at most this many microseconds")->capture_default_str();
+    cmd->callback([options]() { set_command_status(run_report(*options)); });
 }
-
-int command_status() { return g_status; }
 
 }  // namespace analyzer

@@ -7,9 +7,13 @@
 int main(int argc, char** argv) {
     CLI::App app{"Explains why a program traced by libshim.so is slow.\n"
                  "  LD_PRELOAD=/path/to/libshim.so ./program args   # writes log.bin\n"
-                 "  analyzer report log.bin"};
+                 "  analyzer report log.bin\n"
+                 "  analyzer flame log.bin --what allocs -o allocs.svg\n"
+                 "  analyzer timeline log.bin -o trace.json   # open in ui.perfetto.dev"};
     app.require_subcommand(1);
     analyzer::add_report_command(app);
+    analyzer::add_flame_command(app);
+    analyzer::add_timeline_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -26,6 +26,30 @@ struct Thresholds {
     double io_small_share = 0.5;
     uint64_t io_small_bytes = 512;  // a histogram bucket edge: 1, 16 or 512
     uint64_t io_buffer_bytes = 64 * 1024;  // the buffer size advised
+    // allocation hot spot: a site with at least this share of all allocations ...
+    double alloc_min_share = 0.10;
+    // ... and at least this many of them ...
+    uint64_t alloc_min_count = 100000;
+    // ... of which at least this share were temporary
+    double alloc_temporary_share = 0.5;
+    // leak: a site still holding this many bytes at a normal exit. Programs
+    // keep a few KiB on purpose (stdio buffers, singletons the OS reclaims);
+    // 1 MiB is far above that noise and enough to matter in RSS.
+    uint64_t leak_min_bytes = 1u << 20;
+    // serial phase: one thread's worth of CPU busy for at least
+    // max(serial_min_ms, serial_min_share x run): one 10 ms window, the
+    // resolution of P(t) (concurrency.h), and enough of this run to matter.
+    uint64_t serial_min_ms = 10;
+    double serial_min_share = 0.05;
+    // idle phase: nothing on CPU for at least this share of the run (shorter
+    // idle phases are listed in the Concurrency section only).
+    double idle_min_share = 0.25;
+    // threads too fine-grained: at least this many threads doing the same work ...
+    uint64_t threads_fine_min_count = 1000;
+    // ... whose median lifetime is at most this many times the median cost of
+    // starting one (pthread_create to running), or at most threads_fine_max_lifetime_us
+    double threads_fine_lifetime_factor = 4;
+    uint64_t threads_fine_max_lifetime_us = 100;
 };
 
 }  // namespace analyzer

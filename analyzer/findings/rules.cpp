@@ -4,11 +4,23 @@
 
 namespace analyzer {
 
-std::vector<Finding> find_all(const Log& log, CallSites& sites, const Thresholds& limits) {
+std::vector<Finding> find_all(const Log& log, const AllocReport& allocs, CallSites& sites, const Thresholds& limits) {
     std::vector<Finding> all = find_unbuffered_io(log, sites, limits);
+    std::vector<Finding> hotspots = find_alloc_hotspots(allocs, sites, limits);
+    std::vector<Finding> leaks = find_leaks(log, allocs, sites, limits);
+    all.insert(all.end(), hotspots.begin(), hotspots.end());
+    all.insert(all.end(), leaks.begin(), leaks.end());
+    std::vector<Finding> serial = find_serial_phases(log, sites, limits);
+    std::vector<Finding> fine = find_threads_too_fine(log, sites, limits);
+    all.insert(all.end(), serial.begin(), serial.end());
+    all.insert(all.end(), fine.begin(), fine.end());
     std::stable_sort(all.begin(), all.end(),
                      [](const Finding& a, const Finding& b) { return a.cost_ns > b.cost_ns; });
     return all;
+}
+
+std::vector<Finding> find_all(const Log& log, CallSites& sites, const Thresholds& limits) {
+    return find_all(log, analyze_allocations(log), sites, limits);
 }
 
 }  // namespace analyzer

@@ -2,15 +2,26 @@
 #pragma once
 #include <vector>
 
+#include "../alloc_analysis.h"
 #include "../call_sites.h"
+#include "../concurrency.h"
 #include "../model.h"
 #include "finding.h"
 
 namespace analyzer {
 
 std::vector<Finding> find_unbuffered_io(const Log& log, CallSites& sites, const Thresholds& limits);
+std::vector<Finding> find_alloc_hotspots(const AllocReport& allocs, CallSites& sites, const Thresholds& limits);
+std::vector<Finding> find_leaks(const Log& log, const AllocReport& allocs, CallSites& sites, const Thresholds& limits);
+// Serial and idle phases from the sampler's P(t); too-fine threads from Thread records.
+std::vector<Finding> find_serial_phases(const Log& log, CallSites& sites, const Thresholds& limits);
+std::vector<Finding> find_threads_too_fine(const Log& log, CallSites& sites, const Thresholds& limits);
+// The phase lengths the serial-phase rule uses, for the views to list the same phases.
+ConcurrencyOptions concurrency_options(const Thresholds& limits);
 
 // All findings, the costliest first.
+std::vector<Finding> find_all(const Log& log, const AllocReport& allocs, CallSites& sites, const Thresholds& limits);
+// The same, replaying the log's allocation events first.
 std::vector<Finding> find_all(const Log& log, CallSites& sites, const Thresholds& limits);
 
 }  // namespace analyzer

@@ -1,6 +1,7 @@
 // The JSON report: the same model as the text report, under stable keys
 // (documented in analyzer/REPORT_JSON.md). Bump kReportVersion on any change
 // that is not a pure addition.
+#include "../alloc_sites.h"
 #include "../syscall_names.h"
 #include "json_writer.h"
 #include "report.h"
@@ -108,6 +109,45 @@ void write_io(JsonWriter& json, const ReportInput& in) {
     json.end_array();
 }
 
+// "allocations": totals and every site (grouped by site frame), the most
+// allocations first; "present" is false when the log has no allocation events.
+void write_allocations(JsonWriter& json, const ReportInput& in) {
+    const AllocReport& a = in.allocs;
+    double peak_seconds = seconds_since_start(in.log, a.peak_ticks);
+    json.begin_object("allocations")
+        .field("present", a.any())
+        .field("allocations", a.allocations)
+        .field("frees", a.frees)
+        .field("bytes", a.bytes)
+        .field("temporary", a.temporary)
+        .field("threads", a.threads)
+        .field("peak_bytes", a.peak_bytes)
+        .field("peak_seconds", a.peak_bytes > 0 && peak_seconds >= 0 ? peak_seconds : -1.0)
+        .field("live_allocations_at_end", a.live_allocations)
+        .field("live_bytes_at_end", a.live_bytes)
+        .field("unknown_frees", a.unknown_frees)
+        .field("lost_frees", a.lost_frees)
+        .field("out_of_order", a.out_of_order)
+        .field("consistent", a.consistent())
+        .field("problem", a.problem);
+    json.begin_array("sites");
+    for (const AllocSite& site : alloc_sites(a, in.sites))
+        json.begin_object()
+            .field("site", site.site)
+            .strings("stack", in.sites.frames(site.stack_id, 0, 16))
+            .field("stacks", site.stacks)
+            .field("allocations", site.allocations)
+            .field("bytes", site.bytes)
+            .field("temporary", site.temporary)
+            .field("leaked", site.leaked)
+            .field("leaked_bytes", site.leaked_bytes)
+            .field("min_size", site.min_size)
+            .field("max_size", site.max_size)
+            .field("common_size", site.common_size)
+            .end_object();
+    json.end_array().end_object();
+}
+
 }  // namespace
 
 void write_json_report(const ReportInput& in, std::ostream& out) {
@@ -124,6 +164,9 @@ void write_json_report(const ReportInput& in, std::ostream& out) {
     write_process(json, in.log);
     write_findings(json, in.findings);
     write_io(json, in);
+    write_allocations(json, in);
+    write_threads_json(in, json);
+    write_concurrency_json(in, json);
     json.end_object();
     out << "\n";
 }

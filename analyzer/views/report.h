@@ -3,6 +3,7 @@
 #include <ostream>
 #include <vector>
 
+#include "../alloc_analysis.h"
 #include "../call_sites.h"
 #include "../findings/finding.h"
 #include "../model.h"
@@ -14,10 +15,21 @@ struct ReportInput {
     const std::vector<Finding>& findings;
     CallSites& sites;
     size_t top = 10;  // rows per table
+    const AllocReport& allocs;
+    const Thresholds* limits = nullptr;  // the rules' thresholds; defaults when null
 };
 
 void write_text_report(const ReportInput& in, std::ostream& out);
 void write_json_report(const ReportInput& in, std::ostream& out);
+// The text report's "Allocations" section; nothing when there were no events.
+void write_alloc_section(const ReportInput& in, std::ostream& out);
+// The text report's "Threads" and "Concurrency" sections; nothing without data.
+void write_threads_section(const ReportInput& in, std::ostream& out);
+void write_concurrency_section(const ReportInput& in, std::ostream& out);
+class JsonWriter;
+// The JSON report's "threads" and "concurrency" objects ("present": false without data).
+void write_threads_json(const ReportInput& in, JsonWriter& json);
+void write_concurrency_json(const ReportInput& in, JsonWriter& json);
 
 // Aggregates shared by the views: per syscall and per (file, direction).
 struct SyscallTotals {

@@ -134,6 +134,9 @@ void write_text_report(const ReportInput& in, std::ostream& out) {
     write_findings(in.findings, out);
     write_syscalls(in.log, out);
     write_files(in.log, in.top, out);
+    write_alloc_section(in, out);
+    write_threads_section(in, out);
+    write_concurrency_section(in, out);
 }
 
 }  // namespace analyzer

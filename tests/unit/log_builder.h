@@ -2,10 +2,60 @@
 #pragma once
 #include <cstring>
 #include <string>
+#include <vector>
+#include <zstd.h>
+#include <vector>
+#include <zstd.h>
 
 #include "../../format/log_format.h"
 
 namespace testlog {
+
+// One thread's allocation events, encoded as the shim encodes them: the
+// first event's sequence delta counts from first_seq, pointers are zigzag
+// deltas from the previous one, Time marks move the clock.
+class AllocEvents {
+public:
+    explicit AllocEvents(uint64_t first_seq) : first_seq(first_seq), prev_seq_(first_seq) {}
+    AllocEvents& alloc(uint64_t seq, uint32_t stack, uint64_t size, uint64_t ptr) {
+        tag(shimlog::AllocTag::Alloc, seq);
+        varint(stack);
+        varint(size);
+        pointer(ptr);
+        return *this;
+    }
+    AllocEvents& free(uint64_t seq, uint64_t ptr) {
+        tag(shimlog::AllocTag::Free, seq);
+        pointer(ptr);
+        return *this;
+    }
+    AllocEvents& time(uint64_t ticks_later) {
+        bytes += static_cast<char>(shimlog::AllocTag::Time);
+        varint(ticks_later);
+        return *this;
+    }
+    uint64_t first_seq;
+    uint32_t count = 0;  // Alloc and Free events
+    std::string bytes;
+
+private:
+    void tag(shimlog::AllocTag t, uint64_t seq) {
+        bytes += static_cast<char>(t);
+        varint(seq - prev_seq_);
+        prev_seq_ = seq;
+        count++;
+    }
+    void pointer(uint64_t ptr) {
+        varint(shimlog::zigzag(static_cast<int64_t>(ptr - prev_ptr_)));
+        prev_ptr_ = ptr;
+    }
+    void varint(uint64_t value) {
+        uint8_t buf[10];
+        bytes.append(reinterpret_cast<char*>(buf), shimlog::put_varint(buf, value) - buf);
+    }
+    uint64_t prev_seq_;
+    uint64_t prev_ptr_ = 0;
+};
 
 class LogBuilder {
 public:
@@ -42,6 +92,55 @@ public:
         e.end_ticks = end_ticks;
         e.exit_status = status;
         return record(shimlog::RecordType::End, e);
+    }
+    LogBuilder& stack(uint32_t id, const std::vector<uint64_t>& frames) {
+        shimlog::StackRecord rec{id, uint32_t(frames.size())};
+        return record(shimlog::RecordType::Stack, rec,
+                      std::string(reinterpret_cast<const char*>(frames.data()), frames.size() * sizeof(uint64_t)));
+    }
+    // An AllocChunk record holding `events`, zstd-compressed when asked.
+    LogBuilder& alloc_chunk(uint32_t tid, const AllocEvents& events, bool zstd = false, uint64_t first_ticks = 5000) {
+        shimlog::AllocChunkRecord rec{};
+        rec.tid = tid;
+        rec.event_count = events.count;
+        rec.first_seq = events.first_seq;
+        rec.first_ticks = first_ticks;
+        rec.raw_size = uint32_t(events.bytes.size());
+        rec.compression = static_cast<uint8_t>(zstd ? shimlog::Compression::Zstd : shimlog::Compression::None);
+        return record(shimlog::RecordType::AllocChunk, rec, zstd ? compress(events.bytes) : events.bytes);
+    }
+    static std::string compress(const std::string& raw) {
+        std::string out(ZSTD_compressBound(raw.size()), '\0');
+        size_t n = ZSTD_compress(&out[0], out.size(), raw.data(), raw.size(), 3);
+        out.resize(ZSTD_isError(n) ? 0 : n);
+        return out;
+    }
+    LogBuilder& thread(const shimlog::ThreadRecord& t) { return record(shimlog::RecordType::Thread, t); }
+    // A SampleChunk of (tag, a, b) events: Tick (dt ns, cpu ns) or ThreadCpu
+    // (tid, cpu ns); zstd-compressed when `zstd` (the caller links -lzstd).
+    struct SampleEvent {
+        shimlog::SampleTag tag;
+        uint64_t a, b;
+    };
+    LogBuilder& samples(uint64_t first_ns, const std::vector<SampleEvent>& events, bool zstd = false,
+                        uint32_t interval_us = 1000) {
+        std::string raw;
+        for (const SampleEvent& e : events) {
+            uint8_t buf[21];
+            buf[0] = static_cast<uint8_t>(e.tag);
+            uint8_t* end = shimlog::put_varint(shimlog::put_varint(buf + 1, e.a), e.b);
+            raw.append(reinterpret_cast<char*>(buf), size_t(end - buf));
+        }
+        shimlog::SampleChunkRecord rec{};
+        rec.first_ns = first_ns;
+        rec.event_count = uint32_t(events.size());
+        rec.raw_size = uint32_t(raw.size());
+        rec.interval_us = interval_us;
+        if (!zstd) return record(shimlog::RecordType::SampleChunk, rec, raw);
+        std::string packed(ZSTD_compressBound(raw.size()), '\0');
+        packed.resize(ZSTD_compress(&packed[0], packed.size(), raw.data(), raw.size(), 3));
+        rec.compression = static_cast<uint8_t>(shimlog::Compression::Zstd);
+        return record(shimlog::RecordType::SampleChunk, rec, packed);
     }
     LogBuilder& raw(const std::string& bytes) {
         bytes_ += bytes;

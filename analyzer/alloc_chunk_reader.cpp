@@ -1,0 +1,75 @@
+#include "alloc_chunk_reader.h"
+
+#include <limits>
+
+namespace analyzer {
+
+using shimlog::AllocTag;
+
+AllocChunkReader::AllocChunkReader(const AllocChunk& chunk)
+    : chunk_(chunk),
+      pos_(reinterpret_cast<const uint8_t*>(chunk.events.data())),
+      end_(pos_ + chunk.events.size()),
+      seq_(chunk.first_seq),
+      ticks_(chunk.first_ticks) {}
+
+bool AllocChunkReader::fail(const char* what) {
+    error_ = std::string(what) + " in the allocation events of thread " + std::to_string(chunk_.tid) +
+             " (event " + std::to_string(events_ + 1) + ")";
+    return false;
+}
+
+bool AllocChunkReader::next(AllocEvent& out) {
+    while (!failed() && pos_ < end_) {
+        uint8_t tag = *pos_++;
+        uint64_t value = 0;
+        if (tag == static_cast<uint8_t>(AllocTag::Time)) {
+            if (!shimlog::get_varint(&pos_, end_, &value)) return fail("a truncated time mark");
+            ticks_ += value;
+            continue;
+        }
+        if (tag != static_cast<uint8_t>(AllocTag::Alloc) && tag != static_cast<uint8_t>(AllocTag::Free))
+            return fail("an unknown event tag");
+        if (events_ == chunk_.event_count) return fail("more events than the chunk header counts");
+        // Deltas wrap: a realloc's free keeps the sequence number it reserved
+        // before the call, so a signal handler's event may come between.
+        if (!shimlog::get_varint(&pos_, end_, &value)) return fail("a truncated sequence number");
+        seq_ += value;
+        out = AllocEvent();
+        out.is_alloc = tag == static_cast<uint8_t>(AllocTag::Alloc);
+        out.seq = seq_;
+        if (out.is_alloc) {
+            uint64_t stack = 0;
+            if (!shimlog::get_varint(&pos_, end_, &stack) || !shimlog::get_varint(&pos_, end_, &out.size))
+                return fail("a truncated allocation");
+            if (stack > std::numeric_limits<uint32_t>::max()) return fail("a stack id out of range");
+            out.stack_id = static_cast<uint32_t>(stack);
+        }
+        if (!shimlog::get_varint(&pos_, end_, &value)) return fail("a truncated pointer");
+        ptr_ += static_cast<uint64_t>(shimlog::unzigzag(value));
+        out.ptr = ptr_;
+        out.ticks = ticks_;
+        events_++;
+        return true;
+    }
+    return false;
+}
+
+bool check_alloc_chunk(const AllocChunk& chunk, std::string& why) {
+    AllocChunkReader reader(chunk);
+    AllocEvent event;
+    while (reader.next(event)) {
+    }
+    if (reader.failed()) {
+        why = reader.error();
+        return false;
+    }
+    if (reader.events_read() != chunk.event_count) {
+        why = "thread " + std::to_string(chunk.tid) + "'s chunk holds " + std::to_string(reader.events_read()) +
+              " allocation events where its header counts " + std::to_string(chunk.event_count);
+        return false;
+    }
+    return true;
+}
+
+}  // namespace analyzer

@@ -1,0 +1,48 @@
+// Reads the encoded events of one AllocChunk (format/log_format.h, AllocTag):
+// a tag byte, then varints; sequence numbers and pointers are deltas.
+// Chunk bytes are untrusted: every read is bounded, and a bad event stops
+// the reader with a reason instead of producing garbage.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "model.h"
+
+namespace analyzer {
+
+struct AllocEvent {
+    bool is_alloc = false;  // else a Free
+    uint64_t seq = 0;
+    uint32_t stack_id = 0;  // Alloc only
+    uint64_t size = 0;      // Alloc only
+    uint64_t ptr = 0;
+    uint64_t ticks = 0;     // the chunk's latest clock mark at this event
+};
+
+class AllocChunkReader {
+public:
+    explicit AllocChunkReader(const AllocChunk& chunk);
+    // The next Alloc or Free (Time marks only move `ticks`); false at the end
+    // of the chunk or at a malformed event (then error() says which).
+    bool next(AllocEvent& out);
+    bool failed() const { return !error_.empty(); }
+    const std::string& error() const { return error_; }
+    uint32_t events_read() const { return events_; }
+
+private:
+    bool fail(const char* what);
+    const AllocChunk& chunk_;
+    const uint8_t* pos_;
+    const uint8_t* end_;
+    uint64_t seq_;
+    uint64_t ptr_ = 0;
+    uint64_t ticks_;
+    uint32_t events_ = 0;
+    std::string error_;
+};
+
+// Reads the whole chunk: true when every event decodes, the bytes end exactly
+// after the last one and their number matches event_count. Else `why` says.
+bool check_alloc_chunk(const AllocChunk& chunk, std::string& why);
+
+}  // namespace analyzer

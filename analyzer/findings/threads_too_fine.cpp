@@ -1,0 +1,73 @@
+// Finding "threads-too-fine": many threads doing the same work, each living
+// about as long as it takes to start one, so creating them is most of the
+// cost (mandelbrot's thread per pixel). Batching or a pool fixes it.
+#include <algorithm>
+
+#include "../run_clock.h"
+#include "../threads_summary.h"
+#include "../views/format.h"
+#include "rules.h"
+
+namespace analyzer {
+namespace {
+
+bool too_fine(const ThreadGroupStats& g, const Thresholds& limits) {
+    if (g.is_main || g.count() < limits.threads_fine_min_count) return false;
+    if (g.creation_known > 0 && g.lifetime_median_ns <= limits.threads_fine_lifetime_factor * g.creation_median_ns)
+        return true;
+    return g.lifetime_median_ns <= double(limits.threads_fine_max_lifetime_us) * 1e3;
+}
+
+Finding make_finding(const Log& log, const ThreadsSummary& s, const ThreadGroupStats& g, CallSites& sites) {
+    double run = run_wall_ns(log);
+    // Each start is paid in turn by the creating thread and the scheduler:
+    // an estimate of the time lost, never more than the run itself.
+    double overhead = std::min(double(g.count()) * g.creation_median_ns, run);
+    Finding f;
+    f.kind = "threads-too-fine";
+    f.title = "Threads too fine-grained: " + with_commas(g.count()) + " threads (" + g.label + ") lived " +
+              human_seconds(g.lifetime_median_ns / 1e9) + " each (median)";
+    f.site = g.created_at.empty() ? g.label : g.created_at;
+    if (g.create_stack != 0) f.stack = sites.frames(g.create_stack, 0, 6);
+    if (g.creation_known > 0)
+        f.evidence.push_back("starting one took " + human_seconds(g.creation_median_ns / 1e9) +
+                             " (median, pthread_create called to thread running): " +
+                             fixed(g.lifetime_median_ns / std::max(1.0, g.creation_median_ns), 1) +
+                             "x as long as it then lived");
+    f.evidence.push_back("lifetimes " + human_seconds(g.lifetime_min_ns / 1e9) + " to " +
+                         human_seconds(g.lifetime_max_ns / 1e9) + "; CPU per thread " +
+                         human_seconds(g.cpu_median_ns / 1e9) + " (median), " +
+                         human_seconds(g.cpu_total_ns / 1e9) + " in all");
+    f.evidence.push_back("at most " + with_commas(s.peak_alive) + " threads were alive at once (" +
+                             with_commas(s.threads) + " in the whole run)");
+    if (g.creation_known > 0 && run > 0)
+        f.evidence.push_back("starting them cost about " + human_seconds(overhead / 1e9) + " (" +
+                             with_commas(g.count()) + " x the median start), " + percent(overhead, run) +
+                             " of the " + human_seconds(run / 1e9) + " run");
+    f.advice = "Give each thread a batch of work (a block of rows, not a pixel), or start one worker per core "
+               "once and let the workers take items from a shared queue (a thread pool).";
+    f.cost_ns = uint64_t(overhead);
+    f.figures = {{"threads", double(g.count())},
+                 {"lifetime_median_seconds", g.lifetime_median_ns / 1e9},
+                 {"creation_median_seconds", g.creation_median_ns / 1e9},
+                 {"cpu_median_seconds", g.cpu_median_ns / 1e9},
+                 {"cpu_total_seconds", g.cpu_total_ns / 1e9},
+                 {"peak_alive", double(s.peak_alive)},
+                 {"estimated_overhead_seconds", overhead / 1e9}};
+    return f;
+}
+
+}  // namespace
+
+std::vector<Finding> find_threads_too_fine(const Log& log, CallSites& sites, const Thresholds& limits) {
+    std::vector<Finding> found;
+    if (log.threads.size() < limits.threads_fine_min_count) return found;
+    ThreadNamer names(sites);
+    ThreadsSummary s = summarize_threads(log, names);
+    if (!s.times_known) return found;  // lifetimes need the log's clock (an End record)
+    for (const ThreadGroupStats& g : s.groups)
+        if (too_fine(g, limits)) found.push_back(make_finding(log, s, g, sites));
+    return found;
+}
+
+}  // namespace analyzer

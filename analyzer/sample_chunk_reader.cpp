@@ -1,0 +1,87 @@
+#include "sample_chunk_reader.h"
+
+#include <cstring>
+#include <zstd.h>
+
+namespace analyzer {
+namespace {
+
+bool fail(std::string& why, std::string reason) {
+    why = "sample chunk: " + std::move(reason);
+    return false;
+}
+
+// Exactly raw_size bytes come out, never more, however the chunk claims to be
+// compressed: one chunk costs at most kMaxChunkRawSize of memory.
+bool unpack(const shimlog::SampleChunkRecord& rec, const char* body, size_t body_size, std::string& out,
+            std::string& why) {
+    if (rec.compression == static_cast<uint8_t>(shimlog::Compression::None)) {
+        if (body_size != rec.raw_size) return fail(why, "its size does not match its header");
+        out.assign(body, body_size);
+        return true;
+    }
+    if (rec.compression != static_cast<uint8_t>(shimlog::Compression::Zstd))
+        return fail(why, "unknown compression " + std::to_string(rec.compression));
+    unsigned long long content = ZSTD_getFrameContentSize(body, body_size);
+    if (content == ZSTD_CONTENTSIZE_ERROR) return fail(why, "not a zstd frame");
+    if (content != ZSTD_CONTENTSIZE_UNKNOWN && content != rec.raw_size)
+        return fail(why, "its zstd frame holds " + std::to_string(content) + " bytes, its header says " +
+                             std::to_string(rec.raw_size));
+    out.assign(rec.raw_size, '\0');
+    size_t got = ZSTD_decompress(&out[0], out.size(), body, body_size);
+    if (ZSTD_isError(got)) return fail(why, std::string("zstd: ") + ZSTD_getErrorName(got));
+    if (got != rec.raw_size) return fail(why, "it decompresses to fewer bytes than its header says");
+    return true;
+}
+
+// Reads the events into `ticks` and `cpu`; false at the first bad one.
+bool read_events(const shimlog::SampleChunkRecord& rec, const std::string& raw, std::vector<SampleTick>& ticks,
+                 std::vector<ThreadCpuReading>& cpu, std::string& why) {
+    const uint8_t* in = reinterpret_cast<const uint8_t*>(raw.data());
+    const uint8_t* end = in + raw.size();
+    uint64_t now = rec.first_ns;
+    for (uint32_t i = 0; i < rec.event_count; ++i) {
+        if (in == end) return fail(why, "it ends after " + std::to_string(i) + " of its " +
+                                            std::to_string(rec.event_count) + " events");
+        uint8_t tag = *in++;
+        uint64_t a = 0, b = 0;
+        if (!shimlog::get_varint(&in, end, &a) || !shimlog::get_varint(&in, end, &b))
+            return fail(why, "event " + std::to_string(i) + " is cut short");
+        if (tag == static_cast<uint8_t>(shimlog::SampleTag::Tick)) {
+            if (a > UINT64_MAX - now) return fail(why, "its clock overflows");
+            now += a;
+            ticks.push_back(SampleTick{now, a, b});
+        } else if (tag == static_cast<uint8_t>(shimlog::SampleTag::ThreadCpu)) {
+            if (a > UINT32_MAX) return fail(why, "a thread id out of range");
+            cpu.push_back(ThreadCpuReading{now, static_cast<uint32_t>(a), b});
+        } else {
+            return fail(why, "unknown event tag " + std::to_string(tag));
+        }
+    }
+    if (in != end) return fail(why, "bytes left after its last event");
+    return true;
+}
+
+}  // namespace
+
+bool decode_sample_chunk(const char* payload, size_t size, Samples& samples, std::string& why) {
+    shimlog::SampleChunkRecord rec;
+    if (size < sizeof rec) return fail(why, "shorter than its header");
+    memcpy(&rec, payload, sizeof rec);
+    if (rec.raw_size > shimlog::kMaxChunkRawSize)
+        return fail(why, "larger than " + std::to_string(shimlog::kMaxChunkRawSize) + " bytes");
+    // The shortest event (a tag and two one-byte varints) takes 3 bytes.
+    if (rec.event_count > rec.raw_size / 3) return fail(why, "it counts more events than fit");
+    std::string raw;
+    if (!unpack(rec, payload + sizeof rec, size - sizeof rec, raw, why)) return false;
+    std::vector<SampleTick> ticks;
+    std::vector<ThreadCpuReading> cpu;
+    if (!read_events(rec, raw, ticks, cpu, why)) return false;
+    samples.ticks.insert(samples.ticks.end(), ticks.begin(), ticks.end());
+    samples.thread_cpu.insert(samples.thread_cpu.end(), cpu.begin(), cpu.end());
+    if (rec.interval_us != 0) samples.interval_us = rec.interval_us;
+    samples.chunks++;
+    return true;
+}
+
+}  // namespace analyzer

@@ -1,0 +1,81 @@
+// The text report's "Allocations" section: totals, peak heap, what was left
+// allocated, and the top allocation sites by count and by bytes.
+#include <algorithm>
+#include <cstdio>
+
+#include "../alloc_sites.h"
+#include "format.h"
+#include "report.h"
+
+namespace analyzer {
+namespace {
+
+constexpr size_t kCallersShown = 2;  // under each site in the by-count table
+
+std::string count(uint64_t n, const char* noun) {
+    return with_commas(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
+void write_totals(const Log& log, const AllocReport& a, std::ostream& out) {
+    bool at_exit = !log.partial;
+    out << "  " << count(a.allocations, "allocation") << " (" << human_bytes(double(a.bytes)) << "), "
+        << count(a.frees, "free") << ", in " << count(a.threads, "thread")
+        << "; " << with_commas(a.temporary) << " temporary (" << percent(double(a.temporary), double(a.allocations))
+        << ")\n";
+    out << "  Peak heap " << human_bytes(double(a.peak_bytes));
+    double when = seconds_since_start(log, a.peak_ticks);
+    // Events carry the chunk's latest clock mark, taken about every millisecond.
+    if (a.peak_bytes > 0 && when >= 0) out << ", first reached " << fixed(when, 3) << " s into the run";
+    out << "\n";
+    out << "  Still allocated " << (at_exit ? "at exit: " : "when the log ends: ") << count(a.live_allocations, "allocation")
+        << ", " << human_bytes(double(a.live_bytes)) << "\n";
+    if (a.unknown_frees > 0)
+        out << "  " << count(a.unknown_frees, "free") << " of blocks allocated before tracing began\n";
+    if (a.lost_frees > 0)
+        out << "  Warning: " << with_commas(a.lost_frees)
+            << " blocks were allocated again while still live: their frees are missing from the log\n";
+    if (a.out_of_order > 0)
+        out << "  Warning: " << with_commas(a.out_of_order) << " events out of sequence order\n";
+    if (!a.problem.empty()) out << "  Warning: " << a.problem << "; counts are lower bounds\n";
+}
+
+void write_row(const AllocSite& s, std::ostream& out) {
+    char line[128];
+    snprintf(line, sizeof line, "  %13s %11s %9s %11s %10s  ", with_commas(s.allocations).c_str(),
+             human_bytes(double(s.bytes)).c_str(), percent(double(s.temporary), double(s.allocations)).c_str(),
+             s.leaked ? human_bytes(double(s.leaked_bytes)).c_str() : "-", human_bytes(double(s.common_size)).c_str());
+    out << line << s.site << "\n";
+}
+
+void write_table(const char* title, const std::vector<AllocSite>& rows, size_t top, bool with_stacks,
+                 CallSites& sites, std::ostream& out) {
+    out << "  " << title << "\n";
+    out << "    allocations       bytes temporary      leaked usual size  site\n";
+    for (size_t i = 0; i < rows.size() && i < top; ++i) {
+        write_row(rows[i], out);
+        if (!with_stacks) continue;
+        std::vector<std::string> frames = sites.frames(rows[i].stack_id, 0, kCallersShown + 1);
+        for (size_t f = 1; f < frames.size(); ++f) out << std::string(62, ' ') << "called from " << frames[f] << "\n";
+        if (rows[i].stacks > 1)
+            out << std::string(62, ' ') << "(" << rows[i].stacks << " different stacks; the most frequent shown)\n";
+    }
+    if (rows.size() > top) out << "  ... " << rows.size() - top << " more sites (use --top)\n";
+}
+
+}  // namespace
+
+void write_alloc_section(const ReportInput& in, std::ostream& out) {
+    const AllocReport& a = in.allocs;
+    if (!a.any()) return;
+    out << "\nAllocations (malloc family; temporary = freed by the same thread before its next allocation)\n";
+    write_totals(in.log, a, out);
+    std::vector<AllocSite> by_count = alloc_sites(a, in.sites);
+    if (by_count.empty()) return;
+    write_table("Top sites by allocations", by_count, in.top, true, in.sites, out);
+    std::vector<AllocSite> by_bytes = by_count;
+    std::stable_sort(by_bytes.begin(), by_bytes.end(),
+                     [](const AllocSite& x, const AllocSite& y) { return x.bytes > y.bytes; });
+    write_table("Top sites by bytes", by_bytes, in.top, false, in.sites, out);
+}
+
+}  // namespace analyzer

@@ -1,0 +1,169 @@
+#include "chrome_trace.h"
+
+#include <algorithm>
+
+#include "../findings/rules.h"
+#include "../phase_attribution.h"
+#include "../run_clock.h"
+#include "../threads_summary.h"
+#include "format.h"
+#include "json_writer.h"
+
+namespace analyzer {
+namespace {
+
+constexpr uint64_t kPhaseTrack = kSyntheticTrackBase - 1;
+constexpr size_t kAliveCounterPoints = 2000;
+
+double us(double ns) { return ns / 1e3; }
+
+struct Trace {
+    JsonWriter& json;
+    uint64_t pid;
+    void metadata(const char* what, uint64_t tid, const char* key, const std::string& value) {
+        json.begin_object().field("ph", "M").field("name", what).field("pid", pid).field("tid", tid);
+        json.begin_object("args").field(key, value).end_object().end_object();
+    }
+    void sort_index(uint64_t tid, int64_t index) {
+        json.begin_object().field("ph", "M").field("name", "thread_sort_index").field("pid", pid).field("tid", tid);
+        json.begin_object("args").field("sort_index", index).end_object().end_object();
+    }
+    void counter(const std::string& name, double ts_ns, const char* series, double value) {
+        json.begin_object().field("ph", "C").field("name", name).field("pid", pid).field("ts", us(ts_ns));
+        json.begin_object("args").field(series, value).end_object().end_object();
+    }
+};
+
+void write_thread_slice(Trace& trace, const Log& log, const ThreadGroupStats& group, size_t index, uint64_t track) {
+    static const char* const ends[] = {"returned", "pthread_exit", "cancelled", "alive at exit"};
+    const ThreadInfo& t = log.threads[index];
+    double start = thread_start_ns(log, t), end = thread_end_ns(log, t);
+    trace.json.begin_object()
+        .field("ph", "X")
+        .field("name", group.label)
+        .field("pid", trace.pid)
+        .field("tid", track)
+        .field("ts", us(start))
+        .field("dur", us(end - start));
+    trace.json.begin_object("args")
+        .field("tid", t.tid)
+        .field("cpu_ms", double(t.cpu_ns) / 1e6)
+        .field("ended", ends[std::min<unsigned>(static_cast<unsigned>(t.end), 3)]);
+    if (t.create_ticks != 0 && t.start_ticks >= t.create_ticks)
+        trace.json.field("startup_us", ns_from_tick_span(log, t.start_ticks - t.create_ticks) / 1e3);
+    if (!group.created_at.empty()) trace.json.field("created_at", group.created_at);
+    if (t.joins > 0) trace.json.field("joins", t.joins).field("join_wait_ms", ns_from_tick_span(log, t.join_wait_ticks) / 1e6);
+    trace.json.end_object().end_object();
+}
+
+void write_threads(Trace& trace, const Log& log, const ThreadsSummary& summary, const TimelineLayout& layout) {
+    int64_t order = 0;
+    for (const TimelineTrack& track : layout.tracks) {
+        trace.metadata("thread_name", track.id, "name", track.name);
+        trace.sort_index(track.id, order++);
+        for (size_t index : track.threads) write_thread_slice(trace, log, summary.groups[track.group], index, track.id);
+    }
+}
+
+// The most threads of one kind alive in each of kAliveCounterPoints slices of the run.
+void write_alive_counter(Trace& trace, const Log& log, const ThreadGroupStats& group, double run_ns) {
+    if (run_ns <= 0) return;
+    std::vector<std::pair<double, int>> steps;
+    for (size_t index : group.members) {
+        steps.push_back({thread_start_ns(log, log.threads[index]), +1});
+        steps.push_back({thread_end_ns(log, log.threads[index]), -1});
+    }
+    std::sort(steps.begin(), steps.end());
+    std::vector<int> most(kAliveCounterPoints + 1, 0);
+    double width = run_ns / kAliveCounterPoints;
+    int alive = 0;
+    size_t bucket = 0;
+    for (const auto& step : steps) {
+        size_t at = std::min(kAliveCounterPoints, size_t(std::max(0.0, step.first) / width));
+        while (bucket < at) most[++bucket] = alive;  // carried into each bucket it reaches
+        alive += step.second;
+        most[bucket] = std::max(most[bucket], alive);
+    }
+    while (bucket < kAliveCounterPoints) most[++bucket] = alive;
+    std::string name = group.label + ": threads alive";
+    for (size_t b = 0; b <= kAliveCounterPoints; ++b)
+        if (b == 0 || most[b] != most[b - 1]) trace.counter(name, double(b) * width, "alive", most[b]);
+}
+
+void write_parallelism(Trace& trace, const Concurrency& c, double run_ns, size_t max_points) {
+    const char* name = "threads on CPU";
+    if (c.slices.size() <= max_points) {
+        for (const ParallelismSlice& s : c.slices) trace.counter(name, s.start_ns, "P", s.parallelism());
+    } else {
+        std::vector<double> profile = parallelism_profile(c, max_points, run_ns);
+        for (size_t i = 0; i < profile.size(); ++i) trace.counter(name, run_ns * double(i) / double(max_points), "P", profile[i]);
+    }
+    trace.counter(name, c.slices.back().end_ns, "P", 0);
+}
+
+void write_phase(Trace& trace, const Log& log, ThreadNamer& names, const Phase& p, bool serial) {
+    std::string name = serial ? "serial phase" : "idle phase";
+    if (serial && p.tid != 0)
+        for (const ThreadInfo& t : log.threads)
+            if (t.tid == p.tid) name += ": " + names.label(t);
+    for (const char* ph : {"X", "i"}) {
+        trace.json.begin_object().field("ph", ph).field("name", name).field("pid", trace.pid).field("ts", us(p.start_ns));
+        if (ph[0] == 'X')
+            trace.json.field("tid", kPhaseTrack).field("dur", us(p.length_ns()));
+        else
+            trace.json.field("tid", kPhaseTrack).field("s", "g");  // a line across every track
+        trace.json.begin_object("args")
+            .field("seconds", p.length_ns() / 1e9)
+            .field("cpu_ms", p.cpu_ns / 1e6)
+            .field("tid", p.tid)
+            .field("threads_alive", p.threads_alive)
+            .end_object()
+            .end_object();
+    }
+}
+
+}  // namespace
+
+std::vector<std::string> write_chrome_trace(const Log& log, CallSites& sites, const TimelineOptions& options,
+                                            std::ostream& out) {
+    std::vector<std::string> notes;
+    ThreadNamer names(sites);
+    ThreadsSummary summary = summarize_threads(log, names);
+    Concurrency c = analyze_concurrency(log, concurrency_options(options.limits));
+    double run_ns = run_wall_ns(log);
+    if (c.present) run_ns = std::max(run_ns, c.slices.back().end_ns);
+
+    JsonWriter json(out);
+    json.begin_object().field("displayTimeUnit", "ms").begin_array("traceEvents");
+    Trace trace{json, log.process.pid};
+    std::string exe = log.process.argv.empty() ? log.process.exe : log.process.argv.front();
+    trace.metadata("process_name", 0, "name", exe.substr(exe.rfind('/') + 1) + " (pid " + std::to_string(log.process.pid) + ")");
+    if (summary.present && summary.times_known) {
+        TimelineLayout layout = lay_out_threads(log, summary, options.layout);
+        write_threads(trace, log, summary, layout);
+        for (const TimelineGroup& g : layout.summarized) {
+            write_alive_counter(trace, log, summary.groups[g.group], run_ns);
+            if (g.undrawn > 0)
+                notes.push_back(with_commas(g.undrawn) + " threads of \"" + summary.groups[g.group].label +
+                                "\" not drawn: every lane was busy (see its \"threads alive\" counter, or raise --lanes)");
+        }
+    } else if (summary.present) {
+        notes.push_back("thread lifetimes left out: the log has no end record to calibrate its clock");
+    }
+    if (c.present) {
+        write_parallelism(trace, c, run_ns, options.max_counter_points);
+        ThreadCpuTimeline timeline(log);
+        attribute_phases(timeline, c);
+        trace.metadata("thread_name", kPhaseTrack, "name", "serial and idle phases (analyzer)");
+        trace.sort_index(kPhaseTrack, -1);  // above the threads
+        for (const Phase& p : c.serial_phases) write_phase(trace, log, names, p, true);
+        for (const Phase& p : c.idle_phases) write_phase(trace, log, names, p, false);
+    } else {
+        notes.push_back("no \"threads on CPU\" counter: the log has no samples (the program never created a thread)");
+    }
+    json.end_array().end_object();
+    out << "\n";
+    return notes;
+}
+
+}  // namespace analyzer

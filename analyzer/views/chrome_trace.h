@@ -1,0 +1,27 @@
+// The timeline as Chrome Trace Event JSON ({"traceEvents": [...]}), which
+// ui.perfetto.dev and chrome://tracing open: a track per thread (or shared
+// lanes for many of a kind), a "threads on CPU" counter from P(t), and the
+// serial and idle phases as markers on a track of their own.
+#pragma once
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "../call_sites.h"
+#include "../findings/finding.h"
+#include "../model.h"
+#include "../timeline_layout.h"
+
+namespace analyzer {
+
+struct TimelineOptions {
+    LayoutOptions layout;
+    Thresholds limits;               // the phase lengths, as in the report
+    size_t max_counter_points = 20000;  // the P(t) counter is averaged down to this
+};
+
+// Writes the trace; returns notes for the user (what could not be drawn).
+std::vector<std::string> write_chrome_trace(const Log& log, CallSites& sites, const TimelineOptions& options,
+                                            std::ostream& out);
+
+}  // namespace analyzer

@@ -1,0 +1,123 @@
+// The JSON report's "threads" and "concurrency" objects: the same figures as
+// the text sections, in seconds. "present" is false when the log has none.
+#include <algorithm>
+
+#include "../findings/rules.h"
+#include "../phase_attribution.h"
+#include "../run_clock.h"
+#include "../threads_summary.h"
+#include "json_writer.h"
+#include "report.h"
+
+namespace analyzer {
+namespace {
+
+// The P(t) series is averaged down to at most this many points.
+constexpr size_t kSeriesPoints = 500;
+
+void write_group(JsonWriter& json, const ThreadGroupStats& g) {
+    static const char* const ends[] = {"returned", "exited", "cancelled", "alive_at_exit"};
+    json.begin_object()
+        .field("label", g.label)
+        .field("routine", g.routine)
+        .field("created_at", g.created_at)
+        .field("main", g.is_main)
+        .field("count", uint64_t(g.count()))
+        .field("lifetime_min_seconds", g.lifetime_min_ns / 1e9)
+        .field("lifetime_median_seconds", g.lifetime_median_ns / 1e9)
+        .field("lifetime_max_seconds", g.lifetime_max_ns / 1e9)
+        .field("cpu_median_seconds", g.cpu_median_ns / 1e9)
+        .field("cpu_total_seconds", g.cpu_total_ns / 1e9)
+        .field("startup_median_seconds", g.creation_known > 0 ? g.creation_median_ns / 1e9 : -1.0);
+    json.begin_object("ended");
+    for (int i = 0; i < 4; ++i) json.field(ends[i], g.ended[i]);
+    json.end_object().end_object();
+}
+
+void write_phases(JsonWriter& json, const char* key, const std::vector<Phase>& phases) {
+    json.begin_array(key);
+    for (const Phase& p : phases)
+        json.begin_object()
+            .field("start_seconds", p.start_ns / 1e9)
+            .field("end_seconds", p.end_ns / 1e9)
+            .field("seconds", p.length_ns() / 1e9)
+            .field("cpu_seconds", p.cpu_ns / 1e9)
+            .field("tid", p.tid)
+            .field("thread_cpu_seconds", p.thread_cpu_ns / 1e9)
+            .field("other_threads_cpu_seconds", p.others_cpu_ns / 1e9)
+            .field("threads_alive", p.threads_alive)
+            .end_object();
+    json.end_array();
+}
+
+}  // namespace
+
+void write_threads_json(const ReportInput& in, JsonWriter& json) {
+    ThreadNamer names(in.sites);
+    ThreadsSummary s = summarize_threads(in.log, names);
+    json.begin_object("threads")
+        .field("present", s.present)
+        .field("times_known", s.times_known)
+        .field("threads", s.threads)
+        .field("created", s.created)
+        .field("peak_alive", s.peak_alive)
+        .field("peak_seconds", s.peak_at_ns / 1e9)
+        .field("cpu_seconds", s.cpu_total_ns / 1e9);
+    json.begin_array("groups");
+    for (const ThreadGroupStats& g : s.groups) write_group(json, g);
+    json.end_array();
+    json.begin_array("join_waits");
+    for (const JoinWait& j : s.joiners)
+        json.begin_object()
+            .field("tid", j.tid)
+            .field("label", j.label)
+            .field("joins", j.joins)
+            .field("seconds", j.wait_ns / 1e9)
+            .end_object();
+    json.end_array().end_object();
+}
+
+void write_concurrency_json(const ReportInput& in, JsonWriter& json) {
+    Thresholds limits = in.limits ? *in.limits : Thresholds{};
+    Concurrency c = analyze_concurrency(in.log, concurrency_options(limits));
+    json.begin_object("concurrency").field("present", c.present);
+    if (!c.present) {
+        json.end_object();
+        return;
+    }
+    ThreadCpuTimeline timeline(in.log);
+    attribute_phases(timeline, c);
+    double run_ns = std::max(run_wall_ns(in.log), c.slices.back().end_ns);
+    double f = c.serial_fraction();
+    json.field("interval_us", in.log.samples.interval_us)
+        .field("covered_seconds", c.wall_ns / 1e9)
+        .field("cpu_seconds", c.cpu_ns / 1e9)
+        .field("serial_cpu_seconds", c.serial_cpu_ns / 1e9)
+        .field("serial_fraction", f)
+        .field("ceiling_speedup", c.ceiling_speedup())  // null when f = 0: unbounded
+        .field("average_parallelism", c.average_parallelism())
+        .field("peak_threads_on_cpu", c.peak_level)
+        .field("min_phase_seconds", c.min_phase_ns / 1e9);
+    json.begin_object("predicted_speedup");
+    for (int n : {2, 4, 8, 16}) json.field(std::to_string(n).c_str(), amdahl_speedup(f, n));
+    json.end_object();
+    json.begin_array("histogram");
+    for (size_t level = 0; level < c.wall_ns_by_level.size(); ++level)
+        json.begin_object()
+            .field("threads_on_cpu", uint64_t(level))
+            .field("seconds", c.wall_ns_by_level[level] / 1e9)
+            .field("share", c.wall_ns > 0 ? c.wall_ns_by_level[level] / c.wall_ns : 0.0)
+            .end_object();
+    json.end_array();
+    size_t points = std::min(kSeriesPoints, c.slices.size());
+    std::vector<double> series = parallelism_profile(c, points, run_ns);
+    json.begin_object("series").field("step_seconds", run_ns / double(points) / 1e9);
+    json.begin_array("parallelism");
+    for (double p : series) json.field(nullptr, p);  // an array element
+    json.end_array().end_object();
+    write_phases(json, "serial_phases", c.serial_phases);
+    write_phases(json, "idle_phases", c.idle_phases);
+    json.end_object();
+}
+
+}  // namespace analyzer

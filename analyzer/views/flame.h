@@ -1,0 +1,36 @@
+// Flame graphs: stacks weighted by a count, as folded text ("a;b;c 42" per
+// line, outermost frame first: flamegraph.pl, inferno and speedscope read it)
+// or as an SVG drawn here, with no external resources.
+#pragma once
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "../alloc_analysis.h"
+#include "../model.h"
+#include "../symbolize.h"
+
+namespace analyzer {
+
+enum class FlameWeight { Allocations, AllocatedBytes, Reads };
+
+struct FoldedStack {
+    std::vector<std::string> frames;  // function names, outermost first
+    uint64_t weight = 0;
+};
+
+// The stacks to draw: allocation stacks by count or bytes, or the read
+// family's call sites by calls. Equal name sequences merged; sorted by names.
+std::vector<FoldedStack> flame_stacks(const Log& log, const AllocReport& allocs, Symbolizer& symbols,
+                                      FlameWeight weight);
+
+// A frame name safe inside a folded line: no ';' (the separator), no newline.
+std::string folded_frame_name(const std::string& name);
+
+void write_folded(const std::vector<FoldedStack>& stacks, std::ostream& out);
+// `unit` names what the weights count ("allocations", "bytes", "calls").
+void write_flame_svg(const std::vector<FoldedStack>& stacks, const std::string& title, const std::string& unit,
+                     std::ostream& out);
+
+}  // namespace analyzer

@@ -1,0 +1,71 @@
+// The text report's "Threads" section: how many threads, how many at once,
+// lifetimes, CPU and start-up cost by what they ran, and time in pthread_join.
+#include <cstdio>
+
+#include "../thread_names.h"
+#include "../threads_summary.h"
+#include "format.h"
+#include "report.h"
+
+namespace analyzer {
+namespace {
+
+std::string seconds(double ns) { return human_seconds(ns / 1e9); }
+
+void write_group(const ThreadGroupStats& g, bool times_known, std::ostream& out) {
+    std::string lifetime = !times_known ? "unknown"
+                           : g.count() == 1
+                               ? seconds(g.lifetime_median_ns)
+                               : seconds(g.lifetime_min_ns) + " / " + seconds(g.lifetime_median_ns) + " / " +
+                                     seconds(g.lifetime_max_ns);
+    std::string start = times_known && g.creation_known > 0 ? seconds(g.creation_median_ns) : "-";
+    char line[256];
+    snprintf(line, sizeof line, "  %9s  %-30s %10s %10s %10s  ", with_commas(g.count()).c_str(), lifetime.c_str(),
+             seconds(g.cpu_median_ns).c_str(), seconds(g.cpu_total_ns).c_str(), start.c_str());
+    out << line << g.label << "\n";
+}
+
+std::string endings(const ThreadsSummary& s) {
+    static const char* const names[] = {"returned", "called pthread_exit", "were cancelled", "were alive at exit"};
+    uint64_t ended[4] = {};
+    for (const ThreadGroupStats& g : s.groups)
+        for (int i = 0; i < 4; ++i) ended[i] += g.ended[i];
+    std::string text;
+    for (int i = 0; i < 4; ++i)
+        if (ended[i] > 0) text += (text.empty() ? "" : ", ") + with_commas(ended[i]) + " " + names[i];
+    return text;
+}
+
+void write_joins(const ThreadsSummary& s, size_t top, std::ostream& out) {
+    if (s.joiners.empty()) return;
+    out << "  Waiting in pthread_join (wall time):\n";
+    for (size_t i = 0; i < s.joiners.size() && i < top; ++i) {
+        const JoinWait& j = s.joiners[i];
+        out << "    " << j.label << " (tid " << j.tid << "): " << with_commas(j.joins)
+            << (j.joins == 1 ? " join, " : " joins, ")
+            << (s.times_known ? seconds(j.wait_ns) : std::string("time unknown")) << " waiting\n";
+    }
+    if (s.joiners.size() > top) out << "    ... " << s.joiners.size() - top << " more joining threads (use --top)\n";
+}
+
+}  // namespace
+
+void write_threads_section(const ReportInput& in, std::ostream& out) {
+    ThreadNamer names(in.sites);
+    ThreadsSummary s = summarize_threads(in.log, names);
+    if (!s.present) return;
+    out << "\nThreads (" << with_commas(s.threads) << " in all, " << with_commas(s.created)
+        << " started by pthread_create";
+    if (s.times_known)
+        out << "; at most " << with_commas(s.peak_alive) << " alive at once, at " << seconds(s.peak_at_ns);
+    out << "; " << seconds(s.cpu_total_ns) << " of CPU in all)\n";
+    if (!s.times_known) out << "  (lifetimes unknown: the log has no end record to calibrate the clock)\n";
+    out << "    threads  lifetime min / median / max     CPU median  CPU total  start-up   what they ran\n";
+    for (size_t i = 0; i < s.groups.size() && i < in.top; ++i) write_group(s.groups[i], s.times_known, out);
+    if (s.groups.size() > in.top) out << "  ... " << s.groups.size() - in.top << " more kinds of thread (use --top)\n";
+    out << "  start-up = pthread_create called to the thread running (median)\n";
+    out << "  Ended: " << endings(s) << "\n";
+    write_joins(s, in.top, out);
+}
+
+}  // namespace analyzer
