@@ -36,7 +36,7 @@ $(SHIM): $(SHIM_OBJ)
 	$(CXX) -shared -o $@ $^ -lzstd -ldl -lpthread -Wl,-z,defs -Wl,--as-needed
 
 $(ANALYZER): analyzer/main.o $(ANALYZER_OBJ)
-	$(CXX) -o $@ $^ -ldw -lelf -lzstd
+	$(CXX) -o $@ $^ -ldw -lelf -lzstd -lz
 
 $(WORDS): workloads/words/words.cpp
 	$(CXX) $(CXXFLAGS) -o $@ $<
@@ -51,7 +51,7 @@ tests/programs/%: tests/programs/%.cpp
 	$(CXX) $(CXXFLAGS) -pthread -o $@ $<
 
 $(TEST_RUNNER): $(TEST_OBJ) $(ANALYZER_OBJ)
-	$(CXX) -o $@ $^ -ldw -lelf -lzstd -pthread
+	$(CXX) -o $@ $^ -ldw -lelf -lzstd -lz -pthread
 
 demo: deps
 	@$(MAKE) --no-print-directory all

@@ -23,6 +23,11 @@ public:
     std::string describe(uint64_t address);
     // True when the address is in libc, the C++ runtime or the shim.
     bool in_runtime(uint64_t address);
+    // True when a stack frame is runtime code, or standard-library code from
+    // system headers (inlined or instantiated): frames to look past.
+    bool is_plumbing(uint64_t return_address);
+    // True when some frame of the stack is the program's own code.
+    bool has_program_frame(uint32_t stack_id);
     const Log& log() const { return log_; }
     Symbolizer& symbols() { return symbols_; }
 

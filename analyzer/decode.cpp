@@ -248,6 +248,15 @@ bool decode_clock(Payload p, Log& log) {
     return true;
 }
 
+bool decode_shim_stats(Payload p, Log& log) {
+    shimlog::ShimStatsRecord rec;
+    if (!p.take(rec)) return false;
+    log.alloc_events = rec.alloc_events;
+    log.stack_checks = rec.stack_checks;
+    log.stack_mismatches = rec.stack_mismatches;
+    return true;
+}
+
 bool decode_note(Payload p, Log& log) {
     shimlog::NoteRecord rec;
     std::string text;
@@ -311,6 +320,7 @@ Log decode_log(const std::string& bytes, const std::string& name) {
             case RecordType::End: ok = decode_end(payload, log); break;
             case RecordType::Clock: ok = decode_clock(payload, log); break;
             case RecordType::Note: ok = decode_note(payload, log); break;
+            case RecordType::ShimStats: ok = decode_shim_stats(payload, log); break;
             case RecordType::AllocChunk: ok = decode_alloc_chunk(payload, log, why); break;
             case RecordType::Thread: ok = decode_thread(payload, log, why); break;
             case RecordType::SampleChunk:

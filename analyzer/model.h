@@ -120,6 +120,10 @@ struct Log {
     // The latest Clock record (checkpoints): calibrates a log without End.
     uint64_t clock_ns = 0;
     uint64_t clock_ticks = 0;
+    // The shim's own counters (ShimStats record).
+    uint64_t alloc_events = 0;
+    uint64_t stack_checks = 0;      // memoized stacks re-unwound (SHIM_STACK_VERIFY)
+    uint64_t stack_mismatches = 0;  // of which differed
     // What the shim noted about the process (another allocator, a sanitizer).
     std::vector<std::pair<shimlog::NoteKind, std::string>> notes;
     double ns_per_tick = 1.0;

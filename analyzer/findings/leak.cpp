@@ -45,8 +45,13 @@ Finding make_finding(const AllocReport& allocs, CallSites& sites, const AllocSit
 std::vector<Finding> find_leaks(const Log& log, const AllocReport& allocs, CallSites& sites, const Thresholds& limits) {
     std::vector<Finding> found;
     if (allocs.live_bytes < limits.leak_min_bytes || !can_tell_leaks(log, allocs)) return found;
-    for (const AllocSite& site : alloc_sites(allocs, sites))
-        if (site.leaked > 0 && site.leaked_bytes >= limits.leak_min_bytes) found.push_back(make_finding(allocs, sites, site));
+    for (const AllocSite& site : alloc_sites(allocs, sites)) {
+        if (site.leaked == 0 || site.leaked_bytes < limits.leak_min_bytes) continue;
+        // Memory the runtime keeps for itself (libstdc++'s emergency exception
+        // pool, stdio's tables) has no frame of the program's: not its leak.
+        if (!sites.has_program_frame(site.stack_id)) continue;
+        found.push_back(make_finding(allocs, sites, site));
+    }
     std::stable_sort(found.begin(), found.end(), [](const Finding& a, const Finding& b) {
         return a.figures.at("leaked_bytes") > b.figures.at("leaked_bytes");
     });

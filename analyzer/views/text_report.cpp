@@ -52,6 +52,17 @@ void write_header(const Log& log, std::ostream& out) {
     if (log.end.dropped > 0)
         out << "Warning:  the shim dropped " << with_commas(log.end.dropped)
             << " events (its tables were full): counts below are lower bounds\n";
+    for (const auto& note : log.notes) {
+        if (note.first == shimlog::NoteKind::Allocator)
+            out << "Note:     malloc is served by " << note.second
+                << ", not libc: allocation figures are what that allocator was asked for\n";
+        else if (note.first == shimlog::NoteKind::Sanitizer)
+            out << "Note:     " << note.second
+                << " is loaded and owns malloc: allocation sizes and counts include its own bookkeeping\n";
+    }
+    if (log.stack_mismatches > 0)
+        out << "Warning:  " << with_commas(log.stack_mismatches) << " of " << with_commas(log.stack_checks)
+            << " re-checked allocation stacks differed from a fresh unwind: stacks may be misattributed\n";
     if (log.unknown_records > 0)
         out << "Note:     " << with_commas(log.unknown_records)
             << " records of types this analyzer does not know were skipped\n";
