@@ -26,7 +26,7 @@ TEST_OBJ     := $(TEST_SRC:.cpp=.o)
 # the hooks are exported (hooks_*.cpp): internal calls go direct, not via PLT.
 $(SHIM_OBJ): CXXFLAGS += -fPIC -fno-exceptions -fno-rtti -fno-omit-frame-pointer -fvisibility=hidden
 
-.PHONY: all deps demo test bench clean
+.PHONY: all deps demo test bench fuzz clean
 all: $(SHIM) $(ANALYZER) $(WORDS) $(MANDELBROT)
 
 deps:
@@ -63,13 +63,38 @@ test: deps
 	@python3 tests/bench/bench.py --smoke
 	@cd tests && ./run_tests
 
+# The libFuzzer target over the decoder, analyses, rules and views, with ASan
+# and UBSan, seeded with real logs; runs for FUZZ_SECONDS (CI: 60).
+FUZZ_SECONDS ?= 60
+FUZZ_BIN := tests/fuzz/fuzz_report
+FUZZ_SRC := tests/fuzz/fuzz_report.cpp $(filter-out analyzer/cmd_%.cpp analyzer/commands.cpp,$(ANALYZER_SRC))
+$(FUZZ_BIN): $(FUZZ_SRC) $(wildcard analyzer/*.h analyzer/*/*.h format/*.h)
+	clang++ -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		-o $@ $(FUZZ_SRC) -ldw -lelf -lzstd -lz
+
+fuzz: deps
+	@$(MAKE) --no-print-directory all $(TEST_PROGRAMS) $(FUZZ_BIN)
+	@bash tests/fuzz/make_corpus.sh tests/fuzz/corpus
+	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 tests/fuzz/corpus
+
 # Interleaved runs, bare vs shim vs the tools we compete with (see BENCHMARKS.md).
 bench: deps
 	@$(MAKE) --no-print-directory all $(TEST_PROGRAMS)
 	python3 tests/bench/bench.py --runs $(or $(RUNS),5)
 
+# `make install PREFIX=/usr/local` (DESTDIR for staging): the analyzer finds
+# the shim at bin/../lib/shim/libshim.so, so `analyzer record` works installed.
+PREFIX ?= /usr/local
+.PHONY: install
+install: $(SHIM) $(ANALYZER)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/shim $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(ANALYZER) $(DESTDIR)$(PREFIX)/bin/analyzer
+	install -m 644 $(SHIM) $(DESTDIR)$(PREFIX)/lib/shim/libshim.so
+	install -m 644 docs/analyzer.1 $(DESTDIR)$(PREFIX)/share/man/man1/analyzer.1
+
 clean:
-	rm -f $(SHIM) $(ANALYZER) $(WORDS) $(MANDELBROT) $(TEST_RUNNER) $(TEST_PROGRAMS)
+	rm -f $(SHIM) $(ANALYZER) $(WORDS) $(MANDELBROT) $(TEST_RUNNER) $(TEST_PROGRAMS) $(FUZZ_BIN)
+	rm -rf tests/fuzz/corpus tests/work
 	find . -name '*.o' -delete -o -name '*.d' -delete
 	rm -f log.bin log.bin.* workloads/*/log.bin*
 

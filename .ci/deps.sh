@@ -12,6 +12,10 @@ packages=(
   libdw-dev libelf-dev      # offline symbolization (elfutils)
   libzstd-dev               # compressed allocation events (shim writes, analyzer reads)
   libpng-dev                # the mandelbrot workload's PNG output
+  clang libclang-rt-14-dev  # the libFuzzer target (make fuzz) with ASan and UBSan
+  zlib1g-dev                # gzip'd pprof profiles
+  golang-go                 # tests read the pprof export with `go tool pprof`
+  chromium                  # tests load the HTML report in headless Chromium
 )
 
 missing=()

@@ -4,6 +4,7 @@
 #include "symbolize.h"
 
 #include <cxxabi.h>
+#include <sys/stat.h>
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
@@ -188,6 +189,13 @@ struct Symbolizer::Impl {
         m.opened = true;
         const std::string& path = m.info.path;
         if (is_pseudo_path(path)) return;
+        // The path comes from an untrusted log: open regular files only (a
+        // device or a FIFO named there could block the analyzer for ever).
+        struct stat st;
+        if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+            warn("cannot open " + path + " (not a regular file): its frames are shown as module+offset");
+            return;
+        }
         m.dwfl = dwfl_begin(&g_callbacks);
         if (m.dwfl == nullptr) return;
         dwfl_report_begin(m.dwfl);
