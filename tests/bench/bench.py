@@ -92,10 +92,11 @@ def log_figures(workdir):
     if report.returncode != 0:
         return None
     data = json.loads(report.stdout)
+    # Recorded events: I/O calls, allocation and free events, thread lives.
     events = sum(s.get("calls", 0) for s in data.get("io_sites", []))
-    allocs = data.get("allocations", {}).get("totals", {})
+    allocs = data.get("allocations", {})
     events += allocs.get("allocations", 0) + allocs.get("frees", 0)
-    events += len(data.get("threads", {}).get("list", [])) if isinstance(data.get("threads"), dict) else 0
+    events += data.get("threads", {}).get("threads", 0)
     times = []
     for _ in range(5):
         start = time.perf_counter()
@@ -108,10 +109,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--smoke", action="store_true")
+    parser.add_argument("--tools", help="comma-separated columns to run (default: all installed)")
+    parser.add_argument("--only", help="comma-separated substrings: run only matching programs")
     args = parser.parse_args()
     runs = 1 if args.smoke else max(args.runs, 1)
     workdir = tempfile.mkdtemp(prefix="shim-bench-")
     tool_list = tools(args.smoke, workdir)
+    if args.tools:
+        wanted = args.tools.split(",")
+        tool_list = [t for t in tool_list if t[0] in ("bare", "shim") or any(t[0].startswith(w) for w in wanted)]
     print(f"# make bench: median of {runs} interleaved run(s), ratio to bare in the same run")
     print(f"# machine: {os.cpu_count()} cores, {os.uname().release}")
     header = ["program"] + [name for name, _ in tool_list] + ["shim peak RSS +", "log B/event", "analyzer"]
@@ -119,6 +125,8 @@ def main():
     print("|" + "---|" * len(header))
     failures = 0
     for name, cmd in programs(args.smoke):
+        if args.only and not any(part in name for part in args.only.split(",")):
+            continue
         times = {tool: [] for tool, _ in tool_list}
         rss = {tool: [] for tool, _ in tool_list}
         for _ in range(runs):
