@@ -1,11 +1,16 @@
 // `analyzer report LOG`: decode -> findings -> text or JSON view.
 #include <iostream>
 #include <memory>
+#include <unistd.h>
 
 #include "call_sites.h"
 #include "commands.h"
 #include "decode.h"
 #include "findings/rules.h"
+#include "gates.h"
+#include "load_log.h"
+#include "report_output.h"
+#include "terminal.h"
 #include "views/report.h"
 
 namespace analyzer {
@@ -14,30 +19,43 @@ namespace {
 struct ReportOptions {
     std::string log_path;
     std::string format = "text";
+    std::string output;  // -o: a file instead of stdout
     size_t top = 10;
     Thresholds limits;
+    Gates gates;
 };
 
 int run_report(const ReportOptions& options) {
+    std::string bad_kind = unknown_kind_error(options.gates.fail_on);
+    if (!bad_kind.empty()) {
+        std::cerr << "analyzer: " << bad_kind << "\n";
+        return 2;
+    }
+    Progress progress(file_size(options.log_path));
     Log log;
     try {
-        log = decode_log_file(options.log_path);
+        log = load_log(options.log_path, progress);
     } catch (const LogError& e) {
         std::cerr << "analyzer: " << e.what() << "\n";
         return 2;
     }
     Symbolizer symbols(log.modules);
     CallSites sites(log, symbols);
+    progress.stage("analysing " + options.log_path);
     AllocReport allocs = analyze_allocations(log);
     std::vector<Finding> findings = find_all(log, allocs, sites, options.limits);
+    progress.done();
     ReportInput input{log, findings, sites, options.top, allocs};
     input.limits = &options.limits;
-    if (options.format == "json")
+    input.colour = colour_wanted(STDOUT_FILENO);
+    if (options.format == "html" || !options.output.empty()) {
+        if (!write_report_output(input, options.format, options.output)) return 2;
+    } else if (options.format == "json")
         write_json_report(input, std::cout);
     else
         write_text_report(input, std::cout);
     for (const std::string& warning : symbols.warnings()) std::cerr << "analyzer: note: " << warning << "\n";
-    return 0;
+    return apply_gates(options.gates, log, findings);
 }
 
 }  // namespace
@@ -47,7 +65,9 @@ void add_report_command(CLI::App& app) {
     CLI::App* cmd = app.add_subcommand("report", "Findings first, then syscall, file and allocation tables.\n"
                                                  "Example: analyzer report log.bin --top 5");
     cmd->add_option("log", options->log_path, "log written by libshim.so")->required();
-    cmd->add_option("--format", options->format, "text or json")->check(CLI::IsMember({"text", "json"}));
+    cmd->add_option("--format", options->format, "text, json or html (one self-contained page)")
+        ->check(CLI::IsMember({"text", "json", "html"}));
+    cmd->add_option("-o,--output", options->output, "write the report to this file instead of stdout");
     cmd->add_option("--top", options->top, "rows per table")->check(CLI::PositiveNumber);
     cmd->add_option("--io-min-calls", options->limits.io_min_calls,
                     "unbuffered I/O: least calls from one site on one file")->capture_default_str();
@@ -61,6 +81,8 @@ void add_report_command(CLI::App& app) {
                     "allocation hot spot: least allocations from one site")->capture_default_str();
     cmd->add_option("--alloc-temporary-share", options->limits.alloc_temporary_share,
                     "allocation hot spot: share of them that must be temporary")->check(CLI::Range(0.0, 1.0))->capture_default_str();
+    cmd->add_option("--alloc-churn-factor", options->limits.alloc_churn_factor,
+                    "allocation hot spot, or bytes allocated at the site over the peak heap")->check(CLI::PositiveNumber)->capture_default_str();
     cmd->add_option("--leak-min-bytes", options->limits.leak_min_bytes,
                     "leak: least bytes one site still holds at exit")->capture_default_str();
     cmd->add_option("--serial-min-ms", options->limits.serial_min_ms,
@@ -75,6 +97,20 @@ void add_report_command(CLI::App& app) {
                     "too-fine threads: median lifetime at most this many times the median start-up cost")->capture_default_str();
     cmd->add_option("--threads-fine-max-us", options->limits.threads_fine_max_lifetime_us,
                     "too-fine threads: or a median lifetime at most this many microseconds")->capture_default_str();
+    cmd->add_option("--fail-on", options->gates.fail_on,
+                    "CI gate: exit 1 when a finding of one of these kinds is present (comma-separated: "
+                    "unbuffered-io, alloc-hotspot, leak, serial-phase, idle-phase, threads-too-fine)")
+        ->delimiter(',');
+    cmd->add_option("--max-reads-per-mb", options->gates.max_reads_per_mib,
+                    "CI gate: exit 1 when read calls per MiB read (all files; under 1 MiB counts as 1) exceed N")
+        ->check(CLI::NonNegativeNumber);
+    cmd->footer("Examples:\n"
+                "  analyzer report log.bin --top 5\n"
+                "  analyzer report log.bin --format json > report.json   # keys: analyzer/report.schema.json\n"
+                "  analyzer report log.bin --fail-on unbuffered-io,alloc-hotspot --max-reads-per-mb 100\n"
+                "Exit status: 0 report written and every gate passed; 1 a gate failed (named on stderr);\n"
+                "2 bad input (missing or unreadable log, not a log, too new, an unknown --fail-on kind).\n"
+                "Colour on a terminal only, never with NO_COLOR set; progress on stderr for logs over 100 MB.");
     cmd->callback([options]() { set_command_status(run_report(*options)); });
 }
 

@@ -32,6 +32,8 @@ struct Thresholds {
     uint64_t alloc_min_count = 100000;
     // ... of which at least this share were temporary
     double alloc_temporary_share = 0.5;
+    // ... or allocates this many times the peak heap (short-lived by volume)
+    double alloc_churn_factor = 100;
     // leak: a site still holding this many bytes at a normal exit. Programs
     // keep a few KiB on purpose (stdio buffers, singletons the OS reclaims);
     // 1 MiB is far above that noise and enough to matter in RSS.
