@@ -26,7 +26,7 @@ struct LiveBlock {
 // What the replay keeps between events.
 class Replay {
 public:
-    explicit Replay(AllocReport& report) : report_(report) {}
+    Replay(AllocReport& report, uint64_t sample_bytes) : report_(report), sample_bytes_(sample_bytes) {}
 
     void apply(uint32_t tid, const AllocEvent& event) {
         if (seen_any_ && event.seq <= last_seq_) report_.out_of_order++;
@@ -44,10 +44,11 @@ public:
     void finish() {
         for (const auto& entry : live_) {
             AllocStackStats& stack = report_.stacks[entry.second.stack_id];
-            stack.leaked++;
-            stack.leaked_bytes += entry.second.size;
-            report_.live_allocations++;
-            report_.live_bytes += entry.second.size;
+            uint64_t blocks = represented_blocks(entry.second.size);
+            stack.leaked += blocks;
+            stack.leaked_bytes += represented_bytes(entry.second.size);
+            report_.live_allocations += blocks;
+            report_.live_bytes += represented_bytes(entry.second.size);
         }
     }
 
@@ -58,18 +59,24 @@ private:
         uint64_t last_ptr = 0;
     };
 
+    // A sampled block of s bytes stands for max(1, N/s) blocks, max(s, N) bytes.
+    uint64_t represented_blocks(uint64_t size) const {
+        return sample_bytes_ == 0 || size >= sample_bytes_ ? 1 : sample_bytes_ / (size ? size : 1);
+    }
+    uint64_t represented_bytes(uint64_t size) const { return size > sample_bytes_ ? size : sample_bytes_; }
+
     void allocate(ThreadState& thread, const AllocEvent& event) {
         auto found = live_.find(event.ptr);
         if (found != live_.end()) {  // its free went unrecorded (dropped events)
             report_.lost_frees++;
-            heap_bytes_ -= found->second.size;
+            heap_bytes_ -= represented_bytes(found->second.size);
             found->second = {event.stack_id, event.size};
         } else {
             live_.emplace(event.ptr, LiveBlock{event.stack_id, event.size});
         }
         report_.allocations++;
         report_.bytes += event.size;
-        heap_bytes_ += event.size;
+        heap_bytes_ += represented_bytes(event.size);
         if (heap_bytes_ > report_.peak_bytes) {
             report_.peak_bytes = heap_bytes_;
             report_.peak_ticks = event.ticks;
@@ -96,7 +103,7 @@ private:
             report_.unknown_frees++;
             return;
         }
-        heap_bytes_ -= found->second.size;
+        heap_bytes_ -= represented_bytes(found->second.size);
         if (thread.pending && thread.last_ptr == event.ptr) {
             report_.temporary++;
             report_.stacks[found->second.stack_id].temporary++;
@@ -106,12 +113,37 @@ private:
     }
 
     AllocReport& report_;
+    uint64_t sample_bytes_;  // 0: not sampled
     std::unordered_map<uint64_t, LiveBlock> live_;  // by pointer
     std::unordered_map<uint32_t, ThreadState> threads_;
     uint64_t heap_bytes_ = 0;
     uint64_t last_seq_ = 0;
     bool seen_any_ = false;
 };
+
+// Sampling mode: the exact counts replace the sampled ones.
+void apply_exact_counts(const Log& log, AllocReport& report) {
+    report.sample_bytes = log.alloc_sample_bytes;
+    report.allocations = report.bytes = report.temporary = 0;
+    report.frees = log.alloc_counted_frees;
+    for (auto& entry : report.stacks) {
+        entry.second.allocations = entry.second.bytes = entry.second.temporary = 0;
+    }
+    for (const auto& count : log.alloc_counts) {
+        AllocStackStats& stack = report.stacks[count.first];
+        stack.stack_id = count.first;
+        stack.allocations = count.second.first;
+        stack.bytes = count.second.second;
+        if (stack.sizes.empty() && stack.allocations > 0) {  // never sampled: only the average is known
+            uint64_t average = stack.bytes / stack.allocations;
+            stack.min_size = stack.max_size = average;
+            stack.sizes[average] = stack.allocations;
+        }
+        report.allocations += stack.allocations;
+        report.bytes += stack.bytes;
+    }
+    report.unknown_frees = 0;  // frees of unsampled blocks are not recorded at all
+}
 
 }  // namespace
 
@@ -141,7 +173,7 @@ AllocReport analyze_allocations(const Log& log) {
     };
     for (size_t i = 0; i < cursors.size(); ++i) advance(i);
 
-    Replay replay(report);
+    Replay replay(report, log.alloc_sample_bytes);
     while (!heads.empty()) {
         size_t i = heads.top().second;
         heads.pop();
@@ -149,6 +181,7 @@ AllocReport analyze_allocations(const Log& log) {
         advance(i);
     }
     replay.finish();
+    if (log.alloc_sample_bytes != 0) apply_exact_counts(log, report);
     return report;
 }
 

@@ -41,9 +41,14 @@ struct AllocReport {
     uint64_t out_of_order = 0;    // events whose sequence number is not after the one before
     uint64_t threads = 0;         // distinct thread ids that allocated or freed
     std::string problem;          // the first malformed chunk met, if any
+    // Sampling mode: allocations, bytes and frees (totals and per stack) are
+    // exact counts; peak, live and leaked figures are estimates from the
+    // sampled blocks; temporary allocations are not known (0).
+    uint64_t sample_bytes = 0;    // 0: every allocation was recorded
     std::map<uint32_t, AllocStackStats> stacks;  // by stack id
 
     bool any() const { return allocations + frees > 0; }
+    bool sampled() const { return sample_bytes != 0; }
     // The events add up: nothing malformed, no free missing, order intact.
     bool consistent() const { return problem.empty() && lost_frees == 0 && out_of_order == 0; }
 };

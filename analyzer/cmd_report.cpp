@@ -47,7 +47,7 @@ int run_report(const ReportOptions& options) {
     progress.done();
     ReportInput input{log, findings, sites, options.top, allocs};
     input.limits = &options.limits;
-    input.colour = colour_wanted(STDOUT_FILENO);
+    input.colour = options.output.empty() && colour_wanted(STDOUT_FILENO);  // never into a file
     if (options.format == "html" || !options.output.empty()) {
         if (!write_report_output(input, options.format, options.output)) return 2;
     } else if (options.format == "json")
@@ -106,6 +106,7 @@ void add_report_command(CLI::App& app) {
         ->check(CLI::NonNegativeNumber);
     cmd->footer("Examples:\n"
                 "  analyzer report log.bin --top 5\n"
+                "  analyzer report log.bin --format html -o report.html   # one page: open it in a browser\n"
                 "  analyzer report log.bin --format json > report.json   # keys: analyzer/report.schema.json\n"
                 "  analyzer report log.bin --fail-on unbuffered-io,alloc-hotspot --max-reads-per-mb 100\n"
                 "Exit status: 0 report written and every gate passed; 1 a gate failed (named on stderr);\n"

@@ -28,6 +28,7 @@ struct Phase {
     double thread_cpu_ns = 0;         // that thread's CPU in it
     uint32_t threads_alive = 0;       // threads that existed during it, that one included
     double others_cpu_ns = 0;         // the other threads' CPU in it
+    double top_other_cpu_ns = 0;      // the busiest other thread's
     double length_ns() const { return end_ns - start_ns; }
 };
 
@@ -61,6 +62,9 @@ struct Concurrency {
     double average_parallelism() const { return wall_ns > 0 ? cpu_ns / wall_ns : 0; }
     // 1/f: no number of cores makes the program faster than this; infinite when f = 0.
     double ceiling_speedup() const;
+    // Enough windows to tell phases apart and to trust f (kMinWindows).
+    bool resolved() const { return slices.size() >= kMinWindows; }
+    static constexpr size_t kMinWindows = 5;
 };
 
 Concurrency analyze_concurrency(const Log& log, const ConcurrencyOptions& options = {});

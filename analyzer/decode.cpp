@@ -248,6 +248,22 @@ bool decode_clock(Payload p, Log& log) {
     return true;
 }
 
+// Cumulative: a later snapshot replaces the earlier one.
+bool decode_alloc_counts(Payload p, Log& log) {
+    shimlog::AllocCountsRecord rec;
+    if (!p.take(rec) || rec.sample_bytes == 0) return false;
+    std::map<uint32_t, std::pair<uint64_t, uint64_t>> counts;
+    for (uint32_t i = 0; i < rec.entries; ++i) {
+        shimlog::AllocCountEntry entry;
+        if (!p.take(entry)) return false;  // entries is bounded by the record's checked size
+        counts[entry.stack_id] = {entry.allocations, entry.bytes};
+    }
+    log.alloc_sample_bytes = rec.sample_bytes;
+    log.alloc_counted_frees = rec.frees;
+    log.alloc_counts = std::move(counts);
+    return true;
+}
+
 bool decode_shim_stats(Payload p, Log& log) {
     shimlog::ShimStatsRecord rec;
     if (!p.take(rec)) return false;
@@ -321,6 +337,7 @@ Log decode_log(const std::string& bytes, const std::string& name) {
             case RecordType::Clock: ok = decode_clock(payload, log); break;
             case RecordType::Note: ok = decode_note(payload, log); break;
             case RecordType::ShimStats: ok = decode_shim_stats(payload, log); break;
+            case RecordType::AllocCounts: ok = decode_alloc_counts(payload, log); break;
             case RecordType::AllocChunk: ok = decode_alloc_chunk(payload, log, why); break;
             case RecordType::Thread: ok = decode_thread(payload, log, why); break;
             case RecordType::SampleChunk:

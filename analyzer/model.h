@@ -120,6 +120,10 @@ struct Log {
     // The latest Clock record (checkpoints): calibrates a log without End.
     uint64_t clock_ns = 0;
     uint64_t clock_ticks = 0;
+    // Sampling mode (SHIM_ALLOC_SAMPLE): the latest AllocCounts snapshot.
+    uint64_t alloc_sample_bytes = 0;  // 0: every allocation was recorded
+    uint64_t alloc_counted_frees = 0;
+    std::map<uint32_t, std::pair<uint64_t, uint64_t>> alloc_counts;  // stack id -> (allocations, bytes)
     // The shim's own counters (ShimStats record).
     uint64_t alloc_events = 0;
     uint64_t stack_checks = 0;      // memoized stacks re-unwound (SHIM_STACK_VERIFY)

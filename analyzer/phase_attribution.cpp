@@ -74,8 +74,10 @@ std::vector<ThreadShare> ThreadCpuTimeline::cpu_in(double start_ns, double end_n
 
 std::vector<uint32_t> ThreadCpuTimeline::alive_in(double start_ns, double end_ns, double min_overlap_ns) const {
     std::vector<uint32_t> alive;
+    // Long enough in the range, or born and gone inside it.
     auto overlaps = [&](double from, double to) {
-        return std::min(to, end_ns) - std::max(from, start_ns) >= min_overlap_ns;
+        double overlap = std::min(to, end_ns) - std::max(from, start_ns);
+        return overlap >= min_overlap_ns || (overlap > 0 && from >= start_ns && to <= end_ns);
     };
     if (!lives_.empty()) {
         for (const Life& life : lives_)
@@ -140,9 +142,9 @@ void attribute_phases(const ThreadCpuTimeline& timeline, Concurrency& c) {
     attribute_phases(timeline, c.idle_phases);
 }
 
-// A thread that overlaps a phase by less than this share of it did not
-// "exist meanwhile": phase edges come from windows, a reading or two off the
-// exact moment a thread ended.
+// A thread that overlaps a phase by less than this share of it (and did not
+// live entirely inside it) did not "exist meanwhile": phase edges come from
+// windows, a reading or two off the exact moment a thread ended.
 constexpr double kMinAliveShare = 0.1;
 
 void attribute_phases(const ThreadCpuTimeline& timeline, std::vector<Phase>& phases) {
@@ -155,11 +157,14 @@ void attribute_phases(const ThreadCpuTimeline& timeline, std::vector<Phase>& pha
         for (const ThreadShare& share : shares) {
             total += share.cpu_ns;
             if (share.tid == p.tid) p.thread_cpu_ns = share.cpu_ns;
+            else p.top_other_cpu_ns = std::max(p.top_other_cpu_ns, share.cpu_ns);
         }
         p.others_cpu_ns = total - p.thread_cpu_ns;
         // The only thread there did all the process's work there: readings
         // every ~10 ms spread its CPU too evenly to show that by themselves.
-        if (alive.size() == 1) p.thread_cpu_ns = std::max(0.0, p.cpu_ns - p.others_cpu_ns);
+        // A thread cannot use more CPU than the wall time (the process clock's
+        // lag can put a little of the others' work into the phase).
+        if (alive.size() == 1) p.thread_cpu_ns = std::min(p.length_ns(), std::max(0.0, p.cpu_ns - p.others_cpu_ns));
     }
 }
 

@@ -34,7 +34,7 @@ struct TimelineLayout {
 
 struct LayoutOptions {
     size_t own_track_limit = 64;  // threads of one kind drawn on tracks of their own
-    size_t max_lanes = 8;         // summary lanes per kind
+    size_t max_lanes = 32;        // summary lanes per kind
 };
 
 TimelineLayout lay_out_threads(const Log& log, const ThreadsSummary& summary, const LayoutOptions& options = {});

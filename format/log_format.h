@@ -42,7 +42,8 @@ struct FileHeader {
     X(Thread, 9)     /* one thread's life, written when it ends */         \
     X(SampleChunk, 10) /* the sampler's CPU readings: parallelism over time */ \
     X(Note, 11)        /* something the reader should know: who owns malloc */ \
-    X(Clock, 12)       /* a (ticks, ns) pair, written at each checkpoint */
+    X(Clock, 12)       /* a (ticks, ns) pair, written at each checkpoint */ \
+    X(AllocCounts, 13) /* sampling mode: exact allocation counts per stack */
 
 enum class RecordType : uint16_t {
 #define SHIMLOG_ENUM(name, id) name = id,
@@ -252,6 +253,24 @@ struct SampleChunkRecord {
 enum class SampleTag : uint8_t {
     Tick = 1,       // ns since the previous tick (or first_ns), process CPU ns used meanwhile
     ThreadCpu = 2,  // tid, that thread's total CPU ns so far (at the latest Tick)
+};
+
+// ---- sampling mode (SHIM_ALLOC_SAMPLE=N) ----
+// Only about one allocation per N bytes becomes an Alloc event (its free a
+// Free event); every allocation is still counted, exactly, per stack, in
+// cumulative AllocCounts snapshots (a later one replaces the earlier).
+struct AllocCountsRecord {
+    uint64_t sample_bytes;  // N: the mean number of bytes between samples
+    uint64_t frees;         // every free call with a non-null pointer
+    uint32_t entries;       // followed by that many AllocCountEntry
+    uint32_t reserved;
+};
+
+struct AllocCountEntry {
+    uint32_t stack_id;
+    uint32_t reserved;
+    uint64_t allocations;
+    uint64_t bytes;
 };
 
 // ---- notes and clock ----

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "../format/log_format.h"
+#include "alloc_sampling.h"
 #include "alloc_stacks.h"
 #include "block_pool.h"
 #include "clock.h"
@@ -34,6 +35,7 @@ struct AllocThread {
     std::atomic<uint64_t> committed;
     uint32_t tid;
     AllocStacks* memo;
+    SamplingState* sampling;  // sampling mode only
     uint32_t used;
     uint32_t events;
     uint32_t until_clock_read;
@@ -104,6 +106,8 @@ void thread_ends(void*) {
     flush_own(*t);
     alloc_stacks_release(t->memo);
     t->memo = nullptr;
+    sampling_release(t->sampling);
+    t->sampling = nullptr;
     t_alloc = nullptr;
     pool_release(t);
 }
@@ -157,9 +161,17 @@ uint8_t* put_pointer(AllocThread& t, uint8_t* out, const void* ptr) {
     return out;
 }
 
+// In sampling mode only the sampled blocks' frees become events.
+bool free_is_recorded(AllocThread& t, const void* ptr) {
+    if (!sampling_on()) return true;
+    if (t.sampling == nullptr) t.sampling = sampling_acquire();
+    return sampling_forget(t.sampling, ptr);
+}
+
 void free_event(const void* ptr, uint64_t seq) {
     AllocThread* t = thread_state();
     if (t == nullptr) return count_dropped();
+    if (!free_is_recorded(*t, ptr)) return;
     uint8_t* out = begin_event(*t, AllocTag::Free, seq);
     end_event(*t, put_pointer(*t, out, ptr));
 }
@@ -170,6 +182,11 @@ void record_alloc(const void* ptr, size_t size, uint64_t return_address, uint64_
     AllocThread* t = thread_state();
     if (t == nullptr) return count_dropped();
     uint32_t stack = alloc_stack_id(t->memo, return_address, caller_sp);
+    if (sampling_on()) {
+        if (t->sampling == nullptr) t->sampling = sampling_acquire();
+        if (t->sampling == nullptr || !sampling_count(t->sampling, stack, size)) return;
+        if (!sampling_remember(ptr)) return count_dropped();
+    }
     uint64_t seq = g_seq.fetch_add(1, std::memory_order_relaxed);
     uint8_t* out = begin_event(*t, AllocTag::Alloc, seq);
     out = shimlog::put_varint(out, stack);
@@ -177,7 +194,16 @@ void record_alloc(const void* ptr, size_t size, uint64_t return_address, uint64_
     end_event(*t, put_pointer(*t, out, ptr));
 }
 
-void record_free(const void* ptr) { free_event(ptr, reserve_sequence()); }
+void record_free(const void* ptr) {
+    // Sampling mode: the sequence number is taken only for a recorded free.
+    if (sampling_on()) {
+        AllocThread* t = thread_state();
+        if (t == nullptr || !free_is_recorded(*t, ptr)) return;
+        uint8_t* out = begin_event(*t, AllocTag::Free, reserve_sequence());
+        return end_event(*t, put_pointer(*t, out, ptr));
+    }
+    free_event(ptr, reserve_sequence());
+}
 
 uint64_t reserve_sequence() { return g_seq.fetch_add(1, std::memory_order_relaxed); }
 
@@ -211,6 +237,7 @@ void alloc_init() {
             say("SHIM_STACK_VERIFY=%s is not a positive number; not verifying", verify);
     }
     alloc_stacks_configure(verify_every);
+    sampling_init();
 }
 
 void alloc_after_fork_child() {
@@ -220,12 +247,15 @@ void alloc_after_fork_child() {
         if (t != t_alloc) {
             alloc_stacks_release(t->memo);
             t->memo = nullptr;
+            sampling_release(t->sampling);
+            t->sampling = nullptr;
             pool_release(t);
         } else {
             t->tid = static_cast<uint32_t>(gettid());
         }
     }
     compressor_after_fork_child();
+    sampling_after_fork_child();
 }
 
 uint64_t alloc_events_recorded() {

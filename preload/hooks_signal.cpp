@@ -41,6 +41,12 @@ void on_fatal_signal(int sig, siginfo_t* info, void*) {
     errno = saved_errno;
 }
 
+// Setting SIG_DFL where our handler stands changes nothing the program can
+// tell (ours ends in the default action), so ours stays.
+bool asks_for_default(const struct sigaction* act) {
+    return act != nullptr && !(act->sa_flags & SA_SIGINFO) && act->sa_handler == SIG_DFL;
+}
+
 }  // namespace
 
 namespace shim {
@@ -66,6 +72,13 @@ extern "C" {
 
 int sigaction(int sig, const struct sigaction* act, struct sigaction* old) {
     if (sig <= 0 || sig >= NSIG || !g_ours[sig].load()) return real_sigaction.get()(sig, act, old);
+    if (act == nullptr || asks_for_default(act)) {
+        if (old != nullptr) {  // what the program would have seen without us
+            memset(old, 0, sizeof *old);
+            old->sa_handler = SIG_DFL;
+        }
+        return 0;
+    }
     struct sigaction previous;
     int result = real_sigaction.get()(sig, act, &previous);
     if (result != 0) return result;
@@ -80,6 +93,7 @@ int sigaction(int sig, const struct sigaction* act, struct sigaction* old) {
 sighandler_t signal(int sig, sighandler_t handler) {
     static RealFunction<sighandler_t (*)(int, sighandler_t)> real("signal");
     if (sig <= 0 || sig >= NSIG || !g_ours[sig].load()) return real.get()(sig, handler);
+    if (handler == SIG_DFL) return SIG_DFL;  // as in sigaction: ours already ends that way
     sighandler_t result = real.get()(sig, handler);
     if (result == SIG_ERR) return result;
     g_ours[sig].store(false);

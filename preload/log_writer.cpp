@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "interpose.h"
 #include "alloc_events.h"
+#include "alloc_sampling.h"
 #include "alloc_stacks.h"
 #include "io_stats.h"
 #include "sampler.h"
@@ -463,6 +464,7 @@ void log_checkpoint(uint64_t now) {
     write_arena();
     write_module_map();
     io_write_snapshot();
+    sampling_write_counts();
     shimlog::ClockRecord clock{monotonic_ns(), now_ticks()};
     sink_record(RecordType::Clock, {{&clock, sizeof clock}});
     end_writing();
@@ -489,6 +491,7 @@ void log_flush(shimlog::EndReason reason, int status) {
     write_arena();
     write_module_map();
     io_write_snapshot();
+    sampling_write_counts();
     shimlog::ShimStatsRecord stats{};
     stats.alloc_events = alloc_events_recorded();
     stats.stack_checks = alloc_stacks_verified();

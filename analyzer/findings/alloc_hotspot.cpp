@@ -40,12 +40,15 @@ Finding make_finding(const AllocReport& allocs, CallSites& sites, const AllocSit
     f.evidence.push_back(percent(double(site.allocations), double(allocs.allocations)) + " of the program's " +
                          with_commas(allocs.allocations) + " allocations; " + human_bytes(double(site.bytes)) +
                          " allocated here in all");
-    f.evidence.push_back(with_commas(site.temporary) + " (" + percent(double(site.temporary), double(site.allocations)) +
-                         ") temporary: freed by the same thread before its next allocation");
+    if (allocs.sampled())
+        f.evidence.push_back("temporary allocations are not known in sampling mode (SHIM_ALLOC_SAMPLE)");
+    else
+        f.evidence.push_back(with_commas(site.temporary) + " (" + percent(double(site.temporary), double(site.allocations)) +
+                             ") temporary: freed by the same thread before its next allocation");
     f.evidence.push_back("sizes: " + human_bytes(double(site.min_size)) + " to " + human_bytes(double(site.max_size)) +
                          ", most often " + human_bytes(double(site.common_size)) + " (" +
                          with_commas(site.common_size_count) + " times)");
-    if (!temporary)
+    if (!temporary && !allocs.sampled())
         f.evidence.push_back(human_bytes(double(site.bytes)) + " allocated here is " +
                              fixed(double(site.bytes) / double(allocs.peak_bytes), 0) + "x the program's peak heap (" +
                              human_bytes(double(allocs.peak_bytes)) + "): each block lives only a little longer "
@@ -54,7 +57,11 @@ Finding make_finding(const AllocReport& allocs, CallSites& sites, const AllocSit
                          std::to_string(kEstimatedNsPerPair) + " ns per malloc+free pair and " +
                          fixed(kEstimatedNsPerByte, 1) +
                          " ns per byte to fill the block; not measured: the shim does not time allocations)");
-    f.advice = temporary
+    f.advice = allocs.sampled()
+        ? "Allocate less often here: reuse one buffer across iterations (hoist it out of the loop, or keep it on "
+          "the stack), or, if each block must outlive the next, build the result once (reserve, join, or append "
+          "to one growable buffer). Run without SHIM_ALLOC_SAMPLE to see which of the two it is."
+        : temporary
         ? "Allocate once and reuse: hoist the buffer out of the loop (a member or the caller's variable), "
           "or keep a small fixed-size buffer on the stack instead of the heap."
         : "This looks like a growing copy: a result rebuilt and copied for every piece added (repeated string or "
@@ -81,7 +88,8 @@ std::vector<Finding> find_alloc_hotspots(const AllocReport& allocs, CallSites& s
     for (const AllocSite& site : alloc_sites(allocs, sites)) {
         if (site.allocations < limits.alloc_min_count) break;  // sorted: the rest have fewer
         if (double(site.allocations) < limits.alloc_min_share * double(allocs.allocations)) break;
-        if (!mostly_temporary(site, limits) && !churns(site, allocs, limits)) continue;
+        // Sampling mode cannot tell temporary blocks: the counts alone decide.
+        if (!allocs.sampled() && !mostly_temporary(site, limits) && !churns(site, allocs, limits)) continue;
         found.push_back(make_finding(allocs, sites, site, limits));
     }
     return found;

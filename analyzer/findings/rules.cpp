@@ -12,11 +12,19 @@ std::vector<Finding> find_all(const Log& log, const AllocReport& allocs, CallSit
     all.insert(all.end(), leaks.begin(), leaks.end());
     std::vector<Finding> serial = find_serial_phases(log, sites, limits);
     std::vector<Finding> fine = find_threads_too_fine(log, sites, limits);
+    std::vector<Finding> idle = find_idle_phases(log, limits);
     all.insert(all.end(), serial.begin(), serial.end());
     all.insert(all.end(), fine.begin(), fine.end());
+    all.insert(all.end(), idle.begin(), idle.end());
     std::stable_sort(all.begin(), all.end(),
                      [](const Finding& a, const Finding& b) { return a.cost_ns > b.cost_ns; });
     return all;
+}
+
+const std::vector<std::string>& finding_kinds() {
+    static const std::vector<std::string> kinds = {"unbuffered-io", "alloc-hotspot",    "leak",
+                                                   "serial-phase",  "threads-too-fine", "idle-phase"};
+    return kinds;
 }
 
 std::vector<Finding> find_all(const Log& log, CallSites& sites, const Thresholds& limits) {

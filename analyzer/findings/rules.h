@@ -1,5 +1,6 @@
 // Every rule, and the one call that runs them all, ranked by what they cost.
 #pragma once
+#include <string>
 #include <vector>
 
 #include "../alloc_analysis.h"
@@ -16,8 +17,13 @@ std::vector<Finding> find_leaks(const Log& log, const AllocReport& allocs, CallS
 // Serial and idle phases from the sampler's P(t); too-fine threads from Thread records.
 std::vector<Finding> find_serial_phases(const Log& log, CallSites& sites, const Thresholds& limits);
 std::vector<Finding> find_threads_too_fine(const Log& log, CallSites& sites, const Thresholds& limits);
+std::vector<Finding> find_idle_phases(const Log& log, const Thresholds& limits);
 // The phase lengths the serial-phase rule uses, for the views to list the same phases.
 ConcurrencyOptions concurrency_options(const Thresholds& limits);
+
+// The kind of every finding a rule above can make ("unbuffered-io", ...), for
+// --fail-on to check names against: a new rule adds its kind here.
+const std::vector<std::string>& finding_kinds();
 
 // All findings, the costliest first.
 std::vector<Finding> find_all(const Log& log, const AllocReport& allocs, CallSites& sites, const Thresholds& limits);

@@ -1,172 +1,172 @@
-// Findings "serial-phase" and "idle-phase", from the sampler's P(t)
-// (concurrency.h): a long stretch where one thread's worth of CPU ran while
-// the program had other threads or the machine had room for more, and a
-// long stretch where nothing ran at all (waiting, not serial work).
+// Finding "serial-phase", from the sampler's P(t) (concurrency.h): stretches
+// where one thread's worth of CPU ran while the program had other threads or
+// the machine had room for more. Stretches with the same thread and the same
+// story make one finding (px mode has one per batch of threads).
 #include <algorithm>
+#include <map>
 
 #include "../phase_attribution.h"
 #include "../run_clock.h"
-#include "../thread_names.h"
 #include "../views/format.h"
-#include "../views/report.h"
+#include "phase_evidence.h"
 #include "rules.h"
 
 namespace analyzer {
 namespace {
 
-std::string time_range(const Phase& p) {
-    return human_seconds(p.start_ns / 1e9) + "–" + human_seconds(p.end_ns / 1e9);
-}
-
-std::string amdahl_line(const Concurrency& c) {
-    double f = c.serial_fraction();
-    std::string line = "over the whole run " + percent(c.serial_cpu_ns, c.cpu_ns) +
-                       " of the CPU work ran with at most one thread on CPU (serial fraction f = " + fixed(f, 2) + ")";
-    if (f > 0) line += ": no number of cores can make this program more than " + fixed(c.ceiling_speedup(), 1) +
-                       "x faster than on one core (Amdahl); 4 cores: " + fixed(amdahl_speedup(f, 4), 1) + "x";
-    return line;
-}
-
-// I/O is counted per call site for the whole run, without times or threads:
-// say what the run wrote and read, and that it cannot be placed in the phase.
-std::string io_context(const Log& log) {
-    std::vector<FileTotals> files = totals_by_file(log);
-    const FileTotals* top = nullptr;
-    for (const FileTotals& t : files)
-        if (t.bytes > 0 && (top == nullptr || t.bytes > top->bytes)) top = &t;
-    if (top == nullptr) return "";
-    const FileInfo* file = log.file(top->file_id);
-    std::string path = file && !file->path.empty() ? file->path : "an untracked descriptor";
-    return "I/O is counted per call site for the whole run, not per time range, so this phase's share is unknown; "
-           "the run's largest transfer: " + std::string(top->writes ? "wrote " : "read ") +
-           human_bytes(double(top->bytes)) + (top->writes ? " to " : " from ") + path + " in " +
-           with_commas(top->calls) + " calls";
-}
-
-std::string thread_name(const Log& log, ThreadNamer& names, uint32_t tid) {
-    for (const ThreadInfo& t : log.threads)
-        if (t.tid == tid) return t.is_main ? "the main thread" : names.label(t);
-    return "a thread";
-}
-
-const ThreadInfo* thread_record(const Log& log, uint32_t tid) {
-    for (const ThreadInfo& t : log.threads)
-        if (t.tid == tid) return &t;
-    return nullptr;
-}
-
-// One thread used at least this share of the phase's CPU: "only it ran".
-// Below, several threads took turns at one core's worth of CPU.
+// One thread used at least kOneThreadShare of the CPU: "only it ran". Else
+// it "mostly ran" when it did at least kMostlyShare and no other thread did
+// kOtherThreadShare (many small threads helped a little); else the threads
+// shared one core's worth of CPU between them.
 constexpr double kOneThreadShare = 0.8;
+constexpr double kMostlyShare = 0.5;
+constexpr double kOtherThreadShare = 0.1;
+// A thread that started this many threads in a stretch was busy creating them.
+constexpr uint64_t kManyCreated = 100;
+constexpr size_t kStretchesListed = 5;
 
-void add_other_threads(const Phase& p, bool took_turns, std::vector<std::string>& evidence) {
-    if (p.threads_alive <= 1) return;
-    uint32_t others = p.threads_alive - 1;
-    evidence.push_back(std::to_string(others) + " other thread" + (others == 1 ? "" : "s") +
-                       " existed meanwhile and used " + human_seconds(p.others_cpu_ns / 1e9) + " of CPU in it" +
-                       (took_turns ? ": the threads took turns" : ""));
-    evidence.push_back("CPU clocks cannot tell a blocked thread (a lock, a join, I/O) from one waiting for a core "
-                       "that another program held: if this machine was busy, rerun it idle before optimising");
+enum class Story { Alone, Mostly, Shared };
+
+struct Stretches {
+    std::vector<const Phase*> phases;
+    double length_ns = 0, cpu_ns = 0, thread_cpu_ns = 0, others_cpu_ns = 0, top_other_cpu_ns = 0;
+    uint32_t most_alive = 0;
+    const Phase& longest() const {
+        return **std::max_element(phases.begin(), phases.end(),
+                                  [](const Phase* a, const Phase* b) { return a->length_ns() < b->length_ns(); });
+    }
+};
+
+Story story_of(uint32_t tid, const Stretches& s) {
+    if (tid == 0) return Story::Shared;
+    if (s.thread_cpu_ns >= kOneThreadShare * s.cpu_ns) return Story::Alone;
+    if (s.thread_cpu_ns >= kMostlyShare * s.cpu_ns && s.top_other_cpu_ns < kOtherThreadShare * s.cpu_ns)
+        return Story::Mostly;
+    return Story::Shared;
 }
 
-Finding serial_finding(const Log& log, const Concurrency& c, const Phase& p, CallSites& sites) {
+std::string story_text(Story story, const Stretches& s, const std::string& who) {
+    switch (story) {
+        case Story::Alone: return "only " + who + " ran";
+        case Story::Mostly:
+            return "mostly " + who + " ran (" + percent(s.thread_cpu_ns, s.cpu_ns) + " of the CPU; " +
+                   with_commas(s.most_alive - 1) + " short-lived threads the rest)";
+        case Story::Shared: break;
+    }
+    return with_commas(s.most_alive) + " threads shared one core's worth of CPU, the largest share (" +
+           percent(s.thread_cpu_ns, s.cpu_ns) + ") on " + who;
+}
+
+std::string title(Story story, const Stretches& s, const std::string& who, double run) {
+    std::string share = percent(s.length_ns, run) + " of the run";
+    if (s.phases.size() == 1)
+        return "Serial phase: " + time_range(*s.phases[0]) + " (" + human_seconds(s.length_ns / 1e9) + ", " + share +
+               ") " + story_text(story, s, who);
+    return "Serial phases: " + std::to_string(s.phases.size()) + " stretches, " + human_seconds(s.length_ns / 1e9) +
+           " in all (" + share + "), where " + story_text(story, s, who);
+}
+
+std::string stretch_list(const Stretches& s) {
+    std::string list;
+    for (size_t i = 0; i < s.phases.size() && i < kStretchesListed; ++i) list += (i ? ", " : "") + time_range(*s.phases[i]);
+    if (s.phases.size() > kStretchesListed) list += " and " + std::to_string(s.phases.size() - kStretchesListed) + " more";
+    return list;
+}
+
+Finding make_finding(const Log& log, const Concurrency& c, Story story, uint32_t tid, const Stretches& s,
+                     CallSites& sites) {
     ThreadNamer names(sites);
     double run = run_wall_ns(log);
-    bool took_turns = p.tid == 0 || p.thread_cpu_ns < kOneThreadShare * p.cpu_ns;
-    std::string who = p.tid ? thread_name(log, names, p.tid) + " (tid " + std::to_string(p.tid) + ")"
-                            : "one thread (which one is unknown)";
+    std::string who = tid ? thread_name(log, names, tid) + " (tid " + std::to_string(tid) + ")"
+                          : "one thread (which one is unknown)";
     Finding f;
     f.kind = "serial-phase";
-    f.title = "Serial phase: " + time_range(p) + " (" + human_seconds(p.length_ns() / 1e9) + ", " +
-              percent(p.length_ns(), run) + " of the run) " +
-              (took_turns ? std::to_string(p.threads_alive) + " threads shared one core's worth of CPU, most of it " + who
-                          : "only " + who + " ran");
+    f.title = title(story, s, who, run);
     f.site = who;
-    const ThreadInfo* record = thread_record(log, p.tid);
+    const ThreadInfo* record = thread_record(log, tid);
     if (record != nullptr && record->create_stack != 0) f.stack = sites.frames(record->create_stack, 0, 6);
-    f.evidence.push_back("one thread's worth of CPU (P(t) rounded to 1) for " + human_seconds(p.length_ns() / 1e9) +
-                         "; " + who + " used " + human_seconds(p.thread_cpu_ns / 1e9) + " of CPU in it (" +
-                         percent(p.thread_cpu_ns, p.cpu_ns) + " of the process's)");
-    add_other_threads(p, took_turns, f.evidence);
+    f.evidence.push_back("one thread's worth of CPU (P(t) rounded to 1) for " + human_seconds(s.length_ns / 1e9) +
+                         (s.phases.size() > 1 ? " (" + stretch_list(s) + ")" : "") + "; " + who + " used " +
+                         human_seconds(s.thread_cpu_ns / 1e9) + " of CPU in it, " +
+                         percent(s.thread_cpu_ns, s.cpu_ns) + " of the process's");
+    if (s.most_alive > 1)
+        f.evidence.push_back(with_commas(s.most_alive - 1) + " other thread" + (s.most_alive == 2 ? "" : "s") +
+                             " existed meanwhile and used " + human_seconds(s.others_cpu_ns / 1e9) + " of CPU");
+    uint64_t created = 0;
+    for (const Phase* p : s.phases) created += threads_created_by(log, tid, p->start_ns, p->end_ns);
+    if (created > 0) f.evidence.push_back("it started " + with_commas(created) + " threads meanwhile");
+    if (story != Story::Mostly && s.most_alive > 1)
+        f.evidence.push_back("CPU clocks cannot tell a blocked thread (a lock, a join, I/O) from one waiting for a "
+                             "core another program held: if this machine was busy, rerun it idle before optimising");
     if (c.peak_level >= 2)
         f.evidence.push_back("elsewhere the run had " + std::to_string(c.peak_level) +
                              " threads on CPU at once: the machine has room for more than one");
-    f.evidence.push_back(amdahl_line(c));
-    RangeAllocations allocs = allocations_in(log, p.tid, p.start_ns, p.end_ns);
-    if (allocs.known && p.tid != 0)
-        f.evidence.push_back(allocs.allocations == 0 ? "that thread made no allocations in this range"
+    if (c.resolved()) f.evidence.push_back(amdahl_line(c));
+    RangeAllocations allocs;
+    for (const Phase* p : s.phases) {
+        RangeAllocations part = allocations_in(log, tid, p->start_ns, p->end_ns);
+        allocs.known = part.known, allocs.allocations += part.allocations, allocs.bytes += part.bytes;
+    }
+    if (allocs.known && tid != 0)
+        f.evidence.push_back(allocs.allocations == 0 ? "that thread made no allocations meanwhile"
                                                      : "that thread made about " + with_commas(allocs.allocations) +
                                                            " allocations (" + human_bytes(double(allocs.bytes)) +
-                                                           ") in this range");
+                                                           ") meanwhile");
     std::string io = io_context(log);
     if (!io.empty()) f.evidence.push_back(io);
-    f.advice = took_turns
-        ? "If the threads take turns on a lock, shorten the critical section or give each thread its own data; "
-          "if they waited for cores other programs held, measure again on an idle machine."
-        : "Overlap this phase with the parallel work or split it: start it on the results finished so far "
-          "(e.g. encode and write rows while later rows are computed, a pipeline), or divide it among "
-          "threads. Its length bounds the whole program's speed-up.";
-    // Time saved if the phase's work were spread over the cores the run used at its peak.
+    if (story == Story::Shared)
+        f.advice = "The threads never ran more than one core's worth at once. If they take turns on a lock, shorten "
+                   "the critical section or give each thread its own data; if they waited for cores other programs "
+                   "held, measure again on an idle machine.";
+    else if (created >= kManyCreated * s.phases.size())
+        f.advice = "This thread spent the time starting threads one after another, and creating a thread is serial "
+                   "work for its creator: start a few workers once and hand them batches of work.";
+    else
+        f.advice = "Overlap this work with the parallel part or split it: start it on the results finished so far "
+                   "(e.g. encode and write rows while later rows are computed, a pipeline), or divide it among "
+                   "threads. Its length bounds the whole program's speed-up.";
+    // Time saved if the work were spread over the cores the run used at its peak.
     int cores = std::max(2, c.peak_level);
-    f.cost_ns = uint64_t(p.length_ns() * (1.0 - 1.0 / cores));
-    f.figures = {{"start_seconds", p.start_ns / 1e9},
-                 {"end_seconds", p.end_ns / 1e9},
-                 {"seconds", p.length_ns() / 1e9},
-                 {"share_of_run", run > 0 ? p.length_ns() / run : 0},
-                 {"tid", double(p.tid)},
-                 {"thread_cpu_seconds", p.thread_cpu_ns / 1e9},
-                 {"other_threads_cpu_seconds", p.others_cpu_ns / 1e9},
-                 {"threads_alive", double(p.threads_alive)},
+    f.cost_ns = uint64_t(s.length_ns * (1.0 - 1.0 / cores));
+    const Phase& longest = s.longest();
+    f.figures = {{"start_seconds", longest.start_ns / 1e9},
+                 {"end_seconds", longest.end_ns / 1e9},
+                 {"stretches", double(s.phases.size())},
+                 {"seconds", s.length_ns / 1e9},
+                 {"share_of_run", run > 0 ? s.length_ns / run : 0},
+                 {"tid", double(tid)},
+                 {"thread_cpu_seconds", s.thread_cpu_ns / 1e9},
+                 {"other_threads_cpu_seconds", s.others_cpu_ns / 1e9},
+                 {"threads_alive", double(s.most_alive)},
+                 {"threads_started", double(created)},
                  {"serial_fraction", c.serial_fraction()},
                  {"ceiling_speedup", c.ceiling_speedup()}};
     return f;
 }
 
-Finding idle_finding(const Log& log, const Phase& p) {
-    double run = run_wall_ns(log);
-    Finding f;
-    f.kind = "idle-phase";
-    f.title = "Idle phase: " + time_range(p) + " (" + human_seconds(p.length_ns() / 1e9) + ", " +
-              percent(p.length_ns(), run) + " of the run) no thread was on CPU";
-    f.site = "the whole process";
-    f.evidence.push_back("P(t) below 0.5 throughout: " + human_seconds(p.cpu_ns / 1e9) +
-                         " of CPU in " + human_seconds(p.length_ns() / 1e9) + " of wall time");
-    f.evidence.push_back(std::to_string(p.threads_alive) + " thread" + (p.threads_alive == 1 ? "" : "s") +
-                         " existed meanwhile: the time went to waiting (I/O, sleep, locks, a child process), "
-                         "which more cores cannot shorten");
-    f.advice = "Find what it waited for (the Syscalls table's time in read/write, the Threads section's time in "
-               "pthread_join) and overlap that wait with work, or remove it.";
-    f.cost_ns = uint64_t(p.length_ns());
-    f.figures = {{"start_seconds", p.start_ns / 1e9},
-                 {"end_seconds", p.end_ns / 1e9},
-                 {"seconds", p.length_ns() / 1e9},
-                 {"share_of_run", run > 0 ? p.length_ns() / run : 0},
-                 {"cpu_seconds", p.cpu_ns / 1e9}};
-    return f;
-}
-
 }  // namespace
-
-ConcurrencyOptions concurrency_options(const Thresholds& limits) {
-    ConcurrencyOptions options;
-    options.min_phase_floor_ns = limits.serial_min_ms * 1000000;
-    options.min_phase_share = limits.serial_min_share;
-    return options;
-}
 
 std::vector<Finding> find_serial_phases(const Log& log, CallSites& sites, const Thresholds& limits) {
     std::vector<Finding> found;
     Concurrency c = analyze_concurrency(log, concurrency_options(limits));
-    if (!c.present) return found;
-    ThreadCpuTimeline timeline(log);
-    attribute_phases(timeline, c);
-    for (const Phase& p : c.serial_phases)
+    if (!c.present || !c.resolved()) return found;  // too short a run to tell phases apart
+    attribute_phases(ThreadCpuTimeline(log), c);
+    std::map<uint32_t, Stretches> groups;  // by the thread that did the most
+    for (const Phase& p : c.serial_phases) {
         // One thread alone is only a problem when more could have run: other
         // threads existed, or the run showed it had more than one core.
-        if (p.threads_alive > 1 || c.peak_level >= 2) found.push_back(serial_finding(log, c, p, sites));
-    double run = run_wall_ns(log);
-    for (const Phase& p : c.idle_phases)
-        if (p.length_ns() >= limits.idle_min_share * run) found.push_back(idle_finding(log, p));
+        if (p.threads_alive <= 1 && c.peak_level < 2) continue;
+        Stretches& s = groups[p.tid];
+        s.phases.push_back(&p);
+        s.length_ns += p.length_ns();
+        s.cpu_ns += p.cpu_ns;
+        s.thread_cpu_ns += p.thread_cpu_ns;
+        s.others_cpu_ns += p.others_cpu_ns;
+        s.top_other_cpu_ns = std::max(s.top_other_cpu_ns, p.top_other_cpu_ns);
+        s.most_alive = std::max(s.most_alive, p.threads_alive);
+    }
+    for (const auto& group : groups)
+        found.push_back(make_finding(log, c, story_of(group.first, group.second), group.first, group.second, sites));
     return found;
 }
 

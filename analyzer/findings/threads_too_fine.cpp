@@ -31,8 +31,8 @@ Finding make_finding(const Log& log, const ThreadsSummary& s, const ThreadGroupS
     if (g.create_stack != 0) f.stack = sites.frames(g.create_stack, 0, 6);
     if (g.creation_known > 0)
         f.evidence.push_back("starting one took " + human_seconds(g.creation_median_ns / 1e9) +
-                             " (median, pthread_create called to thread running): " +
-                             fixed(g.lifetime_median_ns / std::max(1.0, g.creation_median_ns), 1) +
+                             " (median, pthread_create called to thread running), " +
+                             fixed(g.creation_median_ns / std::max(1.0, g.lifetime_median_ns), 1) +
                              "x as long as it then lived");
     f.evidence.push_back("lifetimes " + human_seconds(g.lifetime_min_ns / 1e9) + " to " +
                          human_seconds(g.lifetime_max_ns / 1e9) + "; CPU per thread " +

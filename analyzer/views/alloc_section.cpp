@@ -20,8 +20,10 @@ void write_totals(const Log& log, const AllocReport& a, std::ostream& out) {
     bool at_exit = !log.partial;
     out << "  " << count(a.allocations, "allocation") << " (" << human_bytes(double(a.bytes)) << "), "
         << count(a.frees, "free") << ", in " << count(a.threads, "thread")
-        << "; " << with_commas(a.temporary) << " temporary (" << percent(double(a.temporary), double(a.allocations))
-        << ")\n";
+        << "; " << (a.sampled() ? std::string("temporary not known (sampled)")
+                                 : with_commas(a.temporary) + " temporary (" +
+                                       percent(double(a.temporary), double(a.allocations)) + ")")
+        << "\n";
     out << "  Peak heap " << human_bytes(double(a.peak_bytes));
     double when = seconds_since_start(log, a.peak_ticks);
     // Events carry the chunk's latest clock mark, taken about every millisecond.
@@ -39,10 +41,14 @@ void write_totals(const Log& log, const AllocReport& a, std::ostream& out) {
     if (!a.problem.empty()) out << "  Warning: " << a.problem << "; counts are lower bounds\n";
 }
 
+// Sampling mode knows no temporary blocks: "-", not a confident 0%.
+bool g_sampled = false;
+
 void write_row(const AllocSite& s, std::ostream& out) {
     char line[128];
+    std::string temporary = g_sampled ? "-" : percent(double(s.temporary), double(s.allocations));
     snprintf(line, sizeof line, "  %13s %11s %9s %11s %10s  ", with_commas(s.allocations).c_str(),
-             human_bytes(double(s.bytes)).c_str(), percent(double(s.temporary), double(s.allocations)).c_str(),
+             human_bytes(double(s.bytes)).c_str(), temporary.c_str(),
              s.leaked ? human_bytes(double(s.leaked_bytes)).c_str() : "-", human_bytes(double(s.common_size)).c_str());
     out << line << s.site << "\n";
 }
@@ -68,7 +74,12 @@ void write_alloc_section(const ReportInput& in, std::ostream& out) {
     const AllocReport& a = in.allocs;
     if (!a.any()) return;
     out << "\nAllocations (malloc family; temporary = freed by the same thread before its next allocation)\n";
+    if (a.sampled())
+        out << "  Sampled (SHIM_ALLOC_SAMPLE=" << a.sample_bytes << "): allocation counts and bytes are exact; "
+            << "peak and still-allocated figures are estimates from about one block per " << human_bytes(double(a.sample_bytes))
+            << "; temporary allocations are not known\n";
     write_totals(in.log, a, out);
+    g_sampled = a.sampled();
     std::vector<AllocSite> by_count = alloc_sites(a, in.sites);
     if (by_count.empty()) return;
     write_table("Top sites by allocations", by_count, in.top, true, in.sites, out);

@@ -154,6 +154,7 @@ std::vector<std::string> write_chrome_trace(const Log& log, CallSites& sites, co
         write_parallelism(trace, c, run_ns, options.max_counter_points);
         ThreadCpuTimeline timeline(log);
         attribute_phases(timeline, c);
+        if (!c.resolved()) c.serial_phases.clear(), c.idle_phases.clear();  // too short a run to tell
         trace.metadata("thread_name", kPhaseTrack, "name", "serial and idle phases (analyzer)");
         trace.sort_index(kPhaseTrack, -1);  // above the threads
         for (const Phase& p : c.serial_phases) write_phase(trace, log, names, p, true);

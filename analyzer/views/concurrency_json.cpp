@@ -87,12 +87,14 @@ void write_concurrency_json(const ReportInput& in, JsonWriter& json) {
     }
     ThreadCpuTimeline timeline(in.log);
     attribute_phases(timeline, c);
+    if (!c.resolved()) c.serial_phases.clear(), c.idle_phases.clear();  // too short a run to tell
     double run_ns = std::max(run_wall_ns(in.log), c.slices.back().end_ns);
     double f = c.serial_fraction();
     json.field("interval_us", in.log.samples.interval_us)
         .field("covered_seconds", c.wall_ns / 1e9)
         .field("cpu_seconds", c.cpu_ns / 1e9)
         .field("serial_cpu_seconds", c.serial_cpu_ns / 1e9)
+        .field("resolved", c.resolved())  // false: too few windows to trust f and the phases
         .field("serial_fraction", f)
         .field("ceiling_speedup", c.ceiling_speedup())  // null when f = 0: unbounded
         .field("average_parallelism", c.average_parallelism())

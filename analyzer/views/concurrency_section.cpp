@@ -92,8 +92,10 @@ void write_concurrency_section(const ReportInput& in, std::ostream& out) {
     Thresholds limits = in.limits ? *in.limits : Thresholds{};
     Concurrency c = analyze_concurrency(in.log, concurrency_options(limits));
     if (in.log.threads.empty() && !c.present) return;  // a log from before threads were recorded
-    out << "\nConcurrency (P(t) = process CPU time / wall time, sampled";
-    if (in.log.samples.interval_us > 0) out << " every " << human_seconds(in.log.samples.interval_us / 1e6);
+    out << "\nConcurrency (P(t) = process CPU time / wall time";
+    if (in.log.samples.interval_us > 0)
+        out << ", sampled every " << human_seconds(in.log.samples.interval_us / 1e6) << ", in windows of "
+            << human_seconds(ConcurrencyOptions{}.window_ns / 1e9);
     out << ")\n";
     if (!c.present) {
         out << "  no samples: the sampler starts with the first pthread_create, and this program never "
@@ -104,7 +106,14 @@ void write_concurrency_section(const ReportInput& in, std::ostream& out) {
     out << "  samples cover " << human_seconds(c.wall_ns / 1e9) << " of the " << human_seconds(run_ns / 1e9)
         << " run; " << human_seconds(c.cpu_ns / 1e9) << " of CPU (the sampler's own excluded)\n";
     write_histogram(c, out);
-    write_amdahl(c, out);
+    if (c.resolved()) {
+        write_amdahl(c, out);
+    } else {
+        out << "  Average parallelism " << fixed(c.average_parallelism(), 2)
+            << "; serial fraction and phases not measured: the run spans only " << c.slices.size()
+            << (c.slices.size() == 1 ? " window" : " windows") << " (CPU clocks resolve about 10 ms; run it longer)\n";
+        return;
+    }
     write_chart(c, run_ns, out);
     ThreadCpuTimeline timeline(in.log);
     attribute_phases(timeline, c);

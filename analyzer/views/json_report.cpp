@@ -1,7 +1,8 @@
 // The JSON report: the same model as the text report, under stable keys
-// (documented in analyzer/REPORT_JSON.md). Bump kReportVersion on any change
-// that is not a pure addition.
+// (described by analyzer/report.schema.json: change both together). Bump
+// kReportVersion on any change that is not a pure addition.
 #include "../alloc_sites.h"
+#include "../elf_kind.h"
 #include "../syscall_names.h"
 #include "json_writer.h"
 #include "report.h"
@@ -18,6 +19,7 @@ void write_process(JsonWriter& json, const Log& log) {
         .field("ppid", p.ppid)
         .field("parent_traced", p.parent_traced)
         .field("exe", p.exe)
+        .field("exe_kind", elf_kind_name(elf_kind(p.exe)))  // "go": Go's own syscalls were invisible
         .strings("argv", p.argv)
         .field("start_unix_ns", p.start_realtime_ns)
         .field("wall_seconds", double(log.duration_ns()) / 1e9);

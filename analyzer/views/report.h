@@ -17,10 +17,13 @@ struct ReportInput {
     size_t top = 10;  // rows per table
     const AllocReport& allocs;
     const Thresholds* limits = nullptr;  // the rules' thresholds; defaults when null
+    bool colour = false;  // ANSI colour for finding titles and warnings (terminal.h decides)
 };
 
 void write_text_report(const ReportInput& in, std::ostream& out);
 void write_json_report(const ReportInput& in, std::ostream& out);
+// One self-contained HTML page (views/html_*.cpp): no scripts, styles or images fetched.
+void write_html_report(const ReportInput& in, std::ostream& out);
 // The text report's "Allocations" section; nothing when there were no events.
 void write_alloc_section(const ReportInput& in, std::ostream& out);
 // The text report's "Threads" and "Concurrency" sections; nothing without data.

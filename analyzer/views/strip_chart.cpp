@@ -19,14 +19,17 @@ std::string pad_left(const std::string& s, size_t width) {
 // "0 s", the middle and the end, under columns 0, n/2 and n-1.
 std::string time_axis(size_t columns, double span_seconds, size_t margin) {
     std::string axis(margin + columns + 12, ' ');
+    // A label goes where asked unless it would touch one already there.
     auto put = [&axis](size_t at, const std::string& label) {
         if (at + label.size() > axis.size()) at = axis.size() - label.size();
+        size_t from = at > 0 ? at - 1 : 0, to = std::min(axis.size(), at + label.size() + 1);
+        if (axis.find_first_not_of(' ', from) < to) return;
         axis.replace(at, label.size(), label);
     };
-    put(margin, "0 s");
     std::string mid = human_seconds(span_seconds / 2), end = human_seconds(span_seconds);
-    put(margin + columns / 2 - mid.size() / 2, mid);
+    put(margin, "0 s");
     put(margin + (columns > end.size() ? columns - end.size() : 0), end);
+    if (columns / 2 >= mid.size() / 2) put(margin + columns / 2 - mid.size() / 2, mid);
     while (!axis.empty() && axis.back() == ' ') axis.pop_back();
     return axis;
 }

@@ -4,6 +4,8 @@
 #include <string>
 
 #include "../syscall_names.h"
+#include "../elf_kind.h"
+#include "../terminal.h"
 #include "format.h"
 #include "report.h"
 
@@ -36,7 +38,7 @@ std::string end_description(const Log& log) {
     return "?";
 }
 
-void write_header(const Log& log, std::ostream& out) {
+void write_header(const Log& log, bool colour, std::ostream& out) {
     const ProcessInfo& p = log.process;
     out << "Command:  " << command_line(p) << "\n";
     out << "Process:  pid " << p.pid << " (parent " << p.ppid << (p.parent_traced ? ", traced too" : "")
@@ -47,7 +49,8 @@ void write_header(const Log& log, std::ostream& out) {
     time_t secs = static_cast<time_t>(p.start_realtime_ns / 1000000000u);
     struct tm tm_buf;
     if (localtime_r(&secs, &tm_buf) != nullptr) strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm_buf);
-    out << "Log:      " << log.path << (log.partial ? "  [PARTIAL: " + log.partial_reason + "]" : "  (complete)")
+    out << "Log:      " << log.path
+        << (log.partial ? "  " + paint("[PARTIAL: " + log.partial_reason + "]", Paint::Warning, colour) : "  (complete)")
         << ", started " << when << "\n";
     if (log.end.dropped > 0)
         out << "Warning:  the shim dropped " << with_commas(log.end.dropped)
@@ -63,12 +66,14 @@ void write_header(const Log& log, std::ostream& out) {
     if (log.stack_mismatches > 0)
         out << "Warning:  " << with_commas(log.stack_mismatches) << " of " << with_commas(log.stack_checks)
             << " re-checked allocation stacks differed from a fresh unwind: stacks may be misattributed\n";
+    if (elf_kind(p.exe) == ElfKind::Go)  // the shim ran, but Go's own syscalls bypassed it
+        out << "Note:     " << preload_blind_spot(ElfKind::Go, p.exe) << "\n";
     if (log.unknown_records > 0)
         out << "Note:     " << with_commas(log.unknown_records)
             << " records of types this analyzer does not know were skipped\n";
 }
 
-void write_findings(const std::vector<Finding>& findings, std::ostream& out) {
+void write_findings(const std::vector<Finding>& findings, bool colour, std::ostream& out) {
     out << "\nFindings\n";
     if (findings.empty()) {
         out << "  none: no rule fired (see the tables below for what was measured)\n";
@@ -76,7 +81,7 @@ void write_findings(const std::vector<Finding>& findings, std::ostream& out) {
     }
     int n = 0;
     for (const Finding& f : findings) {
-        out << "  " << ++n << ". " << f.title << "\n";
+        out << "  " << ++n << ". " << paint(f.title, Paint::Heading, colour) << "\n";
         out << "     at " << f.site << "\n";
         for (size_t i = 1; i < f.stack.size(); ++i) out << "        called from " << f.stack[i] << "\n";
         for (const std::string& line : f.evidence) out << "     - " << line << "\n";
@@ -141,8 +146,8 @@ void write_files(const Log& log, size_t top, std::ostream& out) {
 }  // namespace
 
 void write_text_report(const ReportInput& in, std::ostream& out) {
-    write_header(in.log, out);
-    write_findings(in.findings, out);
+    write_header(in.log, in.colour, out);
+    write_findings(in.findings, in.colour, out);
     write_syscalls(in.log, out);
     write_files(in.log, in.top, out);
     write_alloc_section(in, out);

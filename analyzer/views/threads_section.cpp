@@ -26,7 +26,7 @@ void write_group(const ThreadGroupStats& g, bool times_known, std::ostream& out)
 }
 
 std::string endings(const ThreadsSummary& s) {
-    static const char* const names[] = {"returned", "called pthread_exit", "were cancelled", "were alive at exit"};
+    static const char* const names[] = {"returned", "ended in pthread_exit", "cancelled", "still alive at exit"};
     uint64_t ended[4] = {};
     for (const ThreadGroupStats& g : s.groups)
         for (int i = 0; i < 4; ++i) ended[i] += g.ended[i];

@@ -29,6 +29,7 @@ def programs(smoke):
     rows = [
         ("words unbuffered", [WORDS, "--mode", "unbuffered", BOOK]),
         ("words alloc", [WORDS, "--mode", "alloc", BOOK]),
+        ("words alloc, SHIM_ALLOC_SAMPLE=524288", [WORDS, "--mode", "alloc", BOOK]),
         ("words buffered", [WORDS, "--mode", "buffered", BOOK]),
         ("mandelbrot seq", [MANDELBROT, "-mode", "seq", *size, "-o", png]),
         ("mandelbrot row", [MANDELBROT, "-mode", "row", *size, "-o", png]),
@@ -132,6 +133,8 @@ def main():
         for _ in range(runs):
             for tool, wrap in tool_list:
                 argv, env = wrap(cmd)
+                if "SHIM_ALLOC_SAMPLE=" in name:
+                    env = dict(env, SHIM_ALLOC_SAMPLE=name.split("SHIM_ALLOC_SAMPLE=")[1])
                 elapsed, maxrss, code = run_once(argv, env, workdir)
                 if tool in ("bare", "shim") and code != 0:
                     print(f"! {name} under {tool} exited {code}", file=sys.stderr)

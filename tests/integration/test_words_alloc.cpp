@@ -135,3 +135,20 @@ TEST_CASE("16 threads of allocations, frees and reads: every count exact", "[str
         CHECK(worker->leaked == 0);
     }
 }
+
+TEST_CASE("sampling mode keeps exact counts per site with a fraction of the events", "[alloc][sampling][integration]") {
+    std::string dir = scratch_dir("words_alloc_sampled");
+    Result r = run("SHIM_ALLOC_SAMPLE=65536 " + preload() + words_path() + " --mode alloc " + book_path(), dir);
+    REQUIRE(r.status == 0);
+    Analysis a = analyze(dir + "/log.bin");
+    analyzer::AllocReport allocs = analyzer::analyze_allocations(a.log);
+    CHECK(allocs.sampled());
+    std::vector<analyzer::AllocSite> sites = analyzer::alloc_sites(allocs, *a.sites);
+    REQUIRE_FALSE(sites.empty());
+    CHECK(sites.front().site.find("readbyte") != std::string::npos);
+    CHECK(sites.front().allocations == 1270330);  // exact, though only ~20 were events
+    CHECK(a.finding("alloc-hotspot") != nullptr);
+    uint64_t events = 0;
+    for (const analyzer::AllocChunk& chunk : a.log.alloc_chunks) events += chunk.event_count;
+    CHECK(events < 1000);
+}

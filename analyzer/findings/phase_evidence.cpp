@@ -1,0 +1,70 @@
+// Evidence lines shared by the serial-phase and idle-phase findings.
+#include "phase_evidence.h"
+
+#include "../run_clock.h"
+#include "../views/format.h"
+#include "../views/report.h"
+#include "rules.h"
+
+namespace analyzer {
+
+std::string time_range(const Phase& p) {
+    return human_seconds(p.start_ns / 1e9) + "–" + human_seconds(p.end_ns / 1e9);
+}
+
+std::string amdahl_line(const Concurrency& c) {
+    double f = c.serial_fraction();
+    std::string line = "over the whole run " + percent(c.serial_cpu_ns, c.cpu_ns) +
+                       " of the CPU work ran with at most one thread on CPU (serial fraction f = " + fixed(f, 2) + ")";
+    if (f > 0) line += ": no number of cores can make this program more than " + fixed(c.ceiling_speedup(), 1) +
+                       "x faster than on one core (Amdahl); 4 cores: " + fixed(amdahl_speedup(f, 4), 1) + "x";
+    return line;
+}
+
+// I/O is counted per call site for the whole run, without times or threads:
+// say what the run wrote and read, and that it cannot be placed in the phase.
+std::string io_context(const Log& log) {
+    std::vector<FileTotals> files = totals_by_file(log);
+    const FileTotals* top = nullptr;
+    for (const FileTotals& t : files)
+        if (t.bytes > 0 && (top == nullptr || t.bytes > top->bytes)) top = &t;
+    if (top == nullptr) return "";
+    const FileInfo* file = log.file(top->file_id);
+    std::string path = file && !file->path.empty() ? file->path : "an untracked descriptor";
+    return "I/O is counted per call site for the whole run, not per time range, so this phase's share is unknown; "
+           "the run's largest transfer: " + std::string(top->writes ? "wrote " : "read ") +
+           human_bytes(double(top->bytes)) + (top->writes ? " to " : " from ") + path + " in " +
+           with_commas(top->calls) + " calls";
+}
+
+std::string thread_name(const Log& log, ThreadNamer& names, uint32_t tid) {
+    for (const ThreadInfo& t : log.threads)
+        if (t.tid == tid) return t.is_main ? "the main thread" : names.label(t);
+    return "a thread";
+}
+
+const ThreadInfo* thread_record(const Log& log, uint32_t tid) {
+    for (const ThreadInfo& t : log.threads)
+        if (t.tid == tid) return &t;
+    return nullptr;
+}
+
+uint64_t threads_created_by(const Log& log, uint32_t parent, double start_ns, double end_ns) {
+    uint64_t created = 0;
+    if (!log.ticks_calibrated || parent == 0) return 0;
+    for (const ThreadInfo& t : log.threads) {
+        if (t.parent_tid != parent || t.create_ticks == 0) continue;
+        double at = run_ns_from_ticks(log, t.create_ticks);
+        if (at >= start_ns && at < end_ns) created++;
+    }
+    return created;
+}
+
+ConcurrencyOptions concurrency_options(const Thresholds& limits) {
+    ConcurrencyOptions options;
+    options.min_phase_floor_ns = limits.serial_min_ms * 1000000;
+    options.min_phase_share = limits.serial_min_share;
+    return options;
+}
+
+}  // namespace analyzer

@@ -1,0 +1,23 @@
+// Evidence lines shared by the serial-phase and idle-phase findings.
+#pragma once
+#include <string>
+
+#include "../concurrency.h"
+#include "../model.h"
+#include "../thread_names.h"
+
+namespace analyzer {
+
+std::string time_range(const Phase& p);  // "146 ms–162 ms"
+// The run's serial fraction and the Amdahl ceiling it sets.
+std::string amdahl_line(const Concurrency& c);
+// What the run wrote or read most, and why it cannot be placed in a phase
+// (I/O is counted per call site, not timed); "" when the run did no I/O.
+std::string io_context(const Log& log);
+// "the main thread", or the thread's label (thread_names.h).
+std::string thread_name(const Log& log, ThreadNamer& names, uint32_t tid);
+const ThreadInfo* thread_record(const Log& log, uint32_t tid);
+// Threads that `parent` created within [start_ns, end_ns).
+uint64_t threads_created_by(const Log& log, uint32_t parent, double start_ns, double end_ns);
+
+}  // namespace analyzer

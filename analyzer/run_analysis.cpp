@@ -1,0 +1,28 @@
+#include "run_analysis.h"
+
+#include <iostream>
+
+#include "findings/rules.h"
+#include "load_log.h"
+
+namespace analyzer {
+
+std::unique_ptr<RunAnalysis> analyze_run(const std::string& path, const Thresholds& limits) {
+    auto run = std::make_unique<RunAnalysis>();
+    Progress progress(file_size(path));
+    run->log = load_log(path, progress);
+    run->limits = limits;
+    run->symbols = std::make_unique<Symbolizer>(run->log.modules);
+    run->sites = std::make_unique<CallSites>(run->log, *run->symbols);
+    progress.stage("replaying allocations of " + path);
+    run->allocs = analyze_allocations(run->log);
+    progress.stage("running the rules on " + path);
+    run->findings = find_all(run->log, run->allocs, *run->sites, limits);
+    return run;
+}
+
+void print_symbol_notes(const RunAnalysis& run) {
+    for (const std::string& warning : run.symbols->warnings()) std::cerr << "analyzer: note: " << warning << "\n";
+}
+
+}  // namespace analyzer

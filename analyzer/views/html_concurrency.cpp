@@ -1,0 +1,199 @@
+// The HTML report's concurrency section: P(t) over the run with the serial
+// and idle phases shaded, and below it, on the same time axis, one lane per
+// thread (timeline_layout.h decides which threads share lanes).
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "../findings/rules.h"
+#include "../phase_attribution.h"
+#include "../run_clock.h"
+#include "../thread_names.h"
+#include "../threads_summary.h"
+#include "../timeline_layout.h"
+#include "format.h"
+#include "html_parts.h"
+
+namespace analyzer {
+namespace {
+
+// Both charts share these so their time axes line up.
+constexpr double kWidth = 1000, kLeft = 190, kRight = 12;
+constexpr double kChartHeight = 200, kTop = 10, kAxis = 26;
+constexpr double kLaneHeight = 16;
+constexpr size_t kMaxLanes = 40;
+const char* const kGroupColours[] = {"#4e79a7", "#59a14f", "#9c755f", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7"};
+
+struct TimeAxis {
+    double run_ns;
+    double x(double ns) const { return kLeft + (kWidth - kLeft - kRight) * std::max(0.0, ns) / run_ns; }
+};
+
+// A round tick step giving about five ticks: 1, 2 or 5 times a power of ten.
+double tick_step(double span) {
+    double raw = span / 5, power = std::pow(10.0, std::floor(std::log10(raw)));
+    for (double m : {1.0, 2.0, 5.0})
+        if (m * power >= raw) return m * power;
+    return 10 * power;
+}
+
+// Vertical grid lines (drawn first, under the data) or the labels under them.
+void write_time_ticks(const TimeAxis& axis, double top, double bottom, bool labels, std::ostream& out) {
+    double step = tick_step(axis.run_ns);
+    for (double t = 0; t <= axis.run_ns * 1.0001; t += step) {
+        std::string x = svg_number(axis.x(t));
+        if (labels)
+            out << "<text class=\"tick\" x=\"" << x << "\" y=\"" << svg_number(bottom + 16) << "\" text-anchor=\"middle\">"
+                << html_escape(human_seconds(t / 1e9)) << "</text>";
+        else
+            out << "<line class=\"grid\" x1=\"" << x << "\" x2=\"" << x << "\" y1=\"" << svg_number(top) << "\" y2=\""
+                << svg_number(bottom) << "\"/>";
+    }
+    out << "\n";
+}
+
+void write_phase_band(const TimeAxis& axis, const Phase& p, const char* cls, const std::string& what, double bottom,
+                      std::ostream& out) {
+    out << "<rect class=\"" << cls << "\" x=\"" << svg_number(axis.x(p.start_ns)) << "\" y=\"" << kTop << "\" width=\""
+        << svg_number(std::max(1.0, axis.x(p.end_ns) - axis.x(p.start_ns))) << "\" height=\""
+        << svg_number(bottom - kTop) << "\"><title>" << html_escape(what) << " "
+        << html_escape(human_seconds(p.start_ns / 1e9) + " - " + human_seconds(p.end_ns / 1e9)) << " ("
+        << html_escape(human_seconds(p.length_ns() / 1e9)) << ")</title></rect>\n";
+}
+
+void write_parallelism_chart(const Concurrency& c, const TimeAxis& axis, std::ostream& out) {
+    double peak = 1;
+    for (const ParallelismSlice& s : c.slices) peak = std::max(peak, s.parallelism());
+    double top_level = std::ceil(peak - 1e-9), step = top_level > 8 ? std::ceil(top_level / 8) : 1;
+    top_level = std::ceil(top_level / step) * step;
+    double bottom = kTop + kChartHeight;
+    auto y = [&](double p) { return bottom - kChartHeight * std::min(p, top_level) / top_level; };
+    out << "<svg class=\"chart\" viewBox=\"0 0 " << kWidth << " " << bottom + kAxis
+        << "\" role=\"img\" aria-label=\"threads on CPU over time\">\n";
+    for (const Phase& p : c.serial_phases) write_phase_band(axis, p, "serial", "serial phase", bottom, out);
+    for (const Phase& p : c.idle_phases) write_phase_band(axis, p, "idle", "idle phase", bottom, out);
+    for (double level = 0; level <= top_level; level += step)
+        out << "<line class=\"grid\" x1=\"" << kLeft << "\" x2=\"" << kWidth - kRight << "\" y1=\"" << svg_number(y(level))
+            << "\" y2=\"" << svg_number(y(level)) << "\"/><text class=\"tick\" x=\"" << kLeft - 6 << "\" y=\""
+            << svg_number(y(level) + 4) << "\" text-anchor=\"end\">" << svg_number(level, 0) << "</text>";
+    write_time_ticks(axis, kTop, bottom, false, out);
+    out << "<text class=\"axis-label\" x=\"" << kLeft - 30 << "\" y=\"" << svg_number(kTop + kChartHeight / 2)
+        << "\" text-anchor=\"end\">threads on CPU</text>\n";
+    // One bar per window; crispEdges keeps neighbours from showing seams.
+    out << "<g class=\"p-bars\" shape-rendering=\"crispEdges\">";
+    for (const ParallelismSlice& s : c.slices) {
+        double x0 = axis.x(s.start_ns), x1 = axis.x(s.end_ns), p = s.parallelism();
+        out << "<rect x=\"" << svg_number(x0, 2) << "\" y=\"" << svg_number(y(p)) << "\" width=\""
+            << svg_number(std::max(0.5, x1 - x0), 2) << "\" height=\"" << svg_number(bottom - y(p)) << "\"><title>"
+            << html_escape(human_seconds(s.start_ns / 1e9)) << ": P = " << fixed(p, 2) << "</title></rect>";
+    }
+    out << "</g>\n";
+    write_time_ticks(axis, kTop, bottom, true, out);
+    out << "</svg>\n";
+}
+
+void write_summary(const Concurrency& c, std::ostream& out) {
+    double f = c.serial_fraction();
+    out << "<div class=\"stats\">";
+    out << "<div><b>" << fixed(c.average_parallelism(), 2) << "</b><span>average threads on CPU</span></div>";
+    out << "<div><b>" << c.peak_level << "</b><span>most at once</span></div>";
+    out << "<div><b>" << fixed(f, 2) << "</b><span>serial fraction f</span></div>";
+    out << "<div><b>" << (f > 0 ? fixed(c.ceiling_speedup(), 1) + "&times;" : std::string("&infin;"))
+        << "</b><span>ceiling speed-up 1/f</span></div>";
+    out << "<div><b>" << fixed(amdahl_speedup(f, 4), 2) << "&times;</b><span>Amdahl, 4 cores</span></div>";
+    out << "</div>\n<table class=\"levels\"><caption>Wall time by threads on CPU</caption>";
+    double most = *std::max_element(c.wall_ns_by_level.begin(), c.wall_ns_by_level.end());
+    for (size_t level = 0; level < c.wall_ns_by_level.size(); ++level) {
+        double ns = c.wall_ns_by_level[level];
+        out << "<tr><th>" << (level == 0 ? std::string("idle") : std::to_string(level)) << "</th><td class=\"num\">"
+            << html_escape(human_seconds(ns / 1e9)) << "</td><td class=\"num\">" << html_escape(percent(ns, c.wall_ns))
+            << "</td><td class=\"bar-cell\"><span class=\"hbar\" style=\"width:"
+            << svg_number(most > 0 ? 100 * ns / most : 0) << "%\"></span></td></tr>";
+    }
+    out << "</table>\n";
+}
+
+std::string thread_tooltip(const Log& log, const ThreadInfo& t, const std::string& label) {
+    double start = thread_start_ns(log, t), end = thread_end_ns(log, t);
+    return label + " (tid " + std::to_string(t.tid) + "): " + human_seconds(start / 1e9) + " - " +
+           human_seconds(end / 1e9) + ", lived " + human_seconds((end - start) / 1e9) + ", " +
+           human_seconds(double(t.cpu_ns) / 1e9) + " CPU";
+}
+
+void write_thread_lanes(const Log& log, const ThreadsSummary& summary, const TimeAxis& axis, std::ostream& out) {
+    // Fewer own tracks than the Perfetto trace: a page has room for a few dozen lanes.
+    LayoutOptions options;
+    options.own_track_limit = 12;
+    options.max_lanes = 12;
+    TimelineLayout layout = lay_out_threads(log, summary, options);
+    size_t lanes = std::min(layout.tracks.size(), kMaxLanes);
+    double height = kTop + double(lanes) * kLaneHeight;
+    out << "<svg class=\"chart lanes\" viewBox=\"0 0 " << kWidth << " " << height + kAxis
+        << "\" role=\"img\" aria-label=\"threads over time\">\n";
+    write_time_ticks(axis, kTop, height, false, out);
+    std::map<size_t, size_t> lanes_of_group;  // shared lanes get short numbered names
+    for (size_t row = 0; row < lanes; ++row) {
+        const TimelineTrack& track = layout.tracks[row];
+        const ThreadGroupStats& group = summary.groups[track.group];
+        double y = kTop + double(row) * kLaneHeight;
+        std::string name = group.is_main ? "main thread"
+                           : track.summary
+                               ? shorten_text(group.label, 20) + " lane " + std::to_string(++lanes_of_group[track.group])
+                               : shorten_text(group.label, 20) + " " + std::to_string(log.threads[track.threads.front()].tid);
+        out << "<text class=\"lane-label\" x=\"" << kLeft - 6 << "\" y=\"" << svg_number(y + 12)
+            << "\" text-anchor=\"end\"><title>" << html_escape(track.name) << "</title>" << html_escape(name)
+            << "</text>";
+        const char* colour = group.is_main ? "#e15759" : kGroupColours[track.group % 7];
+        for (size_t index : track.threads) {
+            const ThreadInfo& t = log.threads[index];
+            double x0 = axis.x(thread_start_ns(log, t)), x1 = axis.x(thread_end_ns(log, t));
+            out << "<rect x=\"" << svg_number(x0, 2) << "\" y=\"" << svg_number(y + 2) << "\" width=\""
+                << svg_number(std::max(1.0, x1 - x0), 2) << "\" height=\"" << kLaneHeight - 4 << "\" fill=\"" << colour
+                << "\"><title>" << html_escape(thread_tooltip(log, t, group.label)) << "</title></rect>";
+        }
+        out << "\n";
+    }
+    write_time_ticks(axis, kTop, height, true, out);
+    out << "</svg>\n";
+    if (layout.tracks.size() > lanes)
+        out << "<p class=\"note\">" << layout.tracks.size() - lanes << " more lanes not drawn.</p>\n";
+    for (const TimelineGroup& g : layout.summarized)
+        out << "<p class=\"note\">" << with_commas(g.summarized) << " threads of "
+            << html_escape(summary.groups[g.group].label) << " share the lanes marked \"lane\""
+            << (g.undrawn > 0 ? "; " + with_commas(g.undrawn) + " found every lane busy and are not drawn" : "")
+            << ".</p>\n";
+}
+
+}  // namespace
+
+void write_html_concurrency(const ReportInput& in, std::ostream& out) {
+    out << "<section id=\"concurrency\"><h2>Concurrency</h2>\n";
+    Thresholds limits = in.limits ? *in.limits : Thresholds{};
+    Concurrency c = analyze_concurrency(in.log, concurrency_options(limits));
+    if (!c.present || c.slices.empty()) {
+        out << "<p class=\"empty\">No samples: the shim's sampler starts with the first pthread_create, and this "
+               "program never called it (it ran on one thread).</p></section>\n";
+        return;
+    }
+    ThreadCpuTimeline timeline(in.log);
+    attribute_phases(timeline, c);
+    TimeAxis axis{std::max({run_wall_ns(in.log), c.slices.back().end_ns, 1.0})};
+    out << "<p>Effective parallelism P(t) = process CPU time / wall time, in windows of "
+        << html_escape(human_seconds(ConcurrencyOptions{}.window_ns / 1e9))
+        << ". <span class=\"swatch serial\"></span>serial phases <span class=\"swatch idle\"></span>idle phases "
+           "(hover for details).</p>\n";
+    write_parallelism_chart(c, axis, out);
+    write_summary(c, out);
+    ThreadNamer names(in.sites);
+    ThreadsSummary threads = summarize_threads(in.log, names);
+    if (threads.present && threads.times_known) {
+        out << "<h3>Threads</h3><p>" << with_commas(threads.threads) << " threads, at most "
+            << with_commas(threads.peak_alive) << " alive at once; each bar is one thread's life.</p>\n";
+        write_thread_lanes(in.log, threads, axis, out);
+    } else if (threads.present) {
+        out << "<p class=\"note\">Thread lifetimes unknown: the log has no end record to calibrate the clock.</p>\n";
+    }
+    out << "</section>\n";
+}
+
+}  // namespace analyzer

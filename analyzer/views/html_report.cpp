@@ -1,0 +1,108 @@
+// The HTML report: one self-contained page (inline CSS, SVG and script, no
+// fetches) with the findings on top and the evidence below them.
+#include <ctime>
+
+#include "format.h"
+#include "html_parts.h"
+
+namespace analyzer {
+namespace {
+
+std::string command_line(const ProcessInfo& p) {
+    std::string line;
+    for (const std::string& arg : p.argv) line += (line.empty() ? "" : " ") + arg;
+    return line.empty() ? p.exe : line;
+}
+
+std::string program_name(const ProcessInfo& p) {
+    std::string exe = p.argv.empty() ? p.exe : p.argv[0];
+    size_t slash = exe.rfind('/');
+    return slash == std::string::npos ? exe : exe.substr(slash + 1);
+}
+
+std::string ending(const Log& log) {
+    if (!log.end.present) return "did not finish writing its log";
+    switch (log.end.reason) {
+        case shimlog::EndReason::Exit: return "exit status " + std::to_string(log.end.exit_status);
+        case shimlog::EndReason::QuickExit: return "_exit(" + std::to_string(log.end.exit_status) + ")";
+        case shimlog::EndReason::Exec: return "replaced itself by exec";
+        case shimlog::EndReason::Signal: return "killed by signal " + std::to_string(log.end.exit_status);
+    }
+    return "?";
+}
+
+std::string start_time(const ProcessInfo& p) {
+    char when[64] = "";
+    time_t secs = static_cast<time_t>(p.start_realtime_ns / 1000000000u);
+    struct tm tm_buf;
+    if (localtime_r(&secs, &tm_buf) != nullptr) strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm_buf);
+    return when;
+}
+
+void write_header(const Log& log, std::ostream& out) {
+    const ProcessInfo& p = log.process;
+    out << "<header><h1>Why is <code>" << html_escape(program_name(p)) << "</code> slow?</h1>\n";
+    out << "<p class=\"command\"><code>" << html_escape(command_line(p)) << "</code></p>\n<p class=\"facts\">";
+    out << "pid " << p.pid << " &middot; " << html_escape(ending(log));
+    if (log.duration_ns() > 0) out << " &middot; " << html_escape(human_seconds(double(log.duration_ns()) / 1e9)) << " wall";
+    out << " &middot; started " << html_escape(start_time(p)) << " &middot; log <code>" << html_escape(log.path)
+        << "</code></p>\n";
+    if (log.partial)
+        out << "<p class=\"warning\">The log is partial (" << html_escape(log.partial_reason)
+            << "): everything below covers the run up to its last complete record.</p>\n";
+    if (log.end.dropped > 0)
+        out << "<p class=\"warning\">The shim dropped " << with_commas(log.end.dropped)
+            << " events (its tables were full): counts are lower bounds.</p>\n";
+    for (const auto& note : log.notes)
+        out << "<p class=\"note\">Note from the shim: " << html_escape(note.second) << "</p>\n";
+    out << "<nav><a href=\"#findings\">Findings</a><a href=\"#concurrency\">Concurrency</a><a href=\"#io\">I/O</a>"
+           "<a href=\"#allocations\">Allocations</a></nav></header>\n";
+}
+
+}  // namespace
+
+void write_html_findings(const std::vector<Finding>& findings, std::ostream& out) {
+    out << "<section id=\"findings\"><h2>Findings</h2>\n";
+    if (findings.empty())
+        out << "<p class=\"empty\">No rule fired: see the measurements below.</p>\n";
+    int n = 0;
+    for (const Finding& f : findings) {
+        out << "<article class=\"finding\"><h3><span class=\"rank\">" << ++n << "</span>" << html_escape(f.title)
+            << " <span class=\"kind\">" << html_escape(f.kind) << "</span></h3>\n";
+        if (!f.site.empty()) out << "<p class=\"site\">at <code>" << html_escape(f.site) << "</code></p>\n";
+        if (f.stack.size() > 1) {
+            out << "<details><summary>call stack (" << f.stack.size() << " frames)</summary><ol class=\"stack\">";
+            for (const std::string& frame : f.stack) out << "<li><code>" << html_escape(frame) << "</code></li>";
+            out << "</ol></details>\n";
+        }
+        if (!f.evidence.empty()) {
+            out << "<ul class=\"evidence\">";
+            for (const std::string& line : f.evidence) out << "<li>" << html_escape(line) << "</li>";
+            out << "</ul>\n";
+        }
+        if (!f.advice.empty()) out << "<p class=\"advice\"><strong>Fix:</strong> " << html_escape(f.advice) << "</p>\n";
+        out << "</article>\n";
+    }
+    out << "</section>\n";
+}
+
+void write_html_report(const ReportInput& in, std::ostream& out) {
+    out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+           // Nothing may be fetched: a policy that forbids it, so a slip shows as an error.
+           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+           "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n";
+    out << "<title>" << html_escape(program_name(in.log.process)) << " - analyzer report</title>\n";
+    out << "<script>" << kHtmlErrorHook << "</script>\n<style>" << kHtmlStyle << "</style></head>\n<body>\n";
+    write_header(in.log, out);
+    out << "<main>\n";
+    write_html_findings(in.findings, out);
+    write_html_concurrency(in, out);
+    write_html_io(in, out);
+    write_html_allocations(in, out);
+    out << "</main>\n<footer>Made by <code>analyzer report --format html</code> from a log written by libshim.so. "
+           "Counts are exact; times are wall time unless marked CPU.</footer>\n";
+    out << "<div id=\"tooltip\" role=\"tooltip\"></div>\n<script>" << kHtmlScript << "</script>\n</body></html>\n";
+}
+
+}  // namespace analyzer

@@ -1,0 +1,209 @@
+// The pprof profile built from the log: samples per allocation stack or per
+// read call site, locations symbolized here (pprof need not find the
+// binaries), mappings from the log's module map.
+#include <cstdio>
+
+#include "../syscall_names.h"
+#include "pprof.h"
+
+namespace analyzer {
+
+int64_t PprofProfile::intern(const std::string& s) {
+    if (s.empty()) return 0;
+    auto found = string_index_.find(s);
+    if (found != string_index_.end()) return found->second;
+    int64_t index = static_cast<int64_t>(string_table.size());
+    string_table.push_back(s);
+    string_index_.emplace(s, index);
+    return index;
+}
+
+namespace {
+
+std::string hex(uint64_t value) {
+    char buf[32];
+    snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(value));
+    return buf;
+}
+
+std::string hex_bytes(const std::string& raw) {
+    static const char digits[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : raw) out += {digits[c >> 4], digits[c & 15]};
+    return out;
+}
+
+// Locations, functions and mappings, each made once and referred to by id.
+class ProfileBuilder {
+public:
+    ProfileBuilder(const Log& log, Symbolizer& symbols, PprofProfile& profile)
+        : log_(log), symbols_(symbols), p_(profile) {
+        add_mappings();
+    }
+
+    // The stack's locations, leaf first (the log stores stacks innermost first).
+    std::vector<uint64_t> stack_locations(uint32_t stack_id, uint64_t fallback_address) {
+        const std::vector<uint64_t>* stack = log_.stack(stack_id);
+        if (stack != nullptr && !stack->empty()) {
+            std::vector<uint64_t> ids;
+            for (uint64_t address : *stack) ids.push_back(location_for(address));
+            return ids;
+        }
+        if (fallback_address != 0) return {location_for(fallback_address)};
+        return {placeholder_location("[stack " + std::to_string(stack_id) + " not in the log]")};
+    }
+
+private:
+    // The executable first: pprof takes the first mapping for the main binary.
+    void add_mappings() {
+        std::vector<const ModuleInfo*> order;
+        for (const ModuleInfo& m : log_.modules)
+            if (m.path == log_.process.exe) order.push_back(&m);
+        for (const ModuleInfo& m : log_.modules)
+            if (m.path != log_.process.exe) order.push_back(&m);
+        for (const ModuleInfo* m : order) {
+            PprofMapping mapping;
+            mapping.id = p_.mappings.size() + 1;
+            mapping.start = m->start;
+            mapping.limit = m->end;
+            mapping.filename = p_.intern(m->path);
+            mapping.build_id = p_.intern(hex_bytes(m->build_id));
+            // Symbolized here already: stops pprof looking for the binaries.
+            mapping.symbolized = true;
+            p_.mappings.push_back(mapping);
+            mapping_modules_.push_back(m);
+        }
+    }
+
+    uint64_t mapping_for(uint64_t address) const {
+        for (size_t i = 0; i < mapping_modules_.size(); ++i)
+            if (address >= mapping_modules_[i]->start && address < mapping_modules_[i]->end) return i + 1;
+        return 0;
+    }
+
+    uint64_t function_for(const std::string& name, const std::string& file) {
+        auto key = std::make_pair(name, file);
+        auto found = functions_.find(key);
+        if (found != functions_.end()) return found->second;
+        PprofFunction f;
+        f.id = p_.functions.size() + 1;
+        f.name = p_.intern(name);
+        f.system_name = f.name;  // the symbolizer keeps demangled names only
+        f.filename = p_.intern(file);
+        p_.functions.push_back(f);
+        functions_.emplace(key, f.id);
+        return f.id;
+    }
+
+    // Every recorded frame is a return address: like the symbolizer, point
+    // inside the call instruction (address - 1) so pprof shows the call's line.
+    uint64_t location_for(uint64_t return_address) {
+        auto found = locations_.find(return_address);
+        if (found != locations_.end()) return found->second;
+        PprofLocation loc;
+        loc.id = p_.locations.size() + 1;
+        loc.mapping_id = mapping_for(return_address);
+        loc.address = return_address > 0 ? return_address - 1 : 0;
+        const SourceLocation& where = symbols_.resolve(return_address);
+        if (!where.function.empty()) {
+            loc.lines.push_back({function_for(where.function, where.file), where.line});
+            for (const SourceLocation& caller : where.inlined_by)
+                if (!caller.function.empty())
+                    loc.lines.push_back({function_for(caller.function, caller.file), caller.line});
+        } else {
+            // No symbol: name it like the other views do, so it still reads.
+            std::string name = where.module.empty() ? hex(return_address) : where.module + "+" + hex(where.module_offset);
+            loc.lines.push_back({function_for(name, ""), 0});
+        }
+        p_.locations.push_back(loc);
+        locations_.emplace(return_address, loc.id);
+        return loc.id;
+    }
+
+    uint64_t placeholder_location(const std::string& name) {
+        PprofLocation loc;
+        loc.id = p_.locations.size() + 1;
+        loc.lines.push_back({function_for(name, ""), 0});
+        p_.locations.push_back(loc);
+        return loc.id;
+    }
+
+    const Log& log_;
+    Symbolizer& symbols_;
+    PprofProfile& p_;
+    std::vector<const ModuleInfo*> mapping_modules_;  // by mapping id - 1
+    std::map<uint64_t, uint64_t> locations_;          // return address -> id
+    std::map<std::pair<std::string, std::string>, uint64_t> functions_;  // (name, file) -> id
+};
+
+int64_t as_int64(uint64_t value) { return value > uint64_t(INT64_MAX) ? INT64_MAX : int64_t(value); }
+
+void add_sample_type(PprofProfile& p, const char* type, const char* unit) {
+    p.sample_types.push_back({p.intern(type), p.intern(unit)});
+}
+
+void add_allocation_samples(const AllocReport& allocs, ProfileBuilder& builder, PprofProfile& p) {
+    add_sample_type(p, "alloc_objects", "count");
+    add_sample_type(p, "alloc_space", "bytes");
+    add_sample_type(p, "inuse_objects", "count");
+    add_sample_type(p, "inuse_space", "bytes");
+    // Allocations are counted, so the profile's default is their number, not
+    // inuse_space as for Go's heap profiles (temporary buffers would vanish).
+    p.default_sample_type = p.intern("alloc_objects");
+    p.period_type = {p.intern("space"), p.intern("bytes")};
+    // The allocator's own entry points are not where a programmer would fix
+    // anything: pprof drops them (it matches names without their arguments).
+    p.drop_frames = p.intern("operator new|operator new\\[\\]");
+    p.comments.push_back(p.intern("inuse = still allocated when the log ends"));
+    for (const auto& entry : allocs.stacks) {
+        const AllocStackStats& s = entry.second;
+        if (s.allocations == 0 && s.leaked == 0) continue;
+        PprofSample sample;
+        sample.location_ids = builder.stack_locations(s.stack_id, 0);
+        sample.values = {as_int64(s.allocations), as_int64(s.bytes), as_int64(s.leaked), as_int64(s.leaked_bytes)};
+        p.samples.push_back(std::move(sample));
+    }
+}
+
+void add_read_samples(const Log& log, ProfileBuilder& builder, PprofProfile& p) {
+    add_sample_type(p, "read_calls", "count");
+    add_sample_type(p, "read_bytes", "bytes");
+    p.default_sample_type = p.intern("read_calls");
+    p.period_type = {p.intern("calls"), p.intern("count")};
+    for (const IoSite& site : log.io_sites) {
+        if (shimlog::is_write(site.syscall) || site.calls == 0) continue;
+        PprofSample sample;
+        sample.location_ids = builder.stack_locations(site.stack_id, site.site);
+        sample.values = {as_int64(site.calls), as_int64(site.bytes_done)};
+        // Labels keep files apart: `pprof -tagfocus file=moby` picks one.
+        const FileInfo* file = log.file(site.file_id);
+        std::string path = file == nullptr ? "(untracked descriptor)"
+                           : file->path.empty() ? "fd " + std::to_string(file->fd) : file->path;
+        sample.labels.push_back({p.intern("file"), p.intern(path)});
+        sample.labels.push_back({p.intern("syscall"), p.intern(syscall_name(site.syscall))});
+        p.samples.push_back(std::move(sample));
+    }
+}
+
+}  // namespace
+
+PprofProfile build_pprof(const Log& log, const AllocReport& allocs, Symbolizer& symbols, PprofWhat what) {
+    PprofProfile p;
+    ProfileBuilder builder(log, symbols, p);
+    if (what == PprofWhat::Allocations)
+        add_allocation_samples(allocs, builder, p);
+    else
+        add_read_samples(log, builder, p);
+    p.period = 1;  // every event is counted: nothing is sampled
+    p.time_nanos = as_int64(log.process.start_realtime_ns);
+    p.duration_nanos = as_int64(log.duration_ns());
+    std::string command;
+    for (const std::string& arg : log.process.argv) command += (command.empty() ? "" : " ") + arg;
+    p.comments.insert(p.comments.begin(), p.intern("analyzer pprof of " + log.path + ": " +
+                                                   (command.empty() ? log.process.exe : command)));
+    p.comments.push_back(p.intern("exact counts recorded by libshim.so, not samples"));
+    if (log.partial) p.comments.push_back(p.intern("the log is partial: " + log.partial_reason));
+    return p;
+}
+
+}  // namespace analyzer

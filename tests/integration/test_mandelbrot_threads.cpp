@@ -1,0 +1,131 @@
+// Issue 4 end to end: mandelbrot's threads, the too-fine rule, the timeline,
+// and the serial fraction of programs whose answer is known. Figures that
+// need two free cores are checked only when the run got them: on a busy
+// machine P(t) is truthfully lower, and the test says so instead of failing.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "../../analyzer/concurrency.h"
+#include "../../analyzer/threads_summary.h"
+#include "analysis.h"
+#include "harness.h"
+
+using namespace harness;
+
+namespace {
+
+std::string mandelbrot(const std::string& args) { return repo_root() + "/workloads/mandelbrot/mandelbrot " + args; }
+
+// Wall time the run spent with two or more threads on CPU.
+double parallel_seconds(const analyzer::Concurrency& c) {
+    double ns = 0;
+    for (size_t level = 2; level < c.wall_ns_by_level.size(); ++level) ns += c.wall_ns_by_level[level];
+    return ns / 1e9;
+}
+
+}  // namespace
+
+TEST_CASE("row mode: 1024 threads reported with start routine and lifetime", "[threads][integration]") {
+    std::string dir = scratch_dir("mandel_row_threads");
+    REQUIRE(run(preload() + mandelbrot("-mode row -w 64 -h 1024 -o m.png"), dir).status == 0);
+    Analysis a = analyze(dir + "/log.bin");
+    analyzer::ThreadNamer names(*a.sites);
+    analyzer::ThreadsSummary s = analyzer::summarize_threads(a.log, names);
+    REQUIRE(s.present);
+    CHECK(s.times_known);
+    CHECK(s.threads == 1025);
+    CHECK(s.created == 1024);
+    REQUIRE(s.groups.size() == 2);
+    const analyzer::ThreadGroupStats& rows = s.groups[0];
+    CHECK(rows.count() == 1024);
+    CHECK(rows.label.find("render_row_per_thread") != std::string::npos);
+    CHECK(rows.label.find("mandelbrot.cpp:") != std::string::npos);
+    CHECK(rows.lifetime_min_ns > 0);
+    CHECK(rows.lifetime_max_ns >= rows.lifetime_median_ns);
+    CHECK(rows.creation_known == 1024);
+    CHECK(rows.ended[0] == 1024);  // every one returned
+    CHECK(s.groups[1].is_main);
+    REQUIRE_FALSE(s.joiners.empty());
+    CHECK(s.joiners[0].joins == 1024);
+}
+
+TEST_CASE("px mode: threads too fine-grained", "[threads][integration]") {
+    std::string dir = scratch_dir("mandel_px_threads");
+    REQUIRE(run(preload() + mandelbrot("-mode px -w 40 -h 40 -o m.png"), dir).status == 0);
+    Analysis a = analyze(dir + "/log.bin");
+    const analyzer::Finding* f = a.finding("threads-too-fine");
+    REQUIRE(f != nullptr);
+    CHECK(f->figures.at("threads") == 1600);
+    CHECK(f->title.find("render_px") != std::string::npos);
+}
+
+TEST_CASE("timeline of row mode parses; every thread drawn or counted", "[timeline][integration]") {
+    std::string dir = scratch_dir("mandel_row_timeline");
+    REQUIRE(run(preload() + mandelbrot("-mode row -w 64 -h 1024 -o m.png"), dir).status == 0);
+    Result timeline = run(analyzer_path() + " timeline log.bin -o trace.json", dir);
+    REQUIRE(timeline.status == 0);
+    unsigned long undrawn = 0;
+    size_t at = timeline.err.find(" threads of ");
+    if (at != std::string::npos) {
+        size_t start = timeline.err.rfind(' ', at - 1) + 1;
+        std::string number = timeline.err.substr(start, at - start);
+        number.erase(std::remove(number.begin(), number.end(), ','), number.end());
+        undrawn = std::stoul(number);
+    }
+    Result parsed = run("python3 -c \"import json; ev=json.load(open('trace.json'))['traceEvents']; "
+                        "print(sum(e['ph']=='X' and e['tid']!=(1<<30)-1 for e in ev))\"",
+                        dir);
+    REQUIRE(parsed.status == 0);
+    CHECK(std::stoul(parsed.out) + undrawn == 1025);
+}
+
+TEST_CASE("two_then_one under the shim: serial fraction one third", "[concurrency][integration]") {
+    std::string dir = scratch_dir("two_then_one");
+    REQUIRE(run(preload() + program_path("two_then_one") + " 0.5", dir).status == 0);
+    Analysis a = analyze(dir + "/log.bin");
+    analyzer::Concurrency c = analyzer::analyze_concurrency(a.log);
+    REQUIRE(c.present);
+    // 1.5 s of CPU whatever the machine's load; at least 1.45 s of it seen.
+    CHECK(c.cpu_ns / 1e9 == Approx(1.5).margin(0.08));
+    if (parallel_seconds(c) < 0.4) {
+        WARN("the machine was busy: the two threads shared a core, so f cannot be checked");
+        return;
+    }
+    // The only error is at the edges of the 0.5 s parallel stretch: a 10 ms
+    // window there, at most 20 ms of CPU misread, is 0.013 of f; 0.05 leaves
+    // room for a late-starting thread and the process's start-up.
+    CHECK(c.serial_fraction() == Approx(1.0 / 3).margin(0.05));
+}
+
+TEST_CASE("workers mode: the PNG encoding is a serial phase of the main thread", "[concurrency][integration]") {
+    std::string dir = scratch_dir("mandel_workers_serial");
+    REQUIRE(run(preload() + mandelbrot("-mode workers -workers 2 -o m.png"), dir).status == 0);
+    Analysis a = analyze(dir + "/log.bin");
+    analyzer::Concurrency c = analyzer::analyze_concurrency(a.log);
+    REQUIRE(c.present);
+    double busy = parallel_seconds(c);
+    if (busy < 0.5 * c.wall_ns / 1e9) {
+        WARN("the machine was busy: the workers got less than two cores, so the phases cannot be checked");
+        return;
+    }
+    const analyzer::Finding* f = a.finding("serial-phase");
+    REQUIRE(f != nullptr);
+    const analyzer::ThreadInfo* main_thread = nullptr;
+    double workers_end = 0;
+    for (const analyzer::ThreadInfo& t : a.log.threads) {
+        if (t.is_main) main_thread = &t;
+        else workers_end = std::max(workers_end, analyzer::thread_end_ns(a.log, t) / 1e9);
+    }
+    REQUIRE(main_thread != nullptr);
+    CHECK(f->figures.at("tid") == main_thread->tid);
+    // It covers the encoding: from the workers' end to the end of the run.
+    CHECK(f->figures.at("start_seconds") == Approx(workers_end).margin(0.012));
+    CHECK(f->figures.at("end_seconds") == Approx(a.log.duration_ns() / 1e9).margin(0.012));
+    // Consistent with the run's own timing: the main thread's CPU is the
+    // serial work (it only waits while the workers run). Windows blur the
+    // edges by up to 10 ms of two threads' work: 20 ms of ~300 ms of CPU.
+    double expected = double(main_thread->cpu_ns) / c.cpu_ns;
+    CHECK(c.serial_fraction() == Approx(expected).margin(0.07));
+}
