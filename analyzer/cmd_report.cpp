@@ -1,4 +1,5 @@
 // `analyzer report LOG`: decode -> findings -> text or JSON view.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include "findings/rules.h"
 #include "gates.h"
 #include "load_log.h"
+#include "run_tree.h"
 #include "report_output.h"
 #include "terminal.h"
 #include "views/report.h"
@@ -17,7 +19,9 @@ namespace analyzer {
 namespace {
 
 struct ReportOptions {
-    std::string log_path;
+    std::vector<std::string> log_paths;  // the first, then any more to report after it
+    bool children = false;               // also report the other processes of the run
+    std::string log_path;                // the one being reported
     std::string format = "text";
     std::string output;  // -o: a file instead of stdout
     size_t top = 10;
@@ -25,7 +29,7 @@ struct ReportOptions {
     Gates gates;
 };
 
-int run_report(const ReportOptions& options) {
+int report_one(const ReportOptions& options, std::vector<ProcessSummary>* children) {
     std::string bad_kind = unknown_kind_error(options.gates.fail_on);
     if (!bad_kind.empty()) {
         std::cerr << "analyzer: " << bad_kind << "\n";
@@ -54,8 +58,29 @@ int run_report(const ReportOptions& options) {
         write_json_report(input, std::cout);
     else
         write_text_report(input, std::cout);
+    // The first process of a run lists the others, which wrote their own logs.
+    if (children != nullptr && !log.process.parent_traced) {
+        *children = child_logs(options.log_path, log);
+        if (options.format == "text" && options.output.empty()) write_process_tree(log, *children, options.top, std::cout);
+    }
     for (const std::string& warning : symbols.warnings()) std::cerr << "analyzer: note: " << warning << "\n";
     return apply_gates(options.gates, log, findings);
+}
+
+// Every log named, and with --children every process of the first one's run,
+// each reported in turn; the worst exit status wins.
+int run_report(ReportOptions options) {
+    std::vector<std::string> paths = options.log_paths;
+    int status = 0;
+    for (size_t i = 0; i < paths.size(); ++i) {
+        if (i > 0 && options.format == "text" && options.output.empty()) std::cout << "\n" << std::string(78, '=') << "\n";
+        options.log_path = paths[i];
+        std::vector<ProcessSummary> children;
+        status = std::max(status, report_one(options, i == 0 ? &children : nullptr));
+        if (i == 0 && options.children)
+            for (const ProcessSummary& child : children) paths.push_back(child.path);
+    }
+    return status;
 }
 
 }  // namespace
@@ -64,7 +89,9 @@ void add_report_command(CLI::App& app) {
     auto options = std::make_shared<ReportOptions>();
     CLI::App* cmd = app.add_subcommand("report", "Findings first, then syscall, file and allocation tables.\n"
                                                  "Example: analyzer report log.bin --top 5");
-    cmd->add_option("log", options->log_path, "log written by libshim.so")->required();
+    cmd->add_option("log", options->log_paths, "log(s) written by libshim.so; the first names the run")->required();
+    cmd->add_flag("--children", options->children,
+                  "also report every other process of the run (their logs: LOG.<pid>, beside it)");
     cmd->add_option("--format", options->format, "text, json or html (one self-contained page)")
         ->check(CLI::IsMember({"text", "json", "html"}));
     cmd->add_option("-o,--output", options->output, "write the report to this file instead of stdout");

@@ -73,3 +73,25 @@ TEST_CASE("fork children of a threaded program write their own logs", "[tree][in
     }
     CHECK(children == 20);
 }
+
+TEST_CASE("the first log's report lists the run's other processes; --children reports them", "[tree][integration]") {
+    std::string dir = scratch_dir("tree_report");
+    write_file(dir + "/input.txt", std::string(100, 'd'));
+    REQUIRE(run(preload() + "sh -c 'cat input.txt > /dev/null; cat input.txt | wc -c'", dir).status == 0);
+    write_file(dir + "/log.bin.1", "a stale or foreign file is not a log of this run");
+    Result listing = run(analyzer_path() + " report log.bin", dir);
+    REQUIRE(listing.status == 0);
+    size_t section = listing.out.find("Processes of this run");
+    REQUIRE(section != std::string::npos);
+    std::string tree = listing.out.substr(section);
+    CHECK(std::count(tree.begin(), tree.end(), '\n') >= 4);  // title, header, the cats and wc
+    CHECK(tree.find("cat input.txt") != std::string::npos);
+    CHECK(tree.find("wc -c") != std::string::npos);
+    CHECK(tree.find("log.bin.1]") == std::string::npos);
+
+    Result all = run(analyzer_path() + " report --children log.bin", dir);
+    REQUIRE(all.status == 0);
+    size_t commands = 0;
+    for (size_t at = all.out.find("Command:"); at != std::string::npos; at = all.out.find("Command:", at + 1)) ++commands;
+    CHECK(commands >= 4);  // sh, two cats, wc (and the fork children that exec'd)
+}
