@@ -95,7 +95,7 @@ struct FileRecord {
     uint16_t path_len; // followed by path bytes (from /proc/self/fd)
 };
 
-// The intercepted syscalls, in one place: enum, id, printable name, and
+// The intercepted calls, in one place: enum, id, printable name, and
 // whether the entry counts data written (true) or read (false). Calls that
 // move data between two descriptors (copy_file_range, sendfile, splice) are
 // counted twice: once on the source (the primary entry, which carries the
@@ -116,14 +116,19 @@ struct FileRecord {
     X(sendfile, 12, "sendfile", false)                                         \
     X(sendfile_out, 13, "sendfile", true)                                      \
     X(splice, 14, "splice", false)                                             \
-    X(splice_out, 15, "splice", true)
+    X(splice_out, 15, "splice", true)                                          \
+    X(fread, 16, "fread", false)                                               \
+    X(fgets, 17, "fgets", false)                                               \
+    X(getline, 18, "getline", false)                                           \
+    X(fwrite, 19, "fwrite", true)                                              \
+    X(fputs, 20, "fputs", true)
 
 enum class Syscall : uint8_t {
 #define SHIMLOG_SYSCALL_ENUM(name, id, text, writes) name = id,
     SHIMLOG_SYSCALLS(SHIMLOG_SYSCALL_ENUM)
 #undef SHIMLOG_SYSCALL_ENUM
 };
-constexpr unsigned kSyscallCount = 16;
+constexpr unsigned kSyscallCount = 21;
 
 inline bool is_write(Syscall s) {
     switch (s) {
@@ -133,6 +138,10 @@ inline bool is_write(Syscall s) {
     }
     return false;
 }
+
+// stdio calls, counted where the program makes them: stdio buffers them, and
+// the read/write syscalls it makes inside libc are out of the shim's sight.
+inline bool is_stdio(Syscall s) { return static_cast<uint8_t>(s) >= 16 && static_cast<uint8_t>(s) <= 20; }
 
 // The destination side of a two-descriptor transfer: not a call of its own.
 inline bool is_second_side(Syscall s) {

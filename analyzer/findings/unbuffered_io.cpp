@@ -37,6 +37,7 @@ std::map<std::tuple<uint32_t, uint64_t, bool>, SiteTotals> totals_by_site(const 
                                                                            uint64_t small_bytes) {
     std::map<std::tuple<uint32_t, uint64_t, bool>, SiteTotals> totals;
     for (const IoSite& site : log.io_sites) {
+        if (shimlog::is_stdio(site.syscall)) continue;  // stdio buffers: its small calls are cheap
         bool writes = shimlog::is_write(site.syscall);
         SiteTotals& t = totals[{site.file_id, site.site, writes}];
         t.file_id = site.file_id;

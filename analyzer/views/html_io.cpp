@@ -71,7 +71,7 @@ void write_file_card(const Log& log, const FileTotals& t, std::ostream& out) {
     std::string kind = file ? file_kind_name(file->kind) : "?";
     double avg = t.calls ? double(t.bytes) / double(t.calls) : 0;
     out << "<div class=\"file-card\"><h4><span class=\"op " << (t.writes ? "write" : "read") << "\">"
-        << (t.writes ? "write" : "read") << "</span> <code title=\"" << html_escape(path) << "\">"
+        << op_label(t) << "</span> <code title=\"" << html_escape(path) << "\">"
         << html_escape(shorten_left(path, 60)) << "</code> <span class=\"kind\">" << html_escape(kind) << "</span></h4>";
     out << "<p>" << with_commas(t.calls) << " calls, " << html_escape(human_bytes(double(t.bytes))) << ", "
         << html_escape(avg < 1024 ? fixed(avg, 1) + " B" : human_bytes(avg)) << " per call";

@@ -1,15 +1,19 @@
 // Per-syscall and per-file sums of the I/O sites, shared by the views.
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "report.h"
 
 namespace analyzer {
 
-std::vector<SyscallTotals> totals_by_syscall(const Log& log) {
+namespace {
+
+std::vector<SyscallTotals> totals_where(const Log& log, bool stdio) {
     std::map<shimlog::Syscall, SyscallTotals> by;
     for (const IoSite& site : log.io_sites) {
         if (shimlog::is_second_side(site.syscall)) continue;  // the same call, counted at its source
+        if (shimlog::is_stdio(site.syscall) != stdio) continue;
         SyscallTotals& t = by[site.syscall];
         t.syscall = site.syscall;
         t.calls += site.calls;
@@ -24,13 +28,25 @@ std::vector<SyscallTotals> totals_by_syscall(const Log& log) {
     return out;
 }
 
+}  // namespace
+
+std::vector<SyscallTotals> totals_by_syscall(const Log& log) { return totals_where(log, false); }
+std::vector<SyscallTotals> totals_by_stdio_call(const Log& log) { return totals_where(log, true); }
+
+const char* op_label(const FileTotals& t) {
+    if (t.stdio) return t.writes ? "stdio wr" : "stdio rd";
+    return t.writes ? "write" : "read";
+}
+
 std::vector<FileTotals> totals_by_file(const Log& log) {
-    std::map<std::pair<uint32_t, bool>, FileTotals> by;
+    std::map<std::tuple<uint32_t, bool, bool>, FileTotals> by;
     for (const IoSite& site : log.io_sites) {
         bool writes = shimlog::is_write(site.syscall);
-        FileTotals& t = by[{site.file_id, writes}];
+        bool stdio = shimlog::is_stdio(site.syscall);
+        FileTotals& t = by[{site.file_id, writes, stdio}];
         t.file_id = site.file_id;
         t.writes = writes;
+        t.stdio = stdio;
         t.calls += site.calls;
         t.bytes += site.bytes_done;
         t.errors += site.errors;

@@ -78,6 +78,7 @@ void write_io(JsonWriter& json, const ReportInput& in) {
             .field("fd", int64_t(file ? file->fd : -1))
             .field("kind", file ? file_kind_name(file->kind) : "?")
             .field("op", t.writes ? "write" : "read")
+            .field("via", t.stdio ? "stdio" : "syscall")
             .field("calls", t.calls)
             .field("bytes", t.bytes)
             .field("errors", t.errors)

@@ -42,10 +42,14 @@ struct SyscallTotals {
 struct FileTotals {
     uint32_t file_id = 0;
     bool writes = false;
+    bool stdio = false;  // calls to stdio (fread, fgets, ...), not syscalls
     uint64_t calls = 0, bytes = 0, errors = 0, eof = 0, sequential = 0, consecutive = 0, time_ns = 0;
     uint64_t histogram[shimlog::kSizeBuckets] = {};
 };
-std::vector<SyscallTotals> totals_by_syscall(const Log& log);  // most time first
+std::vector<SyscallTotals> totals_by_syscall(const Log& log);  // most time first (syscalls only)
+std::vector<SyscallTotals> totals_by_stdio_call(const Log& log);  // the stdio calls seen
+// "read", "write", "stdio rd", "stdio wr": a FileTotals row's operation.
+const char* op_label(const FileTotals& t);
 std::vector<FileTotals> totals_by_file(const Log& log);        // most calls first
 
 }  // namespace analyzer

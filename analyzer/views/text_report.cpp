@@ -89,11 +89,21 @@ void write_findings(const std::vector<Finding>& findings, bool colour, std::ostr
     }
 }
 
+// stdio's calls are not syscalls: a line apart, saying what stays unseen.
+void write_stdio_calls(const Log& log, std::ostream& out) {
+    std::vector<SyscallTotals> rows = totals_by_stdio_call(log);
+    if (rows.empty()) return;
+    out << "  stdio calls (buffered inside libc; the read/write syscalls behind them are not seen):";
+    for (const SyscallTotals& r : rows) out << " " << syscall_name(r.syscall) << " " << with_commas(r.calls);
+    out << "\n";
+}
+
 void write_syscalls(const Log& log, std::ostream& out) {
     std::vector<SyscallTotals> rows = totals_by_syscall(log);
     out << "\nSyscalls (times are wall time inside each call, not CPU time)\n";
     if (rows.empty()) {
         out << "  no read or write calls were seen\n";
+        write_stdio_calls(log, out);
         return;
     }
     uint64_t total_ns = 0, total_calls = 0, total_errors = 0;
@@ -113,13 +123,14 @@ void write_syscalls(const Log& log, std::ostream& out) {
     out << "  ------ ----------- ----------- --------- --------- ----------------\n";
     row(100, total_ns, total_calls, total_errors, "total");
     if (!log.ticks_calibrated) out << "  (times unknown: the log has no end record to calibrate the clock)\n";
+    write_stdio_calls(log, out);
 }
 
 void write_files(const Log& log, size_t top, std::ostream& out) {
     std::vector<FileTotals> rows = totals_by_file(log);
     if (rows.empty()) return;
     out << "\nFiles (calls by size moved; EOF = reads that returned 0)\n";
-    out << "  " << pad("op", 5, false) << pad("calls", 10) << pad("bytes", 11) << pad("avg B", 10)
+    out << "  " << pad("op", 8, false) << pad("calls", 10) << pad("bytes", 11) << pad("avg B", 10)
         << pad("seq%", 6) << "  " << pad("EOF", 6) << pad("1B", 9) << pad("≤16B", 8) << pad("≤512B", 8)
         << pad("≤4K", 8) << pad("≤64K", 8) << pad("≤1M", 7) << pad(">1M", 6) << "  kind    path\n";
     size_t shown = 0;
@@ -133,7 +144,7 @@ void write_files(const Log& log, size_t top, std::ostream& out) {
                                 : "(untracked descriptor)";
         std::string kind = file ? file_kind_name(file->kind) : "?";
         double avg = t.calls ? double(t.bytes) / double(t.calls) : 0;
-        out << "  " << pad(t.writes ? "write" : "read", 5, false) << pad(with_commas(t.calls), 10)
+        out << "  " << pad(op_label(t), 8, false) << pad(with_commas(t.calls), 10)
             << pad(with_commas(t.bytes), 11) << pad(fixed(avg, 1), 10)
             << pad(t.calls ? fixed(100.0 * double(t.sequential) / double(t.calls), 0) : "-", 6)
             << "  " << pad(with_commas(t.histogram[0]), 6);

@@ -101,3 +101,18 @@ TEST_CASE("the report prints findings first and strace-style columns", "[report]
     CHECK(json.out.find("\"kind\":\"unbuffered-io\"") != std::string::npos);
     CHECK(json.out.find("\"calls\":1270331") != std::string::npos);
 }
+
+TEST_CASE("stdio calls are counted per file, and buffered stdio is not flagged", "[stdio][integration]") {
+    std::string dir = scratch_dir("stdio_lines");
+    std::string text;
+    for (int i = 0; i < 3000; ++i) text += "line " + std::to_string(i) + "\n";
+    write_file(dir + "/input.txt", text);
+    Result r = run(preload() + program_path("stdio_lines") + " input.txt copy.txt", dir);
+    REQUIRE(r.status == 0);
+    CHECK(r.out == "3000 lines\n");
+    CHECK(read_file(dir + "/copy.txt") == text);
+    Analysis a = analyze(dir + "/log.bin");
+    CHECK(a.calls_on("input.txt", false) == 3001);  // 3000 lines and the fgets that found the end
+    CHECK(a.calls_on("copy.txt", true) == 3000);
+    CHECK(a.finding("unbuffered-io") == nullptr);
+}
