@@ -33,32 +33,6 @@ std::vector<ParallelismSlice> slices_of(const Log& log) {
     return slices;
 }
 
-// Times where the number of live threads changes to or from one, around
-// stretches of at least min_ns with one thread alone (from Thread records, so
-// exact): a thread alone is serial whatever the readings say, and windows
-// must not blur its edges.
-std::vector<double> alone_edges(const Log& log, double min_ns) {
-    std::vector<double> edges;
-    if (!log.ticks_calibrated) return edges;
-    std::vector<std::pair<double, int>> steps;
-    for (const ThreadInfo& t : log.threads) {
-        steps.push_back({thread_start_ns(log, t), +1});
-        steps.push_back({thread_end_ns(log, t), -1});
-    }
-    std::sort(steps.begin(), steps.end());
-    int alive = 0;
-    double alone_since = -1;
-    for (const auto& step : steps) {
-        int before = alive;
-        alive += step.second;
-        if (before != 1 && alive == 1) alone_since = step.first;
-        if (before == 1 && alive != 1 && alone_since >= 0 && step.first - alone_since >= min_ns) {
-            edges.push_back(alone_since);
-            edges.push_back(step.first);
-        }
-    }
-    return edges;
-}
 
 // Consecutive readings merged until each window spans at least window_ns; a
 // gap in the readings, or an edge (a reading belongs to the side its middle
@@ -117,6 +91,29 @@ std::vector<Phase> find_phases(const std::vector<ParallelismSlice>& slices, bool
 
 }  // namespace
 
+std::vector<double> single_thread_edges(const Log& log, double min_ns) {
+    std::vector<double> edges;
+    if (!log.ticks_calibrated) return edges;
+    std::vector<std::pair<double, int>> steps;
+    for (const ThreadInfo& t : log.threads) {
+        steps.push_back({thread_start_ns(log, t), +1});
+        steps.push_back({thread_end_ns(log, t), -1});
+    }
+    std::sort(steps.begin(), steps.end());
+    int alive = 0;
+    double alone_since = -1;
+    for (const auto& step : steps) {
+        int before = alive;
+        alive += step.second;
+        if (before != 1 && alive == 1) alone_since = step.first;
+        if (before == 1 && alive != 1 && alone_since >= 0 && step.first - alone_since >= min_ns) {
+            edges.push_back(alone_since);
+            edges.push_back(step.first);
+        }
+    }
+    return edges;
+}
+
 int parallelism_level(double parallelism) {
     if (!(parallelism >= 0.5)) return 0;  // NaN too
     if (parallelism >= kMaxLevel) return kMaxLevel;
@@ -135,7 +132,7 @@ double amdahl_speedup(double serial_fraction, double cores) {
 
 Concurrency analyze_concurrency(const Log& log, const ConcurrencyOptions& options) {
     Concurrency c;
-    c.slices = merge_windows(slices_of(log), double(options.window_ns), alone_edges(log, double(options.window_ns)));
+    c.slices = merge_windows(slices_of(log), double(options.window_ns), single_thread_edges(log, double(options.window_ns)));
     if (c.slices.empty()) return c;
     c.present = true;
     for (const ParallelismSlice& s : c.slices) {

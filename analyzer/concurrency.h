@@ -69,6 +69,12 @@ struct Concurrency {
 
 Concurrency analyze_concurrency(const Log& log, const ConcurrencyOptions& options = {});
 
+// Where one thread alone begins and ends, for stretches of at least min_ns
+// with exactly one thread alive (Thread records: exact, needs a calibrated
+// clock). A thread alone is serial whatever the readings say, so windows and
+// phases are cut there rather than blurred across.
+std::vector<double> single_thread_edges(const Log& log, double min_ns);
+
 // Amdahl: S(n) = 1 / (f + (1 - f) / n).
 double amdahl_speedup(double serial_fraction, double cores);
 

@@ -7,7 +7,7 @@
 
 namespace analyzer {
 
-ThreadCpuTimeline::ThreadCpuTimeline(const Log& log) {
+ThreadCpuTimeline::ThreadCpuTimeline(const Log& log) : log_(log) {
     // A thread's CPU starts at 0 when it starts: from its Thread record when
     // the clock is known, else from the reading before its first (the
     // sampler's previous round), else from the first sample.
@@ -113,8 +113,11 @@ double cpu_between(const std::vector<ParallelismSlice>& windows, double start_ns
 
 std::vector<Phase> split_at_thread_changes(const ThreadCpuTimeline& timeline, const Concurrency& c) {
     std::vector<Phase> pieces;
+    std::vector<double> alone = single_thread_edges(timeline.log(), c.min_phase_ns);
     for (const Phase& p : c.serial_phases) {
         std::vector<double> cuts{p.start_ns, p.end_ns};
+        for (double at : alone)
+            if (at > p.start_ns && at < p.end_ns) cuts.push_back(at);
         for (const ThreadShare& share : timeline.cpu_in(p.start_ns, p.end_ns)) {
             if (share.cpu_ns < kSignificantShare * p.cpu_ns) break;  // most first
             std::pair<double, double> seen = timeline.seen(share.tid);

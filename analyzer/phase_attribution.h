@@ -28,6 +28,7 @@ public:
     std::vector<uint32_t> alive_in(double start_ns, double end_ns, double min_overlap_ns) const;
     // The first and last time the thread id was seen; {0, 0} when never.
     std::pair<double, double> seen(uint32_t tid) const;
+    const Log& log() const { return log_; }
 
 private:
     struct Point {
@@ -38,6 +39,7 @@ private:
         uint32_t tid;
         double start_ns, end_ns;
     };
+    const Log& log_;
     std::map<uint32_t, std::vector<Point>> points_;  // by tid, in time order
     std::vector<Life> lives_;                        // from Thread records, when the clock is known
 };
@@ -45,10 +47,10 @@ private:
 // Fills each phase's tid, thread_cpu_ns, others_cpu_ns and threads_alive.
 void attribute_phases(const ThreadCpuTimeline& timeline, std::vector<Phase>& phases);
 // For a Concurrency: first splits each serial phase where a thread that did
-// a tenth or more of its work started or ended inside it (two workers sharing
-// a busy machine's one free core, then the main thread alone writing the
-// result, are two phases), dropping pieces shorter than the minimum; then
-// attributes the serial and the idle phases.
+// a tenth or more of its work started or ended inside it, or where one thread
+// came to be alone (two workers sharing a busy machine's one free core, then
+// the main thread alone writing the result, are two phases), dropping pieces
+// shorter than the minimum; then attributes the serial and the idle phases.
 void attribute_phases(const ThreadCpuTimeline& timeline, Concurrency& c);
 
 // Allocations one thread made in a time range, from its allocation events'

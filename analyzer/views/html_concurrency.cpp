@@ -42,8 +42,10 @@ void write_time_ticks(const TimeAxis& axis, double top, double bottom, bool labe
     double step = tick_step(axis.run_ns);
     for (double t = 0; t <= axis.run_ns * 1.0001; t += step) {
         std::string x = svg_number(axis.x(t));
+        bool at_edge = axis.x(t) > kWidth - kRight - 20;  // keep the last label inside the chart
         if (labels)
-            out << "<text class=\"tick\" x=\"" << x << "\" y=\"" << svg_number(bottom + 16) << "\" text-anchor=\"middle\">"
+            out << "<text class=\"tick\" x=\"" << x << "\" y=\"" << svg_number(bottom + 16) << "\" text-anchor=\""
+                << (at_edge ? "end" : "middle") << "\">"
                 << html_escape(human_seconds(t / 1e9)) << "</text>";
         else
             out << "<line class=\"grid\" x1=\"" << x << "\" x2=\"" << x << "\" y1=\"" << svg_number(top) << "\" y2=\""
@@ -59,6 +61,17 @@ void write_phase_band(const TimeAxis& axis, const Phase& p, const char* cls, con
         << svg_number(bottom - kTop) << "\"><title>" << html_escape(what) << " "
         << html_escape(human_seconds(p.start_ns / 1e9) + " - " + human_seconds(p.end_ns / 1e9)) << " ("
         << html_escape(human_seconds(p.length_ns() / 1e9)) << ")</title></rect>\n";
+}
+
+std::vector<ParallelismSlice> bars_of(const Concurrency& c, const TimeAxis& axis) {
+    const size_t columns = size_t(kWidth - kLeft - kRight);
+    if (c.slices.size() <= columns) return c.slices;
+    std::vector<double> profile = parallelism_profile(c, columns, axis.run_ns);
+    std::vector<ParallelismSlice> bars;
+    double width = axis.run_ns / double(columns);
+    for (size_t i = 0; i < columns; ++i)
+        bars.push_back({double(i) * width, double(i + 1) * width, profile[i] * width});
+    return bars;
 }
 
 void write_parallelism_chart(const Concurrency& c, const TimeAxis& axis, std::ostream& out) {
@@ -79,9 +92,10 @@ void write_parallelism_chart(const Concurrency& c, const TimeAxis& axis, std::os
     write_time_ticks(axis, kTop, bottom, false, out);
     out << "<text class=\"axis-label\" x=\"" << kLeft - 30 << "\" y=\"" << svg_number(kTop + kChartHeight / 2)
         << "\" text-anchor=\"end\">threads on CPU</text>\n";
-    // One bar per window; crispEdges keeps neighbours from showing seams.
+    // One bar per window, or per column of the plot when windows are
+    // narrower (a long run); crispEdges keeps neighbours from showing seams.
     out << "<g class=\"p-bars\" shape-rendering=\"crispEdges\">";
-    for (const ParallelismSlice& s : c.slices) {
+    for (const ParallelismSlice& s : bars_of(c, axis)) {
         double x0 = axis.x(s.start_ns), x1 = axis.x(s.end_ns), p = s.parallelism();
         out << "<rect x=\"" << svg_number(x0, 2) << "\" y=\"" << svg_number(y(p)) << "\" width=\""
             << svg_number(std::max(0.5, x1 - x0), 2) << "\" height=\"" << svg_number(bottom - y(p)) << "\"><title>"
@@ -120,6 +134,32 @@ std::string thread_tooltip(const Log& log, const ThreadInfo& t, const std::strin
            human_seconds(double(t.cpu_ns) / 1e9) + " CPU";
 }
 
+// Threads on one lane drawn as one bar when they are under a pixel apart: a
+// lane may hold a million short threads, and the page must stay small.
+struct LaneSpan {
+    double x0 = 0, x1 = 0, start_ns = 0, end_ns = 0;
+    size_t first = 0;  // index into Log::threads of the first thread
+    uint64_t threads = 0;
+};
+
+std::vector<LaneSpan> lane_spans(const Log& log, const std::vector<size_t>& threads, const TimeAxis& axis) {
+    std::vector<LaneSpan> spans;
+    for (size_t index : threads) {
+        const ThreadInfo& t = log.threads[index];
+        double start = thread_start_ns(log, t), end = thread_end_ns(log, t);
+        double x0 = axis.x(start), x1 = std::max(axis.x(end), x0 + 1);
+        if (!spans.empty() && x0 <= spans.back().x1 + 1) {
+            LaneSpan& last = spans.back();
+            last.x1 = std::max(last.x1, x1);
+            last.end_ns = std::max(last.end_ns, end);
+            last.threads++;
+            continue;
+        }
+        spans.push_back({x0, x1, start, end, index, 1});
+    }
+    return spans;
+}
+
 void write_thread_lanes(const Log& log, const ThreadsSummary& summary, const TimeAxis& axis, std::ostream& out) {
     // Fewer own tracks than the Perfetto trace: a page has room for a few dozen lanes.
     LayoutOptions options;
@@ -144,12 +184,14 @@ void write_thread_lanes(const Log& log, const ThreadsSummary& summary, const Tim
             << "\" text-anchor=\"end\"><title>" << html_escape(track.name) << "</title>" << html_escape(name)
             << "</text>";
         const char* colour = group.is_main ? "#e15759" : kGroupColours[track.group % 7];
-        for (size_t index : track.threads) {
-            const ThreadInfo& t = log.threads[index];
-            double x0 = axis.x(thread_start_ns(log, t)), x1 = axis.x(thread_end_ns(log, t));
-            out << "<rect x=\"" << svg_number(x0, 2) << "\" y=\"" << svg_number(y + 2) << "\" width=\""
-                << svg_number(std::max(1.0, x1 - x0), 2) << "\" height=\"" << kLaneHeight - 4 << "\" fill=\"" << colour
-                << "\"><title>" << html_escape(thread_tooltip(log, t, group.label)) << "</title></rect>";
+        for (const LaneSpan& span : lane_spans(log, track.threads, axis)) {
+            std::string tip = span.threads == 1 ? thread_tooltip(log, log.threads[span.first], group.label)
+                                                : with_commas(span.threads) + " threads of " + group.label + ", " +
+                                                      human_seconds(span.start_ns / 1e9) + " - " +
+                                                      human_seconds(span.end_ns / 1e9);
+            out << "<rect x=\"" << svg_number(span.x0, 2) << "\" y=\"" << svg_number(y + 2) << "\" width=\""
+                << svg_number(std::max(1.0, span.x1 - span.x0), 2) << "\" height=\"" << kLaneHeight - 4
+                << "\" fill=\"" << colour << "\"><title>" << html_escape(tip) << "</title></rect>";
         }
         out << "\n";
     }
