@@ -134,6 +134,7 @@ void* sampler_main(void*) {
         if (tick % kTicksPerTaskRescan == 1) rescan_tasks(s, self);
         if (tick % kTicksPerThreadScan == 0) sample_threads(s);
         if (now - s.last_flush_ns >= kFlushEveryNs) flush_chunk(s);
+        log_checkpoint(now_ticks());  // about once a second, even while the program's threads are quiet
         adapt_interval(s, clock_ns(CLOCK_THREAD_CPUTIME_ID) - cost_start);
     }
     sample_threads(s);
