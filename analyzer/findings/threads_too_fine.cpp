@@ -2,6 +2,7 @@
 // about as long as it takes to start one, so creating them is most of the
 // cost (mandelbrot's thread per pixel). Batching or a pool fixes it.
 #include <algorithm>
+#include <map>
 
 #include "../run_clock.h"
 #include "../threads_summary.h"
@@ -18,11 +19,28 @@ bool too_fine(const ThreadGroupStats& g, const Thresholds& limits) {
     return g.lifetime_median_ns <= double(limits.threads_fine_max_lifetime_us) * 1e3;
 }
 
+// The thread that started most of the group's threads; null when unknown.
+const ThreadInfo* creator_of(const Log& log, const ThreadGroupStats& g) {
+    std::map<uint32_t, size_t> parents;
+    for (size_t index : g.members) parents[log.threads[index].parent_tid]++;
+    auto most = std::max_element(parents.begin(), parents.end(),
+                                 [](const auto& a, const auto& b) { return a.second < b.second; });
+    if (most == parents.end() || most->first == 0) return nullptr;
+    for (const ThreadInfo& t : log.threads)
+        if (t.tid == most->first) return &t;
+    return nullptr;
+}
+
 Finding make_finding(const Log& log, const ThreadsSummary& s, const ThreadGroupStats& g, CallSites& sites) {
     double run = run_wall_ns(log);
-    // Each start is paid in turn by the creating thread and the scheduler:
-    // an estimate of the time lost, never more than the run itself.
-    double overhead = std::min(double(g.count()) * g.creation_median_ns, run);
+    // The time lost to starting them: each start waits count x median start
+    // at most, but that latency overlaps other threads' work when many are
+    // alive; the creating thread's whole CPU time bounds the serial part of
+    // it (it starts them one by one). The smaller, and never the whole run.
+    double starts = double(g.count()) * g.creation_median_ns;
+    const ThreadInfo* creator = creator_of(log, g);
+    double overhead = std::min(starts, run);
+    if (creator != nullptr) overhead = std::min(overhead, double(creator->cpu_ns));
     Finding f;
     f.kind = "threads-too-fine";
     f.title = "Threads too fine-grained: " + with_commas(g.count()) + " threads (" + g.label + ") lived " +
@@ -41,9 +59,12 @@ Finding make_finding(const Log& log, const ThreadsSummary& s, const ThreadGroupS
     f.evidence.push_back("at most " + with_commas(s.peak_alive) + " threads were alive at once (" +
                              with_commas(s.threads) + " in the whole run)");
     if (g.creation_known > 0 && run > 0)
-        f.evidence.push_back("starting them cost about " + human_seconds(overhead / 1e9) + " (" +
-                             with_commas(g.count()) + " x the median start), " + percent(overhead, run) +
-                             " of the " + human_seconds(run / 1e9) + " run");
+        f.evidence.push_back(
+            "starting them cost about " + human_seconds(overhead / 1e9) + ", " + percent(overhead, run) + " of the " +
+            human_seconds(run / 1e9) + " run: the smaller of " + with_commas(g.count()) + " x the median start (" +
+            human_seconds(starts / 1e9) + ")" +
+            (creator ? " and the CPU time of the thread that started them (" + human_seconds(creator->cpu_ns / 1e9) + ")"
+                     : std::string()));
     f.advice = "Give each thread a batch of work (a block of rows, not a pixel), or start one worker per core "
                "once and let the workers take items from a shared queue (a thread pool).";
     f.cost_ns = uint64_t(overhead);

@@ -82,7 +82,7 @@ void write_phases(const char* title, const std::vector<Phase>& phases, double ru
         } else {
             out << human_seconds(p.cpu_ns / 1e9) << " CPU";
         }
-        out << "; " << p.threads_alive << (p.threads_alive == 1 ? " thread" : " threads") << " existed\n";
+        out << "; " << with_commas(p.threads_alive) << (p.threads_alive == 1 ? " thread" : " threads") << " existed\n";
     }
 }
 

@@ -54,6 +54,13 @@ void write_threads_section(const ReportInput& in, std::ostream& out) {
     ThreadNamer names(in.sites);
     ThreadsSummary s = summarize_threads(in.log, names);
     if (!s.present) return;
+    if (s.threads == 1 && s.groups.size() == 1 && s.groups[0].is_main) {
+        const ThreadGroupStats& main = s.groups[0];
+        out << "\nThreads: the main thread only (";
+        if (s.times_known) out << seconds(main.lifetime_median_ns) << " alive, ";
+        out << seconds(main.cpu_total_ns) << " of CPU)\n";
+        return;
+    }
     out << "\nThreads (" << with_commas(s.threads) << " in all, " << with_commas(s.created)
         << " started by pthread_create";
     if (s.times_known)

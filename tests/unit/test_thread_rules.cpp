@@ -120,3 +120,13 @@ TEST_CASE("one thread alone on a one-core run with no other thread is not a find
     log.threads.push_back(fixtures::thread(1, 0, 1000 * kMs, 1000 * kMs));
     CHECK(of_kind(findings_of(log), "serial-phase").empty());
 }
+
+TEST_CASE("threads-too-fine: the creating thread's CPU bounds the cost", "[threads][rules]") {
+    Log log = many_threads(2000, 5000, 20000, 30000);
+    for (ThreadInfo& t : log.threads)
+        if (!t.is_main) t.parent_tid = 1;
+    log.threads.back().cpu_ns = 10 * kMs;  // the main thread started them all with 10 ms of CPU
+    std::vector<Finding> found = of_kind(findings_of(log), "threads-too-fine");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].cost_ns == 10 * kMs);  // not 2,000 x 20 us = 40 ms
+}

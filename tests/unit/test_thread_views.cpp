@@ -45,7 +45,7 @@ TEST_CASE("a log without samples says so; one without threads has no sections", 
     CHECK(text_report(log).empty());
     log.threads.push_back(fixtures::thread(1, 0, 1000 * fixtures::kMs, 900 * fixtures::kMs));
     std::string text = text_report(log);
-    CHECK(has(text, "Threads (1 in all"));
+    CHECK(has(text, "Threads: the main thread only (1.00 s alive, 900 ms of CPU)"));
     CHECK(has(text, "no samples: the sampler starts with the first pthread_create"));
 }
 
