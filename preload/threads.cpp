@@ -13,6 +13,7 @@ namespace shim {
 namespace {
 
 std::atomic<ThreadInfo*> g_threads{nullptr};
+std::atomic<uint64_t> g_ended_cpu_ns{0};  // CPU of the threads that have ended
 ThreadInfo* g_main = nullptr;
 pthread_key_t g_end_key;
 std::atomic<bool> g_key_ready{false};
@@ -46,9 +47,11 @@ uint64_t own_cpu_ns() {
 void thread_finished(void* raw) {
     auto* info = static_cast<ThreadInfo*>(raw);
     ReentryGuard guard;
-    write_record(*info, info->end, now_ticks(), own_cpu_ns());
+    uint64_t cpu = own_cpu_ns();
+    write_record(*info, info->end, now_ticks(), cpu);
     t_info = nullptr;
     info->tid.store(0, std::memory_order_release);
+    g_ended_cpu_ns.fetch_add(cpu, std::memory_order_release);  // after: counted live or ended, not both
     pool_release(info);
 }
 
@@ -57,6 +60,8 @@ uint32_t current_tid() { return static_cast<uint32_t>(gettid()); }
 }  // namespace
 
 ThreadInfo* threads_first() { return g_threads.load(std::memory_order_acquire); }
+
+uint64_t threads_ended_cpu_ns() { return g_ended_cpu_ns.load(std::memory_order_acquire); }
 
 ThreadInfo* thread_prepare(void* (*routine)(void*), void* arg, uint64_t create_site) {
     ThreadInfo* info = pool_acquire(g_threads);
@@ -121,6 +126,7 @@ void threads_init() {
 }
 
 void threads_after_fork_child() {
+    g_ended_cpu_ns.store(0);
     for (ThreadInfo* t = threads_first(); t; t = t->next) {
         if (t == t_info) continue;
         t->tid.store(0, std::memory_order_relaxed);

@@ -33,6 +33,9 @@ void threads_for_each_live(Visit visit);
 void threads_init();              // the main thread, the thread-end key
 void threads_after_fork_child();  // only the forking thread lives on
 
+// CPU time of the threads that have ended so far (for the sampler's sums).
+uint64_t threads_ended_cpu_ns();
+
 // CPU time of any thread of this process, by kernel thread id.
 uint64_t thread_cpu_ns(uint32_t tid);
 
