@@ -84,7 +84,10 @@ size_t CallSites::site_index(const std::vector<uint64_t>& stack) {
 std::string CallSites::site_name(uint32_t stack_id, uint64_t fallback_address) {
     const std::vector<uint64_t>* stack = log_.stack(stack_id);
     if (stack == nullptr || stack->empty()) return describe(fallback_address);
-    return describe((*stack)[site_index(*stack)]);
+    std::string name = describe((*stack)[site_index(*stack)]);
+    // No frame of the program's at all: libstdc++'s start-up pool, the loader's tables.
+    if (!has_program_frame(stack_id)) name += " [the runtime's own]";
+    return name;
 }
 
 std::vector<std::string> CallSites::frames(uint32_t stack_id, uint64_t fallback_address, size_t max_frames) {

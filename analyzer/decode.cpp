@@ -4,9 +4,9 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
-#include <zstd.h>
 
 #include "alloc_chunk_reader.h"
+#include "chunk_unpack.h"
 #include "sample_chunk_reader.h"
 
 namespace analyzer {
@@ -157,27 +157,11 @@ bool fail(std::string& why, std::string reason) {
     return false;
 }
 
-// The events as the shim encoded them: exactly raw_size bytes, never more,
-// so one chunk costs at most kMaxChunkRawSize however it was compressed.
+// The events as the shim encoded them (chunk_unpack.h).
 bool unpack_events(const shimlog::AllocChunkRecord& rec, const char* body, size_t body_size,
                    std::string& out, std::string& why) {
-    if (rec.compression == static_cast<uint8_t>(shimlog::Compression::None)) {
-        if (body_size != rec.raw_size) return fail(why, "its size does not match its header");
-        out.assign(body, body_size);
-        return true;
-    }
-    if (rec.compression != static_cast<uint8_t>(shimlog::Compression::Zstd))
-        return fail(why, "unknown compression " + std::to_string(rec.compression));
-    unsigned long long content = ZSTD_getFrameContentSize(body, body_size);
-    if (content == ZSTD_CONTENTSIZE_ERROR) return fail(why, "not a zstd frame");
-    if (content != ZSTD_CONTENTSIZE_UNKNOWN && content != rec.raw_size)
-        return fail(why, "its zstd frame holds " + std::to_string(content) + " bytes, its header says " +
-                     std::to_string(rec.raw_size));
-    out.assign(rec.raw_size, '\0');
-    size_t got = ZSTD_decompress(&out[0], out.size(), body, body_size);
-    if (ZSTD_isError(got)) return fail(why, std::string("zstd: ") + ZSTD_getErrorName(got));
-    if (got != rec.raw_size) return fail(why, "it decompresses to fewer bytes than its header says");
-    return true;
+    std::string reason;
+    return unpack_chunk(rec.compression, rec.raw_size, body, body_size, out, reason) || fail(why, reason);
 }
 
 bool decode_alloc_chunk(Payload p, Log& log, std::string& why) {

@@ -22,6 +22,16 @@ int64_t start_offset(const Offset* offset) {
     return offset != nullptr ? static_cast<int64_t>(*offset) : -1;
 }
 
+// sendfile and sendfile64 differ only in the offset's type.
+template <typename Fn, typename Offset>
+ssize_t traced_sendfile(RealFunction<Fn>& real, void* site, int out, int in, Offset* offset, size_t count) {
+    IoCall call(in, Syscall::sendfile, count, start_offset(offset), site);
+    ssize_t result = real.get()(out, in, offset, count);
+    call.finish(result);
+    shim::io_record_destination(out, Syscall::sendfile_out, -1, result, site);
+    return result;
+}
+
 }  // namespace
 
 extern "C" {
@@ -41,22 +51,12 @@ ssize_t copy_file_range(int in, off64_t* in_offset, int out, off64_t* out_offset
 
 ssize_t sendfile(int out, int in, off_t* offset, size_t count) {
     static RealFunction<ssize_t (*)(int, int, off_t*, size_t)> real("sendfile");
-    void* site = __builtin_return_address(0);
-    IoCall call(in, Syscall::sendfile, count, start_offset(offset), site);
-    ssize_t result = real.get()(out, in, offset, count);
-    call.finish(result);
-    shim::io_record_destination(out, Syscall::sendfile_out, -1, result, site);
-    return result;
+    return traced_sendfile(real, __builtin_return_address(0), out, in, offset, count);
 }
 
 ssize_t sendfile64(int out, int in, off64_t* offset, size_t count) {
     static RealFunction<ssize_t (*)(int, int, off64_t*, size_t)> real("sendfile64");
-    void* site = __builtin_return_address(0);
-    IoCall call(in, Syscall::sendfile, count, start_offset(offset), site);
-    ssize_t result = real.get()(out, in, offset, count);
-    call.finish(result);
-    shim::io_record_destination(out, Syscall::sendfile_out, -1, result, site);
-    return result;
+    return traced_sendfile(real, __builtin_return_address(0), out, in, offset, count);
 }
 
 ssize_t splice(int in, off64_t* in_offset, int out, off64_t* out_offset, size_t length, unsigned int flags) {

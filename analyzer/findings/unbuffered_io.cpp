@@ -80,7 +80,7 @@ Finding make_finding(const Log& log, CallSites& sites, const Thresholds& limits,
     else
         f.evidence.push_back("time inside the calls unknown: the log has no end record to calibrate the clock");
     f.evidence.push_back("a " + human_bytes(double(limits.io_buffer_bytes)) + " buffer would move the same data in " +
-                         with_commas(buffered_calls) + " calls (" +
+                         with_commas(buffered_calls) + (buffered_calls == 1 ? " call (" : " calls (") +
                          fixed(double(t.calls) / double(buffered_calls), 0) + "x fewer)");
     f.advice = t.writes
         ? "Collect the output in memory and write it in blocks of " + human_bytes(double(limits.io_buffer_bytes)) +

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "flame.h"
+#include "html_parts.h"
 #include "format.h"
 
 namespace analyzer {
@@ -47,20 +48,6 @@ size_t depth_of(const Node& node) {
     return deepest + 1;
 }
 
-std::string xml_escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&apos;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
 
 // flamegraph.pl's "hot" palette, picked by the name so colours are stable.
 std::string colour(const std::string& name) {
@@ -93,14 +80,14 @@ public:
         char geometry[160];
         snprintf(geometry, sizeof geometry, "x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\"", x, y, width,
                  kFrameHeight - 1);
-        out_ << "<g><title>" << xml_escape(node.name) << " (" << with_commas(node.value) << " " << unit_ << ", "
+        out_ << "<g><title>" << html_escape(node.name) << " (" << with_commas(node.value) << " " << unit_ << ", "
              << percent(double(node.value), total_) << ")</title><rect " << geometry << " rx=\"2\" fill=\""
              << colour(node.name) << "\"/>";
         std::string text = label(node.name, width);
         if (!text.empty()) {
             char at[64];
             snprintf(at, sizeof at, "x=\"%.2f\" y=\"%.1f\"", x + 3, y + kFrameHeight - 4.5);
-            out_ << "<text " << at << ">" << xml_escape(text) << "</text>";
+            out_ << "<text " << at << ">" << html_escape(text) << "</text>";
         }
         out_ << "</g>\n";
         std::vector<const Node*> sorted;
@@ -133,7 +120,7 @@ void write_flame_svg(const std::vector<FoldedStack>& stacks, const std::string& 
     out << header;
     out << "<style>text { font-family: monospace; font-size: " << kFontSize
         << "px; fill: #000; pointer-events: none; } .title { font-size: 17px; }</style>\n";
-    out << "<text class=\"title\" x=\"" << kWidth / 2 << "\" y=\"24\" text-anchor=\"middle\">" << xml_escape(title)
+    out << "<text class=\"title\" x=\"" << kWidth / 2 << "\" y=\"24\" text-anchor=\"middle\">" << html_escape(title)
         << "</text>\n";
     if (root.value == 0)
         out << "<text x=\"" << kMargin << "\" y=\"" << kTitleHeight + 12 << "\">no data</text>\n";

@@ -27,7 +27,8 @@ std::string human_bytes(double bytes) {
         bytes /= 1024;
         ++unit;
     }
-    return fixed(bytes, unit == 0 || bytes >= 100 ? 0 : 1) + " " + units[unit];
+    bool whole = bytes == static_cast<double>(static_cast<uint64_t>(bytes));  // "64 KiB", not "64.0 KiB"
+    return fixed(bytes, unit == 0 || bytes >= 100 || whole ? 0 : 1) + " " + units[unit];
 }
 
 std::string human_seconds(double seconds) {

@@ -131,7 +131,7 @@ void write_files(const Log& log, size_t top, std::ostream& out) {
     if (rows.empty()) return;
     out << "\nFiles (calls by size moved; EOF = reads that returned 0)\n";
     out << "  " << pad("op", 8, false) << pad("calls", 10) << pad("bytes", 11) << pad("avg B", 10)
-        << pad("seq%", 6) << "  " << pad("EOF", 6) << pad("1B", 9) << pad("≤16B", 8) << pad("≤512B", 8)
+        << pad("seq%", 6) << "  " << pad("EOF", 6) << pad("1B", 11) << pad("≤16B", 10) << pad("≤512B", 10)
         << pad("≤4K", 8) << pad("≤64K", 8) << pad("≤1M", 7) << pad(">1M", 6) << "  kind    path\n";
     size_t shown = 0;
     for (const FileTotals& t : rows) {
@@ -148,7 +148,7 @@ void write_files(const Log& log, size_t top, std::ostream& out) {
             << pad(with_commas(t.bytes), 11) << pad(fixed(avg, 1), 10)
             << pad(t.calls ? fixed(100.0 * double(t.sequential) / double(t.calls), 0) : "-", 6)
             << "  " << pad(with_commas(t.histogram[0]), 6);
-        static const size_t widths[] = {0, 9, 8, 8, 8, 8, 7, 6};
+        static const size_t widths[] = {0, 11, 10, 10, 8, 8, 7, 6};
         for (unsigned b = 1; b < shimlog::kSizeBuckets; ++b) out << pad(with_commas(t.histogram[b]), widths[b]);
         out << "  " << pad(kind, 7, false) << " " << path << "\n";
     }
