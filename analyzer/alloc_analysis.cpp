@@ -177,7 +177,7 @@ AllocReport analyze_allocations(const Log& log) {
     while (!heads.empty()) {
         size_t i = heads.top().second;
         heads.pop();
-        replay.apply(cursors[i].chunk->tid, cursors[i].event);
+        replay.apply(cursors[i].event.tid, cursors[i].event);
         advance(i);
     }
     replay.finish();

@@ -11,7 +11,7 @@ AllocChunkReader::AllocChunkReader(const AllocChunk& chunk)
       pos_(reinterpret_cast<const uint8_t*>(chunk.events.data())),
       end_(pos_ + chunk.events.size()),
       seq_(chunk.first_seq),
-      ticks_(chunk.first_ticks) {}
+      ticks_(chunk.first_ticks), tid_(chunk.tid) {}
 
 bool AllocChunkReader::fail(const char* what) {
     error_ = std::string(what) + " in the allocation events of thread " + std::to_string(chunk_.tid) +
@@ -26,6 +26,12 @@ bool AllocChunkReader::next(AllocEvent& out) {
         if (tag == static_cast<uint8_t>(AllocTag::Time)) {
             if (!shimlog::get_varint(&pos_, end_, &value)) return fail("a truncated time mark");
             ticks_ += value;
+            continue;
+        }
+        if (tag == static_cast<uint8_t>(AllocTag::Thread)) {
+            if (!shimlog::get_varint(&pos_, end_, &value) || value > std::numeric_limits<uint32_t>::max())
+                return fail("a truncated or impossible thread id");
+            tid_ = static_cast<uint32_t>(value);
             continue;
         }
         if (tag != static_cast<uint8_t>(AllocTag::Alloc) && tag != static_cast<uint8_t>(AllocTag::Free))
@@ -49,6 +55,7 @@ bool AllocChunkReader::next(AllocEvent& out) {
         ptr_ += static_cast<uint64_t>(shimlog::unzigzag(value));
         out.ptr = ptr_;
         out.ticks = ticks_;
+        out.tid = tid_;
         events_++;
         return true;
     }

@@ -17,6 +17,7 @@ struct AllocEvent {
     uint64_t size = 0;      // Alloc only
     uint64_t ptr = 0;
     uint64_t ticks = 0;     // the chunk's latest clock mark at this event
+    uint32_t tid = 0;       // the thread that made it
 };
 
 class AllocChunkReader {
@@ -37,6 +38,7 @@ private:
     uint64_t seq_;
     uint64_t ptr_ = 0;
     uint64_t ticks_;
+    uint32_t tid_;
     uint32_t events_ = 0;
     std::string error_;
 };

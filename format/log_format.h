@@ -215,6 +215,8 @@ enum class AllocTag : uint8_t {
     Alloc = 1,  // seq, stack id, size, ptr
     Free = 2,   // seq, ptr            (free(NULL) is not recorded)
     Time = 3,   // ticks delta from the previous Time (or first_ticks): a clock mark
+    Thread = 4, // tid: the events that follow are this thread's (a finished
+                // thread's buffer handed on to a new thread, not flushed)
 };
 constexpr uint32_t kMaxChunkRawSize = 4u << 20;
 

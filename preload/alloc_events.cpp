@@ -33,7 +33,8 @@ struct AllocThread {
     std::atomic<bool> in_use;
     std::atomic<bool> writing;
     std::atomic<uint64_t> committed;
-    uint32_t tid;
+    uint32_t tid;        // the thread using the buffer now
+    uint32_t chunk_tid;  // the thread whose events open the chunk
     AllocStacks* memo;
     SamplingState* sampling;  // sampling mode only
     uint32_t used;
@@ -55,6 +56,7 @@ std::atomic<bool> g_key_ready{false};
 thread_local AllocThread* t_alloc __attribute__((tls_model("initial-exec"))) = nullptr;
 
 void start_chunk(AllocThread& t) {
+    t.chunk_tid = t.tid;
     t.used = 0;
     t.events = 0;
     t.first_seq = 0;
@@ -70,7 +72,7 @@ void write_chunk(const AllocThread& t, uint32_t bytes, uint32_t events) {
     if (events == 0) return;
     Compressed packed = compress_chunk(t.buffer, bytes);
     shimlog::AllocChunkRecord rec{};
-    rec.tid = t.tid;
+    rec.tid = t.chunk_tid;
     rec.event_count = events;
     rec.first_seq = t.first_seq;
     rec.first_ticks = t.first_ticks;
@@ -99,11 +101,12 @@ void flush_own(AllocThread& t) {
     t.writing.store(false, std::memory_order_release);
 }
 
+// The thread's pending events stay in the buffer for the next thread that
+// takes it (after a Thread tag): a short-lived thread costs no write of its own.
 void thread_ends(void*) {
     AllocThread* t = t_alloc;
     if (t == nullptr) return;
     ReentryGuard guard;
-    flush_own(*t);
     alloc_stacks_release(t->memo);
     t->memo = nullptr;
     sampling_release(t->sampling);
@@ -112,13 +115,35 @@ void thread_ends(void*) {
     pool_release(t);
 }
 
+// A buffer a finished thread left with events in it: continue its chunk,
+// marking where this thread's events begin. Caller holds t.writing.
+void continue_chunk(AllocThread& t, uint32_t tid) {
+    if (kBufferBytes - t.used < kEventMaxBytes) {  // full: written under its old owner
+        write_chunk(t, t.used, t.events);
+        t.events = 0;
+    }
+    t.tid = tid;
+    if (t.events == 0) return start_chunk(t);
+    uint8_t* out = t.buffer + t.used;
+    *out++ = static_cast<uint8_t>(AllocTag::Thread);
+    out = shimlog::put_varint(out, tid);
+    t.used = static_cast<uint32_t>(out - t.buffer);
+    t.committed.store((uint64_t(t.events) << 32) | t.used, std::memory_order_release);
+}
+
 AllocThread* thread_state() {
     if (t_alloc != nullptr) return t_alloc;
-    AllocThread* t = pool_acquire(g_threads);
+    bool reused = false;
+    AllocThread* t = pool_acquire(g_threads, &reused);
     if (t == nullptr) return nullptr;
-    t->tid = static_cast<uint32_t>(gettid());
+    if (reused && take_writer(*t)) {
+        continue_chunk(*t, thread_id());
+        t->writing.store(false, std::memory_order_release);
+    } else {
+        t->tid = thread_id();
+        start_chunk(*t);
+    }
     t->memo = alloc_stacks_acquire();
-    start_chunk(*t);
     t_alloc = t;
     if (g_key_ready.load(std::memory_order_acquire)) pthread_setspecific(g_exit_key, t);
     return t;
@@ -251,7 +276,8 @@ void alloc_after_fork_child() {
             t->sampling = nullptr;
             pool_release(t);
         } else {
-            t->tid = static_cast<uint32_t>(gettid());
+            t->tid = thread_id();
+            t->chunk_tid = t->tid;
         }
     }
     compressor_after_fork_child();

@@ -39,6 +39,7 @@ uint64_t g_allocs_at_fork = 0;
 void write_log_at_exit(int status, void*) { shim::log_flush(EndReason::Exit, status); }
 
 void fork_child() {
+    shim::forget_thread_id();  // the forking thread has a new id in the child
     g_allocs_at_fork = shim::alloc_events_recorded();
     shim::log_after_fork_child();
     shim::io_after_fork_child();

@@ -66,7 +66,7 @@ size_t fwrite(const void* buffer, size_t size, size_t count, FILE* stream) {
 
 int fputs(const char* text, FILE* stream) {
     static RealFunction<int (*)(const char*, FILE*)> real("fputs");
-    size_t length = text != nullptr ? strlen(text) : 0;
+    size_t length = strlen(text);  // fputs's argument may not be null
     IoCall call(descriptor_of(stream), Syscall::fputs, length, -1, __builtin_return_address(0));
     int result = real.get()(text, stream);
     call.finish(result >= 0 ? static_cast<ssize_t>(length) : -1);

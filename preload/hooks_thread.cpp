@@ -15,11 +15,15 @@ extern "C" {
 int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*routine)(void*), void* arg) {
     static RealFunction<int (*)(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*)> real(
         "pthread_create");
-    shim::ReentryGuard guard;
-    if (!guard.entered()) return real.get()(thread, attr, routine, arg);
-    shim::sampler_start();
-    shim::ThreadInfo* info =
-        shim::thread_prepare(routine, arg, reinterpret_cast<uint64_t>(__builtin_return_address(0)));
+    if (shim::t_guard_depth != 0) return real.get()(thread, attr, routine, arg);  // the shim's own sampler
+    shim::ThreadInfo* info;
+    {
+        // Only our bookkeeping is the shim's: what glibc allocates for the new
+        // thread (its TLS) is the program's, and freed as such when it ends.
+        shim::ReentryGuard guard;
+        shim::sampler_start();
+        info = shim::thread_prepare(routine, arg, reinterpret_cast<uint64_t>(__builtin_return_address(0)));
+    }
     if (info == nullptr) return real.get()(thread, attr, routine, arg);
     int result = real.get()(thread, attr, shim::thread_trampoline, info);
     if (result != 0) shim::thread_abandon(info);

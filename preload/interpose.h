@@ -32,6 +32,11 @@ private:
 // and no lazy TLS setup (which could itself call malloc) when first touched.
 extern thread_local int t_guard_depth __attribute__((tls_model("initial-exec")));
 
+// The calling thread's kernel id, asked of the kernel once per thread.
+uint32_t thread_id();
+// In a fork child: the forking thread has a new id there.
+void forget_thread_id();
+
 // While alive, hooks on this thread pass straight through to the real function.
 class ReentryGuard {
 public:

@@ -105,16 +105,15 @@ std::atomic<uint64_t> g_next_checkpoint{0};
 // interrupts a write on the same thread sees its own id and backs off instead
 // of deadlocking. Cancellation is off meanwhile (write is a cancellation point).
 std::atomic<uint32_t> g_file_owner{0};
-thread_local uint32_t t_tid __attribute__((tls_model("initial-exec"))) = 0;
 
 // True when this thread now holds the lock (false if another thread kept it
 // past the wait, or this thread holds it already: a signal handler).
 bool acquire_file_lock(bool wait) {
-    if (t_tid == 0) t_tid = static_cast<uint32_t>(gettid());
+    uint32_t self = thread_id();
     for (int spin = 0; spin < (wait ? 200000 : 1); ++spin) {
         uint32_t owner = g_file_owner.load(std::memory_order_relaxed);
-        if (owner == t_tid) return false;
-        if (owner == 0 && g_file_owner.compare_exchange_weak(owner, t_tid, std::memory_order_acquire)) return true;
+        if (owner == self) return false;
+        if (owner == 0 && g_file_owner.compare_exchange_weak(owner, self, std::memory_order_acquire)) return true;
         if (spin > 100) usleep(50);
     }
     return false;

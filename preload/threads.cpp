@@ -55,7 +55,7 @@ void thread_finished(void* raw) {
     pool_release(info);
 }
 
-uint32_t current_tid() { return static_cast<uint32_t>(gettid()); }
+uint32_t current_tid() { return thread_id(); }
 
 }  // namespace
 

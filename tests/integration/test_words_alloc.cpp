@@ -100,8 +100,12 @@ TEST_CASE("the malloc family and C++ new/delete: exact counts, the leak at its s
         CHECK(f.site.find(source_line(source, "SITE leak")) != std::string::npos);
     }
     CHECK(leaks == 1);
+    // glibc keeps finished threads' TLS blocks for reuse (its stack cache):
+    // still allocated at exit, from the pthread_create call, but not the program's leak.
+    std::string thread_start = source_line(source, "pthread_create(&t");
     for (const analyzer::AllocSite& s : sites)
-        if (s.site.find("alloc_mix.cpp") != std::string::npos && s.site.find(source_line(source, "SITE leak")) == std::string::npos)
+        if (s.site.find("alloc_mix.cpp") != std::string::npos && s.site.find(source_line(source, "SITE leak")) == std::string::npos &&
+            s.site.find(thread_start) == std::string::npos)
             CHECK(s.leaked == 0);
 }
 
