@@ -65,7 +65,11 @@ std::vector<ProcessSummary> child_logs(const std::string& first_path, const Log&
         try {
             Log log = decode_log_file(dir + "/" + name);
             uint64_t start = log.process.start_realtime_ns;
-            if (start < from || start > until || !log.process.parent_traced) continue;
+            // The first process's own earlier images (a launcher that exec'd
+            // the program: env, nice, a script) started before it, same pid.
+            bool earlier_image = log.process.pid == first.process.pid && start <= from &&
+                                 from - start < 86400ull * 1000000000ull;
+            if (!earlier_image && (start < from || start > until || !log.process.parent_traced)) continue;
             ProcessSummary s{dir + "/" + name, log.process.pid, log.process.ppid, command_of(log), log.duration_ns(),
                              describe_ending(log)};
             found.push_back({start, {s, log.process.ppid}});

@@ -52,15 +52,21 @@ void fork_child() {
 bool is_vfork_child() { return static_cast<uint32_t>(getpid()) != shim::log_pid(); }
 
 // Writes the log before the image is replaced and marks the environment.
+// "SHIM_EXEC_PID=<pid>[:first]", for the environment of the next image.
+char g_marker[64];
+bool g_handed_name = false;
+
 bool before_exec() {
     if (is_vfork_child()) return false;
     // A fork child that did nothing worth a log before exec (the usual
     // fork-then-exec) leaves the name to the program it becomes.
     if (shim::log_created() || shim::io_calls_recorded() > 0 || shim::alloc_events_recorded() > g_allocs_at_fork)
         shim::log_flush(EndReason::Exec, 0);
-    char pid[16];
-    snprintf(pid, sizeof pid, "%u", shim::log_pid());
-    setenv(kExecMarker, pid, 1);
+    // The run's first process hands log.bin on to what it becomes (env, nice,
+    // a shell's exec, a launcher script): the program the user meant gets it.
+    g_handed_name = shim::log_hand_over_name();
+    snprintf(g_marker, sizeof g_marker, "%s=%u%s", kExecMarker, shim::log_pid(), g_handed_name ? ":first" : "");
+    setenv(kExecMarker, g_marker + sizeof kExecMarker, 1);
     return true;
 }
 
@@ -69,6 +75,7 @@ void after_failed_exec(bool marked) {
     if (!marked) return;
     int saved_errno = errno;
     unsetenv(kExecMarker);
+    if (g_handed_name) shim::log_take_name_back();
     errno = saved_errno;
 }
 
@@ -87,9 +94,11 @@ const char* const* with_marker(char* const envp[], const char* marker, const cha
 
 __attribute__((constructor)) static void shim_start() {
     shim::ReentryGuard guard;
-    bool continues_exec = getenv(kExecMarker) != nullptr;
+    const char* marker = getenv(kExecMarker);
+    bool continues_exec = marker != nullptr;
+    bool takes_run_name = continues_exec && strstr(marker, ":first") != nullptr;
     if (continues_exec) unsetenv(kExecMarker);
-    shim::log_init(continues_exec);
+    shim::log_init(continues_exec, takes_run_name);
     shim::io_init();
     shim::alloc_init();
     shim::threads_init();
@@ -136,10 +145,8 @@ int execvp(const char* file, char* const argv[]) {
 int execve(const char* path, char* const argv[], char* const envp[]) {
     static RealFunction<int (*)(const char*, char* const*, char* const*)> real("execve");
     if (!before_exec()) return real.get()(path, argv, envp);
-    char marker[48];
-    snprintf(marker, sizeof marker, "%s=%u", kExecMarker, shim::log_pid());
     const char* copy[kMaxEnv];
-    int result = real.get()(path, argv, const_cast<char* const*>(with_marker(envp, marker, copy)));
+    int result = real.get()(path, argv, const_cast<char* const*>(with_marker(envp, g_marker, copy)));
     after_failed_exec(true);
     return result;
 }
@@ -147,10 +154,8 @@ int execve(const char* path, char* const argv[], char* const envp[]) {
 int execvpe(const char* file, char* const argv[], char* const envp[]) {
     static RealFunction<int (*)(const char*, char* const*, char* const*)> real("execvpe");
     if (!before_exec()) return real.get()(file, argv, envp);
-    char marker[48];
-    snprintf(marker, sizeof marker, "%s=%u", kExecMarker, shim::log_pid());
     const char* copy[kMaxEnv];
-    int result = real.get()(file, argv, const_cast<char* const*>(with_marker(envp, marker, copy)));
+    int result = real.get()(file, argv, const_cast<char* const*>(with_marker(envp, g_marker, copy)));
     after_failed_exec(true);
     return result;
 }
@@ -158,10 +163,8 @@ int execvpe(const char* file, char* const argv[], char* const envp[]) {
 int fexecve(int fd, char* const argv[], char* const envp[]) {
     static RealFunction<int (*)(int, char* const*, char* const*)> real("fexecve");
     if (!before_exec()) return real.get()(fd, argv, envp);
-    char marker[48];
-    snprintf(marker, sizeof marker, "%s=%u", kExecMarker, shim::log_pid());
     const char* copy[kMaxEnv];
-    int result = real.get()(fd, argv, const_cast<char* const*>(with_marker(envp, marker, copy)));
+    int result = real.get()(fd, argv, const_cast<char* const*>(with_marker(envp, g_marker, copy)));
     after_failed_exec(true);
     return result;
 }

@@ -425,11 +425,11 @@ void sink_record(RecordType type, std::initializer_list<Bytes> parts) {
     for (const Bytes& part : parts) out_write(part.data, part.size);
 }
 
-void log_init(bool continues_exec) {
+void log_init(bool continues_exec, bool takes_run_name) {
     ReentryGuard guard;  // reading /proc is the shim's business, not the program's
     g_log.pid = static_cast<uint32_t>(getpid());
     g_log.ppid = static_cast<uint32_t>(getppid());
-    g_log.parent_traced = continues_exec || parent_is_traced(g_log.ppid);
+    g_log.parent_traced = continues_exec ? !takes_run_name : parent_is_traced(g_log.ppid);
     take_start_times();
     choose_path(!g_log.parent_traced);
     // Create it now: a program killed later still leaves a (partial) log, and
@@ -470,6 +470,27 @@ void log_checkpoint(uint64_t now) {
 }
 
 bool log_created() { return g_log.created; }
+
+bool log_hand_over_name() {
+    if (g_log.parent_traced) return false;
+    ReentryGuard guard;
+    FileLock lock;
+    set_path_for_process(false);  // log.bin.<pid>
+    if (g_log.created && rename(g_log.base, g_log.path) != 0) {
+        set_path_for_process(true);  // could not move it: keep the name
+        return false;
+    }
+    g_log.parent_traced = true;
+    return true;
+}
+
+void log_take_name_back() {
+    ReentryGuard guard;
+    FileLock lock;
+    if (g_log.created && rename(g_log.path, g_log.base) != 0) return;
+    set_path_for_process(true);
+    g_log.parent_traced = false;
+}
 
 void log_flush(shimlog::EndReason reason, int status) {
     ReentryGuard guard;  // the shim's own writes are not the program's

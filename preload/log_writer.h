@@ -27,8 +27,15 @@ void sink_record(shimlog::RecordType type, std::initializer_list<Bytes> parts);
 
 // Decides the log's path (first process of a run: log.bin; later ones:
 // log.bin.<pid>) and takes the start time. Called from the shim's constructor;
-// continues_exec: this image replaced a traced one by exec (same pid).
-void log_init(bool continues_exec);
+// continues_exec: this image replaced a traced one by exec (same pid);
+// takes_run_name: that one was the run's first process and handed its name on.
+void log_init(bool continues_exec, bool takes_run_name);
+
+// At exec: the run's first process gives the run's name (log.bin) to the
+// image it becomes and keeps its own log as log.bin.<pid>. True if it did.
+bool log_hand_over_name();
+// The exec failed: the name comes back.
+void log_take_name_back();
 
 // Writes everything not yet written, then snapshots of the counters and an End
 // record. Called at exit, _exit and before exec; calling it again later (a

@@ -95,3 +95,17 @@ TEST_CASE("the first log's report lists the run's other processes; --children re
     for (size_t at = all.out.find("Command:"); at != std::string::npos; at = all.out.find("Command:", at + 1)) ++commands;
     CHECK(commands >= 4);  // sh, two cats, wc (and the fork children that exec'd)
 }
+
+TEST_CASE("a launcher that execs the program hands it log.bin", "[tree][integration]") {
+    std::string dir = scratch_dir("tree_launcher");
+    write_file(dir + "/input.txt", "one two three\n");
+    Result r = run(preload() + "env GREETING=hi " + words_path() + " input.txt", dir);
+    REQUIRE(r.status == 0);
+    CHECK(r.out == "\"input.txt\": 3 words\n");
+    Analysis a = analyze(dir + "/log.bin");
+    CHECK(a.log.process.exe.find("words") != std::string::npos);
+    CHECK_FALSE(a.log.process.parent_traced);
+    CHECK(a.calls_on("input.txt", false) == 15);
+    Result listing = run(analyzer_path() + " report log.bin", dir);
+    CHECK(listing.out.find("env GREETING=hi") != std::string::npos);  // the launcher's own log, listed
+}
