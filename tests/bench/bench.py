@@ -43,8 +43,13 @@ def programs(smoke):
 
 def tools(smoke, workdir):
     log = os.path.join(workdir, "log.bin")
-    found = [("bare", lambda cmd: (cmd, {})),
-             ("shim", lambda cmd: (cmd, {"LD_PRELOAD": SHIM, "SHIM_LOG": log}))]
+    # Peak RSS comes from GNU time when it is installed: the kernel carries a
+    # process's peak across exec, so a child forked from this Python would
+    # report Python's. The shim is put in by `env`, so time itself is not traced.
+    rss_file = os.path.join(workdir, "rss")
+    timer = ["/usr/bin/time", "-f", "%M", "-o", rss_file] if os.path.exists("/usr/bin/time") else []
+    found = [("bare", lambda cmd: ([*timer, *cmd], {})),
+             ("shim", lambda cmd: ([*timer, "env", "LD_PRELOAD=" + SHIM, "SHIM_LOG=" + log, *cmd], {}))]
     if smoke:
         return found
     cap = ["timeout", "-s", "KILL", str(CAP_S)]
@@ -61,13 +66,22 @@ def tools(smoke, workdir):
 
 
 def run_once(argv, extra_env, cwd):
+    """Wall time, peak RSS in KiB (0 when unknown) and exit code of one run."""
     env = dict(os.environ, **extra_env)
+    rss_file = os.path.join(cwd, "rss")
+    if os.path.exists(rss_file):
+        os.remove(rss_file)
     start = time.perf_counter()
     proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
+    _, status, _ = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss, code
+    try:
+        with open(rss_file) as f:
+            rss = int(f.read().split()[-1])
+    except (OSError, ValueError, IndexError):
+        rss = 0
+    return elapsed, rss, code
 
 
 def cell(samples, bare, capped):
@@ -144,6 +158,7 @@ def main():
         bare = statistics.median(times["bare"])
         cells = [cell(times[tool], bare, tool not in ("bare", "shim")) for tool, _ in tool_list]
         extra_rss = statistics.median(rss["shim"]) - statistics.median(rss["bare"])
+        rss_text = f"{extra_rss / 1024:.1f} MiB" if statistics.median(rss["bare"]) > 0 else "-"
         figures = log_figures(workdir)
         if figures:
             size, events, analyze = figures
@@ -151,7 +166,7 @@ def main():
             speed = f"{fmt_seconds(analyze)} ({events / analyze / 1e6:.1f} M ev/s)" if events else fmt_seconds(analyze)
         else:
             per_event, speed = "-", "-"
-        print(f"| {name} | " + " | ".join(cells) + f" | {extra_rss / 1024:.1f} MiB | {per_event} | {speed} |",
+        print(f"| {name} | " + " | ".join(cells) + f" | {rss_text} | {per_event} | {speed} |",
               flush=True)
     shutil.rmtree(workdir, ignore_errors=True)
     if args.smoke:
