@@ -34,9 +34,9 @@ def programs(smoke):
         ("mandelbrot seq", [MANDELBROT, "-mode", "seq", *size, "-o", png]),
         ("mandelbrot row", [MANDELBROT, "-mode", "row", *size, "-o", png]),
         ("mandelbrot workers 2", [MANDELBROT, "-mode", "workers", "-workers", "2", *size, "-o", png]),
-        ("mandelbrot px 128x128", [MANDELBROT, "-mode", "px", "-w", "64" if smoke else "128",
+        ("mandelbrot px " + ("64x64" if smoke else "128x128"), [MANDELBROT, "-mode", "px", "-w", "64" if smoke else "128",
                                    "-h", "64" if smoke else "128", "-o", png]),
-        ("thread_storm 100k", [STORM, "1000" if smoke else "100000"]),
+        ("thread_storm " + ("1k" if smoke else "100k"), [STORM, "1000" if smoke else "100000"]),
     ]
     return rows
 
