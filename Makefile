@@ -7,8 +7,8 @@ BOOK     ?= ../shared/data/moby.txt
 
 SHIM        := preload/libshim.so
 ANALYZER    := analyzer/analyzer
-WORDS       := workloads/words/words
-MANDELBROT  := workloads/mandelbrot/mandelbrot
+WORDS       := workloads/words
+MANDELBROT  := workloads/mandelbrot
 TEST_RUNNER := tests/run_tests
 
 SHIM_SRC     := $(wildcard preload/*.cpp)
@@ -38,10 +38,10 @@ $(SHIM): $(SHIM_OBJ)
 $(ANALYZER): analyzer/main.o $(ANALYZER_OBJ)
 	$(CXX) -o $@ $^ -ldw -lelf -lzstd -lz
 
-$(WORDS): workloads/words/words.cpp
+$(WORDS): workloads/words.cpp
 	$(CXX) $(CXXFLAGS) -o $@ $<
 
-$(MANDELBROT): workloads/mandelbrot/mandelbrot.cpp
+$(MANDELBROT): workloads/mandelbrot.cpp
 	$(CXX) $(CXXFLAGS) -pthread -o $@ $< -lpng
 
 tests/programs/%: tests/programs/%.c
@@ -55,8 +55,8 @@ $(TEST_RUNNER): $(TEST_OBJ) $(ANALYZER_OBJ)
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	cd workloads/words && LD_PRELOAD=$(CURDIR)/$(SHIM) ./words $(abspath $(BOOK))
-	$(ANALYZER) report workloads/words/log.bin
+	cd workloads && LD_PRELOAD=$(CURDIR)/$(SHIM) ./words $(abspath $(BOOK))
+	$(ANALYZER) report workloads/log.bin
 
 test: deps
 	@$(MAKE) --no-print-directory all $(TEST_RUNNER) $(TEST_PROGRAMS)
@@ -96,6 +96,6 @@ clean:
 	rm -f $(SHIM) $(ANALYZER) $(WORDS) $(MANDELBROT) $(TEST_RUNNER) $(TEST_PROGRAMS) $(FUZZ_BIN)
 	rm -rf tests/fuzz/corpus tests/work
 	find . -name '*.o' -delete -o -name '*.d' -delete
-	rm -f log.bin log.bin.* workloads/*/log.bin*
+	rm -f log.bin log.bin.* workloads/log.bin*
 
 -include $(wildcard preload/*.d analyzer/*.d analyzer/*/*.d tests/*/*.d)

@@ -13,7 +13,7 @@
 namespace analyzer {
 
 struct AllocSite {
-    std::string site;           // "readbyte(BufferedReader&) at workloads/words/words.cpp:91"
+    std::string site;           // "readbyte(BufferedReader&) at workloads/words.cpp:91"
     uint32_t stack_id = 0;      // the full stack that allocated most here
     uint64_t stacks = 0;        // distinct full stacks merged into this site
     uint64_t allocations = 0;

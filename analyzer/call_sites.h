@@ -15,7 +15,7 @@ class CallSites {
 public:
     CallSites(const Log& log, Symbolizer& symbols);
 
-    // "readbyte(int) at workloads/words/words.cpp:31" for the stack's site.
+    // "readbyte(int) at workloads/words.cpp:31" for the stack's site.
     std::string site_name(uint32_t stack_id, uint64_t fallback_address);
     // The stack's frames from the site outwards, described, at most max_frames.
     std::vector<std::string> frames(uint32_t stack_id, uint64_t fallback_address, size_t max_frames);

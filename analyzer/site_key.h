@@ -12,7 +12,7 @@ namespace analyzer {
 std::string bare_function(const std::string& function);
 
 // From a site as CallSites describes it:
-//   "readbyte(int) at workloads/words/words.cpp:82"  -> "readbyte() in words.cpp"
+//   "readbyte(int) at workloads/words.cpp:82"  -> "readbyte() in words.cpp"
 //   "png_malloc+0xe (libpng16.so.16)"               -> "png_malloc() in libpng16.so.16"
 //   "... (tid 15257)" loses the thread id; anything else is kept as it is.
 std::string site_key(const std::string& described_site);

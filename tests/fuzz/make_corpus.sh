@@ -14,9 +14,9 @@ run() {  # name, command...
   (cd "$work" && SHIM_LOG="$work/$name.bin" LD_PRELOAD="$shim" "$@" >/dev/null 2>&1 || true)
   cp "$work/$name.bin" "$corpus/$name.bin" 2>/dev/null || true
 }
-run words_unbuffered "$root/workloads/words/words" "$work/book.txt"
-run words_alloc "$root/workloads/words/words" --mode alloc "$work/book.txt"
-run mandelbrot_workers "$root/workloads/mandelbrot/mandelbrot" -mode workers -workers 2 -w 64 -h 64 -o "$work/m.png"
+run words_unbuffered "$root/workloads/words" "$work/book.txt"
+run words_alloc "$root/workloads/words" --mode alloc "$work/book.txt"
+run mandelbrot_workers "$root/workloads/mandelbrot" -mode workers -workers 2 -w 64 -h 64 -o "$work/m.png"
 run thread_storm "$root/tests/programs/thread_storm" 50
 run endings_segv sh -c "ulimit -c 0; exec '$root/tests/programs/endings' segv < '$work/book.txt'"
 run exec_fail sh -c "exec '$root/tests/programs/exec_fail' < '$work/book.txt'"

@@ -21,7 +21,7 @@ std::string repo_root() {
 
 std::string shim_path() { return repo_root() + "/preload/libshim.so"; }
 std::string analyzer_path() { return repo_root() + "/analyzer/analyzer"; }
-std::string words_path() { return repo_root() + "/workloads/words/words"; }
+std::string words_path() { return repo_root() + "/workloads/words"; }
 std::string book_path() { return repo_root() + "/../shared/data/moby.txt"; }
 std::string program_path(const std::string& name) { return repo_root() + "/tests/programs/" + name; }
 std::string preload() { return "LD_PRELOAD=" + shim_path() + " "; }

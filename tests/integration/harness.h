@@ -9,7 +9,7 @@ namespace harness {
 std::string repo_root();                 // the checkout this test binary was built in
 std::string shim_path();                 // preload/libshim.so
 std::string analyzer_path();             // analyzer/analyzer
-std::string words_path();                // workloads/words/words
+std::string words_path();                // workloads/words
 std::string book_path();                 // ../shared/data/moby.txt
 std::string program_path(const std::string& name);  // tests/programs/NAME
 

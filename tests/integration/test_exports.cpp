@@ -125,7 +125,7 @@ TEST_CASE("pprof: a log that is not there is an error, and nothing is written", 
 TEST_CASE("html report: self-contained, escaped, and loads in headless Chromium", "[html][browser][integration]") {
     // Threads, P(t), allocations and a flame graph: mandelbrot with a thread per row.
     std::string mandel_dir = scratch_dir("html_mandelbrot");
-    Result traced = run(preload() + repo_root() + "/workloads/mandelbrot/mandelbrot -mode row > /dev/null", mandel_dir);
+    Result traced = run(preload() + repo_root() + "/workloads/mandelbrot -mode row > /dev/null", mandel_dir);
     REQUIRE(traced.status == 0);
     Result made = run(analyzer_path() + " report log.bin --format html -o report.html", mandel_dir);
     INFO(made.err);

@@ -16,7 +16,7 @@ using namespace harness;
 
 namespace {
 
-std::string mandelbrot(const std::string& args) { return repo_root() + "/workloads/mandelbrot/mandelbrot " + args; }
+std::string mandelbrot(const std::string& args) { return repo_root() + "/workloads/mandelbrot " + args; }
 
 // Wall time the run spent with two or more threads on CPU.
 double parallel_seconds(const analyzer::Concurrency& c) {

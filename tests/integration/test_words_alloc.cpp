@@ -37,7 +37,7 @@ TEST_CASE("words alloc: readbyte's buffer is the hot spot, one per byte, all tem
     REQUIRE(allocs.consistent());
     std::vector<analyzer::AllocSite> sites = analyzer::alloc_sites(allocs, *a.sites);
     REQUIRE_FALSE(sites.empty());
-    const std::string source = repo_root() + "/workloads/words/words.cpp";
+    const std::string source = repo_root() + "/workloads/words.cpp";
     const analyzer::AllocSite& top = sites.front();
     CHECK(top.site.find("readbyte") != std::string::npos);
     CHECK(top.site.find(source_line(source, "new char[1]")) != std::string::npos);

@@ -39,7 +39,7 @@ TEST_CASE("unbuffered words: one read per byte, flagged at readbyte's line", "[w
 
     const analyzer::Finding* f = a.finding("unbuffered-io");
     REQUIRE(f != nullptr);
-    int line = line_of(repo_root() + "/workloads/words/words.cpp", "::read(fd, &c, 1)");
+    int line = line_of(repo_root() + "/workloads/words.cpp", "::read(fd, &c, 1)");
     REQUIRE(line > 0);
     CHECK(f->site.find("readbyte") != std::string::npos);
     CHECK(f->site.find("words.cpp:" + std::to_string(line)) != std::string::npos);

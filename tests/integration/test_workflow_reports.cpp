@@ -110,7 +110,7 @@ TEST_CASE("JSON reports of real runs fit report.schema.json", "[schema][integrat
         WARN("skipped: no python3 to run tests/tools/check_schema.py");
         return;
     }
-    std::string mandelbrot = repo_root() + "/workloads/mandelbrot/mandelbrot";
+    std::string mandelbrot = repo_root() + "/workloads/mandelbrot";
     REQUIRE(run(analyzer_path() + " record --no-report -o workers.bin -- " + mandelbrot +
                     " -mode workers -workers 4 -w 256 -h 256 -o workers.png",
                 dir)

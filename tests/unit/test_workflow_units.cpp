@@ -29,7 +29,7 @@ TEST_CASE("bare_function drops the parameter list only", "[diff][unit]") {
 }
 
 TEST_CASE("site_key ignores lines, directories and thread ids", "[diff][unit]") {
-    CHECK(site_key("readbyte(int) at workloads/words/words.cpp:82") == "readbyte() in words.cpp");
+    CHECK(site_key("readbyte(int) at workloads/words.cpp:82") == "readbyte() in words.cpp");
     CHECK(site_key("readbyte(BufferedReader&) at /src/words.cpp:91") == "readbyte() in words.cpp");
     CHECK(site_key("png_malloc+0xe (libpng16.so.16)") == "png_malloc() in libpng16.so.16");
     CHECK(site_key("libstdc++.so.6+0xa57ba") == "libstdc++.so.6+0xa57ba");
