@@ -355,6 +355,23 @@ Log decode_log_file(const std::string& path) {
     return decode_log(buffer.str(), path);
 }
 
+std::string ProcessInfo::command_line() const {
+    std::string line;
+    for (const std::string& arg : argv) line += (line.empty() ? "" : " ") + arg;
+    return line.empty() ? exe : line;
+}
+
+std::string Log::ending() const {
+    if (!end.present) return "did not finish writing its log";
+    switch (end.reason) {
+        case shimlog::EndReason::Exit: return "exit status " + std::to_string(end.exit_status);
+        case shimlog::EndReason::QuickExit: return "_exit(" + std::to_string(end.exit_status) + ")";
+        case shimlog::EndReason::Exec: return "replaced itself by exec";
+        case shimlog::EndReason::Signal: return "killed by signal " + std::to_string(end.exit_status);
+    }
+    return "?";
+}
+
 uint64_t Log::duration_ns() const {
     if (end.present && end.end_ns > process.start_ns) return end.end_ns - process.start_ns;
     if (!end.present && clock_ns > process.start_ns) return clock_ns - process.start_ns;

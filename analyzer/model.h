@@ -20,6 +20,9 @@ struct ProcessInfo {
     uint64_t start_realtime_ns = 0;
     uint64_t start_ns = 0;
     uint64_t start_ticks = 0;
+
+    // The arguments joined by spaces, or the executable when there are none.
+    std::string command_line() const;
 };
 
 struct EndInfo {
@@ -135,6 +138,8 @@ struct Log {
 
     // Wall time of the run: start to End, or to the last checkpoint when partial.
     uint64_t duration_ns() const;
+    // How the process ended: "exit status 0", "killed by signal 11", ...
+    std::string ending() const;
     const std::vector<uint64_t>* stack(uint32_t id) const;
     const FileInfo* file(uint32_t id) const;
 };

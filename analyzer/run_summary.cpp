@@ -155,8 +155,7 @@ SummarySection threads_section(const RunAnalysis& run) {
 RunSummary summarize_run(RunAnalysis& run) {
     RunSummary summary;
     summary.path = run.log.path;
-    for (const std::string& arg : run.log.process.argv) summary.command += (summary.command.empty() ? "" : " ") + arg;
-    if (summary.command.empty()) summary.command = run.log.process.exe;
+    summary.command = run.log.process.command_line();
     summary.partial = run.log.partial;
     summary.sections.push_back(run_section(run));
     summary.sections.push_back(findings_section(run));

@@ -41,11 +41,6 @@ std::string describe_ending(const Log& log) {
     return "?";
 }
 
-std::string command_of(const Log& log) {
-    std::string line;
-    for (const std::string& arg : log.process.argv) line += (line.empty() ? "" : " ") + arg;
-    return line.empty() ? log.process.exe : line;
-}
 
 }  // namespace
 
@@ -70,7 +65,7 @@ std::vector<ProcessSummary> child_logs(const std::string& first_path, const Log&
             bool earlier_image = log.process.pid == first.process.pid && start <= from &&
                                  from - start < 86400ull * 1000000000ull;
             if (!earlier_image && (start < from || start > until || !log.process.parent_traced)) continue;
-            ProcessSummary s{dir + "/" + name, log.process.pid, log.process.ppid, command_of(log), log.duration_ns(),
+            ProcessSummary s{dir + "/" + name, log.process.pid, log.process.ppid, log.process.command_line(), log.duration_ns(),
                              describe_ending(log)};
             found.push_back({start, {s, log.process.ppid}});
         } catch (const LogError&) {

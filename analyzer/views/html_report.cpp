@@ -8,11 +8,6 @@
 namespace analyzer {
 namespace {
 
-std::string command_line(const ProcessInfo& p) {
-    std::string line;
-    for (const std::string& arg : p.argv) line += (line.empty() ? "" : " ") + arg;
-    return line.empty() ? p.exe : line;
-}
 
 std::string program_name(const ProcessInfo& p) {
     std::string exe = p.argv.empty() ? p.exe : p.argv[0];
@@ -20,16 +15,6 @@ std::string program_name(const ProcessInfo& p) {
     return slash == std::string::npos ? exe : exe.substr(slash + 1);
 }
 
-std::string ending(const Log& log) {
-    if (!log.end.present) return "did not finish writing its log";
-    switch (log.end.reason) {
-        case shimlog::EndReason::Exit: return "exit status " + std::to_string(log.end.exit_status);
-        case shimlog::EndReason::QuickExit: return "_exit(" + std::to_string(log.end.exit_status) + ")";
-        case shimlog::EndReason::Exec: return "replaced itself by exec";
-        case shimlog::EndReason::Signal: return "killed by signal " + std::to_string(log.end.exit_status);
-    }
-    return "?";
-}
 
 std::string start_time(const ProcessInfo& p) {
     char when[64] = "";
@@ -42,8 +27,8 @@ std::string start_time(const ProcessInfo& p) {
 void write_header(const Log& log, std::ostream& out) {
     const ProcessInfo& p = log.process;
     out << "<header><h1>Why is <code>" << html_escape(program_name(p)) << "</code> slow?</h1>\n";
-    out << "<p class=\"command\"><code>" << html_escape(command_line(p)) << "</code></p>\n<p class=\"facts\">";
-    out << "pid " << p.pid << " &middot; " << html_escape(ending(log));
+    out << "<p class=\"command\"><code>" << html_escape(p.command_line()) << "</code></p>\n<p class=\"facts\">";
+    out << "pid " << p.pid << " &middot; " << html_escape(log.ending());
     if (log.duration_ns() > 0) out << " &middot; " << html_escape(human_seconds(double(log.duration_ns()) / 1e9)) << " wall";
     out << " &middot; started " << html_escape(start_time(p)) << " &middot; log <code>" << html_escape(log.path)
         << "</code></p>\n";

@@ -197,10 +197,8 @@ PprofProfile build_pprof(const Log& log, const AllocReport& allocs, Symbolizer& 
     p.period = 1;  // every event is counted: nothing is sampled
     p.time_nanos = as_int64(log.process.start_realtime_ns);
     p.duration_nanos = as_int64(log.duration_ns());
-    std::string command;
-    for (const std::string& arg : log.process.argv) command += (command.empty() ? "" : " ") + arg;
-    p.comments.insert(p.comments.begin(), p.intern("analyzer pprof of " + log.path + ": " +
-                                                   (command.empty() ? log.process.exe : command)));
+    p.comments.insert(p.comments.begin(),
+                      p.intern("analyzer pprof of " + log.path + ": " + log.process.command_line()));
     p.comments.push_back(p.intern("exact counts recorded by libshim.so, not samples"));
     if (log.partial) p.comments.push_back(p.intern("the log is partial: " + log.partial_reason));
     return p;

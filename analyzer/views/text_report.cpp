@@ -21,28 +21,13 @@ std::string pad(const std::string& s, size_t width, bool right = true) {
     return right ? fill + s : s + fill;
 }
 
-std::string command_line(const ProcessInfo& p) {
-    std::string line;
-    for (const std::string& arg : p.argv) line += (line.empty() ? "" : " ") + arg;
-    return line.empty() ? p.exe : line;
-}
 
-std::string end_description(const Log& log) {
-    if (!log.end.present) return "did not finish writing its log";
-    switch (log.end.reason) {
-        case shimlog::EndReason::Exit: return "exit status " + std::to_string(log.end.exit_status);
-        case shimlog::EndReason::QuickExit: return "_exit(" + std::to_string(log.end.exit_status) + ")";
-        case shimlog::EndReason::Exec: return "replaced itself by exec";
-        case shimlog::EndReason::Signal: return "killed by signal " + std::to_string(log.end.exit_status);
-    }
-    return "?";
-}
 
 void write_header(const Log& log, bool colour, std::ostream& out) {
     const ProcessInfo& p = log.process;
-    out << "Command:  " << command_line(p) << "\n";
+    out << "Command:  " << p.command_line() << "\n";
     out << "Process:  pid " << p.pid << " (parent " << p.ppid << (p.parent_traced ? ", traced too" : "")
-        << "), " << end_description(log);
+        << "), " << log.ending();
     if (log.duration_ns() > 0) out << ", " << human_seconds(double(log.duration_ns()) / 1e9) << " wall";
     out << "\n";
     char when[64] = "";
