@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "alloc_chunk_reader.h"
+#include "run_clock.h"
 
 namespace analyzer {
 namespace {
@@ -187,8 +188,7 @@ AllocReport analyze_allocations(const Log& log) {
 
 double seconds_since_start(const Log& log, uint64_t ticks) {
     if (!log.ticks_calibrated) return -1;
-    double ns = (double(ticks) - double(log.process.start_ticks)) * log.ns_per_tick;
-    return ns > 0 ? ns / 1e9 : 0;
+    return run_ns_from_ticks(log, ticks) / 1e9;
 }
 
 }  // namespace analyzer

@@ -265,18 +265,29 @@ bool decode_note(Payload p, Log& log) {
     return true;
 }
 
+// A double to uint64_t without the undefined behaviour of an out-of-range cast.
+uint64_t saturating_u64(double v) {
+    if (!(v > 0)) return 0;
+    return v >= 18446744073709551615.0 ? UINT64_MAX : uint64_t(v);
+}
+
 // From the End record, or else the last checkpoint's Clock record.
 void calibrate(Log& log) {
     const EndInfo& end = log.end;
     uint64_t ns = end.present ? end.end_ns : log.clock_ns;
     uint64_t ticks = end.present ? end.end_ticks : log.clock_ticks;
     if (ticks > log.process.start_ticks && ns > log.process.start_ns) {
-        log.ns_per_tick = double(ns - log.process.start_ns) / double(ticks - log.process.start_ticks);
-        log.ticks_calibrated = true;
+        double ns_per_tick = double(ns - log.process.start_ns) / double(ticks - log.process.start_ticks);
+        // Any real timestamp counter ticks between 1 kHz and 1 THz; outside that
+        // the record is corrupt and ticks stay unconverted.
+        if (ns_per_tick >= 1e-3 && ns_per_tick <= 1e6) {
+            log.ns_per_tick = ns_per_tick;
+            log.ticks_calibrated = true;
+        }
     }
     for (IoSite& site : log.io_sites) {
-        site.time_ns = log.ticks_calibrated ? uint64_t(site.time_ns * log.ns_per_tick) : 0;
-        site.max_ns = log.ticks_calibrated ? uint64_t(site.max_ns * log.ns_per_tick) : 0;
+        site.time_ns = log.ticks_calibrated ? saturating_u64(site.time_ns * log.ns_per_tick) : 0;
+        site.max_ns = log.ticks_calibrated ? saturating_u64(site.max_ns * log.ns_per_tick) : 0;
     }
 }
 

@@ -4,8 +4,6 @@
 #include <string>
 #include <vector>
 #include <zstd.h>
-#include <vector>
-#include <zstd.h>
 
 #include "../../format/log_format.h"
 

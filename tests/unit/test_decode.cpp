@@ -118,6 +118,18 @@ TEST_CASE("bit flips never crash the decoder", "[decode]") {
     SUCCEED("no crash, no hang");
 }
 
+TEST_CASE("a clock no real counter could have leaves ticks unconverted", "[decode]") {
+    shimlog::IoSiteRecord io{};
+    io.file_id = 1;
+    io.site = 0x10;
+    io.ticks = 1000000;
+    LogBuilder b;  // 1e18 ns over 10 ticks: 1e17 ns per tick (found by the fuzzer)
+    b.process(1, "x", "").record(shimlog::RecordType::IoSite, io).end(1000 + 1000000000000000000ull, 5000 + 10, 0);
+    analyzer::Log log = decode_log(b.bytes(), "t");
+    CHECK_FALSE(log.ticks_calibrated);
+    CHECK(log.io_sites[0].time_ns == 0);
+}
+
 TEST_CASE("size buckets match the documented edges", "[format]") {
     using shimlog::size_bucket;
     CHECK(size_bucket(0) == 0);
