@@ -60,11 +60,11 @@ std::string CallSites::describe(uint64_t address) {
     return where.describe();
 }
 
-bool CallSites::in_runtime(uint64_t address) { return is_runtime_module(symbols_.resolve(address, false).module); }
+bool CallSites::in_runtime(uint64_t address) { return is_runtime_module(symbols_.module_name(address)); }
 
 bool CallSites::is_plumbing(uint64_t return_address) {
-    const SourceLocation& where = symbols_.resolve(return_address);
-    return is_runtime_module(where.module) || program_level(where) == nullptr;
+    if (in_runtime(return_address)) return true;  // decided without opening debug info
+    return program_level(symbols_.resolve(return_address)) == nullptr;
 }
 
 bool CallSites::has_program_frame(uint32_t stack_id) {

@@ -393,6 +393,11 @@ const SourceLocation& Symbolizer::resolve(uint64_t address, bool return_address)
     return loc;
 }
 
+std::string Symbolizer::module_name(uint64_t address) {
+    Impl::Module* m = impl_->find_module(address);
+    return m ? basename_of(m->info.path) : std::string();
+}
+
 std::vector<std::string> Symbolizer::warnings() const { return impl_->warnings; }
 
 }  // namespace analyzer

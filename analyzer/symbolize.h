@@ -46,6 +46,10 @@ public:
     // Not thread-safe.
     const SourceLocation& resolve(uint64_t address, bool return_address = true);
 
+    // The basename of the module holding `address` ("" if none): no debug
+    // information is opened, so it is cheap for deciding which frames matter.
+    std::string module_name(uint64_t address);
+
     // Problems met so far (missing files, build-id mismatches, no debug info), each once.
     std::vector<std::string> warnings() const;
 
