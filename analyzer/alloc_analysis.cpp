@@ -1,27 +1,26 @@
 #include "alloc_analysis.h"
 
 #include <functional>
+#include <memory>
 #include <queue>
 #include <unordered_map>
 #include <vector>
 
 #include "alloc_chunk_reader.h"
+#include "live_blocks.h"
 #include "run_clock.h"
 
 namespace analyzer {
 namespace {
 
-// One chunk's reader and its next event, for the k-way merge.
+// One chunk in the k-way merge: unpacked only when the merge reaches its
+// first sequence number, released when read to the end, so the chunks held
+// at once are those of the threads allocating at the same time.
 struct Cursor {
-    explicit Cursor(const AllocChunk& c) : chunk(&c), reader(c) {}
+    explicit Cursor(const AllocChunk& c) : chunk(&c) {}
     const AllocChunk* chunk;
-    AllocChunkReader reader;
+    std::unique_ptr<AllocChunkReader> reader;
     AllocEvent event;
-};
-
-struct LiveBlock {
-    uint32_t stack_id;
-    uint64_t size;
 };
 
 // What the replay keeps between events.
@@ -29,28 +28,27 @@ class Replay {
 public:
     Replay(AllocReport& report, uint64_t sample_bytes) : report_(report), sample_bytes_(sample_bytes) {}
 
-    void apply(uint32_t tid, const AllocEvent& event) {
+    void apply(const AllocEvent& event) {
         if (seen_any_ && event.seq <= last_seq_) report_.out_of_order++;
         seen_any_ = true;
         last_seq_ = event.seq;
-        auto thread = threads_.emplace(tid, ThreadState{});
-        if (thread.second) report_.threads++;
+        ThreadState& thread = thread_state(event.tid);
         if (event.is_alloc)
-            allocate(thread.first->second, event);
+            allocate(thread, event);
         else
-            release(thread.first->second, event);
+            release(thread, event);
     }
 
     // Whatever is still allocated now was never freed.
     void finish() {
-        for (const auto& entry : live_) {
-            AllocStackStats& stack = report_.stacks[entry.second.stack_id];
-            uint64_t blocks = represented_blocks(entry.second.size);
+        live_.for_each([this](uint64_t, const LiveBlock& block) {
+            AllocStackStats& stack = stack_stats(block.stack_id);
+            uint64_t blocks = represented_blocks(block.size);
             stack.leaked += blocks;
-            stack.leaked_bytes += represented_bytes(entry.second.size);
+            stack.leaked_bytes += represented_bytes(block.size);
             report_.live_allocations += blocks;
-            report_.live_bytes += represented_bytes(entry.second.size);
-        }
+            report_.live_bytes += represented_bytes(block.size);
+        });
     }
 
 private:
@@ -66,14 +64,32 @@ private:
     }
     uint64_t represented_bytes(uint64_t size) const { return size > sample_bytes_ ? size : sample_bytes_; }
 
+    // Events come in runs from one thread and one stack: the last ones found
+    // are remembered.
+    ThreadState& thread_state(uint32_t tid) {
+        if (last_thread_ == nullptr || last_tid_ != tid) {
+            auto found = threads_.emplace(tid, ThreadState{});
+            if (found.second) report_.threads++;
+            last_thread_ = &found.first->second;
+            last_tid_ = tid;
+        }
+        return *last_thread_;
+    }
+    AllocStackStats& stack_stats(uint32_t stack_id) {
+        if (last_stack_ == nullptr || last_stack_id_ != stack_id) {
+            last_stack_ = &report_.stacks[stack_id];
+            last_stack_id_ = stack_id;
+        }
+        return *last_stack_;
+    }
+
     void allocate(ThreadState& thread, const AllocEvent& event) {
-        auto found = live_.find(event.ptr);
-        if (found != live_.end()) {  // its free went unrecorded (dropped events)
+        if (LiveBlock* found = live_.find(event.ptr)) {  // its free went unrecorded (dropped events)
             report_.lost_frees++;
-            heap_bytes_ -= represented_bytes(found->second.size);
-            found->second = {event.stack_id, event.size};
+            heap_bytes_ -= represented_bytes(found->size);
+            *found = {event.stack_id, event.size};
         } else {
-            live_.emplace(event.ptr, LiveBlock{event.stack_id, event.size});
+            live_.insert(event.ptr, LiveBlock{event.stack_id, event.size});
         }
         report_.allocations++;
         report_.bytes += event.size;
@@ -82,7 +98,7 @@ private:
             report_.peak_bytes = heap_bytes_;
             report_.peak_ticks = event.ticks;
         }
-        AllocStackStats& stack = report_.stacks[event.stack_id];
+        AllocStackStats& stack = stack_stats(event.stack_id);
         stack.stack_id = event.stack_id;
         if (stack.allocations == 0 || event.size < stack.min_size) stack.min_size = event.size;
         if (event.size > stack.max_size) stack.max_size = event.size;
@@ -99,24 +115,27 @@ private:
 
     void release(ThreadState& thread, const AllocEvent& event) {
         report_.frees++;
-        auto found = live_.find(event.ptr);
-        if (found == live_.end()) {
+        LiveBlock block;
+        if (!live_.take(event.ptr, block)) {
             report_.unknown_frees++;
             return;
         }
-        heap_bytes_ -= represented_bytes(found->second.size);
+        heap_bytes_ -= represented_bytes(block.size);
         if (thread.pending && thread.last_ptr == event.ptr) {
             report_.temporary++;
-            report_.stacks[found->second.stack_id].temporary++;
+            stack_stats(block.stack_id).temporary++;
             thread.pending = false;
         }
-        live_.erase(found);
     }
 
     AllocReport& report_;
     uint64_t sample_bytes_;  // 0: not sampled
-    std::unordered_map<uint64_t, LiveBlock> live_;  // by pointer
+    LiveBlocks live_;
     std::unordered_map<uint32_t, ThreadState> threads_;
+    ThreadState* last_thread_ = nullptr;
+    uint32_t last_tid_ = 0;
+    AllocStackStats* last_stack_ = nullptr;  // std::map entries stay put
+    uint32_t last_stack_id_ = 0;
     uint64_t heap_bytes_ = 0;
     uint64_t last_seq_ = 0;
     bool seen_any_ = false;
@@ -155,31 +174,45 @@ uint64_t most_common_size(const std::map<uint64_t, uint64_t>& sizes) {
     return best;
 }
 
-AllocReport analyze_allocations(const Log& log) {
+AllocReport analyze_allocations(const Log& log, const std::function<void(double)>& progress) {
     AllocReport report;
     std::vector<Cursor> cursors;
     cursors.reserve(log.alloc_chunks.size());
     for (const AllocChunk& chunk : log.alloc_chunks) cursors.emplace_back(chunk);
 
-    // Min-heap of (next sequence number, cursor): each chunk is one thread's
-    // events in order, so merging the chunks' heads replays the program's order.
+    // Min-heap of (next sequence number, cursor): each chunk holds one
+    // thread's events in order, so merging the chunks' heads replays the
+    // program's order. An unopened chunk waits under its first_seq.
     using Head = std::pair<uint64_t, size_t>;
     std::priority_queue<Head, std::vector<Head>, std::greater<Head>> heads;
-    auto advance = [&](size_t i) {
-        Cursor& cursor = cursors[i];
-        if (cursor.reader.next(cursor.event))
-            heads.emplace(cursor.event.seq, i);
-        else if (cursor.reader.failed() && report.problem.empty())
-            report.problem = cursor.reader.error();
+    for (size_t i = 0; i < cursors.size(); ++i) heads.emplace(cursors[i].chunk->first_seq, i);
+    auto advance = [&](Cursor& cursor) {
+        if (cursor.reader->next(cursor.event)) return true;
+        if (cursor.reader->failed() && report.problem.empty()) report.problem = cursor.reader->error();
+        cursor.reader.reset();
+        return false;
     };
-    for (size_t i = 0; i < cursors.size(); ++i) advance(i);
 
     Replay replay(report, log.alloc_sample_bytes);
+    size_t opened = 0;
     while (!heads.empty()) {
         size_t i = heads.top().second;
         heads.pop();
-        replay.apply(cursors[i].event.tid, cursors[i].event);
-        advance(i);
+        Cursor& cursor = cursors[i];
+        if (!cursor.reader) {
+            cursor.reader.reset(new AllocChunkReader(*cursor.chunk));
+            if (progress && ++opened % 64 == 0) progress(double(opened) / double(cursors.size()));
+            if (advance(cursor)) heads.emplace(cursor.event.seq, i);
+            continue;
+        }
+        // Replay this chunk's run of events up to the next chunk's head
+        // without touching the heap: one thread's events come in long runs.
+        bool more;
+        do {
+            replay.apply(cursor.event);
+            more = advance(cursor);
+        } while (more && (heads.empty() || cursor.event.seq < heads.top().first));
+        if (more) heads.emplace(cursor.event.seq, i);
     }
     replay.finish();
     if (log.alloc_sample_bytes != 0) apply_exact_counts(log, report);

@@ -3,6 +3,7 @@
 // allocations and what was still allocated when the log ends.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -53,7 +54,9 @@ struct AllocReport {
     bool consistent() const { return problem.empty() && lost_frees == 0 && out_of_order == 0; }
 };
 
-AllocReport analyze_allocations(const Log& log);
+// Streams the chunks in sequence order; `progress`, when given, hears the
+// fraction of chunks opened now and then.
+AllocReport analyze_allocations(const Log& log, const std::function<void(double)>& progress = {});
 
 // Seconds from the process start to a tick value; negative when the log's
 // clock could not be calibrated.

@@ -2,20 +2,26 @@
 
 #include <limits>
 
+#include "chunk_unpack.h"
+
 namespace analyzer {
 
 using shimlog::AllocTag;
 
 AllocChunkReader::AllocChunkReader(const AllocChunk& chunk)
-    : chunk_(chunk),
-      pos_(reinterpret_cast<const uint8_t*>(chunk.events.data())),
-      end_(pos_ + chunk.events.size()),
-      seq_(chunk.first_seq),
-      ticks_(chunk.first_ticks), tid_(chunk.tid) {}
+    : chunk_(chunk), seq_(chunk.first_seq), ticks_(chunk.first_ticks), tid_(chunk.tid) {
+    std::string why;
+    if (!unpack_chunk(chunk.compression, chunk.raw_size, chunk.body, chunk.body_size, events_bytes_, why)) {
+        error_ = "thread " + std::to_string(chunk.tid) + "'s allocation chunk cannot be unpacked: " + why;
+        events_bytes_.clear();
+    }
+    pos_ = reinterpret_cast<const uint8_t*>(events_bytes_.data());
+    end_ = pos_ + events_bytes_.size();
+}
 
-bool AllocChunkReader::fail(const char* what) {
-    error_ = std::string(what) + " in the allocation events of thread " + std::to_string(chunk_.tid) +
-             " (event " + std::to_string(events_ + 1) + ")";
+bool AllocChunkReader::fail(const std::string& what) {
+    error_ = what + " in the allocation events of thread " + std::to_string(chunk_.tid) + " (event " +
+             std::to_string(events_ + 1) + ")";
     return false;
 }
 
@@ -59,24 +65,10 @@ bool AllocChunkReader::next(AllocEvent& out) {
         events_++;
         return true;
     }
+    if (!failed() && events_ != chunk_.event_count)
+        error_ = "thread " + std::to_string(chunk_.tid) + "'s allocation chunk holds " + std::to_string(events_) +
+                 " events where its header counts " + std::to_string(chunk_.event_count);
     return false;
-}
-
-bool check_alloc_chunk(const AllocChunk& chunk, std::string& why) {
-    AllocChunkReader reader(chunk);
-    AllocEvent event;
-    while (reader.next(event)) {
-    }
-    if (reader.failed()) {
-        why = reader.error();
-        return false;
-    }
-    if (reader.events_read() != chunk.event_count) {
-        why = "thread " + std::to_string(chunk.tid) + "'s chunk holds " + std::to_string(reader.events_read()) +
-              " allocation events where its header counts " + std::to_string(chunk.event_count);
-        return false;
-    }
-    return true;
 }
 
 }  // namespace analyzer

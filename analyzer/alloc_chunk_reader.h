@@ -20,19 +20,23 @@ struct AllocEvent {
     uint32_t tid = 0;       // the thread that made it
 };
 
+// Holds one chunk's unpacked events (at most kMaxChunkRawSize bytes) while
+// it reads them.
 class AllocChunkReader {
 public:
     explicit AllocChunkReader(const AllocChunk& chunk);
     // The next Alloc or Free (Time marks only move `ticks`); false at the end
-    // of the chunk or at a malformed event (then error() says which).
+    // of the chunk or at a malformed body or event (then error() says which),
+    // including a count of events other than the header's.
     bool next(AllocEvent& out);
     bool failed() const { return !error_.empty(); }
     const std::string& error() const { return error_; }
     uint32_t events_read() const { return events_; }
 
 private:
-    bool fail(const char* what);
+    bool fail(const std::string& what);
     const AllocChunk& chunk_;
+    std::string events_bytes_;
     const uint8_t* pos_;
     const uint8_t* end_;
     uint64_t seq_;
@@ -42,9 +46,5 @@ private:
     uint32_t events_ = 0;
     std::string error_;
 };
-
-// Reads the whole chunk: true when every event decodes, the bytes end exactly
-// after the last one and their number matches event_count. Else `why` says.
-bool check_alloc_chunk(const AllocChunk& chunk, std::string& why);
 
 }  // namespace analyzer

@@ -45,8 +45,9 @@ int report_one(const ReportOptions& options, std::vector<ProcessSummary>* childr
     }
     Symbolizer symbols(log.modules);
     CallSites sites(log, symbols);
+    AllocReport allocs =
+        analyze_allocations(log, [&](double f) { progress.update("replaying allocations of " + options.log_path, f); });
     progress.stage("analysing " + options.log_path);
-    AllocReport allocs = analyze_allocations(log);
     std::vector<Finding> findings = find_all(log, allocs, sites, options.limits);
     progress.done();
     ReportInput input{log, findings, sites, options.top, allocs};

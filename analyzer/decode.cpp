@@ -1,12 +1,7 @@
 #include "decode.h"
 
-#include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
-#include "alloc_chunk_reader.h"
-#include "chunk_unpack.h"
 #include "sample_chunk_reader.h"
 
 namespace analyzer {
@@ -157,13 +152,6 @@ bool fail(std::string& why, std::string reason) {
     return false;
 }
 
-// The events as the shim encoded them (chunk_unpack.h).
-bool unpack_events(const shimlog::AllocChunkRecord& rec, const char* body, size_t body_size,
-                   std::string& out, std::string& why) {
-    std::string reason;
-    return unpack_chunk(rec.compression, rec.raw_size, body, body_size, out, reason) || fail(why, reason);
-}
-
 bool decode_alloc_chunk(Payload p, Log& log, std::string& why) {
     shimlog::AllocChunkRecord rec;
     if (!p.take(rec)) return false;
@@ -171,17 +159,21 @@ bool decode_alloc_chunk(Payload p, Log& log, std::string& why) {
         return fail(why, "an allocation chunk larger than " + std::to_string(shimlog::kMaxChunkRawSize) + " bytes");
     // The shortest event (a Free) takes 3 bytes.
     if (rec.event_count > rec.raw_size / 3) return fail(why, "an allocation chunk counting more events than fit");
+    if (rec.compression != static_cast<uint8_t>(shimlog::Compression::None) &&
+        rec.compression != static_cast<uint8_t>(shimlog::Compression::Zstd))
+        return fail(why, "an allocation chunk with unknown compression " + std::to_string(rec.compression));
+    // The body is unpacked and checked when the analysis reads it: the
+    // decoder never holds more than the records' headers.
     AllocChunk chunk;
     chunk.tid = rec.tid;
     chunk.event_count = rec.event_count;
     chunk.first_seq = rec.first_seq;
     chunk.first_ticks = rec.first_ticks;
-    if (!unpack_events(rec, p.rest(), p.rest_size(), chunk.events, why)) {
-        why = "allocation chunk of thread " + std::to_string(rec.tid) + ": " + why;
-        return false;
-    }
-    if (!check_alloc_chunk(chunk, why)) return false;
-    if (chunk.event_count > 0) log.alloc_chunks.push_back(std::move(chunk));
+    chunk.compression = rec.compression;
+    chunk.raw_size = rec.raw_size;
+    chunk.body = p.rest();
+    chunk.body_size = p.rest_size();
+    if (chunk.event_count > 0) log.alloc_chunks.push_back(chunk);
     return true;
 }
 
@@ -207,7 +199,7 @@ bool decode_thread(Payload p, Log& log, std::string& why) {
     return true;
 }
 
-void check_header(const std::string& bytes, const std::string& name) {
+void check_header(const LogBytes& bytes, const std::string& name) {
     shimlog::FileHeader header;
     if (bytes.size() < sizeof header || memcmp(bytes.data(), shimlog::kMagic, sizeof shimlog::kMagic) != 0)
         throw LogError(name + ": not a shim log (bad magic)");
@@ -299,10 +291,12 @@ void mark_partial(Log& log, const std::string& reason) {
 
 }  // namespace
 
-Log decode_log(const std::string& bytes, const std::string& name) {
+Log decode_log(std::shared_ptr<const LogBytes> file, const std::string& name) {
+    const LogBytes& bytes = *file;
     check_header(bytes, name);
     Log log;
     log.path = name;
+    log.bytes = std::move(file);
     shimlog::FileHeader header;
     memcpy(&header, bytes.data(), sizeof header);
     std::map<std::tuple<uint32_t, uint64_t, uint8_t>, size_t> io_index;
@@ -357,14 +351,9 @@ Log decode_log(const std::string& bytes, const std::string& name) {
     return log;
 }
 
-Log decode_log_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw LogError(path + ": " + strerror(errno));
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad()) throw LogError(path + ": read error");
-    return decode_log(buffer.str(), path);
-}
+Log decode_log(const std::string& bytes, const std::string& name) { return decode_log(LogBytes::copy_of(bytes), name); }
+
+Log decode_log_file(const std::string& path) { return decode_log(LogBytes::open_file(path), path); }
 
 std::string ProcessInfo::command_line() const {
     std::string line;

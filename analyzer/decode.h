@@ -16,6 +16,7 @@ struct LogError : std::runtime_error {
 // Throws LogError when the file is missing, not a log or too new. A log cut
 // short decodes up to its last whole record and comes back marked partial.
 Log decode_log_file(const std::string& path);
-Log decode_log(const std::string& bytes, const std::string& name);
+Log decode_log(std::shared_ptr<const LogBytes> bytes, const std::string& name);
+Log decode_log(const std::string& bytes, const std::string& name);  // copies them
 
 }  // namespace analyzer

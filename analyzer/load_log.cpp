@@ -1,8 +1,5 @@
 #include "load_log.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <sys/stat.h>
 
 namespace analyzer {
@@ -13,22 +10,10 @@ uint64_t file_size(const std::string& path) {
 }
 
 Log load_log(const std::string& path, Progress& progress) {
-    if (!progress.shown()) return decode_log_file(path);
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw LogError(path + ": " + strerror(errno));
-    uint64_t expected = file_size(path);
-    std::string bytes;
-    bytes.reserve(expected);
-    constexpr size_t kBlock = 8u << 20;
-    std::string block(kBlock, '\0');
-    while (in) {
-        in.read(&block[0], kBlock);
-        bytes.append(block.data(), size_t(in.gcount()));
-        progress.update("reading " + path, expected ? double(bytes.size()) / double(expected) : 0);
-    }
-    if (in.bad()) throw LogError(path + ": read error");
-    progress.stage("decoding " + path);
-    return decode_log(bytes, path);
+    // The file is mapped, not read: decoding walks the record headers and
+    // leaves the allocation chunks for the analysis to stream.
+    if (progress.shown()) progress.stage("decoding " + path);
+    return decode_log_file(path);
 }
 
 }  // namespace analyzer

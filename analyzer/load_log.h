@@ -7,7 +7,7 @@
 
 namespace analyzer {
 
-// decode_log_file, reading in blocks so `progress` can follow. Throws LogError.
+// decode_log_file, saying so on `progress`. Throws LogError.
 Log load_log(const std::string& path, Progress& progress);
 
 // The size of the file at `path`; 0 when it cannot be read.

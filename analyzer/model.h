@@ -3,10 +3,12 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "../format/log_format.h"
+#include "log_bytes.h"
 #include "symbolize.h"
 
 namespace analyzer {
@@ -59,14 +61,18 @@ struct IoSite {
     uint64_t histogram[shimlog::kSizeBuckets] = {};
 };
 
-// One thread's batch of allocation events, decompressed and checked by
-// decode; alloc_chunk_reader.h reads the events, alloc_analysis.h merges them.
+// One thread's batch of allocation events as the log stores it (its header
+// checked by decode, its body untouched): alloc_chunk_reader.h unpacks and
+// reads the events, alloc_analysis.h merges the chunks.
 struct AllocChunk {
     uint32_t tid = 0;
     uint32_t event_count = 0;  // Alloc and Free events (Time marks not counted)
     uint64_t first_seq = 0;
     uint64_t first_ticks = 0;
-    std::string events;        // the encoded events, raw_size bytes
+    uint8_t compression = 0;   // shimlog::Compression
+    uint32_t raw_size = 0;     // the encoded events' size once unpacked
+    const char* body = nullptr;  // in Log::bytes
+    size_t body_size = 0;
 };
 
 // One thread's life as the shim recorded it when the thread ended (or at
@@ -107,6 +113,7 @@ struct Samples {
 
 struct Log {
     std::string path;
+    std::shared_ptr<const LogBytes> bytes;  // what alloc_chunks point into
     ProcessInfo process;
     EndInfo end;
     std::vector<ModuleInfo> modules;

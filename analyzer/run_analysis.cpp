@@ -14,8 +14,7 @@ std::unique_ptr<RunAnalysis> analyze_run(const std::string& path, const Threshol
     run->limits = limits;
     run->symbols = std::make_unique<Symbolizer>(run->log.modules);
     run->sites = std::make_unique<CallSites>(run->log, *run->symbols);
-    progress.stage("replaying allocations of " + path);
-    run->allocs = analyze_allocations(run->log);
+    run->allocs = analyze_allocations(run->log, [&](double f) { progress.update("replaying allocations of " + path, f); });
     progress.stage("running the rules on " + path);
     run->findings = find_all(run->log, run->allocs, *run->sites, limits);
     return run;

@@ -181,7 +181,7 @@ shimlog::AllocChunkRecord header_for(const std::string& raw, shimlog::Compressio
 
 }  // namespace
 
-TEST_CASE("alloc: malformed chunks make the log partial, never a crash", "[alloc][decode]") {
+TEST_CASE("alloc: a malformed chunk is a partial log or a stated problem, never a crash", "[alloc][decode]") {
     AllocEvents e(2);
     e.alloc(2, 1, 10, 0x2000).free(3, 0x2000);
     const std::string raw = e.bytes;
@@ -193,31 +193,39 @@ TEST_CASE("alloc: malformed chunks make the log partial, never a crash", "[alloc
         const char* what;
         shimlog::AllocChunkRecord rec;
         std::string tail;
+        bool bad_header;  // caught by decode; else by the analysis reading the body
     };
     auto with = [&](shimlog::AllocChunkRecord rec, auto change) { change(rec); return rec; };
     std::vector<Case> cases = {
-        {"unknown tag", header_for("\x09\x01\x01", Compression::None, 1), "\x09\x01\x01"},
-        {"truncated varint", header_for(raw + "\x02\x80", Compression::None, 3), raw + "\x02\x80"},
-        {"truncated pointer", header_for(raw + "\x02\x01", Compression::None, 3), raw + "\x02\x01"},
-        {"count too high", header_for(raw, Compression::None, 3), raw},
-        {"count too low", header_for(raw, Compression::None, 1), raw},
-        {"size mismatch", header_for(raw + "x", Compression::None, 2), raw},
-        {"too large", with(header_for(raw, Compression::None, 2), [](auto& r) { r.raw_size = shimlog::kMaxChunkRawSize + 1; }), raw},
-        {"count beyond bytes", header_for(raw, Compression::None, 1000), raw},
-        {"unknown compression", with(header_for(raw, Compression::None, 2), [](auto& r) { r.compression = 7; }), raw},
-        {"not zstd", header_for(raw, Compression::Zstd, 2), raw},
-        {"zstd size lies", with(header_for(raw, Compression::Zstd, 2), [](auto& r) { r.raw_size += 5; }), packed},
-        {"zstd cut", header_for(raw, Compression::Zstd, 2), packed.substr(0, packed.size() - 3)},
-        {"stack id too large", header_for(huge_stack, Compression::None, 1), huge_stack},
+        {"unknown tag", header_for("\x09\x01\x01", Compression::None, 1), "\x09\x01\x01", false},
+        {"truncated varint", header_for(raw + "\x02\x80", Compression::None, 3), raw + "\x02\x80", false},
+        {"truncated pointer", header_for(raw + "\x02\x01", Compression::None, 3), raw + "\x02\x01", false},
+        {"count too high", header_for(raw, Compression::None, 3), raw, false},
+        {"count too low", header_for(raw, Compression::None, 1), raw, false},
+        {"size mismatch", header_for(raw + "x", Compression::None, 2), raw, false},
+        {"too large", with(header_for(raw, Compression::None, 2), [](auto& r) { r.raw_size = shimlog::kMaxChunkRawSize + 1; }), raw, true},
+        {"count beyond bytes", header_for(raw, Compression::None, 1000), raw, true},
+        {"unknown compression", with(header_for(raw, Compression::None, 2), [](auto& r) { r.compression = 7; }), raw, true},
+        {"not zstd", header_for(raw, Compression::Zstd, 2), raw, false},
+        {"zstd size lies", with(header_for(raw, Compression::Zstd, 2), [](auto& r) { r.raw_size += 5; }), packed, false},
+        {"zstd cut", header_for(raw, Compression::Zstd, 2), packed.substr(0, packed.size() - 3), false},
+        {"stack id too large", header_for(huge_stack, Compression::None, 1), huge_stack, false},
     };
     for (const Case& c : cases) {
         INFO(c.what);
         analyzer::Log log = decode_log(log_with_bad_chunk(c.rec, c.tail), "bad");
-        CHECK(log.partial);
-        CHECK(log.partial_reason.find("type 7") != std::string::npos);
-        REQUIRE(log.alloc_chunks.size() == 1);  // the good chunk before it stays
         AllocReport r = analyzer::analyze_allocations(log);
-        CHECK(r.allocations == 1);
+        if (c.bad_header) {
+            CHECK(log.partial);
+            CHECK(log.partial_reason.find("type 7") != std::string::npos);
+            REQUIRE(log.alloc_chunks.size() == 1);  // the good chunk before it stays
+            CHECK(r.allocations == 1);
+        } else {
+            CHECK_FALSE(log.partial);  // the records after it still count
+            CHECK(r.problem.find("thread 9") != std::string::npos);
+            CHECK(r.allocations >= 1);  // the good chunk, and the bad one's events up to the fault
+            CHECK(r.allocations <= 2);
+        }
     }
 }
 
@@ -226,7 +234,10 @@ TEST_CASE("alloc: the analysis survives chunks that bypassed the decoder", "[all
     analyzer::AllocChunk chunk;
     chunk.tid = 1;
     chunk.event_count = 5;
-    chunk.events = std::string("\x01\x00\x01\x01\x02", 5) + std::string("\x01\x80\x80", 3);  // good, then cut
+    const std::string events = std::string("\x01\x00\x01\x01\x02", 5) + std::string("\x01\x80\x80", 3);  // good, then cut
+    chunk.raw_size = uint32_t(events.size());
+    chunk.body = events.data();
+    chunk.body_size = events.size();
     log.alloc_chunks.push_back(chunk);
     AllocReport r = analyzer::analyze_allocations(log);
     CHECK(r.allocations == 1);

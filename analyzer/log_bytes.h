@@ -1,0 +1,33 @@
+// The bytes of one log, shared by everything decoded from it: allocation
+// chunks stay where they are (compressed, in the file's pages) until the
+// analysis reads them, so a log far larger than memory can be analysed.
+#pragma once
+#include <cstddef>
+#include <memory>
+#include <string>
+
+namespace analyzer {
+
+class LogBytes {
+public:
+    // A regular file is mapped read-only; anything else (a pipe) is read.
+    // Throws LogError with a one-line reason.
+    static std::shared_ptr<const LogBytes> open_file(const std::string& path);
+    static std::shared_ptr<const LogBytes> copy_of(const std::string& bytes);
+
+    ~LogBytes();
+    LogBytes(const LogBytes&) = delete;
+    LogBytes& operator=(const LogBytes&) = delete;
+
+    const char* data() const { return data_; }
+    size_t size() const { return size_; }
+
+private:
+    LogBytes() = default;
+    std::string owned_;
+    void* mapping_ = nullptr;
+    const char* data_ = nullptr;
+    size_t size_ = 0;
+};
+
+}  // namespace analyzer
