@@ -1,5 +1,6 @@
 #include "alloc_analysis.h"
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <queue>
@@ -7,7 +8,7 @@
 #include <vector>
 
 #include "alloc_chunk_reader.h"
-#include "live_blocks.h"
+#include "flat_map.h"
 #include "run_clock.h"
 
 namespace analyzer {
@@ -16,6 +17,11 @@ namespace {
 // One chunk in the k-way merge: unpacked only when the merge reaches its
 // first sequence number, released when read to the end, so the chunks held
 // at once are those of the threads allocating at the same time.
+struct LiveBlock {
+    uint32_t stack_id;
+    uint64_t size;
+};
+
 struct Cursor {
     explicit Cursor(const AllocChunk& c) : chunk(&c) {}
     const AllocChunk* chunk;
@@ -39,8 +45,12 @@ public:
             release(thread, event);
     }
 
-    // Whatever is still allocated now was never freed.
+    // Whatever is still allocated now was never freed; the size tallies go
+    // to their stacks.
     void finish() {
+        size_counts_.for_each([this](uint64_t key, const uint64_t& count) {
+            stack_stats(uint32_t(key >> 32)).sizes[key & 0xffffffffu] += count;
+        });
         live_.for_each([this](uint64_t, const LiveBlock& block) {
             AllocStackStats& stack = stack_stats(block.stack_id);
             uint64_t blocks = represented_blocks(block.size);
@@ -64,23 +74,36 @@ private:
     }
     uint64_t represented_bytes(uint64_t size) const { return size > sample_bytes_ ? size : sample_bytes_; }
 
-    // Events come in runs from one thread and one stack: the last ones found
-    // are remembered.
+    // Looked up on every event: a direct-mapped cache of threads in front
+    // of the map, a flat index of the stacks' entries (both stay put).
     ThreadState& thread_state(uint32_t tid) {
-        if (last_thread_ == nullptr || last_tid_ != tid) {
+        RecentThread& recent = recent_threads_[tid % recent_threads_.size()];
+        if (recent.state == nullptr || recent.tid != tid) {
             auto found = threads_.emplace(tid, ThreadState{});
             if (found.second) report_.threads++;
-            last_thread_ = &found.first->second;
-            last_tid_ = tid;
+            recent = {tid, &found.first->second};
         }
-        return *last_thread_;
+        return *recent.state;
     }
     AllocStackStats& stack_stats(uint32_t stack_id) {
-        if (last_stack_ == nullptr || last_stack_id_ != stack_id) {
-            last_stack_ = &report_.stacks[stack_id];
-            last_stack_id_ = stack_id;
+        if (AllocStackStats** known = stack_index_.find(stack_id)) return **known;
+        return *stack_index_.insert(stack_id, &report_.stacks[stack_id]);
+    }
+
+    // Per stack, the first kMaxDistinctSizes sizes: in one flat table keyed
+    // by (stack, size) while replaying, as a tree lookup per event is slow.
+    void count_size(uint32_t stack_id, uint64_t size) {
+        if (size > 0xffffffffu) {  // 4 GiB and over: rare, counted directly
+            std::map<uint64_t, uint64_t>& sizes = stack_stats(stack_id).sizes;
+            if (sizes.count(size) != 0 || sizes.size() < kMaxDistinctSizes) sizes[size]++;
+            return;
         }
-        return *last_stack_;
+        uint64_t key = uint64_t(stack_id) << 32 | size;
+        if (uint64_t* count = size_counts_.find(key)) {
+            ++*count;
+        } else if (distinct_sizes_[stack_id]++ < kMaxDistinctSizes) {
+            size_counts_.insert(key, 1);
+        }
     }
 
     void allocate(ThreadState& thread, const AllocEvent& event) {
@@ -104,11 +127,7 @@ private:
         if (event.size > stack.max_size) stack.max_size = event.size;
         stack.allocations++;
         stack.bytes += event.size;
-        auto size = stack.sizes.find(event.size);
-        if (size != stack.sizes.end())
-            size->second++;
-        else if (stack.sizes.size() < kMaxDistinctSizes)
-            stack.sizes.emplace(event.size, 1);
+        count_size(event.stack_id, event.size);
         thread.pending = true;
         thread.last_ptr = event.ptr;
     }
@@ -130,12 +149,16 @@ private:
 
     AllocReport& report_;
     uint64_t sample_bytes_;  // 0: not sampled
-    LiveBlocks live_;
+    FlatMap<LiveBlock> live_;  // by address
+    FlatMap<uint64_t> size_counts_;
+    std::unordered_map<uint32_t, size_t> distinct_sizes_;  // per stack
     std::unordered_map<uint32_t, ThreadState> threads_;
-    ThreadState* last_thread_ = nullptr;
-    uint32_t last_tid_ = 0;
-    AllocStackStats* last_stack_ = nullptr;  // std::map entries stay put
-    uint32_t last_stack_id_ = 0;
+    struct RecentThread {
+        uint32_t tid;
+        ThreadState* state;
+    };
+    std::array<RecentThread, 64> recent_threads_{};
+    FlatMap<AllocStackStats*> stack_index_;
     uint64_t heap_bytes_ = 0;
     uint64_t last_seq_ = 0;
     bool seen_any_ = false;
@@ -190,6 +213,7 @@ AllocReport analyze_allocations(const Log& log, const std::function<void(double)
         if (cursor.reader->next(cursor.event)) return true;
         if (cursor.reader->failed() && report.problem.empty()) report.problem = cursor.reader->error();
         cursor.reader.reset();
+        if (log.bytes) log.bytes->release(cursor.chunk->body, cursor.chunk->body_size);
         return false;
     };
 

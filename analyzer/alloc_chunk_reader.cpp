@@ -47,9 +47,10 @@ bool AllocChunkReader::next(AllocEvent& out) {
         // before the call, so a signal handler's event may come between.
         if (!shimlog::get_varint(&pos_, end_, &value)) return fail("a truncated sequence number");
         seq_ += value;
-        out = AllocEvent();
         out.is_alloc = tag == static_cast<uint8_t>(AllocTag::Alloc);
         out.seq = seq_;
+        out.stack_id = 0;
+        out.size = 0;
         if (out.is_alloc) {
             uint64_t stack = 0;
             if (!shimlog::get_varint(&pos_, end_, &stack) || !shimlog::get_varint(&pos_, end_, &out.size))

@@ -1,6 +1,7 @@
 #include "log_bytes.h"
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -65,6 +66,14 @@ std::shared_ptr<const LogBytes> LogBytes::copy_of(const std::string& text) {
     bytes->data_ = bytes->owned_.data();
     bytes->size_ = bytes->owned_.size();
     return bytes;
+}
+
+void LogBytes::release(const char* p, size_t n) const {
+    if (mapping_ == nullptr || p < data_ || p + n > data_ + size_) return;
+    uintptr_t page = uintptr_t(sysconf(_SC_PAGESIZE));
+    uintptr_t first = (uintptr_t(p) + page - 1) & ~(page - 1);
+    uintptr_t last = (uintptr_t(p) + n) & ~(page - 1);
+    if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
 }
 
 LogBytes::~LogBytes() {

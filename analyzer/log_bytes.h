@@ -22,6 +22,10 @@ public:
     const char* data() const { return data_; }
     size_t size() const { return size_; }
 
+    // Done with [p, p + n) for now: a mapped file's whole pages in the range
+    // leave the process's memory (read again from the file if touched).
+    void release(const char* p, size_t n) const;
+
 private:
     LogBytes() = default;
     std::string owned_;

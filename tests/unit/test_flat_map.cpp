@@ -1,14 +1,19 @@
-// The replay's open-addressing table against std::unordered_map, through
+// The replay's open-addressing map against std::unordered_map, through
 // growth and deletions that shift probe runs back.
 #include <catch2/catch.hpp>
 
 #include <random>
 #include <unordered_map>
 
-#include "../../analyzer/live_blocks.h"
+#include "../../analyzer/flat_map.h"
 
-using analyzer::LiveBlock;
-using analyzer::LiveBlocks;
+namespace {
+struct LiveBlock {
+    uint32_t stack_id;
+    uint64_t size;
+};
+using LiveBlocks = analyzer::FlatMap<LiveBlock>;
+}  // namespace
 
 TEST_CASE("live blocks behave as a map under random inserts and removals", "[alloc]") {
     LiveBlocks table;
