@@ -1,5 +1,6 @@
 #include "alloc_analysis.h"
 
+#include <algorithm>
 #include <array>
 #include <functional>
 #include <memory>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "alloc_chunk_reader.h"
+#include "chunk_prefetch.h"
 #include "flat_map.h"
 #include "run_clock.h"
 
@@ -26,7 +28,36 @@ struct Cursor {
     explicit Cursor(const AllocChunk& c) : chunk(&c) {}
     const AllocChunk* chunk;
     std::unique_ptr<AllocChunkReader> reader;
+    bool done = false;
     AllocEvent event;
+};
+
+// Gives the log's pages back as the merge finishes chunks (cursors are in
+// file order): a chunk's own pages when it ends, and every 16 MiB all pages
+// before the earliest unfinished chunk, which the kernel may have mapped
+// again around later reads. Memory stays flat however long the log.
+class PageReleaser {
+public:
+    PageReleaser(const Log& log, std::vector<Cursor>& cursors) : bytes_(log.bytes.get()), cursors_(cursors) {}
+
+    void finished(Cursor& cursor) {
+        cursor.done = true;
+        if (bytes_ == nullptr) return;
+        bytes_->release(cursor.chunk->body, cursor.chunk->body_size);
+        while (earliest_ < cursors_.size() && cursors_[earliest_].done) earliest_++;
+        const char* low = earliest_ < cursors_.size() ? cursors_[earliest_].chunk->body : bytes_->data() + bytes_->size();
+        if (size_t(low - bytes_->data()) >= released_ + kEvery) {
+            released_ = size_t(low - bytes_->data());
+            bytes_->release(bytes_->data(), released_);
+        }
+    }
+
+private:
+    static constexpr size_t kEvery = 16u << 20;
+    const LogBytes* bytes_;
+    std::vector<Cursor>& cursors_;
+    size_t earliest_ = 0;
+    size_t released_ = 0;
 };
 
 // What the replay keeps between events.
@@ -85,23 +116,29 @@ private:
         }
         return *recent.state;
     }
-    AllocStackStats& stack_stats(uint32_t stack_id) {
-        if (AllocStackStats** known = stack_index_.find(stack_id)) return **known;
-        return *stack_index_.insert(stack_id, &report_.stacks[stack_id]);
+    struct StackEntry {
+        AllocStackStats* stats;
+        uint32_t distinct_sizes;  // tallied in size_counts_
+    };
+    StackEntry& stack_entry(uint32_t stack_id) {
+        if (StackEntry* known = stack_index_.find(stack_id)) return *known;
+        return stack_index_.insert(stack_id, StackEntry{&report_.stacks[stack_id], 0});
     }
+    AllocStackStats& stack_stats(uint32_t stack_id) { return *stack_entry(stack_id).stats; }
 
     // Per stack, the first kMaxDistinctSizes sizes: in one flat table keyed
     // by (stack, size) while replaying, as a tree lookup per event is slow.
-    void count_size(uint32_t stack_id, uint64_t size) {
+    void count_size(uint32_t stack_id, StackEntry& stack, uint64_t size) {
         if (size > 0xffffffffu) {  // 4 GiB and over: rare, counted directly
-            std::map<uint64_t, uint64_t>& sizes = stack_stats(stack_id).sizes;
+            std::map<uint64_t, uint64_t>& sizes = stack.stats->sizes;
             if (sizes.count(size) != 0 || sizes.size() < kMaxDistinctSizes) sizes[size]++;
             return;
         }
         uint64_t key = uint64_t(stack_id) << 32 | size;
         if (uint64_t* count = size_counts_.find(key)) {
             ++*count;
-        } else if (distinct_sizes_[stack_id]++ < kMaxDistinctSizes) {
+        } else if (stack.distinct_sizes < kMaxDistinctSizes) {
+            stack.distinct_sizes++;
             size_counts_.insert(key, 1);
         }
     }
@@ -121,13 +158,14 @@ private:
             report_.peak_bytes = heap_bytes_;
             report_.peak_ticks = event.ticks;
         }
-        AllocStackStats& stack = stack_stats(event.stack_id);
+        StackEntry& entry = stack_entry(event.stack_id);
+        AllocStackStats& stack = *entry.stats;
         stack.stack_id = event.stack_id;
         if (stack.allocations == 0 || event.size < stack.min_size) stack.min_size = event.size;
         if (event.size > stack.max_size) stack.max_size = event.size;
         stack.allocations++;
         stack.bytes += event.size;
-        count_size(event.stack_id, event.size);
+        count_size(event.stack_id, entry, event.size);
         thread.pending = true;
         thread.last_ptr = event.ptr;
     }
@@ -151,14 +189,13 @@ private:
     uint64_t sample_bytes_;  // 0: not sampled
     FlatMap<LiveBlock> live_;  // by address
     FlatMap<uint64_t> size_counts_;
-    std::unordered_map<uint32_t, size_t> distinct_sizes_;  // per stack
     std::unordered_map<uint32_t, ThreadState> threads_;
     struct RecentThread {
         uint32_t tid;
         ThreadState* state;
     };
     std::array<RecentThread, 64> recent_threads_{};
-    FlatMap<AllocStackStats*> stack_index_;
+    FlatMap<StackEntry> stack_index_;
     uint64_t heap_bytes_ = 0;
     uint64_t last_seq_ = 0;
     bool seen_any_ = false;
@@ -209,11 +246,20 @@ AllocReport analyze_allocations(const Log& log, const std::function<void(double)
     using Head = std::pair<uint64_t, size_t>;
     std::priority_queue<Head, std::vector<Head>, std::greater<Head>> heads;
     for (size_t i = 0; i < cursors.size(); ++i) heads.emplace(cursors[i].chunk->first_seq, i);
+    // The heap gives unopened chunks up in (first_seq, index) order: the
+    // order a helper thread can unpack them in ahead of time.
+    std::vector<size_t> opening_order(cursors.size());
+    for (size_t i = 0; i < opening_order.size(); ++i) opening_order[i] = i;
+    std::sort(opening_order.begin(), opening_order.end(), [&](size_t a, size_t b) {
+        return std::make_pair(cursors[a].chunk->first_seq, a) < std::make_pair(cursors[b].chunk->first_seq, b);
+    });
+    ChunkPrefetch prefetch(log.alloc_chunks, std::move(opening_order));
+    PageReleaser pages(log, cursors);
     auto advance = [&](Cursor& cursor) {
         if (cursor.reader->next(cursor.event)) return true;
         if (cursor.reader->failed() && report.problem.empty()) report.problem = cursor.reader->error();
         cursor.reader.reset();
-        if (log.bytes) log.bytes->release(cursor.chunk->body, cursor.chunk->body_size);
+        pages.finished(cursor);
         return false;
     };
 
@@ -224,7 +270,7 @@ AllocReport analyze_allocations(const Log& log, const std::function<void(double)
         heads.pop();
         Cursor& cursor = cursors[i];
         if (!cursor.reader) {
-            cursor.reader.reset(new AllocChunkReader(*cursor.chunk));
+            cursor.reader.reset(new AllocChunkReader(*cursor.chunk, prefetch.take(i)));
             if (progress && ++opened % 64 == 0) progress(double(opened) / double(cursors.size()));
             if (advance(cursor)) heads.emplace(cursor.event.seq, i);
             continue;

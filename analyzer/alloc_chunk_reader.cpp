@@ -8,16 +8,25 @@ namespace analyzer {
 
 using shimlog::AllocTag;
 
-AllocChunkReader::AllocChunkReader(const AllocChunk& chunk)
-    : chunk_(chunk), seq_(chunk.first_seq), ticks_(chunk.first_ticks), tid_(chunk.tid) {
+UnpackedChunk unpack_alloc_chunk(const AllocChunk& chunk) {
+    UnpackedChunk out;
     std::string why;
-    if (!unpack_chunk(chunk.compression, chunk.raw_size, chunk.body, chunk.body_size, events_bytes_, why)) {
-        error_ = "thread " + std::to_string(chunk.tid) + "'s allocation chunk cannot be unpacked: " + why;
-        events_bytes_.clear();
+    if (!unpack_chunk(chunk.compression, chunk.raw_size, chunk.body, chunk.body_size, out.events, why)) {
+        out.error = "thread " + std::to_string(chunk.tid) + "'s allocation chunk cannot be unpacked: " + why;
+        out.events.clear();
     }
-    pos_ = reinterpret_cast<const uint8_t*>(events_bytes_.data());
-    end_ = pos_ + events_bytes_.size();
+    return out;
 }
+
+AllocChunkReader::AllocChunkReader(const AllocChunk& chunk, UnpackedChunk unpacked)
+    : chunk_(chunk),
+      events_bytes_(std::move(unpacked.events)),
+      pos_(reinterpret_cast<const uint8_t*>(events_bytes_.data())),
+      end_(pos_ + events_bytes_.size()),
+      seq_(chunk.first_seq),
+      ticks_(chunk.first_ticks),
+      tid_(chunk.tid),
+      error_(std::move(unpacked.error)) {}
 
 bool AllocChunkReader::fail(const std::string& what) {
     error_ = what + " in the allocation events of thread " + std::to_string(chunk_.tid) + " (event " +

@@ -20,11 +20,19 @@ struct AllocEvent {
     uint32_t tid = 0;       // the thread that made it
 };
 
+// A chunk's body unpacked (chunk_unpack.h), or why it could not be.
+struct UnpackedChunk {
+    std::string events;  // the encoded events
+    std::string error;   // set when unpacking failed; events is then empty
+};
+UnpackedChunk unpack_alloc_chunk(const AllocChunk& chunk);
+
 // Holds one chunk's unpacked events (at most kMaxChunkRawSize bytes) while
 // it reads them.
 class AllocChunkReader {
 public:
-    explicit AllocChunkReader(const AllocChunk& chunk);
+    explicit AllocChunkReader(const AllocChunk& chunk) : AllocChunkReader(chunk, unpack_alloc_chunk(chunk)) {}
+    AllocChunkReader(const AllocChunk& chunk, UnpackedChunk unpacked);
     // The next Alloc or Free (Time marks only move `ticks`); false at the end
     // of the chunk or at a malformed body or event (then error() says which),
     // including a count of events other than the header's.

@@ -302,6 +302,8 @@ Log decode_log(std::shared_ptr<const LogBytes> file, const std::string& name) {
     std::map<std::tuple<uint32_t, uint64_t, uint8_t>, size_t> io_index;
     bool has_process = false;
     size_t pos = header.header_size;
+    constexpr size_t kReleaseEvery = 64u << 20;
+    size_t released = 0;
     while (pos < bytes.size()) {
         shimlog::RecordHeader rh;
         if (bytes.size() - pos < sizeof rh) {
@@ -344,6 +346,12 @@ Log decode_log(std::shared_ptr<const LogBytes> file, const std::string& name) {
         if (static_cast<RecordType>(rh.type) != RecordType::End) log.end.present = false;
         log.records++;
         pos += sizeof rh + rh.size;
+        // Everything decoded so far is copied into the model (chunk bodies
+        // are read again later): the pages go, so memory stays flat.
+        if (pos - released >= kReleaseEvery) {
+            bytes.release(bytes.data(), pos);
+            released = pos;
+        }
     }
     if (!has_process) throw LogError(name + ": not a usable log (no process record; truncated at the start?)");
     if (!log.end.present) mark_partial(log, "the log has no end record (the program crashed, was killed, or is still running)");

@@ -70,9 +70,11 @@ std::shared_ptr<const LogBytes> LogBytes::copy_of(const std::string& text) {
 
 void LogBytes::release(const char* p, size_t n) const {
     if (mapping_ == nullptr || p < data_ || p + n > data_ + size_) return;
+    // Whole pages, rounded outwards: a neighbour still in use faults its
+    // shared page back in from the file (the mapping is private and clean).
     uintptr_t page = uintptr_t(sysconf(_SC_PAGESIZE));
-    uintptr_t first = (uintptr_t(p) + page - 1) & ~(page - 1);
-    uintptr_t last = (uintptr_t(p) + n) & ~(page - 1);
+    uintptr_t first = uintptr_t(p) & ~(page - 1);
+    uintptr_t last = (uintptr_t(p) + n + page - 1) & ~(page - 1);
     if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
 }
 

@@ -22,8 +22,8 @@ public:
     const char* data() const { return data_; }
     size_t size() const { return size_; }
 
-    // Done with [p, p + n) for now: a mapped file's whole pages in the range
-    // leave the process's memory (read again from the file if touched).
+    // Done with [p, p + n) for now: a mapped file's pages holding the range
+    // leave the process's memory (read again from the file when touched).
     void release(const char* p, size_t n) const;
 
 private:
