@@ -52,6 +52,14 @@ Result run(const std::string& command, const std::string& dir) {
     return result;
 }
 
+Result run_measured(const std::string& command, const std::string& dir, long& peak_rss_kb) {
+    std::string rss_path = dir + "/.peak_rss";
+    Result result = run("/usr/bin/time -f %M -o '" + rss_path + "' " + command, dir);
+    peak_rss_kb = std::atol(read_file(rss_path).c_str());
+    std::remove(rss_path.c_str());
+    return result;
+}
+
 std::string scratch_dir(const std::string& name) {
     std::string dir = repo_root() + "/tests/work/" + name;
     std::string command = "rm -rf '" + dir + "' && mkdir -p '" + dir + "'";

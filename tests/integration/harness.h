@@ -23,6 +23,12 @@ struct Result {
 // command redirects it.
 Result run(const std::string& command, const std::string& dir);
 
+// run(), the command under GNU time: the peak resident memory of the
+// program itself (`command` is one program with its arguments; prefix
+// environment settings with `env`). A fork's own copy of this big test
+// process would count in a plain wait4's figure.
+Result run_measured(const std::string& command, const std::string& dir, long& peak_rss_kb);
+
 // A fresh empty directory under tests/work/, named after the test.
 std::string scratch_dir(const std::string& name);
 
