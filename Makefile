@@ -26,7 +26,7 @@ TEST_OBJ     := $(TEST_SRC:.cpp=.o)
 # the hooks are exported (hooks_*.cpp): internal calls go direct, not via PLT.
 $(SHIM_OBJ): CXXFLAGS += -fPIC -fno-exceptions -fno-rtti -fno-omit-frame-pointer -fvisibility=hidden
 
-.PHONY: all deps demo test bench fuzz clean
+.PHONY: all deps demo test bench soak fuzz clean
 all: $(SHIM) $(ANALYZER) $(WORDS) $(MANDELBROT)
 
 deps:
@@ -81,6 +81,13 @@ fuzz: deps
 bench: deps
 	@$(MAKE) --no-print-directory all $(TEST_PROGRAMS)
 	python3 tests/bench/bench.py --runs $(or $(RUNS),5)
+
+# The long run: a two-thread program for SOAK_SECONDS bare, traced and
+# sampled; log growth, memory, analyzer speed (see BENCHMARKS.md).
+SOAK_SECONDS ?= 60
+soak: deps
+	@$(MAKE) --no-print-directory all $(TEST_PROGRAMS)
+	python3 tests/bench/bench.py --scale $(SOAK_SECONDS)
 
 # `make install PREFIX=/usr/local` (DESTDIR for staging): the analyzer finds
 # the shim at bin/../lib/shim/libshim.so, so `analyzer record` works installed.

@@ -19,6 +19,7 @@ ANALYZER = os.path.join(ROOT, "analyzer", "analyzer")
 WORDS = os.path.join(ROOT, "workloads", "words")
 MANDELBROT = os.path.join(ROOT, "workloads", "mandelbrot")
 STORM = os.path.join(ROOT, "tests", "programs", "thread_storm")
+SOAK = os.path.join(ROOT, "tests", "programs", "soak")
 BOOK = os.path.abspath(os.path.join(ROOT, "..", "shared", "data", "moby.txt"))
 CAP_S = 30  # each competitor run is cut off here (they reach hundreds of x)
 
@@ -120,13 +121,81 @@ def log_figures(workdir):
     return os.path.getsize(log), events, statistics.median(times)
 
 
+def soak_once(seconds, workdir, env):
+    """One timed soak run (2 threads): its tallies and peak RSS in KiB."""
+    rss_file = os.path.join(workdir, "rss")
+    timer = ["/usr/bin/time", "-f", "%M", "-o", rss_file] if os.path.exists("/usr/bin/time") else []
+    out = subprocess.run([*timer, "env", *env, SOAK, str(seconds), "2"], cwd=workdir, capture_output=True,
+                         text=True, check=True).stdout
+    tallies = {name: int(value) for name, value in (line.split() for line in out.splitlines())}
+    try:
+        with open(rss_file) as f:
+            tallies["peak_kb"] = int(f.read().split()[-1])
+    except (OSError, ValueError, IndexError):
+        tallies["peak_kb"] = 0
+    return tallies
+
+
+def analyze_once(log, workdir):
+    """The analyzer's wall time and peak RSS in KiB on one log."""
+    rss_file = os.path.join(workdir, "rss")
+    timer = ["/usr/bin/time", "-f", "%M", "-o", rss_file] if os.path.exists("/usr/bin/time") else []
+    start = time.perf_counter()
+    subprocess.run([*timer, ANALYZER, "report", log], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    elapsed = time.perf_counter() - start
+    with open(rss_file) as f:
+        return elapsed, int(f.read().split()[-1])
+
+
+def scale(seconds, workdir):
+    """make soak: a two-thread program replacing heap blocks and reading for
+    `seconds`, bare, under the shim, and under the shim sampling; the work
+    done in the same time gives the overhead."""
+    print(f"# make soak: tests/programs/soak {seconds:g} 2 (two threads replacing heap blocks for {seconds:g} s)")
+    print(f"# machine: {os.cpu_count()} cores, {os.uname().release}")
+    print("| run | allocations | work vs bare | events logged | log size | log growth | B/event "
+          "| peak RSS | analyzer | analyzer peak RSS |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    log = os.path.join(workdir, "soak.bin")
+    bare = soak_once(seconds, workdir, [])
+    print(f"| bare | {bare['allocations']:,} | 1.00x | - | - | - | - | {bare['peak_kb'] / 1024:.1f} MiB | - | - |",
+          flush=True)
+    for name, extra in (("shim", []), ("shim, SHIM_ALLOC_SAMPLE=524288", ["SHIM_ALLOC_SAMPLE=524288"])):
+        if os.path.exists(log):
+            os.remove(log)
+        run = soak_once(seconds, workdir, ["LD_PRELOAD=" + SHIM, "SHIM_LOG=" + log, *extra])
+        size = os.path.getsize(log)
+        report = subprocess.run([ANALYZER, "report", "--format", "json", log], capture_output=True, text=True,
+                                check=True)
+        allocs = json.loads(report.stdout).get("allocations", {})
+        # Events in the log: sampled, it holds only the samples (the counts
+        # the report shows stand for all), so neither figure applies.
+        events = None if extra else allocs.get("allocations", 0) + allocs.get("frees", 0)
+        analyze, analyzer_kb = analyze_once(log, workdir)
+        logged = f"{events:,}" if events else "sampled"
+        per_event = f"{size / events:.2f}" if events else "-"
+        speed = f"{fmt_seconds(analyze)} ({events / analyze / 1e6:.1f} M ev/s)" if events else fmt_seconds(analyze)
+        print(f"| {name} | {run['allocations']:,} | {bare['allocations'] / run['allocations']:.2f}x slower "
+              f"| {logged} | {size / 1e6:.0f} MB | {size / 1e6 / seconds:.1f} MB/s | {per_event} "
+              f"| {run['peak_kb'] / 1024:.1f} MiB | {speed} | {analyzer_kb / 1024:.1f} MiB |", flush=True)
+        os.remove(log)
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--smoke", action="store_true")
     parser.add_argument("--tools", help="comma-separated columns to run (default: all installed)")
     parser.add_argument("--only", help="comma-separated substrings: run only matching programs")
+    parser.add_argument("--scale", type=float, metavar="SECONDS", help="the long-run table instead (make soak)")
     args = parser.parse_args()
+    if args.scale:
+        workdir = tempfile.mkdtemp(prefix="shim-soak-")
+        try:
+            return scale(args.scale, workdir)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
     runs = 1 if args.smoke else max(args.runs, 1)
     workdir = tempfile.mkdtemp(prefix="shim-bench-")
     tool_list = tools(args.smoke, workdir)
