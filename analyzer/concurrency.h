@@ -29,6 +29,7 @@ struct Phase {
     uint32_t threads_alive = 0;       // threads that existed during it, that one included
     double others_cpu_ns = 0;         // the other threads' CPU in it
     double top_other_cpu_ns = 0;      // the busiest other thread's
+    double waiting_ns = -1;           // all threads' time runnable but without a CPU; -1 unknown
     double length_ns() const { return end_ns - start_ns; }
 };
 

@@ -99,14 +99,17 @@ struct SampleTick {
     uint64_t dt_ns = 0;   // since the previous reading
     uint64_t cpu_ns = 0;  // process CPU used meanwhile, the sampler's own excluded
 };
+// A per-thread cumulative reading: CPU time (ThreadCpu), or time spent
+// runnable but waiting for a CPU (ThreadWait).
 struct ThreadCpuReading {
     uint64_t at_ns = 0;   // CLOCK_MONOTONIC of the tick it was read at
     uint32_t tid = 0;
-    uint64_t cpu_ns = 0;  // the thread's total CPU time so far
+    uint64_t cpu_ns = 0;  // the thread's total so far
 };
 struct Samples {
     std::vector<SampleTick> ticks;
     std::vector<ThreadCpuReading> thread_cpu;
+    std::vector<ThreadCpuReading> thread_wait;  // empty: the kernel keeps no schedstats
     uint32_t interval_us = 0;  // the sampling interval in force
     uint64_t chunks = 0;
 };

@@ -6,8 +6,31 @@
 #include "run_clock.h"
 
 namespace analyzer {
+namespace {
+
+// How much a cumulative series grew in [start_ns, end_ns), spread evenly
+// between its points.
+template <typename Point>
+double growth_in(const std::vector<Point>& points, double start_ns, double end_ns) {
+    double grew = 0;
+    for (size_t i = 1; i < points.size(); ++i) {
+        const Point& a = points[i - 1];
+        const Point& b = points[i];
+        double lo = std::max(a.at_ns, start_ns), hi = std::min(b.at_ns, end_ns);
+        if (hi > lo) grew += (b.cpu_ns - a.cpu_ns) * (hi - lo) / (b.at_ns - a.at_ns);
+    }
+    return grew;
+}
+
+}  // namespace
 
 ThreadCpuTimeline::ThreadCpuTimeline(const Log& log) : log_(log) {
+    for (const ThreadCpuReading& r : log.samples.thread_wait) {
+        std::vector<Point>& points = waits_[r.tid];
+        double at = run_ns_from_monotonic(log, r.at_ns);
+        if (points.empty() || (at > points.back().at_ns && double(r.cpu_ns) >= points.back().cpu_ns))
+            points.push_back({at, double(r.cpu_ns)});
+    }
     // A thread's CPU starts at 0 when it starts: from its Thread record when
     // the clock is known, else from the reading before its first (the
     // sampler's previous round), else from the first sample.
@@ -55,15 +78,7 @@ ThreadCpuTimeline::ThreadCpuTimeline(const Log& log) : log_(log) {
 std::vector<ThreadShare> ThreadCpuTimeline::cpu_in(double start_ns, double end_ns) const {
     std::vector<ThreadShare> shares;
     for (const auto& entry : points_) {
-        const std::vector<Point>& points = entry.second;
-        double used = 0;
-        for (size_t i = 1; i < points.size(); ++i) {
-            const Point& a = points[i - 1];
-            const Point& b = points[i];
-            double lo = std::max(a.at_ns, start_ns), hi = std::min(b.at_ns, end_ns);
-            if (hi <= lo) continue;
-            used += (b.cpu_ns - a.cpu_ns) * (hi - lo) / (b.at_ns - a.at_ns);
-        }
+        double used = growth_in(entry.second, start_ns, end_ns);
         if (used > 0) shares.push_back({entry.first, used});
     }
     std::sort(shares.begin(), shares.end(), [](const ThreadShare& x, const ThreadShare& y) {
@@ -89,6 +104,13 @@ std::vector<uint32_t> ThreadCpuTimeline::alive_in(double start_ns, double end_ns
         if (!entry.second.empty() && overlaps(entry.second.front().at_ns, entry.second.back().at_ns))
             alive.push_back(entry.first);
     return alive;
+}
+
+double ThreadCpuTimeline::waiting_in(double start_ns, double end_ns) const {
+    if (waits_.empty()) return -1;
+    double waited = 0;
+    for (const auto& entry : waits_) waited += growth_in(entry.second, start_ns, end_ns);
+    return waited;
 }
 
 std::pair<double, double> ThreadCpuTimeline::seen(uint32_t tid) const {
@@ -163,6 +185,7 @@ void attribute_phases(const ThreadCpuTimeline& timeline, std::vector<Phase>& pha
             else p.top_other_cpu_ns = std::max(p.top_other_cpu_ns, share.cpu_ns);
         }
         p.others_cpu_ns = total - p.thread_cpu_ns;
+        p.waiting_ns = timeline.waiting_in(p.start_ns, p.end_ns);
         // The only thread there did all the process's work there: readings
         // every ~10 ms spread its CPU too evenly to show that by themselves.
         // A thread cannot use more CPU than the wall time (the process clock's

@@ -26,6 +26,9 @@ public:
     std::vector<ThreadShare> cpu_in(double start_ns, double end_ns) const;
     // Threads that existed for at least min_overlap_ns of [start_ns, end_ns).
     std::vector<uint32_t> alive_in(double start_ns, double end_ns, double min_overlap_ns) const;
+    // Time the threads spent runnable but waiting for a CPU in the range,
+    // summed; -1 when the log has no such readings (no schedstats).
+    double waiting_in(double start_ns, double end_ns) const;
     // The first and last time the thread id was seen; {0, 0} when never.
     std::pair<double, double> seen(uint32_t tid) const;
     const Log& log() const { return log_; }
@@ -41,10 +44,11 @@ private:
     };
     const Log& log_;
     std::map<uint32_t, std::vector<Point>> points_;  // by tid, in time order
+    std::map<uint32_t, std::vector<Point>> waits_;   // run-queue waits, likewise
     std::vector<Life> lives_;                        // from Thread records, when the clock is known
 };
 
-// Fills each phase's tid, thread_cpu_ns, others_cpu_ns and threads_alive.
+// Fills each phase's tid, thread_cpu_ns, others_cpu_ns, threads_alive and waiting_ns.
 void attribute_phases(const ThreadCpuTimeline& timeline, std::vector<Phase>& phases);
 // For a Concurrency: first splits each serial phase where a thread that did
 // a tenth or more of its work started or ended inside it, or where one thread

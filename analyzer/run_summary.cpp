@@ -54,7 +54,7 @@ const char* main_figure(const std::string& kind, Unit& unit) {
     if (kind == "threads-too-fine") return "threads";
     unit = kind == "leak" ? Unit::Bytes : Unit::Seconds;
     if (kind == "leak") return "leaked_bytes";
-    return "seconds";  // serial-phase, idle-phase
+    return "seconds";  // serial-phase, idle-phase, cpu-contention
 }
 
 SummarySection run_section(RunAnalysis& run) {

@@ -19,8 +19,7 @@ bool unpack(const shimlog::SampleChunkRecord& rec, const char* body, size_t body
 }
 
 // Reads the events into `ticks` and `cpu`; false at the first bad one.
-bool read_events(const shimlog::SampleChunkRecord& rec, const std::string& raw, std::vector<SampleTick>& ticks,
-                 std::vector<ThreadCpuReading>& cpu, std::string& why) {
+bool read_events(const shimlog::SampleChunkRecord& rec, const std::string& raw, Samples& out, std::string& why) {
     const uint8_t* in = reinterpret_cast<const uint8_t*>(raw.data());
     const uint8_t* end = in + raw.size();
     uint64_t now = rec.first_ns;
@@ -34,13 +33,14 @@ bool read_events(const shimlog::SampleChunkRecord& rec, const std::string& raw, 
         if (tag == static_cast<uint8_t>(shimlog::SampleTag::Tick)) {
             if (a > UINT64_MAX - now) return fail(why, "its clock overflows");
             now += a;
-            ticks.push_back(SampleTick{now, a, b});
-        } else if (tag == static_cast<uint8_t>(shimlog::SampleTag::ThreadCpu)) {
+            out.ticks.push_back(SampleTick{now, a, b});
+        } else if (tag == static_cast<uint8_t>(shimlog::SampleTag::ThreadCpu) ||
+                   tag == static_cast<uint8_t>(shimlog::SampleTag::ThreadWait)) {
             if (a > UINT32_MAX) return fail(why, "a thread id out of range");
-            cpu.push_back(ThreadCpuReading{now, static_cast<uint32_t>(a), b});
-        } else {
-            return fail(why, "unknown event tag " + std::to_string(tag));
-        }
+            ThreadCpuReading reading{now, static_cast<uint32_t>(a), b};
+            (tag == static_cast<uint8_t>(shimlog::SampleTag::ThreadCpu) ? out.thread_cpu : out.thread_wait)
+                .push_back(reading);
+        }  // else a tag from a later shim: every event has the same shape, so it is skipped
     }
     if (in != end) return fail(why, "bytes left after its last event");
     return true;
@@ -58,11 +58,11 @@ bool decode_sample_chunk(const char* payload, size_t size, Samples& samples, std
     if (rec.event_count > rec.raw_size / 3) return fail(why, "it counts more events than fit");
     std::string raw;
     if (!unpack(rec, payload + sizeof rec, size - sizeof rec, raw, why)) return false;
-    std::vector<SampleTick> ticks;
-    std::vector<ThreadCpuReading> cpu;
-    if (!read_events(rec, raw, ticks, cpu, why)) return false;
-    samples.ticks.insert(samples.ticks.end(), ticks.begin(), ticks.end());
-    samples.thread_cpu.insert(samples.thread_cpu.end(), cpu.begin(), cpu.end());
+    Samples read;
+    if (!read_events(rec, raw, read, why)) return false;
+    samples.ticks.insert(samples.ticks.end(), read.ticks.begin(), read.ticks.end());
+    samples.thread_cpu.insert(samples.thread_cpu.end(), read.thread_cpu.begin(), read.thread_cpu.end());
+    samples.thread_wait.insert(samples.thread_wait.end(), read.thread_wait.begin(), read.thread_wait.end());
     if (rec.interval_us != 0) samples.interval_us = rec.interval_us;
     samples.chunks++;
     return true;

@@ -264,7 +264,9 @@ struct SampleChunkRecord {
 enum class SampleTag : uint8_t {
     Tick = 1,       // ns since the previous tick (or first_ns), process CPU ns used meanwhile
     ThreadCpu = 2,  // tid, that thread's total CPU ns so far (at the latest Tick)
+    ThreadWait = 3, // tid, that thread's total ns runnable but waiting for a CPU (schedstat run_delay)
 };
+// Every sampler event is a tag and two varints: readers skip tags they do not know.
 
 // ---- sampling mode (SHIM_ALLOC_SAMPLE=N) ----
 // Only about one allocation per N bytes becomes an Alloc event (its free a

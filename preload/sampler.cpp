@@ -5,7 +5,10 @@
 #include <csignal>
 #include <cstdlib>
 #include <ctime>
+#include <cstring>
 #include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <pthread.h>
 
 #include "../format/log_format.h"
@@ -114,10 +117,41 @@ void rescan_tasks(SamplerState& s, uint32_t self) {
     closedir(dir);
 }
 
+// The ns a thread has spent runnable but waiting for a CPU (the second field
+// of its schedstat): what tells "blocked" from "no core free" when another
+// program holds the cores. False when the kernel keeps no schedstats.
+bool thread_run_delay(uint32_t tid, uint64_t& delay) {
+    char path[48] = "/proc/self/task/";
+    char digits[12];
+    int n = 0;
+    do digits[n++] = char('0' + tid % 10); while ((tid /= 10) != 0 && n < 11);
+    size_t at = strlen(path);
+    while (n > 0) path[at++] = digits[--n];
+    memcpy(path + at, "/schedstat", sizeof "/schedstat");
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    char text[96];
+    ssize_t got = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (got <= 0) return false;
+    text[got] = '\0';
+    char* end = nullptr;
+    strtoull(text, &end, 10);  // CPU time: the thread clock has it already
+    if (end == text) return false;
+    char* after = nullptr;
+    delay = strtoull(end, &after, 10);
+    return after != end;
+}
+
+void sample_thread(SamplerState& s, uint32_t tid) {
+    put_event(s, SampleTag::ThreadCpu, tid, thread_cpu_ns(tid));
+    uint64_t delay = 0;
+    if (thread_run_delay(tid, delay)) put_event(s, SampleTag::ThreadWait, tid, delay);
+}
+
 void sample_threads(SamplerState& s) {
-    threads_for_each_live([&](uint32_t tid) { put_event(s, SampleTag::ThreadCpu, tid, thread_cpu_ns(tid)); });
-    for (int i = 0; i < s.foreign_count; ++i)
-        put_event(s, SampleTag::ThreadCpu, s.foreign[i], thread_cpu_ns(s.foreign[i]));
+    threads_for_each_live([&](uint32_t tid) { sample_thread(s, tid); });
+    for (int i = 0; i < s.foreign_count; ++i) sample_thread(s, s.foreign[i]);
 }
 
 // Keeps the sampler under 1% of a core: when its readings cost more than 1%

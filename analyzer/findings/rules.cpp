@@ -22,8 +22,8 @@ std::vector<Finding> find_all(const Log& log, const AllocReport& allocs, CallSit
 }
 
 const std::vector<std::string>& finding_kinds() {
-    static const std::vector<std::string> kinds = {"unbuffered-io", "alloc-hotspot",    "leak",
-                                                   "serial-phase",  "threads-too-fine", "idle-phase"};
+    static const std::vector<std::string> kinds = {"unbuffered-io",    "alloc-hotspot", "leak",          "serial-phase",
+                                                   "threads-too-fine", "idle-phase",    "cpu-contention"};
     return kinds;
 }
 

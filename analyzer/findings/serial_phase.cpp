@@ -1,7 +1,9 @@
 // Finding "serial-phase", from the sampler's P(t) (concurrency.h): stretches
 // where one thread's worth of CPU ran while the program had other threads or
 // the machine had room for more. Stretches with the same thread and the same
-// story make one finding (px mode has one per batch of threads).
+// story make one finding (px mode has one per batch of threads). When the
+// threads were runnable but had no CPU for much of it (schedstat run-queue
+// waits), another program held the cores: "cpu-contention" instead.
 #include <algorithm>
 #include <map>
 
@@ -24,12 +26,17 @@ constexpr double kOtherThreadShare = 0.1;
 // A thread that started this many threads in a stretch was busy creating them.
 constexpr uint64_t kManyCreated = 100;
 constexpr size_t kStretchesListed = 5;
+// Threads waiting for a CPU, summed, for this share of the stretch: on
+// average half a thread was ready with no core to run on.
+constexpr double kContentionShare = 0.5;
 
 enum class Story { Alone, Mostly, Shared };
 
 struct Stretches {
     std::vector<const Phase*> phases;
     double length_ns = 0, cpu_ns = 0, thread_cpu_ns = 0, others_cpu_ns = 0, top_other_cpu_ns = 0;
+    double waiting_ns = 0;
+    bool waiting_known = true;
     uint32_t most_alive = 0;
     const Phase& longest() const {
         return **std::max_element(phases.begin(), phases.end(),
@@ -95,7 +102,11 @@ Finding make_finding(const Log& log, const Concurrency& c, Story story, uint32_t
     uint64_t created = 0;
     for (const Phase* p : s.phases) created += threads_created_by(log, tid, p->start_ns, p->end_ns);
     if (created > 0) f.evidence.push_back("it started " + with_commas(created) + " threads meanwhile");
-    if (story != Story::Mostly && s.most_alive > 1)
+    if (s.waiting_known && s.most_alive > 1)
+        f.evidence.push_back("the threads waited " + human_seconds(s.waiting_ns / 1e9) +
+                             " in all for a CPU meanwhile (run queue): the others were not held back by a busy "
+                             "machine but blocked (a lock, a join, I/O) or out of work");
+    else if (story != Story::Mostly && s.most_alive > 1)
         f.evidence.push_back("CPU clocks cannot tell a blocked thread (a lock, a join, I/O) from one waiting for a "
                              "core another program held: if this machine was busy, rerun it idle before optimising");
     if (c.peak_level >= 2)
@@ -141,6 +152,37 @@ Finding make_finding(const Log& log, const Concurrency& c, Story story, uint32_t
                  {"threads_started", double(created)},
                  {"serial_fraction", c.serial_fraction()},
                  {"ceiling_speedup", c.ceiling_speedup()}};
+    if (s.waiting_known) f.figures["waiting_seconds"] = s.waiting_ns / 1e9;
+    return f;
+}
+
+// P(t) fell to one thread's worth while the threads were ready to run: the
+// cores were busy with something else, so this says nothing about the
+// program's own parallelism, and the serial fraction is an underestimate
+// of what it could do.
+Finding contention_finding(const Log& log, const Concurrency& c, const Stretches& s) {
+    double run = run_wall_ns(log);
+    Finding f;
+    f.kind = "cpu-contention";
+    f.title = "CPU contention: " + human_seconds(s.length_ns / 1e9) + " (" + percent(s.length_ns, run) +
+              " of the run) with one thread's worth of CPU while threads were ready to run but had no core";
+    f.site = "the machine";
+    f.evidence.push_back("one thread's worth of CPU (P(t) rounded to 1) for " + human_seconds(s.length_ns / 1e9) +
+                         (s.phases.size() > 1 ? " (" + stretch_list(s) + ")" : " (" + time_range(*s.phases[0]) + ")"));
+    f.evidence.push_back("meanwhile the threads spent " + human_seconds(s.waiting_ns / 1e9) +
+                         " runnable but waiting for a CPU (the kernel's run-queue delay, /proc/.../schedstat): " +
+                         "another program held the cores, or the program was confined to fewer of them");
+    if (c.resolved())
+        f.evidence.push_back("the serial fraction f = " + fixed(c.serial_fraction(), 2) +
+                             " measured on this run counts those stretches as serial: it overstates how serial the "
+                             "program is");
+    f.advice = "Measure again on an idle machine (or give the program cores of its own: taskset, cgroups) before "
+               "looking for serial work in these stretches; the threads were ready to run.";
+    f.cost_ns = 0;  // not the program's to fix
+    f.figures = {{"seconds", s.length_ns / 1e9},
+                 {"stretches", double(s.phases.size())},
+                 {"share_of_run", run > 0 ? s.length_ns / run : 0},
+                 {"waiting_seconds", s.waiting_ns / 1e9}};
     return f;
 }
 
@@ -164,9 +206,21 @@ std::vector<Finding> find_serial_phases(const Log& log, CallSites& sites, const 
         s.others_cpu_ns += p.others_cpu_ns;
         s.top_other_cpu_ns = std::max(s.top_other_cpu_ns, p.top_other_cpu_ns);
         s.most_alive = std::max(s.most_alive, p.threads_alive);
+        s.waiting_known = s.waiting_known && p.waiting_ns >= 0;
+        s.waiting_ns += std::max(0.0, p.waiting_ns);
     }
-    for (const auto& group : groups)
-        found.push_back(make_finding(log, c, story_of(group.first, group.second), group.first, group.second, sites));
+    Stretches contended;  // the stretches another program's load explains
+    contended.waiting_known = true;
+    for (auto& group : groups) {
+        Stretches& s = group.second;
+        if (s.waiting_known && s.waiting_ns >= kContentionShare * s.length_ns) {
+            for (const Phase* p : s.phases) contended.phases.push_back(p);
+            contended.length_ns += s.length_ns, contended.cpu_ns += s.cpu_ns, contended.waiting_ns += s.waiting_ns;
+            continue;
+        }
+        found.push_back(make_finding(log, c, story_of(group.first, s), group.first, s, sites));
+    }
+    if (!contended.phases.empty()) found.push_back(contention_finding(log, c, contended));
     return found;
 }
 

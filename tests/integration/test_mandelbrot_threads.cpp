@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <unistd.h>
 
 #include "../../analyzer/concurrency.h"
 #include "../../analyzer/threads_summary.h"
@@ -97,6 +98,26 @@ TEST_CASE("two_then_one under the shim: serial fraction one third", "[concurrenc
     // window there, at most 20 ms of CPU misread, is 0.013 of f; 0.05 leaves
     // room for a late-starting thread and the process's start-up.
     CHECK(c.serial_fraction() == Approx(1.0 / 3).margin(0.05));
+}
+
+// Pinned to one CPU, the two spinning threads are ready all along but share
+// a core: the run queue says so, and the report must not call that serial.
+TEST_CASE("two threads confined to one CPU: cpu-contention, not a serial phase", "[concurrency][integration]") {
+    if (access("/proc/self/task/1/schedstat", R_OK) != 0 && access("/proc/self/schedstat", R_OK) != 0) {
+        WARN("this kernel keeps no schedstats: run-queue waits cannot be read");
+        return;
+    }
+    std::string dir = scratch_dir("two_then_one_pinned");
+    REQUIRE(run(preload() + "taskset -c 0 " + program_path("two_then_one") + " 0.5", dir).status == 0);
+    Analysis a = analyze(dir + "/log.bin");
+    REQUIRE_FALSE(a.log.samples.thread_wait.empty());
+    CHECK(a.finding("serial-phase") == nullptr);
+    const analyzer::Finding* f = a.finding("cpu-contention");
+    REQUIRE(f != nullptr);
+    // The two threads' 1 s of work took ~1 s of wall time on one core, each
+    // waiting about half of it: ~1 s of waiting between them.
+    CHECK(f->figures.at("seconds") > 0.6);
+    CHECK(f->figures.at("waiting_seconds") > 0.5 * f->figures.at("seconds"));
 }
 
 // 2048x2048: the encoding (~60 ms) stays well above the shortest phase reported

@@ -101,6 +101,27 @@ TEST_CASE("serial-phase finding: time range, thread and Amdahl bound", "[concurr
     CHECK(f.cost_ns == 250 * kMs);  // half of 0.5 s saved on the run's 2 cores
 }
 
+TEST_CASE("threads ready to run but without a core: cpu-contention, not a serial phase", "[concurrency][rules]") {
+    std::vector<Finding> all = findings_of(fixtures::two_sharing_one_core(0.5));
+    CHECK(of_kind(all, "serial-phase").empty());
+    std::vector<Finding> found = of_kind(all, "cpu-contention");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].figures.at("seconds") == Approx(1.0).epsilon(0.02));
+    CHECK(found[0].figures.at("waiting_seconds") == Approx(1.0).epsilon(0.05));  // two threads, half of each ms
+    CHECK(found[0].cost_ns == 0);
+}
+
+TEST_CASE("threads taking turns without waiting for a core: a serial phase that says so", "[concurrency][rules]") {
+    std::vector<Finding> all = findings_of(fixtures::two_sharing_one_core(0.0));
+    CHECK(of_kind(all, "cpu-contention").empty());
+    std::vector<Finding> found = of_kind(all, "serial-phase");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].figures.at("waiting_seconds") == Approx(0.0));
+    bool says_blocked = false;
+    for (const std::string& line : found[0].evidence) says_blocked = says_blocked || line.find("blocked") != std::string::npos;
+    CHECK(says_blocked);
+}
+
 TEST_CASE("idle-phase finding only when large", "[concurrency][rules]") {
     Log log = fixtures::empty_run(1000 * kMs);
     fixtures::add_ticks(log, 0, 300, 2.0);

@@ -1,6 +1,7 @@
 // Hand-made thread and sampler data for the concurrency and thread tests:
 // model objects on a clock where one tick is one nanosecond.
 #pragma once
+#include <algorithm>
 #include <vector>
 
 #include "../../analyzer/model.h"
@@ -57,6 +58,27 @@ inline analyzer::Log two_then_one() {
     log.threads.push_back(thread(2, 0, 500 * kMs, 500 * kMs));
     log.threads.push_back(thread(3, 0, 500 * kMs, 500 * kMs));
     log.threads.push_back(thread(1, 0, 1000 * kMs, 500 * kMs));
+    return log;
+}
+
+// Threads 2 and 3 busy for 1 s on a machine that gave them one core's worth
+// between them (P = 1), then 0.5 s with two cores: each waited for a CPU
+// `wait_share` of every first-second millisecond.
+inline analyzer::Log two_sharing_one_core(double wait_share) {
+    analyzer::Log log = empty_run(1500 * kMs);
+    add_ticks(log, 0, 1000, 1.0);
+    add_ticks(log, 1000, 500, 2.0);
+    for (uint64_t ms = 10; ms <= 1500; ms += 10) {
+        uint64_t cpu = ms <= 1000 ? ms * kMs / 2 : 500 * kMs + (ms - 1000) * kMs;
+        uint64_t waited = uint64_t(wait_share * double(std::min<uint64_t>(ms, 1000) * kMs));
+        for (uint32_t tid : {2u, 3u}) {
+            log.samples.thread_cpu.push_back({ms * kMs, tid, cpu});
+            log.samples.thread_wait.push_back({ms * kMs, tid, waited});
+        }
+    }
+    log.threads.push_back(thread(2, 0, 1500 * kMs, 1000 * kMs));
+    log.threads.push_back(thread(3, 0, 1500 * kMs, 1000 * kMs));
+    log.threads.push_back(thread(1, 0, 1500 * kMs, 0));
     return log;
 }
 
