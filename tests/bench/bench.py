@@ -99,8 +99,10 @@ def fmt_seconds(s):
     return f"{s * 1000:.1f} ms" if s < 1 else f"{s:.2f} s"
 
 
-def log_figures(workdir):
-    """Bytes of log per recorded event and the analyzer's speed on that log."""
+def log_figures(workdir, sampled):
+    """Bytes of log per recorded event and the analyzer's speed on that log.
+    A sampled log records a sample of the events (the report's counts stand
+    for all of them), so neither per-event figure applies to it."""
     log = os.path.join(workdir, "log.bin")
     if not os.path.exists(log):
         return None
@@ -118,7 +120,7 @@ def log_figures(workdir):
         start = time.perf_counter()
         subprocess.run([ANALYZER, "report", log], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         times.append(time.perf_counter() - start)
-    return os.path.getsize(log), events, statistics.median(times)
+    return os.path.getsize(log), 0 if sampled else events, statistics.median(times)
 
 
 def soak_once(seconds, workdir, env):
@@ -228,7 +230,7 @@ def main():
         cells = [cell(times[tool], bare, tool not in ("bare", "shim")) for tool, _ in tool_list]
         extra_rss = statistics.median(rss["shim"]) - statistics.median(rss["bare"])
         rss_text = f"{extra_rss / 1024:.1f} MiB" if statistics.median(rss["bare"]) > 0 else "-"
-        figures = log_figures(workdir)
+        figures = log_figures(workdir, "SHIM_ALLOC_SAMPLE=" in name)
         if figures:
             size, events, analyze = figures
             per_event = f"{size / events:.3f}" if events else "-"
