@@ -127,12 +127,53 @@ std::vector<Dwarf_Die> function_chain(Dwarf_Die subprogram, Dwarf_Addr pc) {
     return {chain.rbegin(), chain.rend()};
 }
 
+bool exists(const std::string& path) {
+    struct stat st;
+    return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+// A separate debug file on this machine, where libdwfl's standard search
+// looks: /usr/lib/debug/.build-id/xx/yyyy.debug, or the .gnu_debuglink name
+// beside the file, in its .debug/ or under /usr/lib/debug.
+bool has_local_debug_file(Dwfl_Module* mod, const char* file_name, const char* debuglink) {
+    const unsigned char* bits = nullptr;
+    GElf_Addr vaddr = 0;
+    int len = dwfl_module_build_id(mod, &bits, &vaddr);
+    if (len > 1) {
+        std::string path = "/usr/lib/debug/.build-id/";
+        char hex[3];
+        for (int i = 0; i < len; ++i) {
+            snprintf(hex, sizeof hex, "%02x", bits[i]);
+            path += hex;
+            if (i == 0) path += "/";
+        }
+        if (exists(path + ".debug")) return true;
+    }
+    if (debuglink == nullptr || file_name == nullptr) return false;
+    std::string dir = file_name;
+    dir = dir.substr(0, dir.rfind('/') + 1);
+    return exists(dir + debuglink) || exists(dir + ".debug/" + debuglink) ||
+           exists("/usr/lib/debug" + dir + debuglink);
+}
+
+// The standard search, but only when a local file is there to find: after a
+// miss it would fall back to debuginfod, whose client library alone (curl,
+// gnutls, kerberos, ...) takes longer to load than a whole report, and which
+// may reach the network. A user who set DEBUGINFOD_URLS gets it.
+int find_debuginfo(Dwfl_Module* mod, void** userdata, const char* modname, Dwarf_Addr base, const char* file_name,
+                   const char* debuglink_file, GElf_Word debuglink_crc, char** debuginfo_file_name) {
+    const char* urls = getenv("DEBUGINFOD_URLS");
+    if ((urls == nullptr || *urls == '\0') && !has_local_debug_file(mod, file_name, debuglink_file)) return -1;
+    return dwfl_standard_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file, debuglink_crc,
+                                        debuginfo_file_name);
+}
+
 // Fallback session settings: find_elf is not used for files we open ourselves,
 // find_debuginfo finds /usr/lib/debug/.build-id/... and .gnu_debuglink files.
 char* g_debuginfo_path = nullptr;  // nullptr = libdwfl's default search path
 const Dwfl_Callbacks g_callbacks = {
     dwfl_build_id_find_elf,
-    dwfl_standard_find_debuginfo,
+    find_debuginfo,
     dwfl_offline_section_address,
     &g_debuginfo_path,
 };
