@@ -16,14 +16,14 @@
 namespace analyzer {
 namespace {
 
-// One chunk in the k-way merge: unpacked only when the merge reaches its
-// first sequence number, released when read to the end, so the chunks held
-// at once are those of the threads allocating at the same time.
 struct LiveBlock {
     uint32_t stack_id;
     uint64_t size;
 };
 
+// One chunk in the k-way merge: unpacked only when the merge reaches its
+// first sequence number, released when read to the end, so the chunks held
+// at once are those of the threads allocating at the same time.
 struct Cursor {
     explicit Cursor(const AllocChunk& c) : chunk(&c) {}
     const AllocChunk* chunk;
@@ -120,6 +120,7 @@ private:
         AllocStackStats* stats;
         uint32_t distinct_sizes;  // tallied in size_counts_
     };
+    // The reference lasts until the next new stack (the index may grow).
     StackEntry& stack_entry(uint32_t stack_id) {
         if (StackEntry* known = stack_index_.find(stack_id)) return *known;
         return stack_index_.insert(stack_id, StackEntry{&report_.stacks[stack_id], 0});
