@@ -108,12 +108,16 @@ void add_call(IoSiteRecord& c, ssize_t result, uint64_t requested, FileAccess ac
 }
 
 // ---- merging the tables for the log ----
-constexpr uint32_t kMergedSlots = 1 << 14;
+// At most this many distinct entries are merged; the table is sized to twice
+// the entries in use (a power of two), not to this, since a snapshot is taken
+// at every checkpoint and at exit, and faulting in a table of the maximum
+// size was a third of a small program's whole cost under the shim.
+constexpr uint32_t kMaxMergedSlots = 1 << 14;
 
-void merge_into(IoSlot* merged, const IoSiteRecord& from) {
-    uint32_t start = key_hash(from.site, from.file_id, from.syscall) % kMergedSlots;
-    for (uint32_t probe = 0; probe < kMergedSlots; ++probe) {
-        IoSlot& slot = merged[(start + probe) % kMergedSlots];
+void merge_into(IoSlot* merged, uint32_t slots, const IoSiteRecord& from) {
+    uint32_t start = key_hash(from.site, from.file_id, from.syscall) % slots;
+    for (uint32_t probe = 0; probe < slots; ++probe) {
+        IoSlot& slot = merged[(start + probe) % slots];
         if (!slot.used) {
             slot.used = true;
             slot.counters = from;
@@ -174,14 +178,20 @@ void io_record_destination(int fd, shimlog::Syscall syscall, int64_t offset, ssi
 }
 
 void io_write_snapshot() {
-    size_t bytes = sizeof(IoSlot) * kMergedSlots;
+    uint64_t in_use = 0;
+    for (IoTable* table = g_tables.load(std::memory_order_acquire); table; table = table->next)
+        for (const IoSlot& slot : table->slots) in_use += slot.used && slot.counters.calls > 0;
+    if (in_use == 0) return;
+    uint32_t slots = 64;
+    while (slots < 2 * in_use && slots < kMaxMergedSlots) slots *= 2;
+    size_t bytes = sizeof(IoSlot) * slots;
     void* mem = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (mem == MAP_FAILED) return;
     auto* merged = static_cast<IoSlot*>(mem);
     for (IoTable* table = g_tables.load(std::memory_order_acquire); table; table = table->next)
         for (const IoSlot& slot : table->slots)
-            if (slot.used && slot.counters.calls > 0) merge_into(merged, slot.counters);
-    for (uint32_t i = 0; i < kMergedSlots; ++i)
+            if (slot.used && slot.counters.calls > 0) merge_into(merged, slots, slot.counters);
+    for (uint32_t i = 0; i < slots; ++i)
         if (merged[i].used)
             sink_record(shimlog::RecordType::IoSite, {{&merged[i].counters, sizeof(IoSiteRecord)}});
     munmap(mem, bytes);
