@@ -7,7 +7,7 @@
 
 namespace shim {
 
-thread_local int t_guard_depth __attribute__((tls_model("initial-exec"))) = 0;
+__thread int t_guard_depth __attribute__((tls_model("initial-exec"))) = 0;
 
 namespace {
 thread_local uint32_t t_thread_id __attribute__((tls_model("initial-exec"))) = 0;

@@ -30,7 +30,9 @@ private:
 
 // Per-thread depth of shim code on the stack. Initial-exec TLS: no allocation
 // and no lazy TLS setup (which could itself call malloc) when first touched.
-extern thread_local int t_guard_depth __attribute__((tls_model("initial-exec")));
+// `__thread`, not `thread_local`: other files reach an extern thread_local
+// through a TLS wrapper function, a call on every hooked read and malloc.
+extern __thread int t_guard_depth __attribute__((tls_model("initial-exec")));
 
 // The calling thread's kernel id, asked of the kernel once per thread.
 uint32_t thread_id();
