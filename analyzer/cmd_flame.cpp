@@ -6,7 +6,7 @@
 
 #include "alloc_analysis.h"
 #include "commands.h"
-#include "decode.h"
+#include "load_log.h"
 #include "views/flame.h"
 
 namespace analyzer {
@@ -24,12 +24,7 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 
 int run_flame(const FlameOptions& options) {
     Log log;
-    try {
-        log = decode_log_file(options.log_path);
-    } catch (const LogError& e) {
-        std::cerr << "analyzer: " << e.what() << "\n";
-        return 2;
-    }
+    if (!load_log_or_say(options.log_path, log)) return 2;
     FlameWeight weight = options.what == "reads"         ? FlameWeight::Reads
                          : options.what == "alloc-bytes" ? FlameWeight::AllocatedBytes
                                                          : FlameWeight::Allocations;
@@ -40,7 +35,7 @@ int run_flame(const FlameOptions& options) {
     if (stacks.empty())
         std::cerr << "analyzer: note: " << log.path << " has no "
                   << (weight == FlameWeight::Reads ? "read calls" : "allocation events") << " to draw\n";
-    if (log.partial) std::cerr << "analyzer: note: the log is partial (" << log.partial_reason << ")\n";
+    note_if_partial(log);
 
     std::ofstream file;
     if (!options.output.empty()) {
@@ -59,7 +54,7 @@ int run_flame(const FlameOptions& options) {
     } else {
         write_folded(stacks, out);
     }
-    for (const std::string& warning : symbols.warnings()) std::cerr << "analyzer: note: " << warning << "\n";
+    print_symbol_notes(symbols);
     out.flush();
     if (!out) {
         std::cerr << "analyzer: error writing " << (options.output.empty() ? "stdout" : options.output) << "\n";

@@ -6,7 +6,7 @@
 
 #include "alloc_analysis.h"
 #include "commands.h"
-#include "decode.h"
+#include "load_log.h"
 #include "gzip_compress.h"
 #include "views/pprof.h"
 
@@ -21,12 +21,7 @@ struct PprofOptions {
 
 int run_pprof(const PprofOptions& options) {
     Log log;
-    try {
-        log = decode_log_file(options.log_path);
-    } catch (const LogError& e) {
-        std::cerr << "analyzer: " << e.what() << "\n";
-        return 2;
-    }
+    if (!load_log_or_say(options.log_path, log)) return 2;
     PprofWhat what = options.what == "reads" ? PprofWhat::Reads : PprofWhat::Allocations;
     AllocReport allocs;
     if (what == PprofWhat::Allocations) allocs = analyze_allocations(log);
@@ -35,8 +30,8 @@ int run_pprof(const PprofOptions& options) {
     if (profile.samples.empty())
         std::cerr << "analyzer: note: " << log.path << " has no "
                   << (what == PprofWhat::Reads ? "read calls" : "allocation events") << ": the profile is empty\n";
-    if (log.partial) std::cerr << "analyzer: note: the log is partial (" << log.partial_reason << ")\n";
-    for (const std::string& warning : symbols.warnings()) std::cerr << "analyzer: note: " << warning << "\n";
+    note_if_partial(log);
+    print_symbol_notes(symbols);
 
     std::ofstream file(options.output, std::ios::binary | std::ios::trunc);
     if (file) file << gzip_compress(encode_pprof(profile));

@@ -12,7 +12,7 @@
 
 #include "child_process.h"
 #include "commands.h"
-#include "decode.h"
+#include "load_log.h"
 #include "elf_kind.h"
 #include "run_analysis.h"
 #include "shim_library.h"
@@ -62,7 +62,7 @@ void print_report(const std::string& log_path) {
         input.limits = &run->limits;
         input.colour = colour_wanted(STDERR_FILENO);
         write_text_report(input, std::cerr);
-        print_symbol_notes(*run);
+        print_symbol_notes(*run->symbols);
     } catch (const LogError& e) {
         std::cerr << "analyzer: " << e.what() << "\n";
     }

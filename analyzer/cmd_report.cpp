@@ -37,12 +37,7 @@ int report_one(const ReportOptions& options, std::vector<ProcessSummary>* childr
     }
     Progress progress(file_size(options.log_path));
     Log log;
-    try {
-        log = load_log(options.log_path, progress);
-    } catch (const LogError& e) {
-        std::cerr << "analyzer: " << e.what() << "\n";
-        return 2;
-    }
+    if (!load_log_or_say(options.log_path, log, progress)) return 2;
     Symbolizer symbols(log.modules);
     CallSites sites(log, symbols);
     AllocReport allocs =
@@ -64,7 +59,7 @@ int report_one(const ReportOptions& options, std::vector<ProcessSummary>* childr
         *children = child_logs(options.log_path, log);
         if (options.format == "text" && options.output.empty()) write_process_tree(log, *children, options.top, std::cout);
     }
-    for (const std::string& warning : symbols.warnings()) std::cerr << "analyzer: note: " << warning << "\n";
+    print_symbol_notes(symbols);
     return apply_gates(options.gates, log, findings);
 }
 

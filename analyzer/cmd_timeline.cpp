@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "commands.h"
-#include "decode.h"
+#include "load_log.h"
 #include "views/chrome_trace.h"
 
 namespace analyzer {
@@ -19,13 +19,8 @@ struct TimelineCommand {
 
 int run_timeline(const TimelineCommand& command) {
     Log log;
-    try {
-        log = decode_log_file(command.log_path);
-    } catch (const LogError& e) {
-        std::cerr << "analyzer: " << e.what() << "\n";
-        return 2;
-    }
-    if (log.partial) std::cerr << "analyzer: note: the log is partial (" << log.partial_reason << ")\n";
+    if (!load_log_or_say(command.log_path, log)) return 2;
+    note_if_partial(log);
     std::ofstream file;
     bool to_stdout = command.output == "-";
     if (!to_stdout) {
@@ -40,7 +35,7 @@ int run_timeline(const TimelineCommand& command) {
     CallSites sites(log, symbols);
     for (const std::string& note : write_chrome_trace(log, sites, command.options, out))
         std::cerr << "analyzer: note: " << note << "\n";
-    for (const std::string& warning : symbols.warnings()) std::cerr << "analyzer: note: " << warning << "\n";
+    print_symbol_notes(symbols);
     out.flush();
     if (!out) {
         std::cerr << "analyzer: error writing " << (to_stdout ? "stdout" : command.output) << "\n";

@@ -1,5 +1,6 @@
 #include "load_log.h"
 
+#include <iostream>
 #include <sys/stat.h>
 
 namespace analyzer {
@@ -14,6 +15,29 @@ Log load_log(const std::string& path, Progress& progress) {
     // leaves the allocation chunks for the analysis to stream.
     if (progress.shown()) progress.stage("decoding " + path);
     return decode_log_file(path);
+}
+
+bool load_log_or_say(const std::string& path, Log& log, Progress& progress) {
+    try {
+        log = load_log(path, progress);
+        return true;
+    } catch (const LogError& e) {
+        std::cerr << "analyzer: " << e.what() << "\n";
+        return false;
+    }
+}
+
+bool load_log_or_say(const std::string& path, Log& log) {
+    Progress quiet(0);  // never shown: below its size threshold
+    return load_log_or_say(path, log, quiet);
+}
+
+void note_if_partial(const Log& log) {
+    if (log.partial) std::cerr << "analyzer: note: the log is partial (" << log.partial_reason << ")\n";
+}
+
+void print_symbol_notes(const Symbolizer& symbols) {
+    for (const std::string& warning : symbols.warnings()) std::cerr << "analyzer: note: " << warning << "\n";
 }
 
 }  // namespace analyzer

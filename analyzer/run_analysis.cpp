@@ -1,7 +1,5 @@
 #include "run_analysis.h"
 
-#include <iostream>
-
 #include "findings/rules.h"
 #include "load_log.h"
 
@@ -18,10 +16,6 @@ std::unique_ptr<RunAnalysis> analyze_run(const std::string& path, const Threshol
     progress.stage("running the rules on " + path);
     run->findings = find_all(run->log, run->allocs, *run->sites, limits);
     return run;
-}
-
-void print_symbol_notes(const RunAnalysis& run) {
-    for (const std::string& warning : run.symbols->warnings()) std::cerr << "analyzer: note: " << warning << "\n";
 }
 
 }  // namespace analyzer

@@ -25,7 +25,4 @@ struct RunAnalysis {
 // Loads and analyses the log at `path`. Throws LogError for unusable input.
 std::unique_ptr<RunAnalysis> analyze_run(const std::string& path, const Thresholds& limits = {});
 
-// Prints the symbolizer's notes ("no debug info for ...") on stderr, once each.
-void print_symbol_notes(const RunAnalysis& run);
-
 }  // namespace analyzer
