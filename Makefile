@@ -15,7 +15,8 @@ SHIM_SRC     := $(wildcard preload/*.cpp)
 ANALYZER_SRC := $(filter-out analyzer/main.cpp,$(wildcard analyzer/*.cpp analyzer/*/*.cpp))
 TEST_SRC     := $(wildcard tests/unit/*.cpp tests/integration/*.cpp)
 TEST_PROGRAMS := $(patsubst %.c,%,$(wildcard tests/programs/*.c)) \
-                 $(patsubst %.cpp,%,$(wildcard tests/programs/*.cpp))
+                 $(patsubst %.cpp,%,$(wildcard tests/programs/*.cpp)) \
+                 $(patsubst %.c,%.so,$(wildcard tests/programs/interposers/*.c))
 
 SHIM_OBJ     := $(SHIM_SRC:.cpp=.o)
 ANALYZER_OBJ := $(ANALYZER_SRC:.cpp=.o)
@@ -46,6 +47,9 @@ $(MANDELBROT): workloads/mandelbrot.cpp
 
 tests/programs/%: tests/programs/%.c
 	$(CC) -O1 -g -Wall -pthread -o $@ $<
+
+tests/programs/interposers/%.so: tests/programs/interposers/%.c
+	$(CC) -O1 -g -Wall -shared -fPIC -o $@ $< -ldl
 
 tests/programs/%: tests/programs/%.cpp
 	$(CXX) $(CXXFLAGS) -pthread -o $@ $<

@@ -1,11 +1,16 @@
 // The read and write families. Each hook calls the real function between the
-// two halves of an IoCall; everything else lives in io_stats.cpp.
+// two halves of an IoCall; everything else lives in io_stats.cpp. The busiest
+// ones issue the syscall themselves when glibc's wrapper would add nothing to
+// it (direct_syscall.h).
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "direct_syscall.h"
 #include "interpose.h"
 #include "io_stats.h"
 
+using shim::DirectSyscall;
 using shim::IoCall;
 using shim::RealFunction;
 using shimlog::Syscall;
@@ -27,6 +32,19 @@ inline __attribute__((always_inline)) ssize_t traced(RealFunction<Fn>& real, voi
     return result;
 }
 
+// As traced, for a wrapper whose syscall takes the same arguments: issues it
+// directly when it may, so that no return mispredicts after it.
+template <typename Fn, typename... Args>
+inline __attribute__((always_inline)) ssize_t traced_direct(RealFunction<Fn>& real, DirectSyscall& direct,
+                                                            void* site, Syscall syscall, int fd,
+                                                            uint64_t requested, int64_t offset, Args... args) {
+    IoCall call(fd, syscall, requested, offset, site);
+    Fn fn = real.get();
+    ssize_t result = direct.usable(reinterpret_cast<void*>(fn)) ? direct.issue(long(args)...) : fn(args...);
+    call.finish(result);
+    return result;
+}
+
 uint64_t iov_bytes(const iovec* iov, int count) {
     uint64_t total = 0;
     for (int i = 0; iov != nullptr && i < count; ++i) total += iov[i].iov_len;
@@ -40,7 +58,8 @@ extern "C" {
 
 ssize_t read(int fd, void* buf, size_t count) {
     static RealFunction<ssize_t (*)(int, void*, size_t)> real("read");
-    return traced(real, CALL_SITE, Syscall::read, fd, count, -1, fd, buf, count);
+    static DirectSyscall direct("read", SYS_read);
+    return traced_direct(real, direct, CALL_SITE, Syscall::read, fd, count, -1, fd, buf, count);
 }
 
 // Fortified builds (-D_FORTIFY_SOURCE) call these instead of read/pread.
@@ -51,12 +70,14 @@ ssize_t __read_chk(int fd, void* buf, size_t count, size_t buflen) {
 
 ssize_t pread(int fd, void* buf, size_t count, off_t offset) {
     static RealFunction<ssize_t (*)(int, void*, size_t, off_t)> real("pread");
-    return traced(real, CALL_SITE, Syscall::pread64, fd, count, offset, fd, buf, count, offset);
+    static DirectSyscall direct("pread", SYS_pread64);
+    return traced_direct(real, direct, CALL_SITE, Syscall::pread64, fd, count, offset, fd, buf, count, offset);
 }
 
 ssize_t pread64(int fd, void* buf, size_t count, off64_t offset) {
     static RealFunction<ssize_t (*)(int, void*, size_t, off64_t)> real("pread64");
-    return traced(real, CALL_SITE, Syscall::pread64, fd, count, offset, fd, buf, count, offset);
+    static DirectSyscall direct("pread64", SYS_pread64);
+    return traced_direct(real, direct, CALL_SITE, Syscall::pread64, fd, count, offset, fd, buf, count, offset);
 }
 
 ssize_t __pread_chk(int fd, void* buf, size_t count, off_t offset, size_t buflen) {
@@ -71,7 +92,8 @@ ssize_t __pread64_chk(int fd, void* buf, size_t count, off64_t offset, size_t bu
 
 ssize_t readv(int fd, const iovec* iov, int iovcnt) {
     static RealFunction<ssize_t (*)(int, const iovec*, int)> real("readv");
-    return traced(real, CALL_SITE, Syscall::readv, fd, iov_bytes(iov, iovcnt), -1, fd, iov, iovcnt);
+    static DirectSyscall direct("readv", SYS_readv);
+    return traced_direct(real, direct, CALL_SITE, Syscall::readv, fd, iov_bytes(iov, iovcnt), -1, fd, iov, iovcnt);
 }
 
 ssize_t preadv(int fd, const iovec* iov, int iovcnt, off_t offset) {
@@ -97,22 +119,26 @@ ssize_t preadv64v2(int fd, const iovec* iov, int iovcnt, off64_t offset, int fla
 
 ssize_t write(int fd, const void* buf, size_t count) {
     static RealFunction<ssize_t (*)(int, const void*, size_t)> real("write");
-    return traced(real, CALL_SITE, Syscall::write, fd, count, -1, fd, buf, count);
+    static DirectSyscall direct("write", SYS_write);
+    return traced_direct(real, direct, CALL_SITE, Syscall::write, fd, count, -1, fd, buf, count);
 }
 
 ssize_t pwrite(int fd, const void* buf, size_t count, off_t offset) {
     static RealFunction<ssize_t (*)(int, const void*, size_t, off_t)> real("pwrite");
-    return traced(real, CALL_SITE, Syscall::pwrite64, fd, count, offset, fd, buf, count, offset);
+    static DirectSyscall direct("pwrite", SYS_pwrite64);
+    return traced_direct(real, direct, CALL_SITE, Syscall::pwrite64, fd, count, offset, fd, buf, count, offset);
 }
 
 ssize_t pwrite64(int fd, const void* buf, size_t count, off64_t offset) {
     static RealFunction<ssize_t (*)(int, const void*, size_t, off64_t)> real("pwrite64");
-    return traced(real, CALL_SITE, Syscall::pwrite64, fd, count, offset, fd, buf, count, offset);
+    static DirectSyscall direct("pwrite64", SYS_pwrite64);
+    return traced_direct(real, direct, CALL_SITE, Syscall::pwrite64, fd, count, offset, fd, buf, count, offset);
 }
 
 ssize_t writev(int fd, const iovec* iov, int iovcnt) {
     static RealFunction<ssize_t (*)(int, const iovec*, int)> real("writev");
-    return traced(real, CALL_SITE, Syscall::writev, fd, iov_bytes(iov, iovcnt), -1, fd, iov, iovcnt);
+    static DirectSyscall direct("writev", SYS_writev);
+    return traced_direct(real, direct, CALL_SITE, Syscall::writev, fd, iov_bytes(iov, iovcnt), -1, fd, iov, iovcnt);
 }
 
 ssize_t pwritev(int fd, const iovec* iov, int iovcnt, off_t offset) {

@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include "clock.h"
+#include "direct_syscall.h"
 #include "interpose.h"
 #include "sampler.h"
 #include "threads.h"
@@ -43,6 +44,14 @@ int pthread_join(pthread_t thread, void** value) {
     int result = real.get()(thread, value);
     shim::thread_add_join_wait(shim::now_ticks() - start);
     return result;
+}
+
+// Seen only so that reads and writes go through libc, where cancellation is
+// acted on, from now on (direct_syscall.h).
+int pthread_cancel(pthread_t thread) {
+    static RealFunction<int (*)(pthread_t)> real("pthread_cancel");
+    shim::direct_syscalls_note_cancel();
+    return real.get()(thread);
 }
 
 #pragma GCC visibility pop

@@ -55,11 +55,45 @@ TEST_CASE("allocating in a signal handler does not deadlock", "[safety][integrat
 
 TEST_CASE("invalid settings are reported once and the defaults used", "[safety][integration]") {
     std::string dir = scratch_dir("safety_env");
-    Result r = run("SHIM_SAMPLE_US=abc SHIM_STACK_VERIFY=-1 " + preload() + program_path("thread_storm") + " 10", dir);
+    Result r = run("SHIM_SAMPLE_US=abc SHIM_STACK_VERIFY=-1 SHIM_DIRECT_SYSCALLS=yes " + preload() +
+                       program_path("thread_storm") + " 10",
+                   dir);
     CHECK(r.status == 0);
     CHECK(r.out == "10 threads\n");
     CHECK(r.err.find("SHIM_SAMPLE_US=abc") != std::string::npos);
     CHECK(r.err.find("SHIM_STACK_VERIFY=-1") != std::string::npos);
-    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 2);
+    CHECK(r.err.find("SHIM_DIRECT_SYSCALLS=yes") != std::string::npos);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 3);
     CHECK_FALSE(analyze(dir + "/log.bin").log.partial);
+}
+
+// The shim issues read's syscall itself only while glibc's read would add
+// nothing to it (direct_syscall.h): never past a cancellation point.
+TEST_CASE("read stays a cancellation point under the shim", "[safety][integration]") {
+    std::string dir = scratch_dir("safety_cancel");
+    for (const char* mode : {"", " self"}) {
+        INFO("cancel_read" << mode);
+        std::string command = "timeout 60 " + program_path("cancel_read") + mode;
+        Result bare = run(command, dir);
+        Result traced = run(preload() + command, dir);
+        CHECK(bare.status == 0);
+        CHECK(traced.status == bare.status);
+        CHECK(traced.out == bare.out);
+    }
+}
+
+// ... nor past another library that interposes read after ours.
+TEST_CASE("a read interposer preloaded after the shim still sees every read", "[safety][integration]") {
+    std::string dir = scratch_dir("safety_interposer");
+    write_file(dir + "/ten.txt", "one two 3\n");
+    std::string counter = program_path("interposers/count_reads.so");
+    std::string command = words_path() + " --mode unbuffered ten.txt";
+    Result bare = run("LD_PRELOAD=" + counter + " " + command, dir);
+    Result traced = run("LD_PRELOAD=\"" + shim_path() + " " + counter + "\" " + command, dir);
+    REQUIRE(bare.err == "count_reads: 11 reads\n");  // ten bytes, then end of file
+    CHECK(traced.out == bare.out);
+    long seen = -1;
+    REQUIRE(sscanf(traced.err.c_str(), "count_reads: %ld reads", &seen) == 1);
+    CHECK(seen >= 11);  // the program's, and any the shim makes through libc
+    CHECK(analyze(dir + "/log.bin").calls_on("ten.txt", false) == 11);
 }

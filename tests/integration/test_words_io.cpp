@@ -47,6 +47,21 @@ TEST_CASE("unbuffered words: one read per byte, flagged at readbyte's line", "[w
     CHECK(f->figures.at("seconds_in_calls") > 0);
 }
 
+TEST_CASE("reads issued by the shim itself or through libc are counted alike", "[words][integration]") {
+    for (const char* direct : {"0", "1"}) {
+        INFO("SHIM_DIRECT_SYSCALLS=" << direct);
+        std::string dir = scratch_dir(std::string("words_direct_") + direct);
+        Result r = run(std::string("SHIM_DIRECT_SYSCALLS=") + direct + " " + preload() + words_command("unbuffered"), dir);
+        REQUIRE(r.status == 0);
+        CHECK(r.err.empty());
+        Analysis a = analyze(dir + "/log.bin");
+        CHECK(a.calls_on("moby.txt", false) == kBookBytes + 1);
+        const analyzer::Finding* f = a.finding("unbuffered-io");
+        REQUIRE(f != nullptr);
+        CHECK(f->figures.at("seconds_in_calls") > 0);
+    }
+}
+
 TEST_CASE("buffered words: few reads and no finding", "[words][integration]") {
     std::string dir = scratch_dir("words_buffered");
     REQUIRE(run(preload() + words_command("buffered"), dir).status == 0);
