@@ -2,6 +2,8 @@
 // per-thread guard that keeps the shim from tracing its own calls.
 #pragma once
 #include <atomic>
+#include <cerrno>
+#include <cstdint>
 
 namespace shim {
 
@@ -38,6 +40,18 @@ extern __thread int t_guard_depth __attribute__((tls_model("initial-exec")));
 uint32_t thread_id();
 // In a fork child: the forking thread has a new id there.
 void forget_thread_id();
+
+// Puts errno back as it was when this goes out of scope: for the shim's own
+// calls on the rare paths of a hook, so the common path never touches errno.
+class ErrnoKeeper {
+public:
+    ErrnoKeeper() : saved_(errno) {}
+    ~ErrnoKeeper() { errno = saved_; }
+    ErrnoKeeper(const ErrnoKeeper&) = delete;
+    ErrnoKeeper& operator=(const ErrnoKeeper&) = delete;
+private:
+    int saved_;
+};
 
 // While alive, hooks on this thread pass straight through to the real function.
 class ReentryGuard {

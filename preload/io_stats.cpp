@@ -46,6 +46,7 @@ void release_table(void* table) {
 
 IoTable* thread_table() {
     if (t_table != nullptr) return t_table;
+    ErrnoKeeper keep;
     t_table = pool_acquire(g_tables);
     if (t_table != nullptr && g_key_ready.load(std::memory_order_acquire))
         pthread_setspecific(g_release_key, t_table);
@@ -80,6 +81,7 @@ IoSiteRecord* find_slot(IoTable& table, uint64_t site, uint32_t file_id, uint8_t
             slot.counters.site = site;
             slot.counters.file_id = file_id;
             slot.counters.syscall = syscall;
+            ErrnoKeeper keep;  // the unwinder's own calls
             slot.counters.stack_id = capture_site_stack(site);
             slot.used = true;
             table.last_hit = i;
@@ -163,10 +165,10 @@ void record_call(int fd, shimlog::Syscall syscall, uint64_t requested, int64_t o
 void IoCall::finish(ssize_t result) {
     if (!active_) return;
     uint64_t now = now_ticks();
-    int saved_errno = errno;
+    // errno is the program's: only the rare paths below make calls that set
+    // it, and they put it back (ErrnoKeeper).
     record_call(fd_, syscall_, requested_, offset_, site_, result, now - start_ticks_);
     log_checkpoint(now);
-    errno = saved_errno;
 }
 
 void io_record_destination(int fd, shimlog::Syscall syscall, int64_t offset, ssize_t result, void* site) {

@@ -99,7 +99,6 @@ std::atomic<bool> g_finalized{false};
 // Checkpoints put what is known on disk about once a second, so a SIGKILL
 // loses at most that much. In ticks: ~0.7 s at 3 GHz, ~1 s at 2 GHz.
 constexpr uint64_t kCheckpointTicks = uint64_t(1) << 31;
-std::atomic<uint64_t> g_next_checkpoint{0};
 
 // Held while the file is written, by kernel thread id: a signal handler that
 // interrupts a write on the same thread sees its own id and backs off instead
@@ -452,9 +451,12 @@ bool log_write_record(RecordType type, std::initializer_list<Bytes> parts) {
     return ok;
 }
 
-void log_checkpoint(uint64_t now) {
+std::atomic<uint64_t> g_next_checkpoint{0};
+
+void log_checkpoint_due(uint64_t now) {
     uint64_t due = g_next_checkpoint.load(std::memory_order_relaxed);
     if (now < due || !g_next_checkpoint.compare_exchange_strong(due, now + kCheckpointTicks)) return;
+    ErrnoKeeper keep;
     ReentryGuard guard;
     if (g_finalized.load(std::memory_order_acquire)) return;
     alloc_flush_this_thread();

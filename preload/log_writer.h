@@ -1,6 +1,7 @@
 // The log file: where it goes, when it is written, and the in-memory arena of
 // records made while the program runs (descriptors, stacks) until then.
 #pragma once
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -45,7 +46,12 @@ void log_flush(shimlog::EndReason reason, int status);
 // Called from hooks with the current ticks: about once a second writes what
 // is known so far (stacks, files, threads, I/O counters, this thread's
 // allocation events), so a killed program still leaves a readable log.
-void log_checkpoint(uint64_t now_ticks);
+// Inline: every hooked call asks, and the answer is almost always "not yet".
+extern std::atomic<uint64_t> g_next_checkpoint;
+void log_checkpoint_due(uint64_t now_ticks);
+inline void log_checkpoint(uint64_t now_ticks) {
+    if (now_ticks >= g_next_checkpoint.load(std::memory_order_relaxed)) log_checkpoint_due(now_ticks);
+}
 
 // Around fork: the parent finishes its half-done writes first, so the child
 // copies none; the child starts a new log, with the definitions again.
