@@ -21,8 +21,9 @@ void note(shimlog::NoteKind kind, const char* text) {
 void check_allocator() {
     ReentryGuard guard;
     void* next_malloc = dlsym(RTLD_NEXT, "malloc");
-    Dl_info info;
-    if (next_malloc != nullptr && dladdr(next_malloc, &info) != 0 && info.dli_fname != nullptr) {
+    Dl_info info;  // dladdr scans the library's symbols: only when it is not libc's
+    if (next_malloc != nullptr && !is_libc_definition("malloc", next_malloc) && dladdr(next_malloc, &info) != 0 &&
+        info.dli_fname != nullptr) {
         const char* base = strrchr(info.dli_fname, '/');
         base = base ? base + 1 : info.dli_fname;
         if (strncmp(base, "libc.so", 7) != 0) note(shimlog::NoteKind::Allocator, info.dli_fname);

@@ -1,13 +1,12 @@
 #include "direct_syscall.h"
 
-#include <dlfcn.h>
-#include <gnu/lib-names.h>
 #include <sys/single_threaded.h>
 
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
 
+#include "interpose.h"
 #include "shim_messages.h"
 
 namespace shim {
@@ -36,11 +35,7 @@ bool disabled_by_environment() {
 DirectSyscall::State DirectSyscall::decide(void* real) const {
 #if defined(__x86_64__)
     if (real == nullptr || disabled_by_environment()) return State::no;
-    void* libc = dlopen(LIBC_SO, RTLD_LAZY | RTLD_NOLOAD);
-    if (libc == nullptr) return State::no;
-    void* libc_own = dlsym(libc, name_);
-    dlclose(libc);
-    return libc_own == real ? State::yes : State::no;
+    return is_libc_definition(name_, real) ? State::yes : State::no;
 #else
     (void)real;
     return State::no;  // issue() knows only x86-64's calling convention

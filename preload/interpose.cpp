@@ -1,6 +1,7 @@
 #include "interpose.h"
 
 #include <dlfcn.h>
+#include <gnu/lib-names.h>
 #include <pthread.h>
 #include <unistd.h>
 
@@ -43,6 +44,14 @@ uint32_t thread_id() {
 }
 
 void forget_thread_id() { t_thread_id = 0; }
+
+bool is_libc_definition(const char* name, void* fn) {
+    void* libc = dlopen(LIBC_SO, RTLD_LAZY | RTLD_NOLOAD);
+    if (libc == nullptr) return false;
+    void* own = dlsym(libc, name);
+    dlclose(libc);
+    return own != nullptr && own == fn;
+}
 
 void* resolve_next(const char* name) {
     void* fn = dlsym(RTLD_NEXT, name);

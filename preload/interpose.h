@@ -36,6 +36,10 @@ private:
 // through a TLS wrapper function, a call on every hooked read and malloc.
 extern __thread int t_guard_depth __attribute__((tls_model("initial-exec")));
 
+// True when `fn` is libc's own definition of `name`: nothing else (another
+// preloaded library, an allocator) interposes it after us.
+bool is_libc_definition(const char* name, void* fn);
+
 // The calling thread's kernel id, asked of the kernel once per thread.
 uint32_t thread_id();
 // In a fork child: the forking thread has a new id there.

@@ -97,3 +97,20 @@ TEST_CASE("a read interposer preloaded after the shim still sees every read", "[
     CHECK(seen >= 11);  // the program's, and any the shim makes through libc
     CHECK(analyze(dir + "/log.bin").calls_on("ten.txt", false) == 11);
 }
+
+TEST_CASE("an allocator loaded after the shim is named in the log; libc's is not", "[safety][integration]") {
+    std::string dir = scratch_dir("safety_allocator");
+    std::string forward = program_path("interposers/forward_malloc.so");
+    Result plain = run(preload() + words_path() + " --mode alloc " + book_path(), dir);
+    REQUIRE(plain.status == 0);
+    CHECK(analyze(dir + "/log.bin").log.notes.empty());
+    Result other = run("LD_PRELOAD=\"" + shim_path() + " " + forward + "\" " + words_path() + " --mode alloc " +
+                           book_path(),
+                       dir);
+    CHECK(other.status == 0);
+    CHECK(other.out == plain.out);
+    Analysis a = analyze(dir + "/log.bin");
+    REQUIRE(a.log.notes.size() == 1);
+    CHECK(a.log.notes[0].first == shimlog::NoteKind::Allocator);
+    CHECK(a.log.notes[0].second.find("forward_malloc.so") != std::string::npos);
+}
