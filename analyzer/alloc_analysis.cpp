@@ -4,7 +4,6 @@
 #include <array>
 #include <functional>
 #include <memory>
-#include <queue>
 #include <unordered_map>
 #include <vector>
 
@@ -15,6 +14,44 @@
 
 namespace analyzer {
 namespace {
+
+// (next sequence number, chunk index) of the opened chunks, smallest first: a
+// binary min-heap whose top is re-keyed in place after each run of its
+// events (one sift down instead of a pop and a push).
+using Head = std::pair<uint64_t, size_t>;
+class Heads {
+public:
+    bool empty() const { return heap_.empty(); }
+    const Head& top() const { return heap_[0]; }
+    // The smallest sequence number below the top: where the top's run stops.
+    uint64_t next_seq() const {
+        uint64_t next = UINT64_MAX;
+        for (size_t child = 1; child <= 2 && child < heap_.size(); ++child) next = std::min(next, heap_[child].first);
+        return next;
+    }
+    void push(Head head) {
+        heap_.push_back(head);
+        std::push_heap(heap_.begin(), heap_.end(), std::greater<Head>());
+    }
+    void pop() {
+        std::pop_heap(heap_.begin(), heap_.end(), std::greater<Head>());
+        heap_.pop_back();
+    }
+    void rekey_top(uint64_t seq) {
+        heap_[0].first = seq;
+        for (size_t at = 0, size = heap_.size();;) {
+            size_t least = at;
+            for (size_t child = 2 * at + 1; child <= 2 * at + 2 && child < size; ++child)
+                if (heap_[child] < heap_[least]) least = child;
+            if (least == at) return;
+            std::swap(heap_[at], heap_[least]);
+            at = least;
+        }
+    }
+
+private:
+    std::vector<Head> heap_;
+};
 
 struct LiveBlock {
     uint32_t stack_id;
@@ -241,19 +278,18 @@ AllocReport analyze_allocations(const Log& log, const std::function<void(double)
     cursors.reserve(log.alloc_chunks.size());
     for (const AllocChunk& chunk : log.alloc_chunks) cursors.emplace_back(chunk);
 
-    // Min-heap of (next sequence number, cursor): each chunk holds one
-    // thread's events in order, so merging the chunks' heads replays the
-    // program's order. An unopened chunk waits under its first_seq.
-    using Head = std::pair<uint64_t, size_t>;
-    std::priority_queue<Head, std::vector<Head>, std::greater<Head>> heads;
-    for (size_t i = 0; i < cursors.size(); ++i) heads.emplace(cursors[i].chunk->first_seq, i);
-    // The heap gives unopened chunks up in (first_seq, index) order: the
-    // order a helper thread can unpack them in ahead of time.
+    // The opened chunks' heads (Heads): each chunk holds one thread's events
+    // in order, so merging their heads replays the program's order. Unopened
+    // chunks wait in (first_seq, index) order, the order a helper thread
+    // unpacks them in ahead of time, and join the heads when their first_seq
+    // comes up: the heap holds about one chunk per thread, not every chunk.
+    Heads heads;
     std::vector<size_t> opening_order(cursors.size());
     for (size_t i = 0; i < opening_order.size(); ++i) opening_order[i] = i;
-    std::sort(opening_order.begin(), opening_order.end(), [&](size_t a, size_t b) {
-        return std::make_pair(cursors[a].chunk->first_seq, a) < std::make_pair(cursors[b].chunk->first_seq, b);
-    });
+    auto first_head = [&](size_t i) { return Head(cursors[i].chunk->first_seq, i); };
+    std::sort(opening_order.begin(), opening_order.end(),
+              [&](size_t a, size_t b) { return first_head(a) < first_head(b); });
+    const std::vector<size_t> order = opening_order;
     ChunkPrefetch prefetch(log.alloc_chunks, std::move(opening_order));
     PageReleaser pages(log, cursors);
     auto advance = [&](Cursor& cursor) {
@@ -266,24 +302,31 @@ AllocReport analyze_allocations(const Log& log, const std::function<void(double)
 
     Replay replay(report, log.alloc_sample_bytes);
     size_t opened = 0;
-    while (!heads.empty()) {
-        size_t i = heads.top().second;
-        heads.pop();
-        Cursor& cursor = cursors[i];
-        if (!cursor.reader) {
+    constexpr Head kNone{UINT64_MAX, SIZE_MAX};
+    auto next_to_open = [&] { return opened < order.size() ? first_head(order[opened]) : kNone; };
+    while (!heads.empty() || opened < order.size()) {
+        Head waiting = next_to_open();
+        if (heads.empty() || waiting < heads.top()) {
+            size_t i = waiting.second;
+            Cursor& cursor = cursors[i];
             cursor.reader.reset(new AllocChunkReader(*cursor.chunk, prefetch.take(i)));
-            if (progress && ++opened % 64 == 0) progress(double(opened) / double(cursors.size()));
-            if (advance(cursor)) heads.emplace(cursor.event.seq, i);
+            if (++opened % 64 == 0 && progress) progress(double(opened) / double(cursors.size()));
+            if (advance(cursor)) heads.push({cursor.event.seq, i});
             continue;
         }
-        // Replay this chunk's run of events up to the next chunk's head
-        // without touching the heap: one thread's events come in long runs.
+        Cursor& cursor = cursors[heads.top().second];
+        // Replay the top chunk's run of events up to the next head, opened or
+        // not, without touching the heap: one thread's events come in runs.
+        uint64_t until = std::min(waiting.first, heads.next_seq());
         bool more;
         do {
             replay.apply(cursor.event);
             more = advance(cursor);
-        } while (more && (heads.empty() || cursor.event.seq < heads.top().first));
-        if (more) heads.emplace(cursor.event.seq, i);
+        } while (more && cursor.event.seq < until);
+        if (more)
+            heads.rekey_top(cursor.event.seq);
+        else
+            heads.pop();
     }
     replay.finish();
     if (log.alloc_sample_bytes != 0) apply_exact_counts(log, report);
