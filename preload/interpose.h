@@ -40,7 +40,8 @@ extern __thread int t_guard_depth __attribute__((tls_model("initial-exec")));
 // preloaded library, an allocator) interposes it after us.
 bool is_libc_definition(const char* name, void* fn);
 
-// The calling thread's kernel id, asked of the kernel once per thread.
+// The calling thread's kernel id, found once per thread (from glibc's own
+// record of it where that can be trusted, else gettid()).
 uint32_t thread_id();
 // In a fork child: the forking thread has a new id there.
 void forget_thread_id();
