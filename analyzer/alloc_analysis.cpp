@@ -284,13 +284,11 @@ AllocReport analyze_allocations(const Log& log, const std::function<void(double)
     // unpacks them in ahead of time, and join the heads when their first_seq
     // comes up: the heap holds about one chunk per thread, not every chunk.
     Heads heads;
-    std::vector<size_t> opening_order(cursors.size());
-    for (size_t i = 0; i < opening_order.size(); ++i) opening_order[i] = i;
+    std::vector<size_t> order(cursors.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     auto first_head = [&](size_t i) { return Head(cursors[i].chunk->first_seq, i); };
-    std::sort(opening_order.begin(), opening_order.end(),
-              [&](size_t a, size_t b) { return first_head(a) < first_head(b); });
-    const std::vector<size_t> order = opening_order;
-    ChunkPrefetch prefetch(log.alloc_chunks, std::move(opening_order));
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return first_head(a) < first_head(b); });
+    ChunkPrefetch prefetch(log.alloc_chunks, order);
     PageReleaser pages(log, cursors);
     auto advance = [&](Cursor& cursor) {
         if (cursor.reader->next(cursor.event)) return true;

@@ -2,8 +2,8 @@
 
 namespace analyzer {
 
-ChunkPrefetch::ChunkPrefetch(const std::vector<AllocChunk>& chunks, std::vector<size_t> order, size_t ahead)
-    : chunks_(chunks), order_(std::move(order)), ahead_(ahead ? ahead : 1) {
+ChunkPrefetch::ChunkPrefetch(const std::vector<AllocChunk>& chunks, const std::vector<size_t>& order, size_t ahead)
+    : chunks_(chunks), order_(order), ahead_(ahead ? ahead : 1) {
     if (order_.size() > 1) helper_ = std::thread([this] { run(); });
 }
 

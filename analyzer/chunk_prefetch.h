@@ -16,8 +16,9 @@ namespace analyzer {
 
 class ChunkPrefetch {
 public:
-    // `order`: the indices into `chunks` in the order take() asks for them.
-    ChunkPrefetch(const std::vector<AllocChunk>& chunks, std::vector<size_t> order, size_t ahead = 3);
+    // `order`: the indices into `chunks` in the order take() asks for them;
+    // both must outlive this.
+    ChunkPrefetch(const std::vector<AllocChunk>& chunks, const std::vector<size_t>& order, size_t ahead = 3);
     ~ChunkPrefetch();  // stops the helper and waits for it
     ChunkPrefetch(const ChunkPrefetch&) = delete;
     ChunkPrefetch& operator=(const ChunkPrefetch&) = delete;
@@ -29,7 +30,7 @@ private:
     void run();
 
     const std::vector<AllocChunk>& chunks_;
-    const std::vector<size_t> order_;
+    const std::vector<size_t>& order_;
     const size_t ahead_;
     std::mutex mutex_;
     std::condition_variable changed_;
