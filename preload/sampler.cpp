@@ -5,7 +5,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <ctime>
-#include <cstring>
+#include <cstdio>
 #include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -121,13 +121,8 @@ void rescan_tasks(SamplerState& s, uint32_t self) {
 // of its schedstat): what tells "blocked" from "no core free" when another
 // program holds the cores. False when the kernel keeps no schedstats.
 bool thread_run_delay(uint32_t tid, uint64_t& delay) {
-    char path[48] = "/proc/self/task/";
-    char digits[12];
-    int n = 0;
-    do digits[n++] = char('0' + tid % 10); while ((tid /= 10) != 0 && n < 11);
-    size_t at = strlen(path);
-    while (n > 0) path[at++] = digits[--n];
-    memcpy(path + at, "/schedstat", sizeof "/schedstat");
+    char path[48];
+    snprintf(path, sizeof path, "/proc/self/task/%u/schedstat", tid);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return false;
     char text[96];
