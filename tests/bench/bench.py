@@ -6,6 +6,7 @@ small inputs (make test runs it so the bench never rots)."""
 import argparse
 import json
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -44,13 +45,11 @@ def programs(smoke):
 
 def tools(smoke, workdir):
     log = os.path.join(workdir, "log.bin")
-    # Peak RSS comes from GNU time when it is installed: the kernel carries a
-    # process's peak across exec, so a child forked from this Python would
-    # report Python's. The shim is put in by `env`, so time itself is not traced.
-    rss_file = os.path.join(workdir, "rss")
-    timer = ["/usr/bin/time", "-f", "%M", "-o", rss_file] if os.path.exists("/usr/bin/time") else []
-    found = [("bare", lambda cmd: ([*timer, *cmd], {})),
-             ("shim", lambda cmd: ([*timer, "env", "LD_PRELOAD=" + SHIM, "SHIM_LOG=" + log, *cmd], {}))]
+    # Bare and shim are started alike, straight from here with the shim in the
+    # environment: a wrapper such as `env` in front of the shim alone would add
+    # its own start-up (0.9 ms here, with its locale) to the shim's column.
+    found = [("bare", lambda cmd: (cmd, {})),
+             ("shim", lambda cmd: (cmd, {"LD_PRELOAD": SHIM, "SHIM_LOG": log}))]
     if smoke:
         return found
     cap = ["timeout", "-s", "KILL", str(CAP_S)]
@@ -67,22 +66,29 @@ def tools(smoke, workdir):
 
 
 def run_once(argv, extra_env, cwd):
-    """Wall time, peak RSS in KiB (0 when unknown) and exit code of one run."""
+    """Wall time and exit code of one run."""
     env = dict(os.environ, **extra_env)
-    rss_file = os.path.join(cwd, "rss")
-    if os.path.exists(rss_file):
-        os.remove(rss_file)
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, _ = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
+    code = subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+    return time.perf_counter() - start, code
+
+
+def peak_rss_kb(argv, extra_env, cwd):
+    """Peak RSS of one (untimed) run in KiB, 0 when GNU time is missing. The
+    kernel carries a process's peak across exec, so a child forked from this
+    Python would report Python's: GNU time, a small process, starts it, and
+    `env` puts the settings in, the same way for bare and shim."""
+    if not os.path.exists("/usr/bin/time"):
+        return 0
+    rss_file = os.path.join(cwd, "rss")
+    settings = [f"{key}={value}" for key, value in extra_env.items()]
+    subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss_file, "env", *settings, *argv], cwd=cwd,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         with open(rss_file) as f:
-            rss = int(f.read().split()[-1])
+            return int(f.read().split()[-1])
     except (OSError, ValueError, IndexError):
-        rss = 0
-    return elapsed, rss, code
+        return 0
 
 
 def cell(samples, bare, capped):
@@ -214,22 +220,24 @@ def main():
         if args.only and not any(part in name for part in args.only.split(",")):
             continue
         times = {tool: [] for tool, _ in tool_list}
-        rss = {tool: [] for tool, _ in tool_list}
+        runs_of = {tool: wrap(cmd) for tool, wrap in tool_list}
+        if "SHIM_ALLOC_SAMPLE=" in name:
+            runs_of = {tool: (argv, dict(env, SHIM_ALLOC_SAMPLE=name.split("SHIM_ALLOC_SAMPLE=")[1]))
+                       for tool, (argv, env) in runs_of.items()}
         for _ in range(runs):
-            for tool, wrap in tool_list:
-                argv, env = wrap(cmd)
-                if "SHIM_ALLOC_SAMPLE=" in name:
-                    env = dict(env, SHIM_ALLOC_SAMPLE=name.split("SHIM_ALLOC_SAMPLE=")[1])
-                elapsed, maxrss, code = run_once(argv, env, workdir)
+            # A new order each round: a slow spell on the machine, or one
+            # tool warming the page cache for the next, favours no column.
+            for tool in random.sample(list(runs_of), len(runs_of)):
+                argv, env = runs_of[tool]
+                elapsed, code = run_once(argv, env, workdir)
                 if tool in ("bare", "shim") and code != 0:
                     print(f"! {name} under {tool} exited {code}", file=sys.stderr)
                     failures += 1
                 times[tool].append(elapsed)
-                rss[tool].append(maxrss)
+        rss = {tool: peak_rss_kb(*runs_of[tool], workdir) for tool in ("bare", "shim")}
         bare = statistics.median(times["bare"])
         cells = [cell(times[tool], bare, tool not in ("bare", "shim")) for tool, _ in tool_list]
-        extra_rss = statistics.median(rss["shim"]) - statistics.median(rss["bare"])
-        rss_text = f"{extra_rss / 1024:.1f} MiB" if statistics.median(rss["bare"]) > 0 else "-"
+        rss_text = f"{(rss['shim'] - rss['bare']) / 1024:.1f} MiB" if rss["bare"] > 0 else "-"
         figures = log_figures(workdir, "SHIM_ALLOC_SAMPLE=" in name)
         if figures:
             size, events, analyze = figures
