@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "sample_chunk_reader.h"
+#include "thread_cpu_estimate.h"
 
 namespace analyzer {
 namespace {
@@ -182,6 +183,9 @@ bool decode_thread(Payload p, Log& log, std::string& why) {
     if (!p.take(rec)) return false;
     if (rec.end > static_cast<uint8_t>(shimlog::ThreadEnd::AliveAtExit))
         return fail(why, "thread " + std::to_string(rec.tid) + " ended in an unknown way " + std::to_string(rec.end));
+    if (rec.cpu_source > static_cast<uint8_t>(shimlog::ThreadCpu::NotRead))
+        return fail(why, "thread " + std::to_string(rec.tid) + " has an unknown CPU source " +
+                             std::to_string(rec.cpu_source));
     ThreadInfo t;
     t.tid = rec.tid;
     t.parent_tid = rec.parent_tid;
@@ -193,6 +197,7 @@ bool decode_thread(Payload p, Log& log, std::string& why) {
     t.start_ticks = rec.start_ticks;
     t.end_ticks = rec.end_ticks;
     t.cpu_ns = rec.cpu_ns;
+    t.cpu_source = static_cast<shimlog::ThreadCpu>(rec.cpu_source);
     t.join_wait_ticks = rec.join_wait_ticks;
     t.joins = rec.joins;
     log.threads.push_back(t);
@@ -356,6 +361,7 @@ Log decode_log(std::shared_ptr<const LogBytes> file, const std::string& name) {
     if (!has_process) throw LogError(name + ": not a usable log (no process record; truncated at the start?)");
     if (!log.end.present) mark_partial(log, "the log has no end record (the program crashed, was killed, or is still running)");
     calibrate(log);
+    estimate_unread_thread_cpu(log);
     return log;
 }
 

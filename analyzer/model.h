@@ -88,9 +88,11 @@ struct ThreadInfo {
     uint64_t create_ticks = 0;   // 0: unknown
     uint64_t start_ticks = 0;
     uint64_t end_ticks = 0;
-    uint64_t cpu_ns = 0;
+    uint64_t cpu_ns = 0;         // read, or for NotRead estimated (thread_cpu_estimate.h)
+    shimlog::ThreadCpu cpu_source = shimlog::ThreadCpu::Read;
     uint64_t join_wait_ticks = 0;
     uint64_t joins = 0;
+    bool cpu_estimated() const { return cpu_source == shimlog::ThreadCpu::NotRead; }
 };
 
 // The sampler's readings (sample_chunk_reader.h), in time order.

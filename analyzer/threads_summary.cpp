@@ -37,11 +37,12 @@ void fill_group(const Log& log, ThreadGroupStats& g) {
     std::sort(g.members.begin(), g.members.end(), [&log](size_t a, size_t b) {
         return log.threads[a].start_ticks < log.threads[b].start_ticks;
     });
-    std::vector<double> lifetimes, cpu, creation;
+    std::vector<double> lifetimes, cpu, cpu_of_all, creation;
     for (size_t index : g.members) {
         const ThreadInfo& t = log.threads[index];
         lifetimes.push_back(thread_end_ns(log, t) - thread_start_ns(log, t));
-        cpu.push_back(double(t.cpu_ns));
+        (t.cpu_estimated() ? cpu_of_all : cpu).push_back(double(t.cpu_ns));
+        g.cpu_estimated += t.cpu_estimated() ? 1 : 0;
         g.cpu_total_ns += double(t.cpu_ns);
         if (t.create_ticks != 0 && t.start_ticks >= t.create_ticks)
             creation.push_back(ns_from_tick_span(log, t.start_ticks - t.create_ticks));
@@ -50,7 +51,8 @@ void fill_group(const Log& log, ThreadGroupStats& g) {
     g.lifetime_min_ns = *std::min_element(lifetimes.begin(), lifetimes.end());
     g.lifetime_max_ns = *std::max_element(lifetimes.begin(), lifetimes.end());
     g.lifetime_median_ns = median(lifetimes);
-    g.cpu_median_ns = median(cpu);
+    // Estimates are all one value, the mean: they would drag the median to it.
+    g.cpu_median_ns = median(cpu.empty() ? cpu_of_all : cpu);
     g.creation_known = creation.size();
     g.creation_median_ns = median(creation);
 }
@@ -70,6 +72,8 @@ ThreadsSummary summarize_threads(const Log& log, ThreadNamer& names) {
         by_origin[{t.is_main, t.start_routine, t.create_stack}].push_back(i);
         if (!t.is_main && (t.create_stack != 0 || t.create_ticks != 0)) s.created++;
         s.cpu_total_ns += double(t.cpu_ns);
+        s.cpu_estimated += t.cpu_estimated() ? 1 : 0;
+        s.cpu_sampled += t.cpu_source == shimlog::ThreadCpu::ReadSample ? 1 : 0;
         if (t.joins > 0)
             s.joiners.push_back({t.tid, names.label(t), t.joins, ns_from_tick_span(log, t.join_wait_ticks)});
     }

@@ -20,7 +20,8 @@ struct ThreadGroupStats {
     bool is_main = false;
     std::vector<size_t> members;  // indexes into Log::threads, in start order
     double lifetime_min_ns = 0, lifetime_median_ns = 0, lifetime_max_ns = 0;
-    double cpu_total_ns = 0, cpu_median_ns = 0;
+    double cpu_total_ns = 0, cpu_median_ns = 0;  // the median of those whose clocks were read
+    uint64_t cpu_estimated = 0;  // short-lived, clock not read: the total has them at the sample's mean
     // pthread_create called -> the thread running (median), over `creation_known` threads.
     double creation_median_ns = 0;
     uint64_t creation_known = 0;
@@ -43,6 +44,8 @@ struct ThreadsSummary {
     uint64_t peak_alive = 0;
     double peak_at_ns = 0;     // since the process started
     double cpu_total_ns = 0;
+    uint64_t cpu_estimated = 0;  // threads whose CPU is an estimate (thread_cpu_estimate.h)
+    uint64_t cpu_sampled = 0;    // short-lived threads read as the sample
     std::vector<ThreadGroupStats> groups;  // the most threads first
     std::vector<JoinWait> joiners;         // the longest wait first
 };

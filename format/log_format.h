@@ -234,13 +234,23 @@ enum class ThreadEnd : uint8_t {
     AliveAtExit = 3,  // still running when the process ended (the main thread too)
 };
 
+// Where a ThreadRecord's cpu_ns came from. Reading a thread's CPU clock is a
+// syscall that costs about as much as a whole short-lived thread, so the shim
+// reads short-lived threads' clocks in a sample.
+enum class ThreadCpu : uint8_t {
+    Read = 0,        // its clock, read at its end (or at exit)
+    ReadSample = 1,  // short-lived; its clock was read, as one of the sample
+    NotRead = 2,     // short-lived and not read: cpu_ns is 0, to be estimated from the sample
+};
+
 struct ThreadRecord {
     uint32_t tid;             // kernel thread id
     uint32_t parent_tid;      // the thread that created it (0: unknown, or the main thread itself)
     uint32_t create_stack;    // stack id of the pthread_create call (0: not created through it)
     uint8_t end;              // ThreadEnd
     uint8_t is_main;
-    uint8_t reserved[2];
+    uint8_t cpu_source;       // ThreadCpu
+    uint8_t reserved;
     uint64_t start_routine;   // address of the function it ran
     uint64_t create_ticks;    // pthread_create called (0: unknown)
     uint64_t start_ticks;     // the thread began running

@@ -33,7 +33,8 @@ void threads_for_each_live(Visit visit);
 void threads_init();              // the main thread, the thread-end key
 void threads_after_fork_child();  // only the forking thread lives on
 
-// CPU time of the threads that have ended so far (for the sampler's sums).
+// CPU time of the threads that have ended so far (for the sampler's sums);
+// short-lived threads whose clocks were not read count at the sample's mean.
 uint64_t threads_ended_cpu_ns();
 
 // CPU time of any thread of this process, by kernel thread id.

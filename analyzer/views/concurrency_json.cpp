@@ -28,6 +28,7 @@ void write_group(JsonWriter& json, const ThreadGroupStats& g) {
         .field("lifetime_max_seconds", g.lifetime_max_ns / 1e9)
         .field("cpu_median_seconds", g.cpu_median_ns / 1e9)
         .field("cpu_total_seconds", g.cpu_total_ns / 1e9)
+        .field("cpu_estimated_threads", g.cpu_estimated)
         .field("startup_median_seconds", g.creation_known > 0 ? g.creation_median_ns / 1e9 : -1.0);
     json.begin_object("ended");
     for (int i = 0; i < 4; ++i) json.field(ends[i], g.ended[i]);

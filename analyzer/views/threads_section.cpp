@@ -71,6 +71,10 @@ void write_threads_section(const ReportInput& in, std::ostream& out) {
     for (size_t i = 0; i < s.groups.size() && i < in.top; ++i) write_group(s.groups[i], s.times_known, out);
     if (s.groups.size() > in.top) out << "  ... " << s.groups.size() - in.top << " more kinds of thread (use --top)\n";
     out << "  start-up = pthread_create called to the thread running (median)\n";
+    if (s.cpu_estimated > 0)
+        out << "  CPU of " << with_commas(s.cpu_estimated) << " short-lived threads (under ~0.1 ms) is an estimate: "
+            << "the shim read a sample of " << with_commas(s.cpu_sampled)
+            << " such threads' clocks, and each of the others counts at its kind's mean\n";
     out << "  Ended: " << endings(s) << "\n";
     write_joins(s, in.top, out);
 }

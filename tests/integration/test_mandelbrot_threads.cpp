@@ -62,6 +62,39 @@ TEST_CASE("px mode: threads too fine-grained", "[threads][integration]") {
     CHECK(f->title.find("render_px") != std::string::npos);
 }
 
+// The shim reads short-lived threads' CPU clocks in a sample (the read costs
+// as much as such a thread): the first 64, then one in 16.
+TEST_CASE("a storm of short threads: a sample of their clocks read, the others estimated", "[threads][integration]") {
+    std::string dir = scratch_dir("storm_cpu_sample");
+    Result r = run(preload() + program_path("thread_storm") + " 2000", dir);
+    REQUIRE(r.status == 0);
+    CHECK(r.out == "2000 threads\n");
+    Analysis a = analyze(dir + "/log.bin");
+    uint64_t read = 0, sampled = 0, unread = 0;
+    for (const analyzer::ThreadInfo& t : a.log.threads) {
+        if (t.is_main) continue;
+        switch (t.cpu_source) {
+            case shimlog::ThreadCpu::Read: read++; break;
+            case shimlog::ThreadCpu::ReadSample: sampled++; break;
+            case shimlog::ThreadCpu::NotRead: unread++; CHECK(t.cpu_ns > 0); break;
+        }
+    }
+    INFO(read << " read, " << sampled << " sampled, " << unread << " not read");
+    CHECK(read + sampled + unread == 2000);
+    uint64_t short_lived = sampled + unread;
+    CHECK(sampled >= std::min<uint64_t>(short_lived, 64));
+    CHECK(sampled <= 64 + short_lived / 16 + 1);
+    CHECK(unread > 1000);  // a busy machine may stretch a few threads past the threshold, not most
+    analyzer::ThreadNamer names(*a.sites);
+    analyzer::ThreadsSummary s = analyzer::summarize_threads(a.log, names);
+    REQUIRE(!s.groups.empty());
+    CHECK(s.groups[0].cpu_estimated == unread);
+    CHECK(s.cpu_estimated == unread);
+    CHECK(s.groups[0].cpu_median_ns > 0);
+    Result report = run(analyzer_path() + " report " + dir + "/log.bin", dir);
+    CHECK(report.out.find(" short-lived threads (under ~0.1 ms) is an estimate") != std::string::npos);
+}
+
 TEST_CASE("timeline of row mode parses; every thread drawn or counted", "[timeline][integration]") {
     std::string dir = scratch_dir("mandel_row_timeline");
     REQUIRE(run(preload() + mandelbrot("-mode row -w 64 -h 1024 -o m.png"), dir).status == 0);

@@ -50,6 +50,62 @@ TEST_CASE("a thread record decodes to its fields", "[decode][threads]") {
     CHECK(got.joins == 2);
 }
 
+namespace {
+
+shimlog::ThreadRecord short_thread(uint32_t tid, uint64_t routine, shimlog::ThreadCpu source, uint64_t cpu_ns) {
+    shimlog::ThreadRecord t{};
+    t.tid = tid;
+    t.create_stack = 3;
+    t.start_routine = routine;
+    t.start_ticks = 6000;
+    t.end_ticks = 6100;
+    t.cpu_source = static_cast<uint8_t>(source);
+    t.cpu_ns = cpu_ns;
+    return t;
+}
+
+}  // namespace
+
+TEST_CASE("short threads whose clocks were not read get their kind's sampled mean", "[decode][threads]") {
+    using shimlog::ThreadCpu;
+    analyzer::Log log = decode_log(started()
+                                       .thread(short_thread(8, 0x1000, ThreadCpu::ReadSample, 4000))
+                                       .thread(short_thread(9, 0x1000, ThreadCpu::ReadSample, 8000))
+                                       .thread(short_thread(10, 0x1000, ThreadCpu::NotRead, 0))
+                                       .thread(short_thread(11, 0x2000, ThreadCpu::ReadSample, 30000))
+                                       .thread(short_thread(12, 0x2000, ThreadCpu::NotRead, 0))
+                                       .thread(short_thread(13, 0x3000, ThreadCpu::NotRead, 0))
+                                       .thread(short_thread(14, 0x1000, ThreadCpu::Read, 900000))
+                                       .end(11000, 15000, 0)
+                                       .bytes(),
+                                   "t");
+    REQUIRE(log.threads.size() == 7);
+    CHECK(log.threads[2].cpu_estimated());
+    CHECK(log.threads[2].cpu_ns == 6000);   // the mean of its kind's sample; the long-lived one is no sample
+    CHECK(log.threads[4].cpu_ns == 30000);  // another kind, another mean
+    CHECK(log.threads[5].cpu_ns == 14000);  // a kind never sampled: the mean of all samples
+    CHECK_FALSE(log.threads[0].cpu_estimated());
+    CHECK(log.threads[6].cpu_ns == 900000);
+}
+
+TEST_CASE("with no sample at all, an unread thread's CPU is its lifetime", "[decode][threads]") {
+    analyzer::Log log = decode_log(
+        started().thread(short_thread(8, 0x1000, shimlog::ThreadCpu::NotRead, 0)).end(11000, 15000, 0).bytes(), "t");
+    REQUIRE(log.threads.size() == 1);
+    REQUIRE(log.ticks_calibrated);
+    CHECK(log.threads[0].cpu_ns > 0);
+    CHECK(log.threads[0].cpu_ns <= 1000);  // 100 ticks of a clock that runs no faster than 1 per 10 ns here
+}
+
+TEST_CASE("a thread record with an unknown CPU source marks the log partial", "[decode][threads]") {
+    shimlog::ThreadRecord t = short_thread(8, 0x1000, shimlog::ThreadCpu::Read, 1);
+    t.cpu_source = 7;
+    analyzer::Log log = decode_log(started().thread(t).end(11000, 15000, 0).bytes(), "t");
+    CHECK(log.partial);
+    CHECK(log.partial_reason.find("unknown CPU source 7") != std::string::npos);
+    CHECK(log.threads.empty());
+}
+
 TEST_CASE("sample chunks decode, plain and zstd, onto one clock", "[decode][threads]") {
     bool zstd = GENERATE(false, true);
     analyzer::Log log = decode_log(
