@@ -19,6 +19,7 @@
 #include "alloc_sampling.h"
 #include "alloc_stacks.h"
 #include "io_stats.h"
+#include "passing_records.h"
 #include "sampler.h"
 #include "threads.h"
 #include "modules.h"
@@ -73,11 +74,6 @@ char* arena_base() {
     return static_cast<char*>(mem);
 }
 
-size_t total_size(std::initializer_list<Bytes> parts) {
-    size_t n = 0;
-    for (const Bytes& part : parts) n += part.size;
-    return n;
-}
 
 // ---- the file ----
 struct LogFile {
@@ -310,7 +306,8 @@ bool end_writing() {
     return !g_log.failed;
 }
 
-// Copies the arena's complete records (a record is complete once its type is set).
+// Copies the arena's complete records (a record is complete once its type is
+// set), then the passing ones (passing_records.h).
 void write_arena() {
     char* base = g_arena.load(std::memory_order_acquire);
     if (base == nullptr) return;
@@ -326,6 +323,7 @@ void write_arena() {
         pos += size;
     }
     g_arena_flushed = pos;
+    passing_write_out(out_write);
 }
 
 // True when the parent process has this shim mapped: then we are a later
@@ -392,10 +390,28 @@ void take_start_times() {
 
 }  // namespace
 
+size_t record_payload_size(std::initializer_list<Bytes> parts) {
+    size_t n = 0;
+    for (const Bytes& part : parts) n += part.size;
+    return n;
+}
+
+void fill_record(char* at, RecordType type, size_t payload, std::initializer_list<Bytes> parts) {
+    auto* header = reinterpret_cast<RecordHeader*>(at);
+    header->reserved = 0;
+    header->size = static_cast<uint32_t>(payload);
+    char* out = at + sizeof(RecordHeader);
+    for (const Bytes& part : parts) {
+        memcpy(out, part.data, part.size);
+        out += part.size;
+    }
+    __atomic_store_n(&header->type, static_cast<uint16_t>(type), __ATOMIC_RELEASE);
+}
+
 void* arena_record(RecordType type, std::initializer_list<Bytes> parts) {
     ArenaWriter writer;
     char* base = arena_base();
-    size_t payload = total_size(parts);
+    size_t payload = record_payload_size(parts);
     size_t size = sizeof(RecordHeader) + payload;
     if (base == nullptr || payload > shimlog::kMaxRecordSize) {
         count_dropped();
@@ -406,20 +422,12 @@ void* arena_record(RecordType type, std::initializer_list<Bytes> parts) {
         count_dropped();
         return nullptr;  // the flusher stops at the unset type; nothing after it is lost to order
     }
-    auto* header = reinterpret_cast<RecordHeader*>(base + pos);
-    header->reserved = 0;
-    header->size = static_cast<uint32_t>(payload);
-    char* out = base + pos + sizeof(RecordHeader);
-    for (const Bytes& part : parts) {
-        memcpy(out, part.data, part.size);
-        out += part.size;
-    }
-    __atomic_store_n(&header->type, static_cast<uint16_t>(type), __ATOMIC_RELEASE);
+    fill_record(base + pos, type, payload, parts);
     return base + pos + sizeof(RecordHeader);
 }
 
 void sink_record(RecordType type, std::initializer_list<Bytes> parts) {
-    RecordHeader header{static_cast<uint16_t>(type), 0, static_cast<uint32_t>(total_size(parts))};
+    RecordHeader header{static_cast<uint16_t>(type), 0, static_cast<uint32_t>(record_payload_size(parts))};
     out_write(&header, sizeof header);
     for (const Bytes& part : parts) out_write(part.data, part.size);
 }
@@ -536,6 +544,7 @@ bool g_fork_holds_file_lock = false;
 
 void log_before_fork() {
     g_fork_pending.store(true, std::memory_order_release);
+    passing_before_fork();
     for (int spin = 0; g_arena_writers.load(std::memory_order_acquire) != 0 && spin < 100000; ++spin) sched_yield();
     g_fork_holds_file_lock = acquire_file_lock(true);  // no write half done in the child's copy
 }
@@ -543,6 +552,7 @@ void log_before_fork() {
 void log_after_fork_parent() {
     if (g_fork_holds_file_lock) release_file_lock();
     g_fork_pending.store(false, std::memory_order_release);
+    passing_after_fork_parent();
 }
 
 void log_after_fork_child() {
@@ -557,6 +567,7 @@ void log_after_fork_child() {
     g_log.parent_traced = true;
     g_log.created = false;  // created on first write; `failed` carries over
     g_arena_flushed = 0;  // the child's log needs every definition again
+    passing_after_fork_child();  // but not the parent's threads
     g_dropped.store(0);
     take_start_times();
     set_path_for_process(false);

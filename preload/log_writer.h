@@ -18,6 +18,11 @@ struct Bytes {
 // thread. Returns the payload's address in the arena, or nullptr when full.
 void* arena_record(shimlog::RecordType type, std::initializer_list<Bytes> parts);
 
+// A record's bytes at `at`: its header, then the parts. The type goes in last
+// (release): a flusher takes a record whose type is set as complete.
+size_t record_payload_size(std::initializer_list<Bytes> parts);
+void fill_record(char* at, shimlog::RecordType type, size_t payload, std::initializer_list<Bytes> parts);
+
 // Writes one record to the file now (after any pending arena records),
 // creating the log if needed. False when the log cannot be written, or when
 // this thread is already writing it (a signal handler interrupted it).
@@ -52,6 +57,9 @@ void log_checkpoint_due(uint64_t now_ticks);
 inline void log_checkpoint(uint64_t now_ticks) {
     if (now_ticks >= g_next_checkpoint.load(std::memory_order_relaxed)) log_checkpoint_due(now_ticks);
 }
+
+// Makes the next log_checkpoint call write, however soon.
+inline void log_checkpoint_soon() { g_next_checkpoint.store(0, std::memory_order_relaxed); }
 
 // Around fork: the parent finishes its half-done writes first, so the child
 // copies none; the child starts a new log, with the definitions again.

@@ -7,6 +7,7 @@
 #include "clock.h"
 #include "interpose.h"
 #include "log_writer.h"
+#include "passing_records.h"
 #include "stacks.h"
 
 namespace shim {
@@ -60,7 +61,7 @@ void write_record(const ThreadInfo& info, shimlog::ThreadEnd end, uint64_t end_t
     rec.cpu_ns = cpu_ns;
     rec.join_wait_ticks = info.join_wait_ticks;
     rec.joins = info.joins;
-    arena_record(shimlog::RecordType::Thread, {{&rec, sizeof rec}});
+    passing_record(shimlog::RecordType::Thread, {{&rec, sizeof rec}});
 }
 
 uint64_t own_cpu_ns() {

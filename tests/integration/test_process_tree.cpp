@@ -69,9 +69,15 @@ TEST_CASE("fork children of a threaded program write their own logs", "[tree][in
         Analysis child = analyze(log);
         CHECK(child.log.end.reason == shimlog::EndReason::QuickExit);
         CHECK(child.log.end.exit_status == 7);
+        // Only the thread that forked lives on in the child; the parent's
+        // threads, ended or not, are in the parent's log alone.
+        REQUIRE(child.log.threads.size() == 1);
+        CHECK(child.log.threads[0].is_main);
         ++children;
     }
     CHECK(children == 20);
+    Analysis parent = analyze(dir + "/log.bin");
+    CHECK(parent.log.threads.size() == 9);  // main, the five that ended first, the three that churned
 }
 
 TEST_CASE("the first log's report lists the run's other processes; --children reports them", "[tree][integration]") {

@@ -69,3 +69,27 @@ TEST_CASE("a long run: flat shim memory, every event logged, the log streamed", 
     CHECK(analyzer_peak_kb < log_kb / 2);
     std::remove(log.c_str());
 }
+
+// Thread records are written out and their memory given back within about a
+// megabyte (passing_records.h): ten times the threads, the same memory.
+TEST_CASE("a storm of threads: the shim's memory does not grow with their number", "[scale][integration]") {
+    const std::string dir = scratch_dir("scale_threads");
+    const std::string log = dir + "/log.bin";
+    long peak_kb[2] = {};
+    const int counts[2] = {4000, 40000};
+    for (int i = 0; i < 2; ++i) {
+        std::string n = std::to_string(counts[i]);
+        Result r = run_measured("env LD_PRELOAD=" + shim_path() + " SHIM_LOG=" + log + " " +
+                                    program_path("thread_storm") + " " + n, dir, peak_kb[i]);
+        REQUIRE(r.status == 0);
+        CHECK(r.out == n + " threads\n");
+        analyzer::Log decoded = analyzer::decode_log_file(log);
+        CHECK_FALSE(decoded.partial);
+        CHECK(decoded.end.dropped == 0);
+        CHECK(decoded.threads.size() == size_t(counts[i]) + 1);  // and the main thread
+    }
+    INFO("peak RSS " << peak_kb[0] << " KiB with " << counts[0] << " threads, " << peak_kb[1] << " KiB with "
+                     << counts[1]);
+    CHECK(peak_kb[1] - peak_kb[0] < 1536);  // 36,000 more records are 3 MiB
+    std::remove(log.c_str());
+}

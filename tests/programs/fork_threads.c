@@ -1,5 +1,7 @@
 /* Forks from a thread while other threads allocate: the child must not
-   inherit a held lock (it allocates, then exits), and the parent goes on. */
+   inherit a held lock (it allocates, then exits), and the parent goes on.
+   Five threads end before the first fork: their records are the parent's
+   alone, not its children's. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +19,14 @@ static void* churn(void* arg) {
     return NULL;
 }
 
+static void* nothing(void* arg) { return arg; }
+
 int main(void) {
+    for (int i = 0; i < 5; ++i) {
+        pthread_t done;
+        pthread_create(&done, NULL, nothing, NULL);
+        pthread_join(done, NULL);
+    }
     pthread_t threads[3];
     for (int i = 0; i < 3; ++i) pthread_create(&threads[i], NULL, churn, NULL);
     int ok = 0;
