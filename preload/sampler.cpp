@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -199,6 +200,11 @@ void* sampler_main(void*) {
     ReentryGuard guard;  // everything this thread does is the shim's
     SamplerState& s = g_state;
     uint32_t self = static_cast<uint32_t>(gettid());
+    // No wakeup preemption: while every core is busy a reading waits for the
+    // next scheduler tick instead of interrupting a program thread at once.
+    // Its share of the CPU stays a normal thread's, so readings never starve.
+    sched_param normal{};
+    sched_setscheduler(0, SCHED_BATCH, &normal);
     timespec next;
     clock_gettime(CLOCK_MONOTONIC, &next);
     for (uint64_t tick = 1;; ++tick) {
