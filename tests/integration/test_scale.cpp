@@ -70,8 +70,8 @@ TEST_CASE("a long run: flat shim memory, every event logged, the log streamed", 
     std::remove(log.c_str());
 }
 
-// Thread records are written out and their memory given back within about a
-// megabyte (passing_records.h): ten times the threads, the same memory.
+// Thread records are written out and their memory reused once 512 KiB of them
+// wait (passing_records.h): ten times the threads, the same memory.
 TEST_CASE("a storm of threads: the shim's memory does not grow with their number", "[scale][integration]") {
     const std::string dir = scratch_dir("scale_threads");
     const std::string log = dir + "/log.bin";
