@@ -23,20 +23,25 @@ thread_local ThreadInfo* t_info __attribute__((tls_model("initial-exec"))) = nul
 // Reading a thread's CPU clock at its end is a syscall (~0.6 us here): 1.5%
 // of a thread that is created, does nothing and is joined. So the clocks of
 // short-lived threads are read in a sample, the first kShortAlwaysRead of
-// them and then one in kShortReadEvery; the analyzer estimates the others
-// from it (ThreadCpu::NotRead), and so does the sampler's running total.
+// them and then a random one in kShortReadEvery; the analyzer estimates the
+// others from it (ThreadCpu::NotRead), and so does the sampler's running total.
 constexpr uint64_t kShortLifeTicks = uint64_t(1) << 18;  // ~0.1 ms at 2-3 GHz
 constexpr uint64_t kShortAlwaysRead = 64;
-constexpr uint64_t kShortReadEvery = 16;
+constexpr uint64_t kShortReadBits = 4;  // one in 16
 std::atomic<uint64_t> g_short_ended{0};
 std::atomic<uint64_t> g_short_read{0};
 std::atomic<uint64_t> g_short_read_ns{0};
 
-shimlog::ThreadCpu cpu_source_for(uint64_t life_ticks) {
-    if (life_ticks >= kShortLifeTicks) return shimlog::ThreadCpu::Read;
-    uint64_t n = g_short_ended.fetch_add(1, std::memory_order_relaxed);
-    return n < kShortAlwaysRead || n % kShortReadEvery == 0 ? shimlog::ThreadCpu::ReadSample
-                                                            : shimlog::ThreadCpu::NotRead;
+// Random, not every 16th: threads started one after another often alternate
+// between cores, and a fixed stride would read only one kind. The low bits of
+// the end time are random enough; mixed, their top bits decide.
+shimlog::ThreadCpu cpu_source_for(uint64_t start_ticks, uint64_t end_ticks) {
+    if (end_ticks - start_ticks >= kShortLifeTicks) return shimlog::ThreadCpu::Read;
+    if (g_short_ended.load(std::memory_order_relaxed) < kShortAlwaysRead &&
+        g_short_ended.fetch_add(1, std::memory_order_relaxed) < kShortAlwaysRead)
+        return shimlog::ThreadCpu::ReadSample;
+    uint64_t mix = (end_ticks ^ (end_ticks >> 17)) * 0x9e3779b97f4a7c15ull;
+    return mix >> (64 - kShortReadBits) == 0 ? shimlog::ThreadCpu::ReadSample : shimlog::ThreadCpu::NotRead;
 }
 
 // The mean CPU of the short-lived threads read so far.
@@ -76,7 +81,7 @@ void thread_finished(void* raw) {
     auto* info = static_cast<ThreadInfo*>(raw);
     ReentryGuard guard;
     uint64_t end = now_ticks();
-    shimlog::ThreadCpu source = cpu_source_for(end - info->start_ticks);
+    shimlog::ThreadCpu source = cpu_source_for(info->start_ticks, end);
     uint64_t cpu = source == shimlog::ThreadCpu::NotRead ? 0 : own_cpu_ns();
     if (source == shimlog::ThreadCpu::ReadSample) {
         g_short_read_ns.fetch_add(cpu, std::memory_order_relaxed);
