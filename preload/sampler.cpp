@@ -172,10 +172,12 @@ void sample_threads(SamplerState& s) {
     for (int i = 0; i < s.foreign_count; ++i) sample_thread(s, s.foreign[i]);
 }
 
-// Keeps the sampler under 1% of a core: when its readings cost more than 1%
-// of the interval on average (the occasional flush or rescan is averaged in,
+// Keeps the sampler under 1% of a core: when its rounds cost more than 1% of
+// the interval on average (the occasional flush or rescan is averaged in,
 // not a reason on its own), the interval doubles; when they cost under 0.25%
-// it halves again, down to the interval asked for.
+// it halves again, down to the interval asked for. A round's cost is the
+// sampler's CPU since the last one: its wake-up too, which on a VM costs more
+// than the readings.
 void adapt_interval(SamplerState& s, uint64_t cost_ns) {
     s.average_cost_ns = (s.average_cost_ns * 15 + cost_ns) / 16;
     uint64_t interval_ns = uint64_t(s.interval_us) * 1000;
@@ -207,17 +209,19 @@ void* sampler_main(void*) {
     sched_setscheduler(0, SCHED_BATCH, &normal);
     timespec next;
     clock_gettime(CLOCK_MONOTONIC, &next);
+    uint64_t own_cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID);
     for (uint64_t tick = 1;; ++tick) {
         next.tv_nsec += long(s.interval_us) * 1000;
         while (next.tv_nsec >= 1000000000) next.tv_nsec -= 1000000000, next.tv_sec++;
         if (wait_while(g_stop, 0, next)) break;  // sampler_stop
-        uint64_t cost_start = clock_ns(CLOCK_THREAD_CPUTIME_ID);
         uint64_t now = read_tick(s);
         if (tick % kTicksPerTaskRescan == 1) rescan_tasks(s, self);
         if (tick % kTicksPerThreadScan == 0) sample_threads(s);
         if (now - s.last_flush_ns >= kFlushEveryNs) flush_chunk(s);
         log_checkpoint(now_ticks());  // about once a second, even while the program's threads are quiet
-        adapt_interval(s, clock_ns(CLOCK_THREAD_CPUTIME_ID) - cost_start);
+        uint64_t own_now = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+        adapt_interval(s, own_now - own_cpu);
+        own_cpu = own_now;
     }
     read_tick(s);  // the part interval up to the stop
     sample_threads(s);
