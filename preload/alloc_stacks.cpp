@@ -19,6 +19,8 @@ extern "C" void* __libc_stack_end;  // glibc's: the main thread's stack pointer 
 
 namespace shim {
 
+__thread int t_in_getattr __attribute__((tls_model("initial-exec"))) = 0;
+
 namespace {
 
 constexpr uint32_t kSets = 128;
@@ -72,9 +74,14 @@ namespace {
 std::atomic<AllocStacks*> g_pool{nullptr};
 
 void learn_stack_bounds(AllocStacks& memo) {
+    memo.stack_lo = memo.stack_hi = 0;  // until known: no memo, a fresh unwind each time
+    bool main_thread = thread_id() == log_pid();
+    // Inside the program's own pthread_getattr_np glibc holds this thread's
+    // lock while it allocates: asking for the attributes now would wait for
+    // itself. The bounds are learnt at a later allocation.
+    if (!main_thread && t_in_getattr > 0) return;
     memo.bounds_known = true;
-    memo.stack_lo = memo.stack_hi = 0;
-    if (thread_id() == log_pid()) {
+    if (main_thread) {
         // The main thread: glibc's pthread_getattr_np would read and parse
         // /proc/self/maps for it (~80 us here, once per process). Its frames
         // all lie below the stack pointer the process started with, and the

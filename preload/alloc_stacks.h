@@ -30,4 +30,8 @@ void alloc_stacks_configure(uint32_t verify_every);
 uint64_t alloc_stacks_mismatches();
 uint64_t alloc_stacks_verified();
 
+// Non-zero while this thread is inside the program's pthread_getattr_np
+// (hooks_thread.cpp), where glibc holds the thread's own lock and allocates.
+extern __thread int t_in_getattr __attribute__((tls_model("initial-exec")));
+
 }  // namespace shim

@@ -2,6 +2,7 @@
 // through a trampoline that records the thread's life (threads.h).
 #include <pthread.h>
 
+#include "alloc_stacks.h"
 #include "clock.h"
 #include "direct_syscall.h"
 #include "interpose.h"
@@ -43,6 +44,17 @@ int pthread_join(pthread_t thread, void** value) {
     uint64_t start = shim::now_ticks();
     int result = real.get()(thread, value);
     shim::thread_add_join_wait(shim::now_ticks() - start);
+    return result;
+}
+
+// glibc allocates inside it while holding the thread's own lock (Rust's
+// runtime calls it first thing in every thread): the allocation hook must not
+// ask for this thread's attributes meanwhile (alloc_stacks.cpp).
+int pthread_getattr_np(pthread_t thread, pthread_attr_t* attr) {
+    static RealFunction<int (*)(pthread_t, pthread_attr_t*)> real("pthread_getattr_np");
+    ++shim::t_in_getattr;
+    int result = real.get()(thread, attr);
+    --shim::t_in_getattr;
     return result;
 }
 

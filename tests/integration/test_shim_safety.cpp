@@ -67,6 +67,20 @@ TEST_CASE("invalid settings are reported once and the defaults used", "[safety][
     CHECK_FALSE(analyze(dir + "/log.bin").log.partial);
 }
 
+// Rust programs (hyperfine, ripgrep) call pthread_getattr_np first thing in
+// each thread, and glibc allocates inside it with the thread's lock held: the
+// shim's first stack of that thread must not ask for the same lock. It did,
+// and hyperfine hung under the shim.
+TEST_CASE("a thread that starts in pthread_getattr_np runs on", "[safety][integration]") {
+    std::string dir = scratch_dir("safety_getattr");
+    Result r = run("timeout 60 env " + preload() + program_path("getattr_first"), dir);
+    CHECK(r.status == 0);
+    CHECK(r.out == "stack sizes known\n");
+    Analysis a = analyze(dir + "/log.bin");
+    CHECK_FALSE(a.log.partial);
+    CHECK(a.log.threads.size() == 5);
+}
+
 // The shim issues read's syscall itself only while glibc's read would add
 // nothing to it (direct_syscall.h): never past a cancellation point.
 TEST_CASE("read stays a cancellation point under the shim", "[safety][integration]") {
