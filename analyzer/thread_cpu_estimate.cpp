@@ -1,5 +1,6 @@
 #include "thread_cpu_estimate.h"
 
+#include <cstdint>
 #include <map>
 #include <utility>
 
@@ -19,6 +20,9 @@ using Origin = std::pair<uint64_t, uint32_t>;  // start routine, creation stack
 
 Origin origin_of(const ThreadInfo& t) { return {t.start_routine, t.create_stack}; }
 
+// A log is untrusted: a mean or a span can be past what uint64_t holds.
+uint64_t whole_ns(double ns) { return ns >= 1.8e19 ? UINT64_MAX : uint64_t(ns); }
+
 }  // namespace
 
 void estimate_unread_thread_cpu(Log& log) {
@@ -36,11 +40,11 @@ void estimate_unread_thread_cpu(Log& log) {
         if (!t.cpu_estimated()) continue;
         auto same = by_origin.find(origin_of(t));
         if (same != by_origin.end()) {
-            t.cpu_ns = uint64_t(same->second.value());
+            t.cpu_ns = whole_ns(same->second.value());
         } else if (all.count > 0) {
-            t.cpu_ns = uint64_t(all.value());
+            t.cpu_ns = whole_ns(all.value());
         } else if (log.ticks_calibrated && t.end_ticks > t.start_ticks) {
-            t.cpu_ns = uint64_t(ns_from_tick_span(log, t.end_ticks - t.start_ticks));
+            t.cpu_ns = whole_ns(ns_from_tick_span(log, t.end_ticks - t.start_ticks));
         }
     }
 }

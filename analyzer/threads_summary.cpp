@@ -37,11 +37,11 @@ void fill_group(const Log& log, ThreadGroupStats& g) {
     std::sort(g.members.begin(), g.members.end(), [&log](size_t a, size_t b) {
         return log.threads[a].start_ticks < log.threads[b].start_ticks;
     });
-    std::vector<double> lifetimes, cpu, cpu_of_all, creation;
+    std::vector<double> lifetimes, cpu, estimated, creation;
     for (size_t index : g.members) {
         const ThreadInfo& t = log.threads[index];
         lifetimes.push_back(thread_end_ns(log, t) - thread_start_ns(log, t));
-        (t.cpu_estimated() ? cpu_of_all : cpu).push_back(double(t.cpu_ns));
+        (t.cpu_estimated() ? estimated : cpu).push_back(double(t.cpu_ns));
         g.cpu_estimated += t.cpu_estimated() ? 1 : 0;
         g.cpu_total_ns += double(t.cpu_ns);
         if (t.create_ticks != 0 && t.start_ticks >= t.create_ticks)
@@ -52,7 +52,7 @@ void fill_group(const Log& log, ThreadGroupStats& g) {
     g.lifetime_max_ns = *std::max_element(lifetimes.begin(), lifetimes.end());
     g.lifetime_median_ns = median(lifetimes);
     // Estimates are all one value, the mean: they would drag the median to it.
-    g.cpu_median_ns = median(cpu.empty() ? cpu_of_all : cpu);
+    g.cpu_median_ns = median(cpu.empty() ? estimated : cpu);
     g.creation_known = creation.size();
     g.creation_median_ns = median(creation);
 }

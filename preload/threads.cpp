@@ -23,7 +23,7 @@ thread_local ThreadInfo* t_info __attribute__((tls_model("initial-exec"))) = nul
 // Reading a thread's CPU clock at its end is a syscall (~0.6 us here): 1.5%
 // of a thread that is created, does nothing and is joined. So the clocks of
 // short-lived threads are read in a sample, the first kShortAlwaysRead of
-// them and then a random one in kShortReadEvery; the analyzer estimates the
+// them and then a random one in 2^kShortReadBits; the analyzer estimates the
 // others from it (ThreadCpu::NotRead), and so does the sampler's running total.
 constexpr uint64_t kShortLifeTicks = uint64_t(1) << 18;  // ~0.1 ms at 2-3 GHz
 constexpr uint64_t kShortAlwaysRead = 64;

@@ -1,13 +1,18 @@
 """What the shim adds to one thread's creation and join: wall and CPU per
 create/join pair, bare and under the shim, in shuffled rounds; medians.
-    python3 tests/bench/thread_cost/run.py [rounds, default 50] [extra LD_PRELOAD libraries to compare...]"""
+    python3 tests/bench/thread_cost/run.py [--pin] [rounds, default 50] [extra LD_PRELOAD libraries to compare...]
+--pin runs everything on CPU 1 (taskset): no cross-core wake-ups, whose cost on
+a VM otherwise drowns differences under a microsecond."""
 import os, random, statistics, subprocess, sys, tempfile
 
 here = os.path.dirname(os.path.abspath(__file__))
 shim = os.path.normpath(os.path.join(here, "../../../preload/libshim.so"))
-rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 50
+args = sys.argv[1:]
+pin = ["taskset", "-c", "1"] if "--pin" in args else []
+args = [a for a in args if a != "--pin"]
+rounds = int(args[0]) if args else 50
 variants = {"bare": None, "libshim.so": shim}
-for extra in sys.argv[2:]:
+for extra in args[1:]:
     variants[extra] = extra
 with tempfile.TemporaryDirectory() as scratch:
     program = os.path.join(scratch, "create_join")
@@ -21,7 +26,7 @@ with tempfile.TemporaryDirectory() as scratch:
             env = dict(os.environ, SHIM_LOG=os.path.join(scratch, "log.bin"))
             if library:
                 env["LD_PRELOAD"] = library
-            out = subprocess.run([program, "3000"], env=env, capture_output=True, text=True, check=True).stdout
+            out = subprocess.run([*pin, program, "3000"], env=env, capture_output=True, text=True, check=True).stdout
             w, c = map(float, out.split())
             wall[name].append(w)
             cpu[name].append(c)
