@@ -74,7 +74,6 @@ char* arena_base() {
     return static_cast<char*>(mem);
 }
 
-
 // ---- the file ----
 struct LogFile {
     char path[PATH_MAX + 64] = {}; // where the log ends up

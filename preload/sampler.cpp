@@ -70,6 +70,12 @@ bool wait_while(std::atomic<uint32_t>& word, uint32_t value, const timespec& dea
     return true;
 }
 
+void add_ns(timespec& t, uint64_t ns) {
+    t.tv_sec += time_t(ns / 1000000000);
+    t.tv_nsec += long(ns % 1000000000);
+    if (t.tv_nsec >= 1000000000) t.tv_nsec -= 1000000000, t.tv_sec++;
+}
+
 void set_and_wake(std::atomic<uint32_t>& word) {
     word.store(1, std::memory_order_release);
     syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, nullptr, nullptr, 0);
@@ -211,8 +217,7 @@ void* sampler_main(void*) {
     clock_gettime(CLOCK_MONOTONIC, &next);
     uint64_t own_cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID);
     for (uint64_t tick = 1;; ++tick) {
-        next.tv_nsec += long(s.interval_us) * 1000;
-        while (next.tv_nsec >= 1000000000) next.tv_nsec -= 1000000000, next.tv_sec++;
+        add_ns(next, uint64_t(s.interval_us) * 1000);
         if (wait_while(g_stop, 0, next)) break;  // sampler_stop
         uint64_t now = read_tick(s);
         if (tick % kTicksPerTaskRescan == 1) rescan_tasks(s, self);
@@ -281,8 +286,7 @@ void sampler_stop() {
     // program for long if it is somehow stuck.
     timespec deadline;
     clock_gettime(CLOCK_MONOTONIC, &deadline);
-    deadline.tv_nsec += 200 * 1000000;
-    if (deadline.tv_nsec >= 1000000000) deadline.tv_nsec -= 1000000000, deadline.tv_sec++;
+    add_ns(deadline, 200 * 1000000);
     wait_while(g_stopped, 0, deadline);
 }
 
