@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../format/log_format.h"
+#include "interpose.h"
 #include "log_writer.h"
 
 namespace shim {
@@ -42,7 +43,7 @@ FileKind kind_of(mode_t mode) {
 
 // First I/O on fd since it was opened: learn what it is, once.
 uint32_t register_fd(int fd, FdState& state) {
-    int saved_errno = errno;
+    ErrnoKeeper keep;  // fstat, readlink, lseek and the arena's first mmap are ours
     struct stat st;
     FileKind kind = FileKind::Unknown;
     if (fstat(fd, &st) == 0) {
@@ -57,7 +58,6 @@ uint32_t register_fd(int fd, FdState& state) {
 
     bool stream = kind == FileKind::Pipe || kind == FileKind::Socket || kind == FileKind::Tty;
     int64_t position = stream ? kUnknownPosition : lseek(fd, 0, SEEK_CUR);
-    errno = saved_errno;
 
     uint32_t id = g_next_file_id.fetch_add(1, std::memory_order_relaxed);
     uint32_t expected = 0;

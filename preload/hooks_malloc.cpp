@@ -47,9 +47,8 @@ RealFunction<size_t (*)(void*)> real_malloc_usable_size("malloc_usable_size");
 // Records an allocation the real allocator made, keeping its errno.
 inline void note_alloc(const shim::ReentryGuard& guard, const void* ptr, size_t size, uint64_t pc, uint64_t sp) {
     if (ptr == nullptr || !guard.entered()) return;
-    int saved_errno = errno;
+    shim::ErrnoKeeper keep;
     shim::record_alloc(ptr, size, pc, sp);
-    errno = saved_errno;
 }
 
 // realloc and reallocarray: the old block's free takes its place in the
@@ -57,10 +56,11 @@ inline void note_alloc(const shim::ReentryGuard& guard, const void* ptr, size_t 
 void* traced_realloc(void* old, size_t size, void* result, uint64_t free_seq,
                      const shim::ReentryGuard& guard, uint64_t pc, uint64_t sp) {
     if (!guard.entered()) return result;
-    int saved_errno = errno;
-    // glibc's realloc(p, 0) frees p and returns NULL; a NULL otherwise means p is untouched.
-    if (old != nullptr && (result != nullptr || size == 0)) shim::record_free_at(old, free_seq);
-    errno = saved_errno;
+    {
+        shim::ErrnoKeeper keep;
+        // glibc's realloc(p, 0) frees p and returns NULL; a NULL otherwise means p is untouched.
+        if (old != nullptr && (result != nullptr || size == 0)) shim::record_free_at(old, free_seq);
+    }
     note_alloc(guard, result, size, pc, sp);
     return result;
 }
@@ -97,9 +97,8 @@ void free(void* ptr) {
     if (real == nullptr) return;  // cannot happen once malloc worked; leak rather than crash
     shim::ReentryGuard guard;
     if (guard.entered()) {
-        int saved_errno = errno;  // free must leave errno as it was
+        shim::ErrnoKeeper keep;  // free must leave errno as it was
         shim::record_free(ptr);
-        errno = saved_errno;
     }
     real(ptr);
 }

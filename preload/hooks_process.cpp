@@ -73,10 +73,9 @@ bool before_exec() {
 // The exec failed: the program goes on, and so does recording.
 void after_failed_exec(bool marked) {
     if (!marked) return;
-    int saved_errno = errno;
+    shim::ErrnoKeeper keep;
     unsetenv(kExecMarker);
     if (g_handed_name) shim::log_take_name_back();
-    errno = saved_errno;
 }
 
 // An explicit environment gets the marker appended (in a copy on the stack).

@@ -31,14 +31,13 @@ void restore_default(int sig) {
 }
 
 void on_fatal_signal(int sig, siginfo_t* info, void*) {
-    int saved_errno = errno;
+    shim::ErrnoKeeper keep;
     bool first = !g_dying.exchange(true);
     if (first) shim::log_flush(shimlog::EndReason::Signal, sig);
     restore_default(sig);
     // A fault (si_code > 0) happens again when the instruction is retried;
     // a sent signal is sent again, and arrives once this handler returns.
     if (info == nullptr || info->si_code <= 0) raise(sig);
-    errno = saved_errno;
 }
 
 // Setting SIG_DFL where our handler stands changes nothing the program can

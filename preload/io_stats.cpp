@@ -173,10 +173,9 @@ void IoCall::finish(ssize_t result) {
 
 void io_record_destination(int fd, shimlog::Syscall syscall, int64_t offset, ssize_t result, void* site) {
     if (t_guard_depth != 0) return;
-    int saved_errno = errno;
+    ErrnoKeeper keep;
     record_call(fd, syscall, result > 0 ? static_cast<uint64_t>(result) : 0, offset,
                 reinterpret_cast<uint64_t>(site), result, 0);
-    errno = saved_errno;
 }
 
 void io_write_snapshot() {
