@@ -48,6 +48,11 @@ $(MANDELBROT): workloads/mandelbrot.cpp
 tests/programs/%: tests/programs/%.c
 	$(CC) -O1 -g -Wall -pthread -o $@ $<
 
+# Built without unwind tables (as some daemons are): libunwind then checks
+# each frame's memory through its pipe, the descriptors this program reuses.
+tests/programs/fd_reuse: tests/programs/fd_reuse.c
+	$(CC) -O1 -Wall -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-omit-frame-pointer -o $@ $<
+
 tests/programs/interposers/%.so: tests/programs/interposers/%.c
 	$(CC) -O1 -g -Wall -shared -fPIC -o $@ $< -ldl
 

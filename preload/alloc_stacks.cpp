@@ -14,6 +14,7 @@
 #include "log_writer.h"
 #include "modules.h"
 #include "stacks.h"
+#include "unwinder_pipe.h"
 
 extern "C" void* __libc_stack_end;  // glibc's: the main thread's stack pointer at its start
 
@@ -222,6 +223,8 @@ void alloc_stacks_configure(uint32_t verify_every) {
     g_verify_every.store(verify_every);
     void* lib = dlopen("libunwind.so.8", RTLD_NOW | RTLD_LOCAL);
     void* fn = lib ? dlsym(lib, "unw_backtrace") : nullptr;
+    uint64_t lo, hi;
+    if (fn != nullptr && object_range(fn, &lo, &hi)) unwinder_set_code_range(lo, hi);
     g_unw_backtrace.store(reinterpret_cast<BacktraceFn>(fn), std::memory_order_release);
 }
 uint64_t alloc_stacks_mismatches() { return g_mismatches.load(); }

@@ -9,6 +9,7 @@
 
 #include "files.h"
 #include "interpose.h"
+#include "unwinder_pipe.h"
 
 using shim::forget_fd;
 using shim::RealFunction;
@@ -115,6 +116,8 @@ int pipe(int fds[2]) {
 
 int pipe2(int fds[2], int flags) {
     static RealFunction<int (*)(int*, int)> real("pipe2");
+    if (shim::called_from_unwinder(__builtin_return_address(0)))
+        return shim::unwinder_pipe_open(fds, flags, real.get());  // unwinder_pipe.h
     int result = real.get()(fds, flags);
     if (result == 0) fresh(fds[0]), fresh(fds[1]);
     return result;
@@ -137,6 +140,8 @@ int dup3(int fd, int target, int flags) {
 
 int close(int fd) {
     static RealFunction<int (*)(int)> real("close");
+    if (__builtin_expect(shim::is_unwinder_pipe(fd), 0) && shim::called_from_unwinder(__builtin_return_address(0)))
+        return shim::unwinder_pipe_close(fd);
     forget_fd(fd);
     return real.get()(fd);
 }

@@ -9,6 +9,7 @@
 #include "direct_syscall.h"
 #include "interpose.h"
 #include "io_stats.h"
+#include "unwinder_pipe.h"
 
 using shim::DirectSyscall;
 using shim::IoCall;
@@ -58,6 +59,12 @@ extern "C" {
 
 ssize_t read(int fd, void* buf, size_t count) {
     static RealFunction<ssize_t (*)(int, void*, size_t)> real("read");
+    // libunwind's check that its pipe is open, before each use: it must still be ours.
+    if (__builtin_expect(shim::is_unwinder_pipe(fd), 0) && shim::called_from_unwinder(CALL_SITE) &&
+        !shim::unwinder_pipe_intact()) {
+        errno = EBADF;
+        return -1;
+    }
     static DirectSyscall direct("read", SYS_read);
     return traced_direct(real, direct, CALL_SITE, Syscall::read, fd, count, -1, fd, buf, count);
 }

@@ -82,17 +82,27 @@ int write_one_module(dl_phdr_info* info, size_t, void*) {
 AddressRange g_shim_range;
 char g_shim_path[PATH_MAX];
 
-int find_shim(dl_phdr_info* info, size_t, void*) {
+struct ContainingObject {
+    uint64_t address;
+    AddressRange range;
+    const char* name;
+};
+
+int find_containing(dl_phdr_info* info, size_t, void* data) {
+    auto* wanted = static_cast<ContainingObject*>(data);
     AddressRange range = loaded_range(info);
-    auto self = reinterpret_cast<uint64_t>(&find_shim);
-    if (self < range.start || self >= range.end) return 0;
-    g_shim_range = range;
-    snprintf(g_shim_path, sizeof g_shim_path, "%s", info->dlpi_name ? info->dlpi_name : "");
+    if (wanted->address < range.start || wanted->address >= range.end) return 0;
+    wanted->range = range;
+    wanted->name = info->dlpi_name ? info->dlpi_name : "";
     return 1;
 }
 
 void locate_shim() {
-    if (g_shim_range.end == 0) dl_iterate_phdr(find_shim, nullptr);
+    if (g_shim_range.end != 0) return;
+    ContainingObject self{reinterpret_cast<uint64_t>(&locate_shim), {}, nullptr};
+    if (dl_iterate_phdr(find_containing, &self) == 0) return;
+    g_shim_range = self.range;
+    snprintf(g_shim_path, sizeof g_shim_path, "%s", self.name);
 }
 
 }  // namespace
@@ -105,6 +115,14 @@ bool shim_library_path(char* out, size_t cap) {
     // The loader may have been given a relative path; /proc/<pid>/maps shows it resolved.
     if (realpath(g_shim_path, out) != nullptr && strlen(out) < cap) return true;
     snprintf(out, cap, "%s", g_shim_path);
+    return true;
+}
+
+bool object_range(const void* addr, uint64_t* lo, uint64_t* hi) {
+    ContainingObject object{reinterpret_cast<uint64_t>(addr), {}, nullptr};
+    if (dl_iterate_phdr(find_containing, &object) == 0) return false;
+    *lo = object.range.start;
+    *hi = object.range.end;
     return true;
 }
 
