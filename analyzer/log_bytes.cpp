@@ -1,7 +1,10 @@
 #include "log_bytes.h"
 
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -25,6 +28,65 @@ std::string read_all(int fd, const std::string& path) {
     }
 }
 
+// A mapped log that another process truncates while we read it turns our next
+// read past its new end into SIGBUS (a log being written or rotated is
+// ordinary). Each live mapping is registered here; a SIGBUS inside one ends
+// the analyzer with a one-line reason and status 2 instead of "Bus error",
+// from any thread (the chunk prefetcher reads the mapping too). Nothing was
+// printed yet: reports are written once the analysis is done.
+struct GuardedMapping {
+    std::atomic<uintptr_t> start{0};
+    std::atomic<uintptr_t> end{0};
+    char name[256];
+};
+GuardedMapping g_mappings[16];
+
+void say_and_exit(const char* name) {
+    const char* parts[] = {"analyzer: ", name,
+                           ": the file shrank while it was being read (another process is writing or "
+                           "truncating it); analyse it once it is complete\n"};
+    for (const char* part : parts) {
+        ssize_t ignored = write(STDERR_FILENO, part, strlen(part));
+        (void)ignored;
+    }
+    _exit(2);
+}
+
+void on_bus_error(int sig, siginfo_t* info, void*) {
+    uintptr_t at = reinterpret_cast<uintptr_t>(info->si_addr);
+    for (GuardedMapping& m : g_mappings)
+        if (at >= m.start.load() && at < m.end.load()) say_and_exit(m.name);
+    signal(sig, SIG_DFL);  // not ours: returning re-runs the access, which now ends as it would have
+}
+
+GuardedMapping* guard_mapping(const void* map, size_t size, const std::string& path) {
+    static bool installed = [] {
+        struct sigaction action;
+        memset(&action, 0, sizeof action);
+        action.sa_sigaction = on_bus_error;
+        action.sa_flags = SA_SIGINFO;
+        sigemptyset(&action.sa_mask);
+        return sigaction(SIGBUS, &action, nullptr) == 0;
+    }();
+    if (!installed) return nullptr;
+    for (GuardedMapping& m : g_mappings) {
+        uintptr_t free_slot = 0;
+        if (m.end.load() != 0 || !m.start.compare_exchange_strong(free_slot, 1)) continue;
+        snprintf(m.name, sizeof m.name, "%s", path.c_str());
+        m.start.store(reinterpret_cast<uintptr_t>(map));
+        m.end.store(reinterpret_cast<uintptr_t>(map) + size);
+        return &m;
+    }
+    return nullptr;  // more logs open at once than slots: that one stays unguarded
+}
+
+void unguard_mapping(void* slot) {
+    if (slot == nullptr) return;
+    auto* m = static_cast<GuardedMapping*>(slot);
+    m->end.store(0);
+    m->start.store(0);
+}
+
 }  // namespace
 
 std::shared_ptr<const LogBytes> LogBytes::open_file(const std::string& path) {
@@ -42,6 +104,7 @@ std::shared_ptr<const LogBytes> LogBytes::open_file(const std::string& path) {
         if (map != MAP_FAILED) {
             madvise(map, size_t(st.st_size), MADV_SEQUENTIAL);
             bytes->mapping_ = map;
+            bytes->guard_ = guard_mapping(map, size_t(st.st_size), path);
             bytes->data_ = static_cast<const char*>(map);
             bytes->size_ = size_t(st.st_size);
             close(fd);
@@ -79,7 +142,9 @@ void LogBytes::release(const char* p, size_t n) const {
 }
 
 LogBytes::~LogBytes() {
-    if (mapping_ != nullptr) munmap(mapping_, size_);
+    if (mapping_ == nullptr) return;
+    unguard_mapping(guard_);
+    munmap(mapping_, size_);
 }
 
 }  // namespace analyzer

@@ -11,7 +11,9 @@ namespace analyzer {
 class LogBytes {
 public:
     // A regular file is mapped read-only; anything else (a pipe) is read.
-    // Throws LogError with a one-line reason.
+    // Throws LogError with a one-line reason. Should the file shrink while it
+    // is mapped, the analyzer exits 2 with a one-line reason at the first
+    // read past its new end (log_bytes.cpp).
     static std::shared_ptr<const LogBytes> open_file(const std::string& path);
     static std::shared_ptr<const LogBytes> copy_of(const std::string& bytes);
 
@@ -30,6 +32,7 @@ private:
     LogBytes() = default;
     std::string owned_;
     void* mapping_ = nullptr;
+    void* guard_ = nullptr;  // its slot among the guarded mappings
     const char* data_ = nullptr;
     size_t size_ = 0;
 };
