@@ -290,4 +290,10 @@ uint64_t alloc_events_recorded() {
     return total;
 }
 
+uint64_t alloc_events_pending() {
+    uint64_t total = 0;
+    for (AllocThread* t = g_threads.load(std::memory_order_acquire); t; t = t->next) total += t->events;
+    return total;
+}
+
 }  // namespace shim

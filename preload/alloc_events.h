@@ -28,5 +28,7 @@ void alloc_after_fork_child();   // the parent's pending events stay the parent'
 
 // Counters for the log's shim statistics.
 uint64_t alloc_events_recorded();
+// Events recorded but not yet written, in every thread's buffer.
+uint64_t alloc_events_pending();
 
 }  // namespace shim

@@ -5,7 +5,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <linux/sched.h>
 #include <pthread.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "alloc_events.h"
@@ -46,6 +48,21 @@ void fork_child() {
     shim::alloc_after_fork_child();
     shim::threads_after_fork_child();
     shim::sampler_after_fork_child();
+}
+
+// A new process made by syscall(SYS_clone/clone3/fork) is a fork that runs no
+// atfork handler: without ours it would write into its parent's log. Only a
+// copy of our memory that goes on on the same stack counts (no CLONE_VM, no
+// new stack): anything else is a thread, a vfork or a program's own trick.
+bool is_fork_like(long number, const long* args) {
+    constexpr unsigned long kShares = CLONE_VM | CLONE_THREAD;
+    if (number == SYS_fork) return true;
+    if (number == SYS_clone) return !(static_cast<unsigned long>(args[0]) & kShares) && args[1] == 0;
+    if (number == SYS_clone3 && args[0] != 0 && static_cast<size_t>(args[1]) >= 48) {
+        const auto* clone = reinterpret_cast<const clone_args*>(args[0]);
+        return !(clone->flags & kShares) && clone->stack == 0;
+    }
+    return false;
 }
 
 // vfork children share our memory: they must not touch the log.
@@ -104,12 +121,31 @@ __attribute__((constructor)) static void shim_start() {
     shim::signals_init();
     shim::check_allocator();
     pthread_atfork(shim::log_before_fork, shim::log_after_fork_parent, fork_child);
+    shim::log_on_new_process(fork_child);  // a clone that bypassed the hook below
     on_exit(write_log_at_exit, nullptr);
 }
 
 
 extern "C" {
 #pragma GCC visibility push(default)  // the hooks: what the program links to
+
+long syscall(long number, ...) {
+    static RealFunction<long (*)(long, ...)> real("syscall");
+    long args[6];
+    va_list list;
+    va_start(list, number);
+    for (long& arg : args) arg = va_arg(list, long);  // as glibc's own: six words, used or not
+    va_end(list);
+    if (!is_fork_like(number, args)) return real.get()(number, args[0], args[1], args[2], args[3], args[4], args[5]);
+    shim::log_before_fork();
+    long result = real.get()(number, args[0], args[1], args[2], args[3], args[4], args[5]);
+    shim::ErrnoKeeper keep;
+    if (result == 0)
+        fork_child();
+    else
+        shim::log_after_fork_parent();
+    return result;
+}
 
 void _exit(int status) {
     static RealFunction<void (*)(int)> real("_exit");

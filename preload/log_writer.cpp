@@ -10,7 +10,9 @@
 #include <pthread.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <linux/kcmp.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -446,6 +448,29 @@ void sink_record(RecordType type, std::initializer_list<Bytes> parts) {
     for (const Bytes& part : parts) out_write(part.data, part.size);
 }
 
+void (*g_new_process_handler)() = nullptr;
+
+void log_on_new_process(void (*handler)()) { g_new_process_handler = handler; }
+
+// True when this is the process the log belongs to. In a copy of it that no
+// fork handler told (a raw clone): becomes that process's own log first and
+// answers false, so the write under way, of events the copy inherited, is
+// dropped (and counted). A process that shares our memory (vfork, CLONE_VM)
+// or cannot be told apart writes nothing.
+bool same_process() {
+    uint32_t pid = static_cast<uint32_t>(getpid());
+    if (pid == g_log.pid) return true;
+    ErrnoKeeper keep;
+    bool own_memory = syscall(SYS_kcmp, pid, g_log.pid, KCMP_VM, 0, 0) > 0;
+    if (!own_memory || g_new_process_handler == nullptr) return false;
+    // The copy's unwritten events are its parent's and its own since the
+    // clone, mixed: none is written, and the new log says how many.
+    uint64_t unwritten = alloc_events_pending();
+    g_new_process_handler();
+    g_dropped.fetch_add(unwritten, std::memory_order_relaxed);
+    return false;
+}
+
 void log_init(bool continues_exec, bool takes_run_name) {
     ReentryGuard guard;  // reading /proc is the shim's business, not the program's
     g_log.pid = static_cast<uint32_t>(getpid());
@@ -461,7 +486,7 @@ void log_init(bool continues_exec, bool takes_run_name) {
 
 bool log_write_record(RecordType type, std::initializer_list<Bytes> parts) {
     ReentryGuard guard;
-    if (g_finalized.load(std::memory_order_acquire)) return false;
+    if (g_finalized.load(std::memory_order_acquire) || !same_process()) return false;
     FileLock lock;
     if (!lock.held()) return false;
     bool ok = begin_writing();
@@ -481,6 +506,7 @@ void log_checkpoint_due(uint64_t now) {
     ErrnoKeeper keep;
     ReentryGuard guard;
     if (g_finalized.load(std::memory_order_acquire)) return;
+    if (!same_process()) return;  // the next checkpoint writes this process's own log
     alloc_flush_this_thread();
     FileLock lock(false);
     if (!lock.held() || !begin_writing()) return;
@@ -519,6 +545,7 @@ void log_take_name_back() {
 void log_flush(shimlog::EndReason reason, int status) {
     ReentryGuard guard;  // the shim's own writes are not the program's
     if (g_finalized.load(std::memory_order_acquire)) return;
+    if (!same_process() && static_cast<uint32_t>(getpid()) != g_log.pid) return;
     bool final = reason != shimlog::EndReason::Exec;
     // Threads may still run: take their pending events first (each chunk
     // takes the file lock itself). Before an exec only this thread's are safe.

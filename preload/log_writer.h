@@ -67,6 +67,13 @@ void log_before_fork();
 void log_after_fork_parent();
 void log_after_fork_child();
 
+// What a process that was not made by fork (a raw clone the syscall hook did
+// not see) runs on finding itself in a process of its own, before it writes:
+// the same as a fork child. Each write first checks the pid (a syscall, once
+// per write, not per event) and, if it changed, shares no memory with the
+// log's process (kcmp) before it calls this and starts its own log.
+void log_on_new_process(void (*handler)());
+
 // The timestamp counter and CLOCK_MONOTONIC when this process's log began.
 uint64_t log_start_ticks();
 uint64_t log_start_ns();

@@ -37,7 +37,7 @@ void write_header(const Log& log, std::ostream& out) {
             << "): everything below covers the run up to its last complete record.</p>\n";
     if (log.end.dropped > 0)
         out << "<p class=\"warning\">The shim dropped " << with_commas(log.end.dropped)
-            << " events (its tables were full): counts are lower bounds.</p>\n";
+            << " events (a table was full, a chunk could not be written, or a raw clone inherited them unwritten): counts are lower bounds.</p>\n";
     for (const auto& note : log.notes)
         out << "<p class=\"note\">Note from the shim: " << html_escape(note.second) << "</p>\n";
     out << "<nav><a href=\"#findings\">Findings</a><a href=\"#concurrency\">Concurrency</a><a href=\"#io\">I/O</a>"

@@ -39,7 +39,7 @@ void write_header(const Log& log, bool colour, std::ostream& out) {
         << ", started " << when << "\n";
     if (log.end.dropped > 0)
         out << "Warning:  the shim dropped " << with_commas(log.end.dropped)
-            << " events (its tables were full): counts below are lower bounds\n";
+            << " events (a table was full, a chunk could not be written, or a raw clone inherited them unwritten): counts below are lower bounds\n";
     for (const auto& note : log.notes) {
         if (note.first == shimlog::NoteKind::Allocator)
             out << "Note:     malloc is served by " << note.second

@@ -4,7 +4,10 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
+#include "../../analyzer/alloc_analysis.h"
 #include "analysis.h"
 #include "harness.h"
 
@@ -38,4 +41,46 @@ TEST_CASE("every way to set a signal back to SIG_DFL is obeyed", "[hostile][inte
         if (std::string(how) == "segv") CHECK(a.log.ending() == "killed by signal 11");
         if (std::string(how) == "sigset") CHECK(a.log.ending() == "killed by signal 15");
     }
+}
+
+// The directory's logs other than log.bin, in no order.
+static std::vector<std::string> child_logs(const std::string& dir) {
+    std::vector<std::string> logs;
+    Result listing = run("ls log.bin.*", dir);
+    std::string name;
+    for (char c : listing.out) {
+        if (c != '\n') { name += c; continue; }
+        logs.push_back(dir + "/" + name);
+        name.clear();
+    }
+    return logs;
+}
+
+TEST_CASE("a child made by a raw clone writes a log of its own", "[hostile][integration]") {
+    std::string dir = scratch_dir("hostile_raw_clone");
+    Result r = run("timeout 60 env " + preload() + program_path("raw_clone"), dir);
+    REQUIRE(r.status == 0);
+    REQUIRE(r.out == "3 children\n");
+    Analysis parent = analyze(dir + "/log.bin");
+    analyzer::AllocReport parent_allocs = analyzer::analyze_allocations(parent.log);
+    CHECK(parent_allocs.consistent());
+    CHECK(parent_allocs.allocations < 3100);  // its own 3000 (and the loader's few), none of its children's
+    CHECK(parent.log.end.dropped == 0);
+    std::vector<std::string> logs = child_logs(dir);
+    REQUIRE(logs.size() == 3);
+    int exact = 0, told = 0;
+    for (const std::string& log : logs) {
+        INFO(log);
+        Analysis child = analyze(log);
+        CHECK_FALSE(child.log.partial);
+        CHECK(child.log.process.parent_traced);
+        analyzer::AllocReport allocs = analyzer::analyze_allocations(child.log);
+        CHECK(allocs.consistent());
+        // Through syscall(): every one of its 5000. Past every libc function:
+        // its events until its first write are not kept, and the log says so.
+        if (allocs.allocations == 5000 && child.log.end.dropped == 0) ++exact;
+        if (allocs.allocations == 0 && child.log.end.dropped >= 10000) ++told;
+    }
+    CHECK(exact == 2);
+    CHECK(told == 1);
 }
