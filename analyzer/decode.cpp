@@ -206,6 +206,9 @@ bool decode_thread(Payload p, Log& log, std::string& why) {
 
 void check_header(const LogBytes& bytes, const std::string& name) {
     shimlog::FileHeader header;
+    if (bytes.size() == 0)
+        throw LogError(name + ": the log is empty: the shim could not write even its header (a full disk, "
+                              "a quota, or a process killed at its very start)");
     if (bytes.size() < sizeof header || memcmp(bytes.data(), shimlog::kMagic, sizeof shimlog::kMagic) != 0)
         throw LogError(name + ": not a shim log (bad magic)");
     memcpy(&header, bytes.data(), sizeof header);
@@ -359,7 +362,7 @@ Log decode_log(std::shared_ptr<const LogBytes> file, const std::string& name) {
         }
     }
     if (!has_process) throw LogError(name + ": not a usable log (no process record; truncated at the start?)");
-    if (!log.end.present) mark_partial(log, "the log has no end record (the program crashed, was killed, or is still running)");
+    if (!log.end.present) mark_partial(log, "the log has no end record (the program crashed, was killed or is still running, or the shim could not write to it)");
     calibrate(log);
     estimate_unread_thread_cpu(log);
     return log;

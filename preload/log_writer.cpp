@@ -82,6 +82,7 @@ struct LogFile {
     char base[PATH_MAX] = {};      // the run's name; later processes add ".<pid>"
     bool created = false;          // the file exists and holds our header
     bool failed = false;           // said once on stderr; stop trying
+    bool write_trouble_said = false;  // a write failed once: said, still trying
     dev_t dev = 0;
     ino_t ino = 0;
     uint32_t pid = 0;
@@ -156,7 +157,9 @@ bool write_all(int fd, const char* data, size_t size) {
 
 void out_drain() {
     if (g_out_fd >= 0 && g_out_used > 0 && !write_all(g_out_fd, g_out, g_out_used)) {
-        say("cannot write log %s: %s", g_log.path, strerror(errno));
+        char shown[kShownPathBytes];
+        say("cannot write log %s: %s (the log ends here)", shown_path(g_log.path, shown, sizeof shown),
+            strerror(errno));
         g_log.failed = true;
         g_out_fd = -1;
     }
@@ -288,10 +291,23 @@ bool begin_writing() {
     saved_errno_ = errno;
     int fd = open_log();
     if (fd < 0) {
-        // Said once per run: a later process of it (same directory, same cause) stays quiet.
-        if (!g_log.parent_traced)
-            say("cannot create log %s: %s (the program runs on, untraced)", g_log.path, strerror(errno));
-        g_log.failed = true;
+        char shown[kShownPathBytes];
+        int reason = errno;
+        // Out of descriptors or memory now, perhaps not at the next write: the
+        // log exists, so keep trying, and count what is lost meanwhile.
+        bool passing = reason == EMFILE || reason == ENFILE || reason == ENOMEM || reason == EINTR;
+        if (g_log.created && passing) {
+            if (!g_log.write_trouble_said)
+                say("cannot open log %s to add to it: %s (the program runs on; the log may end early, marked PARTIAL)",
+                    shown_path(g_log.path, shown, sizeof shown), strerror(reason));
+            g_log.write_trouble_said = true;
+        } else {
+            // Said once per run: a later process of it (same directory, same cause) stays quiet.
+            if (!g_log.parent_traced)
+                say("cannot %s log %s: %s (the program runs on, untraced)", g_log.created ? "reopen" : "create",
+                    shown_path(g_log.path, shown, sizeof shown), strerror(reason));
+            g_log.failed = true;
+        }
         errno = saved_errno_;
         return false;
     }
@@ -382,7 +398,11 @@ void choose_path(bool first_of_run) {
     if (configured == nullptr || configured[0] == '\0') {
         snprintf(name, sizeof name, "log.bin");
     } else if (strlen(configured) >= sizeof name - 32) {
-        say("SHIM_LOG is longer than %d bytes; using log.bin", PATH_MAX - 32);
+        // Not log.bin instead: a file the user did not name, perhaps another run's.
+        char shown[kShownPathBytes];
+        say("SHIM_LOG=%s is longer than %d bytes: no log (the program runs on, untraced)",
+            shown_path(configured, shown, sizeof shown), PATH_MAX - 32);
+        g_log.failed = true;
         snprintf(name, sizeof name, "log.bin");
     } else {
         snprintf(name, sizeof name, "%s", configured);
@@ -392,8 +412,12 @@ void choose_path(bool first_of_run) {
     int len = name[0] != '/' && getcwd(cwd, sizeof cwd) != nullptr
                   ? snprintf(g_log.base, sizeof g_log.base, "%s/%s", cwd, name)
                   : snprintf(g_log.base, sizeof g_log.base, "%s", name);
-    if (len < 0 || len >= static_cast<int>(sizeof g_log.base))
-        say("log path for %s is too long", name);  // creation will fail and say why
+    if (len < 0 || len >= static_cast<int>(sizeof g_log.base)) {
+        char shown[kShownPathBytes];
+        say("the log's path for %s is too long: no log (the program runs on, untraced)",
+            shown_path(name, shown, sizeof shown));
+        g_log.failed = true;
+    }
     set_path_for_process(first_of_run);
 }
 

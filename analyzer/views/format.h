@@ -10,6 +10,9 @@ std::string human_bytes(double bytes);          // 1.2 MB, 64 KiB-style: "1.2 Mi
 std::string human_seconds(double seconds);      // "1.41 s", "320 ms", "12 µs"
 std::string percent(double part, double whole); // "90.1%", "-" when whole is 0
 std::string fixed(double value, int decimals);
+// Control characters shown as \n, \t, \xNN: a path or argument can hold any
+// byte but NUL, and one with a newline must not split a report line.
+std::string printable(const std::string& s);
 std::string pad_right(const std::string& s, size_t width);  // left-aligned in a column, at least one space after
 
 }  // namespace analyzer

@@ -24,7 +24,7 @@ std::string start_time(const ProcessInfo& p) {
     return when;
 }
 
-void write_header(const Log& log, std::ostream& out) {
+void write_header(const Log& log, const AllocReport& allocs, std::ostream& out) {
     const ProcessInfo& p = log.process;
     out << "<header><h1>Why is <code>" << html_escape(program_name(p)) << "</code> slow?</h1>\n";
     out << "<p class=\"command\"><code>" << html_escape(p.command_line()) << "</code></p>\n<p class=\"facts\">";
@@ -38,6 +38,9 @@ void write_header(const Log& log, std::ostream& out) {
     if (log.end.dropped > 0)
         out << "<p class=\"warning\">The shim dropped " << with_commas(log.end.dropped)
             << " events (a table was full, a chunk could not be written, or a raw clone inherited them unwritten): counts are lower bounds.</p>\n";
+    if (!allocs.problem.empty())
+        out << "<p class=\"warning\">Allocation events could not all be read (" << html_escape(allocs.problem)
+            << "): allocation figures are lower bounds.</p>\n";
     for (const auto& note : log.notes)
         out << "<p class=\"note\">Note from the shim: " << html_escape(note.second) << "</p>\n";
     out << "<nav><a href=\"#findings\">Findings</a><a href=\"#concurrency\">Concurrency</a><a href=\"#io\">I/O</a>"
@@ -79,7 +82,7 @@ void write_html_report(const ReportInput& in, std::ostream& out) {
            "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n";
     out << "<title>" << html_escape(program_name(in.log.process)) << " - analyzer report</title>\n";
     out << "<script>" << kHtmlErrorHook << "</script>\n<style>" << kHtmlStyle << "</style></head>\n<body>\n";
-    write_header(in.log, out);
+    write_header(in.log, in.allocs, out);
     out << "<main>\n";
     write_html_findings(in.findings, out);
     write_html_concurrency(in, out);

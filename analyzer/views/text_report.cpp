@@ -23,9 +23,9 @@ std::string pad(const std::string& s, size_t width, bool right = true) {
 
 
 
-void write_header(const Log& log, bool colour, std::ostream& out) {
+void write_header(const Log& log, const AllocReport& allocs, bool colour, std::ostream& out) {
     const ProcessInfo& p = log.process;
-    out << "Command:  " << p.command_line() << "\n";
+    out << "Command:  " << printable(p.command_line()) << "\n";
     out << "Process:  pid " << p.pid << " (parent " << p.ppid << (p.parent_traced ? ", traced too" : "")
         << "), " << log.ending();
     if (log.duration_ns() > 0) out << ", " << human_seconds(double(log.duration_ns()) / 1e9) << " wall";
@@ -34,12 +34,15 @@ void write_header(const Log& log, bool colour, std::ostream& out) {
     time_t secs = static_cast<time_t>(p.start_realtime_ns / 1000000000u);
     struct tm tm_buf;
     if (localtime_r(&secs, &tm_buf) != nullptr) strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm_buf);
-    out << "Log:      " << log.path
+    out << "Log:      " << printable(log.path)
         << (log.partial ? "  " + paint("[PARTIAL: " + log.partial_reason + "]", Paint::Warning, colour) : "  (complete)")
         << ", started " << when << "\n";
     if (log.end.dropped > 0)
         out << "Warning:  the shim dropped " << with_commas(log.end.dropped)
             << " events (a table was full, a chunk could not be written, or a raw clone inherited them unwritten): counts below are lower bounds\n";
+    if (!allocs.problem.empty())
+        out << "Warning:  " << paint("allocation events could not all be read (" + allocs.problem + ")", Paint::Warning, colour)
+            << ": allocation figures below are lower bounds\n";
     for (const auto& note : log.notes) {
         if (note.first == shimlog::NoteKind::Allocator)
             out << "Note:     malloc is served by " << note.second
@@ -142,7 +145,7 @@ void write_files(const Log& log, size_t top, std::ostream& out) {
 }  // namespace
 
 void write_text_report(const ReportInput& in, std::ostream& out) {
-    write_header(in.log, in.colour, out);
+    write_header(in.log, in.allocs, in.colour, out);
     write_findings(in.findings, in.colour, out);
     write_syscalls(in.log, out);
     write_files(in.log, in.top, out);

@@ -84,3 +84,52 @@ TEST_CASE("a child made by a raw clone writes a log of its own", "[hostile][inte
     CHECK(exact == 2);
     CHECK(told == 1);
 }
+
+TEST_CASE("odd log names stay on one line and never fall back to another file", "[hostile][integration]") {
+    std::string dir = scratch_dir("hostile_log_names");
+    SECTION("a newline in SHIM_LOG") {
+        Result r = run("SHIM_LOG=\"$(printf 'two\\nlines.bin')\" " + preload() + "/bin/true", dir);
+        CHECK(r.status == 0);
+        Result report = run(analyzer_path() + " report \"$(printf 'two\\nlines.bin')\"", dir);
+        CHECK(report.status == 0);
+        CHECK(report.out.find("Log:      two\\nlines.bin  (complete)") != std::string::npos);
+        Result unwritable = run("SHIM_LOG=\"$(printf '/nonexistent\\ndir/log.bin')\" " + preload() + "/bin/true", dir);
+        CHECK(unwritable.err == "shim: cannot create log /nonexistent\\ndir/log.bin: No such file or directory "
+                                "(the program runs on, untraced)\n");
+    }
+    SECTION("a SHIM_LOG too long for a path") {
+        Result r = run("SHIM_LOG=$(head -c 5000 /dev/zero | tr '\\0' x) " + preload() + "/bin/true", dir);
+        CHECK(r.status == 0);
+        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+        CHECK(r.err.find("is longer than") != std::string::npos);
+        CHECK(run("ls log.bin", dir).status != 0);  // no log under a name nobody asked for
+    }
+    SECTION("a path the kernel refuses: the reason survives a long name") {
+        std::string part(300, 'y');
+        Result r = run("SHIM_LOG=/tmp/" + part + "/" + part + " " + preload() + "/bin/true", dir);
+        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+        CHECK(r.err.find("...") != std::string::npos);
+        CHECK(r.err.find(": File name too long (the program runs on, untraced)\n") != std::string::npos);
+    }
+}
+
+TEST_CASE("a log that cannot be added to is said so, not 'cannot create'", "[hostile][integration]") {
+    std::string dir = scratch_dir("hostile_few_descriptors");
+    Result r = run("timeout 60 env " + preload() + program_path("few_descriptors"), dir);
+    CHECK(r.status == 0);
+    CHECK(r.out == "done\n");
+    CHECK(r.err.find("shim: cannot open log ") == 0);
+    CHECK(r.err.find("to add to it: Too many open files") != std::string::npos);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    Analysis a = analyze(dir + "/log.bin");  // created at the start: the report says how far it got
+    CHECK(a.log.partial);
+}
+
+TEST_CASE("an empty log is named as such", "[hostile][integration]") {
+    std::string dir = scratch_dir("hostile_empty_log");
+    write_file(dir + "/log.bin", "");
+    Result r = run(analyzer_path() + " report log.bin", dir);
+    CHECK(r.status == 2);
+    CHECK(r.err.find("analyzer: log.bin: the log is empty") == 0);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+}

@@ -2,8 +2,11 @@
 // sequence order across threads, and the decoder's defences.
 #include <catch2/catch.hpp>
 
+#include <sstream>
+
 #include "../../analyzer/alloc_analysis.h"
 #include "../../analyzer/decode.h"
+#include "../../analyzer/views/report.h"
 #include "log_builder.h"
 
 using analyzer::AllocReport;
@@ -227,6 +230,26 @@ TEST_CASE("alloc: a malformed chunk is a partial log or a stated problem, never 
             CHECK(r.allocations <= 2);
         }
     }
+}
+
+// A chunk that cannot be unpacked (a zstd bomb, a damaged file) is said at the
+// top of the report, where "(complete)" would otherwise stand alone.
+TEST_CASE("alloc: an unreadable chunk is warned of in the report's header", "[alloc][views]") {
+    AllocEvents e(2);
+    e.alloc(2, 1, 10, 0x2000).free(3, 0x2000);
+    analyzer::Log log = decode_log(log_with_bad_chunk(header_for(e.bytes, shimlog::Compression::Zstd, 2), e.bytes), "bad");
+    AllocReport allocs = analyzer::analyze_allocations(log);
+    REQUIRE_FALSE(allocs.problem.empty());
+    analyzer::Symbolizer symbols({});
+    analyzer::CallSites sites(log, symbols);
+    std::vector<analyzer::Finding> findings;
+    analyzer::ReportInput input{log, findings, sites, 10, allocs};
+    std::ostringstream text, html;
+    analyzer::write_text_report(input, text);
+    analyzer::write_html_report(input, html);
+    std::string header = text.str().substr(0, text.str().find("\nFindings"));
+    CHECK(header.find("Warning:  allocation events could not all be read (" + allocs.problem + ")") != std::string::npos);
+    CHECK(html.str().find("Allocation events could not all be read") != std::string::npos);
 }
 
 TEST_CASE("alloc: the analysis survives chunks that bypassed the decoder", "[alloc]") {
