@@ -24,6 +24,16 @@ constexpr uint32_t kBufferBytes = 1u << 20;
 constexpr uint32_t kEventMaxBytes = 1 + 4 * 10 + 1 + 10;  // an event plus a time mark
 constexpr uint32_t kEventsPerClockRead = 16;
 constexpr uint64_t kMarkTicks = 1u << 21;                   // ~1 ms at 2 GHz
+constexpr uint32_t kDeferredEvents = 64;
+
+// An event of a signal handler that interrupted the owner while it wrote one:
+// kept here and written by the owner as soon as it is done (deferred()).
+struct DeferredEvent {
+    uint64_t ptr;
+    uint64_t size;
+    uint32_t stack;
+    bool is_free;
+};
 
 // One thread's pending events. `committed` packs (events << 32 | bytes) of
 // complete events, so a final flush from another thread reads a clean prefix;
@@ -46,6 +56,12 @@ struct AllocThread {
     uint64_t mark_ticks;
     uint64_t prev_ptr;
     uint64_t recorded;  // events ever recorded through this block
+    // How deep the owner is in writing events (Busy): a signal handler's
+    // events meanwhile wait in `deferred`, in the order they happened.
+    std::atomic<uint32_t> busy;
+    std::atomic<uint32_t> deferred_added;  // by handlers
+    uint32_t deferred_written;             // by the owner
+    DeferredEvent deferred[kDeferredEvents];
     uint8_t buffer[kBufferBytes];
 };
 
@@ -201,29 +217,84 @@ void free_event(const void* ptr, uint64_t seq) {
     end_event(*t, put_pointer(*t, out, ptr));
 }
 
+void alloc_event(AllocThread& t, const void* ptr, size_t size, uint32_t stack, uint64_t seq) {
+    uint8_t* out = begin_event(t, AllocTag::Alloc, seq);
+    out = shimlog::put_varint(out, stack);
+    out = shimlog::put_varint(out, size);
+    end_event(t, put_pointer(t, out, ptr));
+}
+
+// Writes what handlers deferred, with sequence numbers of now: they come
+// after the event their handler interrupted, as in the thread's own order.
+void write_deferred(AllocThread& t) {
+    for (;;) {
+        uint32_t added = t.deferred_added.load(std::memory_order_acquire);
+        if (t.deferred_written == added) return;
+        const DeferredEvent& e = t.deferred[t.deferred_written % kDeferredEvents];
+        const void* ptr = reinterpret_cast<const void*>(e.ptr);
+        if (e.is_free)
+            free_event(ptr, reserve_sequence());
+        else
+            alloc_event(t, ptr, e.size, e.stack, reserve_sequence());
+        t.deferred_written++;
+    }
+}
+
+// Only the owner and its signal handlers touch `busy`, and a handler leaves it
+// as it found it: plain loads and stores, no locked instruction on the hot path.
+void enter_busy(AllocThread& t) {
+    t.busy.store(t.busy.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+}
+
+void leave_busy(AllocThread& t) {
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    uint32_t depth = t.busy.load(std::memory_order_relaxed);
+    if (depth == 1) write_deferred(t);  // still busy meanwhile: a handler now defers
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    t.busy.store(depth - 1, std::memory_order_relaxed);
+}
+
+// While alive, the owner is writing events to its buffer.
+class Busy {
+public:
+    explicit Busy(AllocThread& t) : t_(t) { enter_busy(t_); }
+    ~Busy() { leave_busy(t_); }
+    Busy(const Busy&) = delete;
+    Busy& operator=(const Busy&) = delete;
+private:
+    AllocThread& t_;
+};
+
+void defer(AllocThread& t, const DeferredEvent& event) {
+    uint32_t added = t.deferred_added.load(std::memory_order_relaxed);
+    if (added - t.deferred_written >= kDeferredEvents) return count_dropped();
+    t.deferred[added % kDeferredEvents] = event;
+    t.deferred_added.store(added + 1, std::memory_order_release);
+}
+
 }  // namespace
 
 void record_alloc(const void* ptr, size_t size, uint64_t return_address, uint64_t caller_sp) {
     AllocThread* t = thread_state();
     if (t == nullptr) return count_dropped();
+    Busy busy(*t);
     uint32_t stack = alloc_stack_id(t->memo, return_address, caller_sp);
     if (sampling_on()) {
         if (t->sampling == nullptr) t->sampling = sampling_acquire();
         if (t->sampling == nullptr || !sampling_count(t->sampling, stack, size)) return;
         if (!sampling_remember(ptr)) return count_dropped();
     }
-    uint64_t seq = g_seq.fetch_add(1, std::memory_order_relaxed);
-    uint8_t* out = begin_event(*t, AllocTag::Alloc, seq);
-    out = shimlog::put_varint(out, stack);
-    out = shimlog::put_varint(out, size);
-    end_event(*t, put_pointer(*t, out, ptr));
+    alloc_event(*t, ptr, size, stack, reserve_sequence());
 }
 
 void record_free(const void* ptr) {
+    AllocThread* t = thread_state();
+    if (t == nullptr) return count_dropped();
+    Busy busy(*t);
     // Sampling mode: the sequence number is taken only for a recorded free.
     if (sampling_on()) {
-        AllocThread* t = thread_state();
-        if (t == nullptr || !free_is_recorded(*t, ptr)) return;
+        if (!free_is_recorded(*t, ptr)) return;
         uint8_t* out = begin_event(*t, AllocTag::Free, reserve_sequence());
         return end_event(*t, put_pointer(*t, out, ptr));
     }
@@ -232,7 +303,45 @@ void record_free(const void* ptr) {
 
 uint64_t reserve_sequence() { return g_seq.fetch_add(1, std::memory_order_relaxed); }
 
-void record_free_at(const void* ptr, uint64_t seq) { free_event(ptr, seq); }
+void record_free_at(const void* ptr, uint64_t seq) {
+    AllocThread* t = thread_state();
+    if (t == nullptr) return count_dropped();
+    Busy busy(*t);
+    free_event(ptr, seq);
+}
+
+// A handler that interrupted the shim: written now if the buffer is between
+// events, else deferred to the owner. Sampling mode keeps no stack-exact
+// path for them: each is counted as dropped.
+void record_alloc_in_handler(const void* ptr, size_t size, uint64_t return_address) {
+    AllocThread* t = t_alloc;
+    if (t == nullptr || sampling_on()) return count_dropped();
+    uint32_t stack = handler_stack_id(return_address);
+    if (t->busy.load(std::memory_order_relaxed) > 0) return defer(*t, {reinterpret_cast<uint64_t>(ptr), size, stack, false});
+    Busy busy(*t);
+    alloc_event(*t, ptr, size, stack, reserve_sequence());
+}
+
+void record_free_in_handler(const void* ptr) {
+    AllocThread* t = t_alloc;
+    if (t == nullptr || sampling_on()) return count_dropped();
+    if (t->busy.load(std::memory_order_relaxed) > 0) return defer(*t, {reinterpret_cast<uint64_t>(ptr), 0, 0, true});
+    Busy busy(*t);
+    free_event(ptr, reserve_sequence());
+}
+
+void* AllocSpan::alloc_span_begin() {
+    ErrnoKeeper keep;
+    AllocThread* t = thread_state();
+    if (t != nullptr) enter_busy(*t);
+    return t;
+}
+
+void AllocSpan::alloc_span_end(void* span) {
+    if (span == nullptr) return;
+    ErrnoKeeper keep;  // after the real call: errno is its
+    leave_busy(*static_cast<AllocThread*>(span));
+}
 
 void alloc_flush_this_thread() {
     if (t_alloc != nullptr) flush_own(*t_alloc);

@@ -18,6 +18,26 @@ void record_free(const void* ptr);
 uint64_t reserve_sequence();
 void record_free_at(const void* ptr, uint64_t seq);
 
+// The same for a signal handler's call that interrupted the shim on this
+// thread (interpose.h: called_by_handler_over_shim): its own stack, unwound
+// afresh, and written once the interrupted event is (alloc_events.cpp).
+void record_alloc_in_handler(const void* ptr, size_t size, uint64_t return_address);
+void record_free_in_handler(const void* ptr);
+
+// realloc's span from its reserved sequence number to its events: a signal
+// handler's events within it are written after them, never between.
+class AllocSpan {
+public:
+    explicit AllocSpan(bool active) : span_(active ? alloc_span_begin() : nullptr) {}
+    ~AllocSpan() { alloc_span_end(span_); }
+    AllocSpan(const AllocSpan&) = delete;
+    AllocSpan& operator=(const AllocSpan&) = delete;
+    static void* alloc_span_begin();
+    static void alloc_span_end(void* span);
+private:
+    void* span_;
+};
+
 // Writes every thread's pending events (final flush) or just this thread's
 // (before exec, when other threads cannot be stopped safely).
 void alloc_flush_all();

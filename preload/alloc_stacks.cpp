@@ -21,6 +21,7 @@ extern "C" void* __libc_stack_end;  // glibc's: the main thread's stack pointer 
 namespace shim {
 
 __thread int t_in_getattr __attribute__((tls_model("initial-exec"))) = 0;
+__thread int t_unwinding __attribute__((tls_model("initial-exec"))) = 0;
 
 namespace {
 
@@ -112,7 +113,9 @@ void learn_stack_bounds(AllocStacks& memo) {
 uint32_t unwind(uint64_t return_address, uint64_t* frames, bool* found_caller) {
     void* raw[kMaxDepth + 16];
     BacktraceFn backtrace = g_unw_backtrace.load(std::memory_order_acquire);
+    ++t_unwinding;
     int n = backtrace ? backtrace(raw, kMaxDepth + 16) : slow_backtrace(raw, kMaxDepth + 16);
+    --t_unwinding;
     int first = 0;
     while (first < n && reinterpret_cast<uint64_t>(raw[first]) != return_address) ++first;
     *found_caller = first < n;
@@ -209,6 +212,11 @@ uint32_t alloc_stack_id(AllocStacks* memo, uint64_t return_address, uint64_t cal
         victim->return_address = 0;  // half-written: never match
     }
     return id;
+}
+
+uint32_t handler_stack_id(uint64_t return_address) {
+    if (t_unwinding == 0) return fresh_stack_id(return_address);
+    return stack_intern(&return_address, 1);
 }
 
 AllocStacks* alloc_stacks_acquire() {

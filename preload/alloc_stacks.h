@@ -18,6 +18,14 @@ struct AllocStacks;  // per-thread memo, opaque
 // then the stack is unwound without caching.
 uint32_t alloc_stack_id(AllocStacks* memo, uint64_t return_address, uint64_t caller_sp);
 
+// The stack of an allocation made by a signal handler that interrupted the
+// shim: unwound afresh (no memo, which may be half-written beneath it), or
+// just the handler's call site when it interrupted an unwind in progress.
+uint32_t handler_stack_id(uint64_t return_address);
+
+// Non-zero while this thread unwinds (libunwind's or libgcc's unwinder).
+extern __thread int t_unwinding __attribute__((tls_model("initial-exec")));
+
 // A memo for the calling thread, from a pool (a finished thread's memo is
 // reused). Null if memory cannot be had.
 AllocStacks* alloc_stacks_acquire();

@@ -44,18 +44,31 @@ RealFunction<size_t (*)(void*)> real_malloc_usable_size("malloc_usable_size");
 #define CALLER_PC reinterpret_cast<uint64_t>(__builtin_return_address(0))
 #define CALLER_SP (reinterpret_cast<uint64_t>(__builtin_frame_address(0)) + 16)
 
-// Records an allocation the real allocator made, keeping its errno.
+// Records an allocation the real allocator made, keeping its errno: the
+// program's, or a signal handler's that interrupted the shim (interpose.h).
 inline void note_alloc(const shim::ReentryGuard& guard, const void* ptr, size_t size, uint64_t pc, uint64_t sp) {
-    if (ptr == nullptr || !guard.entered()) return;
-    shim::ErrnoKeeper keep;
-    shim::record_alloc(ptr, size, pc, sp);
+    if (ptr == nullptr) return;
+    if (guard.entered()) {
+        shim::ErrnoKeeper keep;
+        shim::record_alloc(ptr, size, pc, sp);
+    } else if (__builtin_expect(shim::called_by_handler_over_shim(), 0)) {
+        shim::ErrnoKeeper keep;
+        shim::record_alloc_in_handler(ptr, size, pc);
+    }
 }
 
 // realloc and reallocarray: the old block's free takes its place in the
 // order before the call; both events are written only once it succeeded.
 void* traced_realloc(void* old, size_t size, void* result, uint64_t free_seq,
                      const shim::ReentryGuard& guard, uint64_t pc, uint64_t sp) {
-    if (!guard.entered()) return result;
+    if (!guard.entered()) {
+        if (__builtin_expect(shim::called_by_handler_over_shim(), 0) && (result != nullptr || size == 0)) {
+            shim::ErrnoKeeper keep;
+            if (old != nullptr) shim::record_free_in_handler(old);
+            if (result != nullptr) shim::record_alloc_in_handler(result, size, pc);
+        }
+        return result;
+    }
     {
         shim::ErrnoKeeper keep;
         // glibc's realloc(p, 0) frees p and returns NULL; a NULL otherwise means p is untouched.
@@ -99,6 +112,9 @@ void free(void* ptr) {
     if (guard.entered()) {
         shim::ErrnoKeeper keep;  // free must leave errno as it was
         shim::record_free(ptr);
+    } else if (__builtin_expect(shim::called_by_handler_over_shim(), 0)) {
+        shim::ErrnoKeeper keep;
+        shim::record_free_in_handler(ptr);
     }
     real(ptr);
 }
@@ -120,6 +136,7 @@ void* realloc(void* old, size_t size) {
     auto real = real_of(real_realloc);
     if (real == nullptr) return nullptr;
     shim::ReentryGuard guard;
+    shim::AllocSpan span(guard.entered());
     uint64_t seq = old != nullptr && guard.entered() ? shim::reserve_sequence() : 0;
     void* result = real(old, size);
     return traced_realloc(old, size, result, seq, guard, CALLER_PC, CALLER_SP);
@@ -135,6 +152,7 @@ void* reallocarray(void* old, size_t count, size_t size) {
     auto real = real_of(real_reallocarray);
     if (real == nullptr) return nullptr;
     shim::ReentryGuard guard;
+    shim::AllocSpan span(guard.entered());
     uint64_t seq = old != nullptr && guard.entered() ? shim::reserve_sequence() : 0;
     void* result = real(old, count, size);
     return traced_realloc(old, bytes, result, seq, guard, CALLER_PC, CALLER_SP);

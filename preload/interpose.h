@@ -36,6 +36,27 @@ private:
 // through a TLS wrapper function, a call on every hooked read and malloc.
 extern __thread int t_guard_depth __attribute__((tls_model("initial-exec")));
 
+// The program's signal handlers run through the shim's (hooks_signal.cpp),
+// which sets this to the guard depth it interrupted: -1 when the handler
+// interrupted the program itself, N > 0 when it interrupted the shim at depth
+// N. A hook entered at exactly that depth is the handler's own call, not the
+// shim's (whose calls run deeper), and is the program's to record.
+extern __thread int t_signal_mark __attribute__((tls_model("initial-exec")));
+
+class SignalScope {
+public:
+    SignalScope() : saved_(t_signal_mark) { t_signal_mark = t_guard_depth > 0 ? t_guard_depth : -1; }
+    ~SignalScope() { t_signal_mark = saved_; }
+    SignalScope(const SignalScope&) = delete;
+    SignalScope& operator=(const SignalScope&) = delete;
+private:
+    int saved_;
+};
+
+// Inside a hook, after its ReentryGuard: the call is a signal handler's that
+// interrupted the shim (so the shim's state may be half-updated beneath it).
+inline bool called_by_handler_over_shim() { return t_signal_mark > 0 && t_guard_depth - 1 == t_signal_mark; }
+
 // True when `fn` is libc's own definition of `name`: nothing else (another
 // preloaded library, an allocator) interposes it after us.
 bool is_libc_definition(const char* name, void* fn);

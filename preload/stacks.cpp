@@ -7,6 +7,7 @@
 
 #include "../format/log_format.h"
 #include "log_writer.h"
+#include "alloc_stacks.h"
 #include "modules.h"
 
 namespace shim {
@@ -114,7 +115,9 @@ uint32_t capture_site_stack(uint64_t site) {
     constexpr size_t kSiteDepth = 24;
     void* raw[kSiteDepth + 8];
     // Returns the frame count including a terminating null frame.
+    ++t_unwinding;
     size_t n = boost::stacktrace::safe_dump_to(0, raw, sizeof raw);
+    --t_unwinding;
     while (n > 0 && raw[n - 1] == nullptr) --n;
     uint64_t frames[kSiteDepth + 8];
     uint32_t depth = 0;
