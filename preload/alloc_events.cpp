@@ -226,7 +226,7 @@ void alloc_event(AllocThread& t, const void* ptr, size_t size, uint32_t stack, u
 
 // Writes what handlers deferred, with sequence numbers of now: they come
 // after the event their handler interrupted, as in the thread's own order.
-void write_deferred(AllocThread& t) {
+__attribute__((noinline)) void write_deferred(AllocThread& t) {
     for (;;) {
         uint32_t added = t.deferred_added.load(std::memory_order_acquire);
         if (t.deferred_written == added) return;
@@ -242,15 +242,17 @@ void write_deferred(AllocThread& t) {
 
 // Only the owner and its signal handlers touch `busy`, and a handler leaves it
 // as it found it: plain loads and stores, no locked instruction on the hot path.
-void enter_busy(AllocThread& t) {
+inline void enter_busy(AllocThread& t) {
     t.busy.store(t.busy.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     std::atomic_signal_fence(std::memory_order_seq_cst);
 }
 
-void leave_busy(AllocThread& t) {
+inline void leave_busy(AllocThread& t) {
     std::atomic_signal_fence(std::memory_order_seq_cst);
     uint32_t depth = t.busy.load(std::memory_order_relaxed);
-    if (depth == 1) write_deferred(t);  // still busy meanwhile: a handler now defers
+    // Still busy meanwhile, so a handler now defers too.
+    if (__builtin_expect(t.deferred_added.load(std::memory_order_relaxed) != t.deferred_written, 0) && depth == 1)
+        write_deferred(t);
     std::atomic_signal_fence(std::memory_order_seq_cst);
     t.busy.store(depth - 1, std::memory_order_relaxed);
 }
