@@ -53,6 +53,12 @@ std::vector<std::string> failed_gates(const Gates& gates, const Log& log, const 
             failed.push_back("--fail-on " + kind + ": " + std::to_string(count) + " finding" +
                              (count == 1 ? "" : "s") + ", the first: " + first->title);
     }
+    // A gate cannot pass on counts the shim knows to be incomplete: the lost
+    // events may be the very ones it gates on.
+    bool gating = !gates.fail_on.empty() || gates.max_reads_per_mib >= 0;
+    if (gating && failed.empty() && log.end.dropped > 0)
+        failed.push_back("the shim dropped " + with_commas(log.end.dropped) +
+                         " events in this run, so no gate can pass on its counts");
     if (gates.max_reads_per_mib >= 0) {
         double rate = reads_per_mib(log);
         if (rate > gates.max_reads_per_mib) {

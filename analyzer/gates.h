@@ -24,7 +24,8 @@ std::string unknown_kind_error(const std::vector<std::string>& kinds);
 // making more than the limit's worth of calls in all.
 double reads_per_mib(const Log& log);
 
-// One line per gate that failed; empty when all passed.
+// One line per gate that failed; empty when all passed. A log whose shim
+// dropped events fails every gate that would otherwise pass.
 std::vector<std::string> failed_gates(const Gates& gates, const Log& log, const std::vector<Finding>& findings);
 
 // Prints "analyzer: gate failed: ..." on stderr for each failed gate; the

@@ -26,7 +26,7 @@ extern const char* const kHtmlStyle;
 extern const char* const kHtmlErrorHook;  // first in <head>: shows script errors on the page
 extern const char* const kHtmlScript;     // the flame graph and the tooltips
 
-void write_html_findings(const std::vector<Finding>& findings, std::ostream& out);
+void write_html_findings(const Log& log, const std::vector<Finding>& findings, std::ostream& out);
 // P(t) and thread lanes; nothing when the log has no thread data.
 void write_html_concurrency(const ReportInput& in, std::ostream& out);
 // Syscall totals and the request-size histogram of each file.

@@ -49,9 +49,12 @@ void write_header(const Log& log, const AllocReport& allocs, std::ostream& out) 
 
 }  // namespace
 
-void write_html_findings(const std::vector<Finding>& findings, std::ostream& out) {
+void write_html_findings(const Log& log, const std::vector<Finding>& findings, std::ostream& out) {
     out << "<section id=\"findings\"><h2>Findings</h2>\n";
-    if (findings.empty())
+    if (findings.empty() && log.end.dropped > 0)
+        out << "<p class=\"warning\">None found, but the counts are incomplete: the shim dropped "
+            << with_commas(log.end.dropped) << " events, and a rule may have missed what it would have fired on.</p>\n";
+    else if (findings.empty())
         out << "<p class=\"empty\">No rule fired: see the measurements below.</p>\n";
     int n = 0;
     for (const Finding& f : findings) {
@@ -84,7 +87,7 @@ void write_html_report(const ReportInput& in, std::ostream& out) {
     out << "<script>" << kHtmlErrorHook << "</script>\n<style>" << kHtmlStyle << "</style></head>\n<body>\n";
     write_header(in.log, in.allocs, out);
     out << "<main>\n";
-    write_html_findings(in.findings, out);
+    write_html_findings(in.log, in.findings, out);
     write_html_concurrency(in, out);
     write_html_io(in, out);
     write_html_allocations(in, out);

@@ -61,8 +61,13 @@ void write_header(const Log& log, const AllocReport& allocs, bool colour, std::o
             << " records of types this analyzer does not know were skipped\n";
 }
 
-void write_findings(const std::vector<Finding>& findings, bool colour, std::ostream& out) {
+void write_findings(const Log& log, const std::vector<Finding>& findings, bool colour, std::ostream& out) {
     out << "\nFindings\n";
+    if (findings.empty() && log.end.dropped > 0) {
+        out << "  none found, but the counts are incomplete: the shim dropped " << with_commas(log.end.dropped)
+            << " events, and a rule may have missed what it would have fired on\n";
+        return;
+    }
     if (findings.empty()) {
         out << "  none: no rule fired (see the tables below for what was measured)\n";
         return;
@@ -146,7 +151,7 @@ void write_files(const Log& log, size_t top, std::ostream& out) {
 
 void write_text_report(const ReportInput& in, std::ostream& out) {
     write_header(in.log, in.allocs, in.colour, out);
-    write_findings(in.findings, in.colour, out);
+    write_findings(in.log, in.findings, in.colour, out);
     write_syscalls(in.log, out);
     write_files(in.log, in.top, out);
     write_alloc_section(in, out);

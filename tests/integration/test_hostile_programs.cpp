@@ -156,3 +156,20 @@ TEST_CASE("allocations in a signal handler are all recorded", "[hostile][integra
     CHECK(of_24 >= uint64_t(loops));
     CHECK(allocs.frees >= uint64_t(handled + loops));
 }
+
+TEST_CASE("a thousand files before the slow one: nothing dropped, the slow one flagged", "[hostile][integration]") {
+    std::string dir = scratch_dir("hostile_many_files");
+    REQUIRE(run("mkdir small", dir).status == 0);
+    for (int i = 0; i < 1000; ++i) write_file(dir + "/small/" + std::to_string(i) + ".txt", "small\n");
+    Result r = run("timeout 120 env " + preload() + program_path("many_files") + " 1000 " + book_path(), dir);
+    REQUIRE(r.status == 0);
+    Analysis a = analyze(dir + "/log.bin");
+    CHECK(a.log.end.dropped == 0);
+    CHECK(a.calls_on("moby.txt", false) == 1270331);
+    CHECK(a.calls_on("small/999.txt", false) == 7);  // six bytes, then end of file
+    const analyzer::Finding* f = a.finding("unbuffered-io");
+    REQUIRE(f != nullptr);
+    CHECK(f->title.find("moby.txt") != std::string::npos);
+    Result gate = run(analyzer_path() + " report log.bin --fail-on unbuffered-io", dir);
+    CHECK(gate.status == 1);
+}

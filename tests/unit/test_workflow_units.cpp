@@ -111,6 +111,14 @@ TEST_CASE("gates: kinds are checked and reads per MiB computed over all files", 
     std::vector<std::string> failed = failed_gates(gates, log, {f});
     REQUIRE(failed.size() == 1);
     CHECK(failed[0] == "--fail-on leak: 1 finding, the first: Leak: 2 MiB");
+    // Lost events: no gate passes on them, and one that failed anyway says why it did.
+    log.end.dropped = 1270375;
+    failed = failed_gates(gates, log, {});
+    REQUIRE(failed.size() == 1);
+    CHECK(failed[0] == "the shim dropped 1,270,375 events in this run, so no gate can pass on its counts");
+    CHECK(failed_gates(gates, log, {f}).size() == 1);
+    CHECK(failed_gates(Gates{}, log, {}).empty());  // no gate asked for: nothing fails
+    log.end.dropped = 0;
     log.io_sites.clear();
     CHECK(reads_per_mib(log) == 0);
 }
