@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   g++ make python3
   time                      # GNU time: peak memory in the scale test and the bench
+  strace                    # the unseen-I/O tests compare their counts with strace -c
   libboost-stacktrace-dev   # stack capture for rare events (Boost.Stacktrace)
   libunwind-dev             # fast stack capture for every allocation
   libcli11-dev              # the analyzer's command line

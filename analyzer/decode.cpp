@@ -248,6 +248,22 @@ bool decode_alloc_counts(Payload p, Log& log) {
     return true;
 }
 
+// Cumulative: a later snapshot replaces the earlier one.
+bool decode_kernel_io(Payload p, Log& log) {
+    shimlog::KernelIoRecord rec;
+    if (!p.take(rec)) return false;
+    log.kernel_io = {true,
+                     rec.read_calls,
+                     rec.write_calls,
+                     rec.read_bytes,
+                     rec.write_bytes,
+                     rec.own_read_calls,
+                     rec.own_write_calls,
+                     rec.own_read_bytes,
+                     rec.own_write_bytes};
+    return true;
+}
+
 bool decode_shim_stats(Payload p, Log& log) {
     shimlog::ShimStatsRecord rec;
     if (!p.take(rec)) return false;
@@ -337,6 +353,7 @@ Log decode_log(std::shared_ptr<const LogBytes> file, const std::string& name) {
             case RecordType::Note: ok = decode_note(payload, log); break;
             case RecordType::ShimStats: ok = decode_shim_stats(payload, log); break;
             case RecordType::AllocCounts: ok = decode_alloc_counts(payload, log); break;
+            case RecordType::KernelIo: ok = decode_kernel_io(payload, log); break;
             case RecordType::AllocChunk: ok = decode_alloc_chunk(payload, log, why); break;
             case RecordType::Thread: ok = decode_thread(payload, log, why); break;
             case RecordType::SampleChunk:

@@ -61,6 +61,14 @@ struct IoSite {
     uint64_t histogram[shimlog::kSizeBuckets] = {};
 };
 
+// The kernel's count of the process's read- and write-family syscalls
+// (KernelIo record), whoever made them, and of those the shim's own.
+struct KernelIo {
+    bool present = false;  // false: an older shim, or a kernel without task I/O accounting
+    uint64_t read_calls = 0, write_calls = 0, read_bytes = 0, write_bytes = 0;
+    uint64_t own_read_calls = 0, own_write_calls = 0, own_read_bytes = 0, own_write_bytes = 0;
+};
+
 // One thread's batch of allocation events as the log stores it (its header
 // checked by decode, its body untouched): alloc_chunk_reader.h unpacks and
 // reads the events, alloc_analysis.h merges the chunks.
@@ -139,6 +147,7 @@ struct Log {
     uint64_t alloc_sample_bytes = 0;  // 0: every allocation was recorded
     uint64_t alloc_counted_frees = 0;
     std::map<uint32_t, std::pair<uint64_t, uint64_t>> alloc_counts;  // stack id -> (allocations, bytes)
+    KernelIo kernel_io;  // the latest KernelIo record
     // The shim's own counters (ShimStats record).
     uint64_t alloc_events = 0;
     uint64_t stack_checks = 0;      // memoized stacks re-unwound (SHIM_STACK_VERIFY)

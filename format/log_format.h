@@ -43,7 +43,8 @@ struct FileHeader {
     X(SampleChunk, 10) /* the sampler's CPU readings: parallelism over time */ \
     X(Note, 11)        /* something the reader should know: who owns malloc */ \
     X(Clock, 12)       /* a (ticks, ns) pair, written at each checkpoint */ \
-    X(AllocCounts, 13) /* sampling mode: exact allocation counts per stack */
+    X(AllocCounts, 13) /* sampling mode: exact allocation counts per stack */ \
+    X(KernelIo, 14)    /* the kernel's read/write counts for the process, at each checkpoint */
 
 enum class RecordType : uint16_t {
 #define SHIMLOG_ENUM(name, id) name = id,
@@ -224,6 +225,24 @@ struct ShimStatsRecord {
     uint64_t alloc_events;      // allocation events recorded
     uint64_t stack_checks;      // memoized stacks re-unwound to verify (SHIM_STACK_VERIFY)
     uint64_t stack_mismatches;  // of which differed: should be 0
+};
+
+// The kernel's own counts of read- and write-family syscalls and their bytes
+// for the whole process (/proc/self/io: syscr, syscw, rchar, wchar; every
+// thread, ended ones included), since the shim started in this image (an
+// exec'd or forked process starts from its own baseline). Whoever made the
+// calls: the hooks see only those made through libc's exported functions.
+// The shim's own calls (its log writes, /proc reads, libunwind's checks) are
+// given apart. Cumulative: a later record replaces the earlier one.
+struct KernelIoRecord {
+    uint64_t read_calls;
+    uint64_t write_calls;
+    uint64_t read_bytes;
+    uint64_t write_bytes;
+    uint64_t own_read_calls;
+    uint64_t own_write_calls;
+    uint64_t own_read_bytes;
+    uint64_t own_write_bytes;
 };
 
 // ---- threads ----

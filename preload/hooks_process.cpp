@@ -13,9 +13,11 @@
 #include "alloc_events.h"
 #include "interpose.h"
 #include "io_stats.h"
+#include "kernel_io.h"
 #include "log_writer.h"
 #include "sampler.h"
 #include "threads.h"
+#include "unwinder_pipe.h"
 
 using shim::RealFunction;
 using shimlog::EndReason;
@@ -123,6 +125,7 @@ __attribute__((constructor)) static void shim_start() {
     pthread_atfork(shim::log_before_fork, shim::log_after_fork_parent, fork_child);
     shim::log_on_new_process(fork_child);  // a clone that bypassed the hook below
     on_exit(write_log_at_exit, nullptr);
+    shim::kernel_io_start();  // last: the shim's own start-up I/O (loading libunwind) is not counted
 }
 
 
@@ -136,7 +139,15 @@ long syscall(long number, ...) {
     va_start(list, number);
     for (long& arg : args) arg = va_arg(list, long);  // as glibc's own: six words, used or not
     va_end(list);
-    if (!is_fork_like(number, args)) return real.get()(number, args[0], args[1], args[2], args[3], args[4], args[5]);
+    if (!is_fork_like(number, args)) {
+        long result = real.get()(number, args[0], args[1], args[2], args[3], args[4], args[5]);
+        // libunwind's memory check writes with syscall(): the shim's, not the program's.
+        if (number == SYS_write && shim::called_from_unwinder(__builtin_return_address(0))) {
+            shim::ErrnoKeeper keep;
+            shim::kernel_io_count_own(true, result);
+        }
+        return result;
+    }
     shim::log_before_fork();
     long result = real.get()(number, args[0], args[1], args[2], args[3], args[4], args[5]);
     shim::ErrnoKeeper keep;

@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "files.h"
 #include "interpose.h"
+#include "kernel_io.h"
 #include "log_writer.h"
 #include "stacks.h"
 
@@ -227,7 +228,10 @@ void record_call(int fd, shimlog::Syscall syscall, uint64_t requested, int64_t o
 }  // namespace
 
 void IoCall::finish(ssize_t result) {
-    if (!active_) return;
+    if (!active_) {  // the shim's own call (kernel_io.h)
+        if (!shimlog::is_stdio(syscall_)) kernel_io_count_own(shimlog::is_write(syscall_), result);
+        return;
+    }
     uint64_t now = now_ticks();
     // errno is the program's: only the rare paths below make calls that set
     // it, and they put it back (ErrnoKeeper).

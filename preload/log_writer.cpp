@@ -21,6 +21,7 @@
 #include "alloc_sampling.h"
 #include "alloc_stacks.h"
 #include "io_stats.h"
+#include "kernel_io.h"
 #include "passing_records.h"
 #include "sampler.h"
 #include "threads.h"
@@ -537,6 +538,7 @@ void log_checkpoint_due(uint64_t now) {
     write_arena();
     write_module_map();
     io_write_snapshot();
+    kernel_io_write_record();
     sampling_write_counts();
     shimlog::ClockRecord clock{monotonic_ns(), now_ticks()};
     sink_record(RecordType::Clock, {{&clock, sizeof clock}});
@@ -586,6 +588,7 @@ void log_flush(shimlog::EndReason reason, int status) {
     write_arena();
     write_module_map();
     io_write_snapshot();
+    kernel_io_write_record();
     sampling_write_counts();
     shimlog::ShimStatsRecord stats{};
     stats.alloc_events = alloc_events_recorded();
@@ -635,6 +638,7 @@ void log_after_fork_child() {
     passing_after_fork_child();  // but not the parent's threads
     g_dropped.store(0);
     take_start_times();
+    kernel_io_start();
     set_path_for_process(false);
 }
 

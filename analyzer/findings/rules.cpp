@@ -6,6 +6,8 @@ namespace analyzer {
 
 std::vector<Finding> find_all(const Log& log, const AllocReport& allocs, CallSites& sites, const Thresholds& limits) {
     std::vector<Finding> all = find_unbuffered_io(log, sites, limits);
+    std::vector<Finding> unseen = find_unseen_unbuffered_io(log, sites, limits);
+    all.insert(all.end(), unseen.begin(), unseen.end());
     std::vector<Finding> hotspots = find_alloc_hotspots(allocs, sites, limits);
     std::vector<Finding> leaks = find_leaks(log, allocs, sites, limits);
     all.insert(all.end(), hotspots.begin(), hotspots.end());

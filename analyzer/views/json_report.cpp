@@ -4,6 +4,7 @@
 #include "../alloc_sites.h"
 #include "../elf_kind.h"
 #include "../syscall_names.h"
+#include "../unseen_io.h"
 #include "json_writer.h"
 #include "report.h"
 
@@ -69,6 +70,22 @@ void write_io(JsonWriter& json, const ReportInput& in) {
             .field("seconds", double(t.time_ns) / 1e9)
             .end_object();
     json.end_array();
+
+    UnseenIo unseen = unseen_io(in.log);
+    json.begin_object("kernel_io").field("known", unseen.known);
+    for (const auto& [name, d] : {std::pair<const char*, const IoDirection&>{"reads", unseen.reads},
+                                  std::pair<const char*, const IoDirection&>{"writes", unseen.writes}})
+        json.begin_object(name)
+            .field("kernel_calls", d.kernel_calls)
+            .field("kernel_bytes", d.kernel_bytes)
+            .field("hooked_calls", d.hooked_calls)
+            .field("hooked_bytes", d.hooked_bytes)
+            .field("shim_calls", d.own_calls)
+            .field("shim_bytes", d.own_bytes)
+            .field("unseen_calls", d.unseen_calls)
+            .field("unseen_bytes", d.unseen_bytes)
+            .end_object();
+    json.end_object();
 
     json.begin_array("files");
     for (const FileTotals& t : totals_by_file(in.log)) {

@@ -6,6 +6,7 @@
 #include "../syscall_names.h"
 #include "../elf_kind.h"
 #include "../terminal.h"
+#include "../unseen_io.h"
 #include "format.h"
 #include "report.h"
 
@@ -91,11 +92,30 @@ void write_stdio_calls(const Log& log, std::ostream& out) {
     out << "\n";
 }
 
+// What the kernel counted beside what the hooks saw (unseen_io.h).
+void write_kernel_counts(const Log& log, std::ostream& out) {
+    UnseenIo u = unseen_io(log);
+    if (!u.known) {
+        out << "  (no kernel counts to compare with: an older shim, or a kernel without task I/O accounting)\n";
+        return;
+    }
+    auto side = [](const IoDirection& d, const char* what) {
+        return with_commas(d.kernel_calls) + " " + what + " (" + with_commas(d.hooked_calls) + " seen by the hooks, " +
+               with_commas(d.own_calls) + " the shim's own)";
+    };
+    out << "  the kernel counted " << side(u.reads, "reads") << " and " << side(u.writes, "writes") << "\n";
+    if (u.reads.unseen_calls + u.writes.unseen_calls == 0) return;
+    out << "  made where no hook sees (inside libc: stdio's refills and flushes, the loader; raw syscalls): "
+        << with_commas(u.reads.unseen_calls) << " reads averaging " << fixed(u.reads.unseen_average(), 1) << " B, "
+        << with_commas(u.writes.unseen_calls) << " writes averaging " << fixed(u.writes.unseen_average(), 1) << " B\n";
+}
+
 void write_syscalls(const Log& log, std::ostream& out) {
     std::vector<SyscallTotals> rows = totals_by_syscall(log);
     out << "\nSyscalls (times are wall time inside each call, not CPU time)\n";
     if (rows.empty()) {
-        out << "  no read or write calls were seen\n";
+        out << "  no read or write calls through the hooks\n";
+        write_kernel_counts(log, out);
         write_stdio_calls(log, out);
         return;
     }
@@ -116,6 +136,7 @@ void write_syscalls(const Log& log, std::ostream& out) {
     out << "  ------ ----------- ----------- --------- --------- ----------------\n";
     row(100, total_ns, total_calls, total_errors, "total");
     if (!log.ticks_calibrated) out << "  (times unknown: the log has no end record to calibrate the clock)\n";
+    write_kernel_counts(log, out);
     write_stdio_calls(log, out);
 }
 

@@ -1,0 +1,100 @@
+// Finding "unbuffered I/O" for the calls no hook sees: thousands of small
+// read or write syscalls that the kernel counted but that did not pass
+// through libc's exported functions, i.e. were made inside libc for stdio
+// (printf + fflush per line, an unbuffered stream read with getc, iostreams
+// tied to each other) or by raw syscalls. The hooked stdio calls, when there
+// are any, point at the code that drives the stream.
+#include <algorithm>
+
+#include "../syscall_names.h"
+#include "../unseen_io.h"
+#include "../views/format.h"
+#include "rules.h"
+
+namespace analyzer {
+namespace {
+
+// The busiest hooked stdio call site in one direction (fwrite, fputs, fgets, ...).
+const IoSite* busiest_stdio_site(const Log& log, bool writes) {
+    const IoSite* best = nullptr;
+    for (const IoSite& site : log.io_sites)
+        if (shimlog::is_stdio(site.syscall) && shimlog::is_write(site.syscall) == writes &&
+            (best == nullptr || site.calls > best->calls))
+            best = &site;
+    return best;
+}
+
+// What a hooked syscall of this direction took on average in this run: the
+// unseen calls' cost is estimated from it (0 when there is none to go by).
+double mean_call_ns(const Log& log, bool writes) {
+    uint64_t calls = 0, ns = 0;
+    for (const IoSite& site : log.io_sites)
+        if (!shimlog::is_stdio(site.syscall) && shimlog::is_write(site.syscall) == writes)
+            calls += site.calls, ns += site.time_ns;
+    return calls ? double(ns) / double(calls) : 0;
+}
+
+Finding make_finding(const Log& log, CallSites& sites, const Thresholds& limits, const IoDirection& d,
+                     bool writes) {
+    Finding f;
+    f.kind = "unbuffered-io";
+    double average = d.unseen_average();
+    f.title = "Unbuffered I/O inside libc: " + with_commas(d.unseen_calls) + (writes ? " write" : " read") +
+              " syscalls averaging " + fixed(average, 1) + " B that no hook saw (stdio or iostreams " +
+              (writes ? "flushing" : "refilling") + " per call?)";
+    const IoSite* driver = busiest_stdio_site(log, writes);
+    if (driver != nullptr) {
+        f.site = sites.site_name(driver->stack_id, driver->site);
+        f.stack = sites.frames(driver->stack_id, driver->site, 6);
+        f.evidence.push_back("the busiest stdio call site of this direction: " + with_commas(driver->calls) + " " +
+                             syscall_name(driver->syscall) + "() calls");
+    } else {
+        f.site = std::string("inside libc: ") +
+                 (writes ? "printf, putc or std::cout" : "getc, scanf or std::cin") +
+                 " (calls the shim does not intercept)";
+    }
+    f.evidence.push_back("the kernel counted " + with_commas(d.kernel_calls) + (writes ? " write" : " read") +
+                         " syscalls moving " + human_bytes(double(d.kernel_bytes)) + "; the hooks saw " +
+                         with_commas(d.hooked_calls) + " of the program's, the shim made " +
+                         with_commas(d.own_calls) + " itself");
+    uint64_t buffered_calls = d.unseen_bytes / limits.io_buffer_bytes + 1;
+    f.evidence.push_back("a " + human_bytes(double(limits.io_buffer_bytes)) + " buffer would move the same " +
+                         human_bytes(double(d.unseen_bytes)) + " in " + with_commas(buffered_calls) +
+                         (buffered_calls == 1 ? " call" : " calls"));
+    double per_call = mean_call_ns(log, writes);
+    if (per_call > 0)
+        f.evidence.push_back("at this run's " + human_seconds(per_call / 1e9) + " per hooked call, about " +
+                             human_seconds(per_call * double(d.unseen_calls) / 1e9) + " in these calls");
+    f.advice = writes
+        ? "Let the stream buffer: drop the per-line fflush (and std::endl: write '\\n'), give the stream a full "
+          "buffer (setvbuf(f, NULL, _IOFBF, 1 << 16)), and in C++ call std::ios::sync_with_stdio(false) and "
+          "std::cin.tie(nullptr) (a tied std::cin flushes std::cout before every read)."
+        : "Give the stream a buffer: an unbuffered one (setvbuf _IONBF, or a terminal-like input) reads a byte "
+          "per syscall; setvbuf(f, NULL, _IOFBF, 1 << 16), or read in blocks with fread; for dd, a larger bs=.";
+    f.cost_ns = uint64_t(per_call * double(d.unseen_calls));
+    f.figures = {{"unseen_calls", double(d.unseen_calls)},
+                 {"unseen_bytes", double(d.unseen_bytes)},
+                 {"average_bytes", average},
+                 {"kernel_calls", double(d.kernel_calls)},
+                 {"hooked_calls", double(d.hooked_calls)},
+                 {"shim_calls", double(d.own_calls)},
+                 {"calls_with_buffer", double(buffered_calls)}};
+    return f;
+}
+
+bool is_unbuffered(const IoDirection& d, const Thresholds& limits) {
+    return d.unseen_calls >= limits.io_min_calls && d.unseen_average() <= double(limits.io_small_bytes);
+}
+
+}  // namespace
+
+std::vector<Finding> find_unseen_unbuffered_io(const Log& log, CallSites& sites, const Thresholds& limits) {
+    std::vector<Finding> found;
+    UnseenIo u = unseen_io(log);
+    if (!u.known) return found;
+    if (is_unbuffered(u.reads, limits)) found.push_back(make_finding(log, sites, limits, u.reads, false));
+    if (is_unbuffered(u.writes, limits)) found.push_back(make_finding(log, sites, limits, u.writes, true));
+    return found;
+}
+
+}  // namespace analyzer

@@ -1,0 +1,27 @@
+// The read and write syscalls no hook saw: the kernel's count for the process
+// (KernelIo) less the calls the hooks recorded and the shim's own. They are
+// the calls libc makes for itself (stdio refilling and flushing its buffers,
+// iostreams through it), the loader's, and raw syscalls.
+#pragma once
+#include <cstdint>
+
+#include "model.h"
+
+namespace analyzer {
+
+struct IoDirection {
+    uint64_t kernel_calls = 0, kernel_bytes = 0;
+    uint64_t hooked_calls = 0, hooked_bytes = 0;  // the program's calls the hooks recorded
+    uint64_t own_calls = 0, own_bytes = 0;        // the shim's
+    uint64_t unseen_calls = 0, unseen_bytes = 0;  // the rest: made where no hook sees
+    double unseen_average() const { return unseen_calls ? double(unseen_bytes) / double(unseen_calls) : 0; }
+};
+
+struct UnseenIo {
+    bool known = false;  // false: the log has no kernel counts
+    IoDirection reads, writes;
+};
+
+UnseenIo unseen_io(const Log& log);
+
+}  // namespace analyzer

@@ -1,0 +1,85 @@
+#include "kernel_io.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+#include "../format/log_format.h"
+#include "interpose.h"
+#include "log_writer.h"
+
+namespace shim {
+namespace {
+
+struct Counts {
+    uint64_t read_calls = 0, write_calls = 0, read_bytes = 0, write_bytes = 0;
+};
+
+Counts g_baseline;
+bool g_available = false;
+std::atomic<uint64_t> g_own_read_calls{0}, g_own_write_calls{0}, g_own_read_bytes{0}, g_own_write_bytes{0};
+
+uint64_t field(const char* text, const char* name) {
+    const char* at = strstr(text, name);
+    return at != nullptr ? strtoull(at + strlen(name), nullptr, 10) : 0;
+}
+
+// Through the shim's own read hook: counted as the shim's (IoCall, inactive).
+bool read_counts(Counts& out) {
+    ReentryGuard guard;
+    ErrnoKeeper keep;
+    int fd = ::open("/proc/self/io", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    char text[512];
+    ssize_t n = ::read(fd, text, sizeof text - 1);
+    ::close(fd);
+    if (n <= 0) return false;
+    text[n] = '\0';
+    if (strstr(text, "syscr:") == nullptr) return false;
+    out.read_calls = field(text, "syscr:");
+    out.write_calls = field(text, "syscw:");
+    out.read_bytes = field(text, "rchar:");
+    out.write_bytes = field(text, "wchar:");
+    return true;
+}
+
+uint64_t since(uint64_t now, uint64_t base) { return now > base ? now - base : 0; }
+
+}  // namespace
+
+void kernel_io_start() {
+    g_own_read_calls.store(0);
+    g_own_write_calls.store(0);
+    g_own_read_bytes.store(0);
+    g_own_write_bytes.store(0);
+    g_available = read_counts(g_baseline);
+}
+
+void kernel_io_count_own(bool is_write, ssize_t result) {
+    (is_write ? g_own_write_calls : g_own_read_calls).fetch_add(1, std::memory_order_relaxed);
+    if (result > 0) (is_write ? g_own_write_bytes : g_own_read_bytes).fetch_add(uint64_t(result), std::memory_order_relaxed);
+}
+
+void kernel_io_write_record() {
+    if (!g_available) return;
+    // The shim's own calls first: the reads of /proc/self/io below are not in
+    // the counts it shows, and are counted for the next record.
+    shimlog::KernelIoRecord rec{};
+    rec.own_read_calls = g_own_read_calls.load(std::memory_order_relaxed);
+    rec.own_write_calls = g_own_write_calls.load(std::memory_order_relaxed);
+    rec.own_read_bytes = g_own_read_bytes.load(std::memory_order_relaxed);
+    rec.own_write_bytes = g_own_write_bytes.load(std::memory_order_relaxed);
+    Counts now;
+    if (!read_counts(now)) return;
+    rec.read_calls = since(now.read_calls, g_baseline.read_calls);
+    rec.write_calls = since(now.write_calls, g_baseline.write_calls);
+    rec.read_bytes = since(now.read_bytes, g_baseline.read_bytes);
+    rec.write_bytes = since(now.write_bytes, g_baseline.write_bytes);
+    sink_record(shimlog::RecordType::KernelIo, {{&rec, sizeof rec}});
+}
+
+}  // namespace shim

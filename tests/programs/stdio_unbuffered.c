@@ -1,0 +1,34 @@
+/* The stdio ways to make a syscall per item, which glibc makes inside libc
+   where no hook sees them:
+     stdio_unbuffered flush OUT N   printf a line and fflush it, N times
+     stdio_unbuffered getc FILE     read FILE with getc from an unbuffered stream */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int main(int argc, char** argv) {
+    if (argc != 4 && argc != 3) return 2;
+    if (strcmp(argv[1], "flush") == 0 && argc == 4) {
+        FILE* out = fopen(argv[2], "w");
+        if (out == NULL) return 1;
+        long lines = atol(argv[3]);
+        for (long i = 0; i < lines; ++i) {
+            fprintf(out, "line %ld\n", i);
+            fflush(out);
+        }
+        fclose(out);
+        printf("%ld lines\n", lines);
+        return 0;
+    }
+    if (strcmp(argv[1], "getc") == 0) {
+        FILE* in = fopen(argv[2], "r");
+        if (in == NULL) return 1;
+        setvbuf(in, NULL, _IONBF, 0);
+        long bytes = 0;
+        while (getc(in) != EOF) ++bytes;
+        fclose(in);
+        printf("%ld bytes\n", bytes);
+        return 0;
+    }
+    return 2;
+}
