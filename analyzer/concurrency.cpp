@@ -130,6 +130,22 @@ double amdahl_speedup(double serial_fraction, double cores) {
     return 1.0 / (serial_fraction + (1.0 - serial_fraction) / cores);
 }
 
+// The most threads on CPU at once, over two neighbouring windows: a window
+// whose clock reading caught a scheduler tick of CPU that belongs to its
+// neighbour reads up to a tick per running thread too high (two threads
+// sharing one core read P = 2 now and then), and the neighbour as much too
+// low; the pair's sum is right.
+int sustained_peak_level(const std::vector<ParallelismSlice>& slices) {
+    if (slices.size() == 1) return parallelism_level(slices[0].parallelism());
+    int peak = 0;
+    for (size_t i = 0; i + 1 < slices.size(); ++i) {
+        double wall = slices[i + 1].end_ns - slices[i].start_ns;
+        double cpu = slices[i].cpu_ns + slices[i + 1].cpu_ns;
+        if (wall > 0) peak = std::max(peak, parallelism_level(cpu / wall));
+    }
+    return peak;
+}
+
 Concurrency analyze_concurrency(const Log& log, const ConcurrencyOptions& options) {
     Concurrency c;
     c.slices = merge_windows(slices_of(log), double(options.window_ns), single_thread_edges(log, double(options.window_ns)));
@@ -147,8 +163,8 @@ Concurrency analyze_concurrency(const Log& log, const ConcurrencyOptions& option
         // the boundary sits halfway to two threads (the histogram's rounding):
         // P = 1.3 is one thread plus brief help, not two threads.
         if (level <= 1) c.serial_cpu_ns += s.cpu_ns;
-        c.peak_level = std::max(c.peak_level, level);
     }
+    c.peak_level = sustained_peak_level(c.slices);
     c.min_phase_ns = std::max(double(options.min_phase_floor_ns), options.min_phase_share * run_wall_ns(log));
     c.serial_phases = find_phases(c.slices, false, c.min_phase_ns);
     c.idle_phases = find_phases(c.slices, true, c.min_phase_ns);

@@ -54,7 +54,7 @@ struct Concurrency {
     double wall_ns = 0;        // covered by samples
     double cpu_ns = 0;
     double serial_cpu_ns = 0;  // CPU used while P rounded to at most 1
-    int peak_level = 0;        // the most threads seen on CPU at once (rounded)
+    int peak_level = 0;        // the most threads on CPU at once (rounded), over two neighbouring windows
     double min_phase_ns = 0;
     std::vector<Phase> serial_phases;  // P rounded == 1 for at least min_phase_ns
     std::vector<Phase> idle_phases;    // P < 0.5 for at least min_phase_ns

@@ -122,14 +122,16 @@ struct FileRecord {
     X(fgets, 17, "fgets", false)                                               \
     X(getline, 18, "getline", false)                                           \
     X(fwrite, 19, "fwrite", true)                                              \
-    X(fputs, 20, "fputs", true)
+    X(fputs, 20, "fputs", true)                                                \
+    X(fflush, 21, "fflush", true)                                              \
+    X(printf, 22, "printf", true)
 
 enum class Syscall : uint8_t {
 #define SHIMLOG_SYSCALL_ENUM(name, id, text, writes) name = id,
     SHIMLOG_SYSCALLS(SHIMLOG_SYSCALL_ENUM)
 #undef SHIMLOG_SYSCALL_ENUM
 };
-constexpr unsigned kSyscallCount = 21;
+constexpr unsigned kSyscallCount = 23;
 
 inline bool is_write(Syscall s) {
     switch (s) {
@@ -142,7 +144,7 @@ inline bool is_write(Syscall s) {
 
 // stdio calls, counted where the program makes them: stdio buffers them, and
 // the read/write syscalls it makes inside libc are out of the shim's sight.
-inline bool is_stdio(Syscall s) { return static_cast<uint8_t>(s) >= 16 && static_cast<uint8_t>(s) <= 20; }
+inline bool is_stdio(Syscall s) { return static_cast<uint8_t>(s) >= 16 && static_cast<uint8_t>(s) <= 22; }
 
 // The destination side of a two-descriptor transfer: not a call of its own.
 inline bool is_second_side(Syscall s) {

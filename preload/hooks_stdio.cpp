@@ -1,9 +1,12 @@
 // glibc's stdio reads and writes through internal entry points the shim
 // cannot interpose, so a program using fread or fgets would show no I/O at
-// all. These hooks count the coarse stdio calls per file and call site (the
-// kernel calls stdio makes for them stay unseen). Per-character calls (getc,
-// putc, fgetc, fputc) are left alone: wrapping them would cost more than
-// they do.
+// all. These hooks count the coarse stdio calls per file and call site, the
+// _unlocked forms, the printf family (and its fortified __*_chk forms) and
+// fflush, with the bytes it pushed out: the kernel calls stdio makes for them
+// stay unseen, and are counted by the kernel (kernel_io.h). Per-character
+// calls (getc, putc, fgetc, fputc) are left alone: wrapping them would cost
+// more than they do.
+#include <cstdarg>
 #include <cstdio>
 #include <cstring>
 
@@ -18,6 +21,22 @@ namespace {
 
 // A stream's descriptor, or -1 (memory streams, or none).
 int descriptor_of(FILE* stream) { return stream != nullptr ? fileno(stream) : -1; }
+
+// What a flush of `stream` has to write: glibc's FILE is public, its pending
+// output lies between _IO_write_base and _IO_write_ptr.
+size_t pending_output(FILE* stream) {
+    if (stream == nullptr || stream->_IO_write_ptr < stream->_IO_write_base) return 0;
+    return static_cast<size_t>(stream->_IO_write_ptr - stream->_IO_write_base);
+}
+
+// One printf-family call on `fd`, whatever form it came in.
+template <typename Print>
+int traced_print(int fd, void* site, Print print) {
+    IoCall call(fd, Syscall::printf, 0, -1, site);
+    int written = print();
+    call.finish(written >= 0 ? written : -1);
+    return written;
+}
 
 }  // namespace
 
@@ -71,6 +90,132 @@ int fputs(const char* text, FILE* stream) {
     int result = real.get()(text, stream);
     call.finish(result >= 0 ? static_cast<ssize_t>(length) : -1);
     return result;
+}
+
+size_t fread_unlocked(void* buffer, size_t size, size_t count, FILE* stream) {
+    static RealFunction<size_t (*)(void*, size_t, size_t, FILE*)> real("fread_unlocked");
+    IoCall call(descriptor_of(stream), Syscall::fread, size * count, -1, __builtin_return_address(0));
+    size_t items = real.get()(buffer, size, count, stream);
+    call.finish(static_cast<ssize_t>(items * size));
+    return items;
+}
+
+char* fgets_unlocked(char* line, int size, FILE* stream) {
+    static RealFunction<char* (*)(char*, int, FILE*)> real("fgets_unlocked");
+    IoCall call(descriptor_of(stream), Syscall::fgets, size > 0 ? size : 0, -1, __builtin_return_address(0));
+    char* result = real.get()(line, size, stream);
+    call.finish(result != nullptr ? static_cast<ssize_t>(strlen(result)) : 0);
+    return result;
+}
+
+size_t fwrite_unlocked(const void* buffer, size_t size, size_t count, FILE* stream) {
+    static RealFunction<size_t (*)(const void*, size_t, size_t, FILE*)> real("fwrite_unlocked");
+    IoCall call(descriptor_of(stream), Syscall::fwrite, size * count, -1, __builtin_return_address(0));
+    size_t items = real.get()(buffer, size, count, stream);
+    call.finish(static_cast<ssize_t>(items * size));
+    return items;
+}
+
+int fputs_unlocked(const char* text, FILE* stream) {
+    static RealFunction<int (*)(const char*, FILE*)> real("fputs_unlocked");
+    size_t length = strlen(text);
+    IoCall call(descriptor_of(stream), Syscall::fputs, length, -1, __builtin_return_address(0));
+    int result = real.get()(text, stream);
+    call.finish(result >= 0 ? static_cast<ssize_t>(length) : -1);
+    return result;
+}
+
+int puts(const char* text) {
+    static RealFunction<int (*)(const char*)> real("puts");
+    size_t length = strlen(text) + 1;  // and its newline
+    IoCall call(descriptor_of(stdout), Syscall::fputs, length, -1, __builtin_return_address(0));
+    int result = real.get()(text);
+    call.finish(result >= 0 ? static_cast<ssize_t>(length) : -1);
+    return result;
+}
+
+// fflush(NULL) flushes every stream: counted without a file.
+int fflush(FILE* stream) {
+    static RealFunction<int (*)(FILE*)> real("fflush");
+    size_t pending = pending_output(stream);
+    IoCall call(descriptor_of(stream), Syscall::fflush, pending, -1, __builtin_return_address(0));
+    int result = real.get()(stream);
+    call.finish(result == 0 ? static_cast<ssize_t>(pending) : -1);
+    return result;
+}
+
+int fflush_unlocked(FILE* stream) {
+    static RealFunction<int (*)(FILE*)> real("fflush_unlocked");
+    size_t pending = pending_output(stream);
+    IoCall call(descriptor_of(stream), Syscall::fflush, pending, -1, __builtin_return_address(0));
+    int result = real.get()(stream);
+    call.finish(result == 0 ? static_cast<ssize_t>(pending) : -1);
+    return result;
+}
+
+int vfprintf(FILE* stream, const char* format, va_list args) {
+    static RealFunction<int (*)(FILE*, const char*, va_list)> real("vfprintf");
+    return traced_print(descriptor_of(stream), __builtin_return_address(0),
+                        [&] { return real.get()(stream, format, args); });
+}
+
+int vprintf(const char* format, va_list args) {
+    static RealFunction<int (*)(FILE*, const char*, va_list)> real("vfprintf");
+    return traced_print(descriptor_of(stdout), __builtin_return_address(0),
+                        [&] { return real.get()(stdout, format, args); });
+}
+
+int fprintf(FILE* stream, const char* format, ...) {
+    static RealFunction<int (*)(FILE*, const char*, va_list)> real("vfprintf");
+    va_list args;
+    va_start(args, format);
+    int written = traced_print(descriptor_of(stream), __builtin_return_address(0),
+                               [&] { return real.get()(stream, format, args); });
+    va_end(args);
+    return written;
+}
+
+int printf(const char* format, ...) {
+    static RealFunction<int (*)(FILE*, const char*, va_list)> real("vfprintf");
+    va_list args;
+    va_start(args, format);
+    int written = traced_print(descriptor_of(stdout), __builtin_return_address(0),
+                               [&] { return real.get()(stdout, format, args); });
+    va_end(args);
+    return written;
+}
+
+// Fortified builds (-D_FORTIFY_SOURCE, Debian's default) call these instead.
+int __vfprintf_chk(FILE* stream, int flag, const char* format, va_list args) {
+    static RealFunction<int (*)(FILE*, int, const char*, va_list)> real("__vfprintf_chk");
+    return traced_print(descriptor_of(stream), __builtin_return_address(0),
+                        [&] { return real.get()(stream, flag, format, args); });
+}
+
+int __vprintf_chk(int flag, const char* format, va_list args) {
+    static RealFunction<int (*)(FILE*, int, const char*, va_list)> real("__vfprintf_chk");
+    return traced_print(descriptor_of(stdout), __builtin_return_address(0),
+                        [&] { return real.get()(stdout, flag, format, args); });
+}
+
+int __fprintf_chk(FILE* stream, int flag, const char* format, ...) {
+    static RealFunction<int (*)(FILE*, int, const char*, va_list)> real("__vfprintf_chk");
+    va_list args;
+    va_start(args, format);
+    int written = traced_print(descriptor_of(stream), __builtin_return_address(0),
+                               [&] { return real.get()(stream, flag, format, args); });
+    va_end(args);
+    return written;
+}
+
+int __printf_chk(int flag, const char* format, ...) {
+    static RealFunction<int (*)(FILE*, int, const char*, va_list)> real("__vfprintf_chk");
+    va_list args;
+    va_start(args, format);
+    int written = traced_print(descriptor_of(stdout), __builtin_return_address(0),
+                               [&] { return real.get()(stdout, flag, format, args); });
+    va_end(args);
+    return written;
 }
 
 #pragma GCC visibility pop

@@ -5,6 +5,7 @@
 // tied to each other) or by raw syscalls. The hooked stdio calls, when there
 // are any, point at the code that drives the stream.
 #include <algorithm>
+#include <utility>
 
 #include "../syscall_names.h"
 #include "../unseen_io.h"
@@ -14,14 +15,22 @@
 namespace analyzer {
 namespace {
 
-// The busiest hooked stdio call site in one direction (fwrite, fputs, fgets, ...).
+// The busiest hooked stdio call site in one direction (fwrite, fputs, fgets,
+// printf, ...); on a tie fflush, which is what makes a stream write.
 const IoSite* busiest_stdio_site(const Log& log, bool writes) {
     const IoSite* best = nullptr;
+    auto rank = [](const IoSite& s) { return std::make_pair(s.calls, s.syscall == shimlog::Syscall::fflush); };
     for (const IoSite& site : log.io_sites)
         if (shimlog::is_stdio(site.syscall) && shimlog::is_write(site.syscall) == writes &&
-            (best == nullptr || site.calls > best->calls))
+            (best == nullptr || rank(site) > rank(*best)))
             best = &site;
     return best;
+}
+
+std::string file_name(const Log& log, uint32_t file_id) {
+    const FileInfo* file = log.file(file_id);
+    if (file == nullptr) return "an untracked stream";
+    return file->path.empty() ? "fd " + std::to_string(file->fd) : file->path;
 }
 
 // What a hooked syscall of this direction took on average in this run: the
@@ -47,7 +56,9 @@ Finding make_finding(const Log& log, CallSites& sites, const Thresholds& limits,
         f.site = sites.site_name(driver->stack_id, driver->site);
         f.stack = sites.frames(driver->stack_id, driver->site, 6);
         f.evidence.push_back("the busiest stdio call site of this direction: " + with_commas(driver->calls) + " " +
-                             syscall_name(driver->syscall) + "() calls");
+                             syscall_name(driver->syscall) + "() calls on " + file_name(log, driver->file_id) +
+                             (driver->calls ? ", " + fixed(double(driver->bytes_done) / double(driver->calls), 1) +
+                                                  " B each" : ""));
     } else {
         f.site = std::string("inside libc: ") +
                  (writes ? "printf, putc or std::cout" : "getc, scanf or std::cin") +

@@ -105,9 +105,14 @@ void write_kernel_counts(const Log& log, std::ostream& out) {
     };
     out << "  the kernel counted " << side(u.reads, "reads") << " and " << side(u.writes, "writes") << "\n";
     if (u.reads.unseen_calls + u.writes.unseen_calls == 0) return;
+    std::string unseen;
+    for (const auto& [d, what] : {std::pair<const IoDirection&, const char*>{u.reads, " reads"},
+                                  std::pair<const IoDirection&, const char*>{u.writes, " writes"}})
+        if (d.unseen_calls > 0)
+            unseen += (unseen.empty() ? "" : ", ") + with_commas(d.unseen_calls) + what + " averaging " +
+                      fixed(d.unseen_average(), 1) + " B";
     out << "  made where no hook sees (inside libc: stdio's refills and flushes, the loader; raw syscalls): "
-        << with_commas(u.reads.unseen_calls) << " reads averaging " << fixed(u.reads.unseen_average(), 1) << " B, "
-        << with_commas(u.writes.unseen_calls) << " writes averaging " << fixed(u.writes.unseen_average(), 1) << " B\n";
+        << unseen << "\n";
 }
 
 void write_syscalls(const Log& log, std::ostream& out) {
