@@ -13,7 +13,7 @@
 #include "interpose.h"
 #include "io_stats.h"
 
-using shim::IoCall;
+using shim::StdioCall;
 using shim::RealFunction;
 using shimlog::Syscall;
 
@@ -32,7 +32,7 @@ size_t pending_output(FILE* stream) {
 // One printf-family call on `fd`, whatever form it came in.
 template <typename Print>
 int traced_print(int fd, void* site, Print print) {
-    IoCall call(fd, Syscall::printf, 0, -1, site);
+    StdioCall call(fd, Syscall::printf, 0, site);
     int written = print();
     call.finish(written >= 0 ? written : -1);
     return written;
@@ -45,7 +45,7 @@ extern "C" {
 
 size_t fread(void* buffer, size_t size, size_t count, FILE* stream) {
     static RealFunction<size_t (*)(void*, size_t, size_t, FILE*)> real("fread");
-    IoCall call(descriptor_of(stream), Syscall::fread, size * count, -1, __builtin_return_address(0));
+    StdioCall call(descriptor_of(stream), Syscall::fread, size * count, __builtin_return_address(0));
     size_t items = real.get()(buffer, size, count, stream);
     call.finish(static_cast<ssize_t>(items * size));
     return items;
@@ -53,7 +53,7 @@ size_t fread(void* buffer, size_t size, size_t count, FILE* stream) {
 
 char* fgets(char* line, int size, FILE* stream) {
     static RealFunction<char* (*)(char*, int, FILE*)> real("fgets");
-    IoCall call(descriptor_of(stream), Syscall::fgets, size > 0 ? size : 0, -1, __builtin_return_address(0));
+    StdioCall call(descriptor_of(stream), Syscall::fgets, size > 0 ? size : 0, __builtin_return_address(0));
     char* result = real.get()(line, size, stream);
     call.finish(result != nullptr ? static_cast<ssize_t>(strlen(result)) : 0);
     return result;
@@ -61,7 +61,7 @@ char* fgets(char* line, int size, FILE* stream) {
 
 ssize_t getline(char** line, size_t* capacity, FILE* stream) {
     static RealFunction<ssize_t (*)(char**, size_t*, FILE*)> real("getline");
-    IoCall call(descriptor_of(stream), Syscall::getline, 1, -1, __builtin_return_address(0));
+    StdioCall call(descriptor_of(stream), Syscall::getline, 1, __builtin_return_address(0));
     ssize_t result = real.get()(line, capacity, stream);
     call.finish(result > 0 ? result : 0);  // -1 is end of file (or an error ferror tells)
     return result;
@@ -69,7 +69,7 @@ ssize_t getline(char** line, size_t* capacity, FILE* stream) {
 
 ssize_t getdelim(char** line, size_t* capacity, int delimiter, FILE* stream) {
     static RealFunction<ssize_t (*)(char**, size_t*, int, FILE*)> real("getdelim");
-    IoCall call(descriptor_of(stream), Syscall::getline, 1, -1, __builtin_return_address(0));
+    StdioCall call(descriptor_of(stream), Syscall::getline, 1, __builtin_return_address(0));
     ssize_t result = real.get()(line, capacity, delimiter, stream);
     call.finish(result > 0 ? result : 0);
     return result;
@@ -77,7 +77,7 @@ ssize_t getdelim(char** line, size_t* capacity, int delimiter, FILE* stream) {
 
 size_t fwrite(const void* buffer, size_t size, size_t count, FILE* stream) {
     static RealFunction<size_t (*)(const void*, size_t, size_t, FILE*)> real("fwrite");
-    IoCall call(descriptor_of(stream), Syscall::fwrite, size * count, -1, __builtin_return_address(0));
+    StdioCall call(descriptor_of(stream), Syscall::fwrite, size * count, __builtin_return_address(0));
     size_t items = real.get()(buffer, size, count, stream);
     call.finish(static_cast<ssize_t>(items * size));
     return items;
@@ -86,7 +86,7 @@ size_t fwrite(const void* buffer, size_t size, size_t count, FILE* stream) {
 int fputs(const char* text, FILE* stream) {
     static RealFunction<int (*)(const char*, FILE*)> real("fputs");
     size_t length = strlen(text);  // fputs's argument may not be null
-    IoCall call(descriptor_of(stream), Syscall::fputs, length, -1, __builtin_return_address(0));
+    StdioCall call(descriptor_of(stream), Syscall::fputs, length, __builtin_return_address(0));
     int result = real.get()(text, stream);
     call.finish(result >= 0 ? static_cast<ssize_t>(length) : -1);
     return result;
@@ -94,7 +94,7 @@ int fputs(const char* text, FILE* stream) {
 
 size_t fread_unlocked(void* buffer, size_t size, size_t count, FILE* stream) {
     static RealFunction<size_t (*)(void*, size_t, size_t, FILE*)> real("fread_unlocked");
-    IoCall call(descriptor_of(stream), Syscall::fread, size * count, -1, __builtin_return_address(0));
+    StdioCall call(descriptor_of(stream), Syscall::fread, size * count, __builtin_return_address(0));
     size_t items = real.get()(buffer, size, count, stream);
     call.finish(static_cast<ssize_t>(items * size));
     return items;
@@ -102,7 +102,7 @@ size_t fread_unlocked(void* buffer, size_t size, size_t count, FILE* stream) {
 
 char* fgets_unlocked(char* line, int size, FILE* stream) {
     static RealFunction<char* (*)(char*, int, FILE*)> real("fgets_unlocked");
-    IoCall call(descriptor_of(stream), Syscall::fgets, size > 0 ? size : 0, -1, __builtin_return_address(0));
+    StdioCall call(descriptor_of(stream), Syscall::fgets, size > 0 ? size : 0, __builtin_return_address(0));
     char* result = real.get()(line, size, stream);
     call.finish(result != nullptr ? static_cast<ssize_t>(strlen(result)) : 0);
     return result;
@@ -110,7 +110,7 @@ char* fgets_unlocked(char* line, int size, FILE* stream) {
 
 size_t fwrite_unlocked(const void* buffer, size_t size, size_t count, FILE* stream) {
     static RealFunction<size_t (*)(const void*, size_t, size_t, FILE*)> real("fwrite_unlocked");
-    IoCall call(descriptor_of(stream), Syscall::fwrite, size * count, -1, __builtin_return_address(0));
+    StdioCall call(descriptor_of(stream), Syscall::fwrite, size * count, __builtin_return_address(0));
     size_t items = real.get()(buffer, size, count, stream);
     call.finish(static_cast<ssize_t>(items * size));
     return items;
@@ -119,7 +119,7 @@ size_t fwrite_unlocked(const void* buffer, size_t size, size_t count, FILE* stre
 int fputs_unlocked(const char* text, FILE* stream) {
     static RealFunction<int (*)(const char*, FILE*)> real("fputs_unlocked");
     size_t length = strlen(text);
-    IoCall call(descriptor_of(stream), Syscall::fputs, length, -1, __builtin_return_address(0));
+    StdioCall call(descriptor_of(stream), Syscall::fputs, length, __builtin_return_address(0));
     int result = real.get()(text, stream);
     call.finish(result >= 0 ? static_cast<ssize_t>(length) : -1);
     return result;
@@ -128,7 +128,7 @@ int fputs_unlocked(const char* text, FILE* stream) {
 int puts(const char* text) {
     static RealFunction<int (*)(const char*)> real("puts");
     size_t length = strlen(text) + 1;  // and its newline
-    IoCall call(descriptor_of(stdout), Syscall::fputs, length, -1, __builtin_return_address(0));
+    StdioCall call(descriptor_of(stdout), Syscall::fputs, length, __builtin_return_address(0));
     int result = real.get()(text);
     call.finish(result >= 0 ? static_cast<ssize_t>(length) : -1);
     return result;
@@ -138,7 +138,7 @@ int puts(const char* text) {
 int fflush(FILE* stream) {
     static RealFunction<int (*)(FILE*)> real("fflush");
     size_t pending = pending_output(stream);
-    IoCall call(descriptor_of(stream), Syscall::fflush, pending, -1, __builtin_return_address(0));
+    StdioCall call(descriptor_of(stream), Syscall::fflush, pending, __builtin_return_address(0));
     int result = real.get()(stream);
     call.finish(result == 0 ? static_cast<ssize_t>(pending) : -1);
     return result;
@@ -147,7 +147,7 @@ int fflush(FILE* stream) {
 int fflush_unlocked(FILE* stream) {
     static RealFunction<int (*)(FILE*)> real("fflush_unlocked");
     size_t pending = pending_output(stream);
-    IoCall call(descriptor_of(stream), Syscall::fflush, pending, -1, __builtin_return_address(0));
+    StdioCall call(descriptor_of(stream), Syscall::fflush, pending, __builtin_return_address(0));
     int result = real.get()(stream);
     call.finish(result == 0 ? static_cast<ssize_t>(pending) : -1);
     return result;

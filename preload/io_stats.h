@@ -31,6 +31,25 @@ private:
     uint64_t start_ticks_;
 };
 
+// A stdio library call (fread, fputs, printf, fflush, ...): counted per file
+// and call site like a syscall, but not timed. Two clock reads (rdtsc traps
+// to ~20 ns on this kind of VM) cost as much as a buffered printf; the
+// syscalls stdio makes inside libc are counted by the kernel (kernel_io.h).
+class StdioCall {
+public:
+    StdioCall(int fd, shimlog::Syscall syscall, uint64_t requested, void* site)
+        : fd_(fd), syscall_(syscall), active_(t_guard_depth == 0), requested_(requested),
+          site_(reinterpret_cast<uint64_t>(site)) {}
+    void finish(ssize_t result);
+
+private:
+    int fd_;
+    shimlog::Syscall syscall_;
+    bool active_;
+    uint64_t requested_;
+    uint64_t site_;
+};
+
 // The destination of a two-descriptor transfer (copy_file_range, sendfile,
 // splice), after its source's IoCall finished: counted, not timed again.
 void io_record_destination(int fd, shimlog::Syscall syscall, int64_t offset, ssize_t result, void* site);

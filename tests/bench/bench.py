@@ -21,6 +21,8 @@ WORDS = os.path.join(ROOT, "workloads", "words")
 MANDELBROT = os.path.join(ROOT, "workloads", "mandelbrot")
 STORM = os.path.join(ROOT, "tests", "programs", "thread_storm")
 SOAK = os.path.join(ROOT, "tests", "programs", "soak")
+STDIO_LINES = os.path.join(ROOT, "tests", "programs", "stdio_lines")
+STDIO_PRINTF = os.path.join(ROOT, "tests", "programs", "stdio_unbuffered")
 BOOK = os.path.abspath(os.path.join(ROOT, "..", "shared", "data", "moby.txt"))
 CAP_S = 30  # each competitor run is cut off here (they reach hundreds of x)
 
@@ -33,6 +35,9 @@ def programs(smoke):
         ("words alloc", [WORDS, "--mode", "alloc", BOOK]),
         ("words alloc, SHIM_ALLOC_SAMPLE=524288", [WORDS, "--mode", "alloc", BOOK]),
         ("words buffered", [WORDS, "--mode", "buffered", BOOK]),
+        # stdio-heavy: every call hooked (fgets+fwrite per line; a buffered printf per line)
+        ("stdio fgets+fwrite, the book", [STDIO_LINES, BOOK, os.devnull]),
+        ("printf " + ("100k" if smoke else "1M") + " lines", [STDIO_PRINTF, "lines", os.devnull, "100000" if smoke else "1000000"]),
         ("mandelbrot seq", [MANDELBROT, "-mode", "seq", *size, "-o", png]),
         ("mandelbrot row", [MANDELBROT, "-mode", "row", *size, "-o", png]),
         ("mandelbrot workers 2", [MANDELBROT, "-mode", "workers", "-workers", "2", *size, "-o", png]),

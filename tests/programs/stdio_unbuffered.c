@@ -1,20 +1,23 @@
 /* The stdio ways to make a syscall per item, which glibc makes inside libc
    where no hook sees them:
      stdio_unbuffered flush OUT N   printf a line and fflush it, N times
-     stdio_unbuffered getc FILE     read FILE with getc from an unbuffered stream */
+     stdio_unbuffered getc FILE     read FILE with getc from an unbuffered stream
+   and, for comparison (and the bench's printf row), the buffered way:
+     stdio_unbuffered lines OUT N   printf a line N times, flushed only at the end */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 int main(int argc, char** argv) {
     if (argc != 4 && argc != 3) return 2;
-    if (strcmp(argv[1], "flush") == 0 && argc == 4) {
+    int flush = strcmp(argv[1], "flush") == 0;
+    if ((flush || strcmp(argv[1], "lines") == 0) && argc == 4) {
         FILE* out = fopen(argv[2], "w");
         if (out == NULL) return 1;
         long lines = atol(argv[3]);
         for (long i = 0; i < lines; ++i) {
             fprintf(out, "line %ld\n", i);
-            fflush(out);
+            if (flush) fflush(out);
         }
         fclose(out);
         printf("%ld lines\n", lines);
