@@ -122,7 +122,7 @@ void add_report_command(CLI::App& app) {
                     "too-fine threads: or a median lifetime at most this many microseconds")->capture_default_str();
     cmd->add_option("--fail-on", options->gates.fail_on,
                     "CI gate: exit 1 when a finding of one of these kinds is present (comma-separated: "
-                    "unbuffered-io, alloc-hotspot, leak, serial-phase, idle-phase, threads-too-fine, cpu-contention)")
+                    "unbuffered-io, alloc-hotspot, leak, serial-phase, idle-phase, threads-too-fine, cpu-contention, file-reopened)")
         ->delimiter(',');
     cmd->add_option("--max-reads-per-mb", options->gates.max_reads_per_mib,
                     "CI gate: exit 1 when read calls per MiB read (all files; under 1 MiB counts as 1) exceed N")

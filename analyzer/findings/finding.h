@@ -26,6 +26,8 @@ struct Thresholds {
     double io_small_share = 0.5;
     uint64_t io_small_bytes = 512;  // a histogram bucket edge: 1, 16 or 512
     uint64_t io_buffer_bytes = 64 * 1024;  // the buffer size advised
+    // reopened file: one path opened (and used) at least this many times
+    uint64_t reopen_min_opens = 1000;
     // allocation hot spot: a site with at least this share of all allocations ...
     double alloc_min_share = 0.10;
     // ... and at least this many of them ...

@@ -8,6 +8,8 @@ std::vector<Finding> find_all(const Log& log, const AllocReport& allocs, CallSit
     std::vector<Finding> all = find_unbuffered_io(log, sites, limits);
     std::vector<Finding> unseen = find_unseen_unbuffered_io(log, sites, limits);
     all.insert(all.end(), unseen.begin(), unseen.end());
+    std::vector<Finding> reopened = find_reopened_files(log, limits);
+    all.insert(all.end(), reopened.begin(), reopened.end());
     std::vector<Finding> hotspots = find_alloc_hotspots(allocs, sites, limits);
     std::vector<Finding> leaks = find_leaks(log, allocs, sites, limits);
     all.insert(all.end(), hotspots.begin(), hotspots.end());
@@ -25,7 +27,7 @@ std::vector<Finding> find_all(const Log& log, const AllocReport& allocs, CallSit
 
 const std::vector<std::string>& finding_kinds() {
     static const std::vector<std::string> kinds = {"unbuffered-io",    "alloc-hotspot", "leak",          "serial-phase",
-                                                   "threads-too-fine", "idle-phase",    "cpu-contention"};
+                                                   "threads-too-fine", "idle-phase",    "cpu-contention", "file-reopened"};
     return kinds;
 }
 

@@ -14,6 +14,8 @@ namespace analyzer {
 std::vector<Finding> find_unbuffered_io(const Log& log, CallSites& sites, const Thresholds& limits);
 // The same kind, for small syscalls the kernel counted that no hook saw (unseen_io.h).
 std::vector<Finding> find_unseen_unbuffered_io(const Log& log, CallSites& sites, const Thresholds& limits);
+// One path opened thousands of times.
+std::vector<Finding> find_reopened_files(const Log& log, const Thresholds& limits);
 std::vector<Finding> find_alloc_hotspots(const AllocReport& allocs, CallSites& sites, const Thresholds& limits);
 std::vector<Finding> find_leaks(const Log& log, const AllocReport& allocs, CallSites& sites, const Thresholds& limits);
 // Serial and idle phases from the sampler's P(t); too-fine threads from Thread records.

@@ -4,6 +4,7 @@
 #include <map>
 #include <tuple>
 
+#include "../file_groups.h"
 #include "../syscall_names.h"
 #include "../views/format.h"
 #include "rules.h"
@@ -36,11 +37,13 @@ uint64_t small_calls(const IoSite& site, uint64_t small_bytes) {
 std::map<std::tuple<uint32_t, uint64_t, bool>, SiteTotals> totals_by_site(const Log& log,
                                                                            uint64_t small_bytes) {
     std::map<std::tuple<uint32_t, uint64_t, bool>, SiteTotals> totals;
+    FileGroups groups = group_files(log);  // a file reopened per item is still one file
     for (const IoSite& site : log.io_sites) {
         if (shimlog::is_stdio(site.syscall)) continue;  // stdio buffers: its small calls are cheap
         bool writes = shimlog::is_write(site.syscall);
-        SiteTotals& t = totals[{site.file_id, site.site, writes}];
-        t.file_id = site.file_id;
+        uint32_t file = groups.of(site.file_id);
+        SiteTotals& t = totals[{file, site.site, writes}];
+        t.file_id = file;
         t.site = site.site;
         t.writes = writes;
         if (t.stack_id == 0) t.stack_id = site.stack_id;

@@ -3,6 +3,7 @@
 #include <map>
 #include <tuple>
 
+#include "../file_groups.h"
 #include "report.h"
 
 namespace analyzer {
@@ -39,12 +40,15 @@ const char* op_label(const FileTotals& t) {
 }
 
 std::vector<FileTotals> totals_by_file(const Log& log) {
+    FileGroups groups = group_files(log);
     std::map<std::tuple<uint32_t, bool, bool>, FileTotals> by;
     for (const IoSite& site : log.io_sites) {
         bool writes = shimlog::is_write(site.syscall);
         bool stdio = shimlog::is_stdio(site.syscall);
-        FileTotals& t = by[{site.file_id, writes, stdio}];
-        t.file_id = site.file_id;
+        uint32_t file = groups.of(site.file_id);
+        FileTotals& t = by[{file, writes, stdio}];
+        t.file_id = file;
+        t.opens = groups.opens_of(file);
         t.writes = writes;
         t.stdio = stdio;
         t.calls += site.calls;

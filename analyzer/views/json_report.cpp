@@ -94,6 +94,7 @@ void write_io(JsonWriter& json, const ReportInput& in) {
             .field("path", file ? file->path : "")
             .field("fd", int64_t(file ? file->fd : -1))
             .field("kind", file ? file_kind_name(file->kind) : "?")
+            .field("opens", uint64_t(t.opens))
             .field("op", t.writes ? "write" : "read")
             .field("via", t.stdio ? "stdio" : "syscall")
             .field("calls", t.calls)

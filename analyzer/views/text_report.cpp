@@ -169,7 +169,9 @@ void write_files(const Log& log, size_t top, std::ostream& out) {
             << "  " << pad(with_commas(t.histogram[0]), 6);
         static const size_t widths[] = {0, 11, 10, 10, 8, 8, 7, 6};
         for (unsigned b = 1; b < shimlog::kSizeBuckets; ++b) out << pad(with_commas(t.histogram[b]), widths[b]);
-        out << "  " << pad(kind, 7, false) << " " << path << "\n";
+        out << "  " << pad(kind, 7, false) << " " << printable(path);
+        if (t.opens > 1) out << "  (opened " << with_commas(t.opens) << " times)";
+        out << "\n";
     }
 }
 

@@ -102,3 +102,26 @@ TEST_CASE("a program that reads through fread_unlocked: never 'no read calls'", 
     CHECK(u.reads.unseen_calls >= 20);  // 1.2 MiB in blocks of 32 KiB
     CHECK(a.finding("unbuffered-io") == nullptr);  // big blocks: nothing to fix
 }
+
+TEST_CASE("a journal recreated per statement is one file, and past 1,000 opens a finding", "[unseen][integration]") {
+    std::string dir = scratch_dir("reopened_journal");
+    REQUIRE(run(preload() + program_path("journal") + " 250", dir).status == 0);
+    Result report = run(analyzer_path() + " report log.bin", dir);
+    REQUIRE(report.status == 0);
+    std::string files = report.out.substr(report.out.find("\nFiles ("));
+    files = files.substr(0, files.find("\n\n"));
+    size_t rows = 0;
+    for (size_t at = files.find("test.db-journal"); at != std::string::npos; at = files.find("test.db-journal", at + 1))
+        ++rows;
+    CHECK(rows == 1);  // one row, not 250
+    CHECK(report.out.find("test.db-journal  (opened 250 times)") != std::string::npos);
+    CHECK(analyze(dir + "/log.bin").finding("file-reopened") == nullptr);  // 250: below the threshold
+
+    REQUIRE(run(preload() + program_path("journal") + " 2000", dir).status == 0);
+    Analysis a = analyze(dir + "/log.bin");
+    const analyzer::Finding* f = a.finding("file-reopened");
+    REQUIRE(f != nullptr);
+    CHECK(f->title.find("File reopened 2,000 times: ") == 0);
+    CHECK(f->evidence[0].find("8,000 read/write calls") != std::string::npos);
+    CHECK(run(analyzer_path() + " report log.bin --fail-on file-reopened", dir).status == 1);
+}
