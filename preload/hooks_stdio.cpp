@@ -38,25 +38,76 @@ int traced_print(int fd, void* site, Print print) {
     return written;
 }
 
-}  // namespace
-
-extern "C" {
-#pragma GCC visibility push(default)  // the hooks: what the program links to
-
-size_t fread(void* buffer, size_t size, size_t count, FILE* stream) {
-    static RealFunction<size_t (*)(void*, size_t, size_t, FILE*)> real("fread");
-    StdioCall call(descriptor_of(stream), Syscall::fread, size * count, __builtin_return_address(0));
+// Each of these serves a locked function and its _unlocked twin.
+template <typename Fn>
+size_t counted_fread(RealFunction<Fn>& real, void* buffer, size_t size, size_t count, FILE* stream, void* site) {
+    StdioCall call(descriptor_of(stream), Syscall::fread, size * count, site);
     size_t items = real.get()(buffer, size, count, stream);
     call.finish(static_cast<ssize_t>(items * size));
     return items;
 }
 
-char* fgets(char* line, int size, FILE* stream) {
-    static RealFunction<char* (*)(char*, int, FILE*)> real("fgets");
-    StdioCall call(descriptor_of(stream), Syscall::fgets, size > 0 ? size : 0, __builtin_return_address(0));
+template <typename Fn>
+char* counted_fgets(RealFunction<Fn>& real, char* line, int size, FILE* stream, void* site) {
+    StdioCall call(descriptor_of(stream), Syscall::fgets, size > 0 ? size : 0, site);
     char* result = real.get()(line, size, stream);
     call.finish(result != nullptr ? static_cast<ssize_t>(strlen(result)) : 0);
     return result;
+}
+
+template <typename Fn>
+size_t counted_fwrite(RealFunction<Fn>& real, const void* buffer, size_t size, size_t count, FILE* stream,
+                      void* site) {
+    StdioCall call(descriptor_of(stream), Syscall::fwrite, size * count, site);
+    size_t items = real.get()(buffer, size, count, stream);
+    call.finish(static_cast<ssize_t>(items * size));
+    return items;
+}
+
+template <typename Fn>
+int counted_fputs(RealFunction<Fn>& real, const char* text, FILE* stream, void* site) {
+    size_t length = strlen(text);  // fputs's argument may not be null
+    StdioCall call(descriptor_of(stream), Syscall::fputs, length, site);
+    int result = real.get()(text, stream);
+    call.finish(result >= 0 ? static_cast<ssize_t>(length) : -1);
+    return result;
+}
+
+// fflush(NULL) flushes every stream: counted without a file.
+template <typename Fn>
+int counted_fflush(RealFunction<Fn>& real, FILE* stream, void* site) {
+    size_t pending = pending_output(stream);
+    StdioCall call(descriptor_of(stream), Syscall::fflush, pending, site);
+    int result = real.get()(stream);
+    call.finish(result == 0 ? static_cast<ssize_t>(pending) : -1);
+    return result;
+}
+
+}  // namespace
+
+extern "C" {
+#pragma GCC visibility push(default)  // the hooks: what the program links to
+
+#define SITE __builtin_return_address(0)
+
+size_t fread(void* buffer, size_t size, size_t count, FILE* stream) {
+    static RealFunction<size_t (*)(void*, size_t, size_t, FILE*)> real("fread");
+    return counted_fread(real, buffer, size, count, stream, SITE);
+}
+
+size_t fread_unlocked(void* buffer, size_t size, size_t count, FILE* stream) {
+    static RealFunction<size_t (*)(void*, size_t, size_t, FILE*)> real("fread_unlocked");
+    return counted_fread(real, buffer, size, count, stream, SITE);
+}
+
+char* fgets(char* line, int size, FILE* stream) {
+    static RealFunction<char* (*)(char*, int, FILE*)> real("fgets");
+    return counted_fgets(real, line, size, stream, SITE);
+}
+
+char* fgets_unlocked(char* line, int size, FILE* stream) {
+    static RealFunction<char* (*)(char*, int, FILE*)> real("fgets_unlocked");
+    return counted_fgets(real, line, size, stream, SITE);
 }
 
 ssize_t getline(char** line, size_t* capacity, FILE* stream) {
@@ -77,52 +128,22 @@ ssize_t getdelim(char** line, size_t* capacity, int delimiter, FILE* stream) {
 
 size_t fwrite(const void* buffer, size_t size, size_t count, FILE* stream) {
     static RealFunction<size_t (*)(const void*, size_t, size_t, FILE*)> real("fwrite");
-    StdioCall call(descriptor_of(stream), Syscall::fwrite, size * count, __builtin_return_address(0));
-    size_t items = real.get()(buffer, size, count, stream);
-    call.finish(static_cast<ssize_t>(items * size));
-    return items;
-}
-
-int fputs(const char* text, FILE* stream) {
-    static RealFunction<int (*)(const char*, FILE*)> real("fputs");
-    size_t length = strlen(text);  // fputs's argument may not be null
-    StdioCall call(descriptor_of(stream), Syscall::fputs, length, __builtin_return_address(0));
-    int result = real.get()(text, stream);
-    call.finish(result >= 0 ? static_cast<ssize_t>(length) : -1);
-    return result;
-}
-
-size_t fread_unlocked(void* buffer, size_t size, size_t count, FILE* stream) {
-    static RealFunction<size_t (*)(void*, size_t, size_t, FILE*)> real("fread_unlocked");
-    StdioCall call(descriptor_of(stream), Syscall::fread, size * count, __builtin_return_address(0));
-    size_t items = real.get()(buffer, size, count, stream);
-    call.finish(static_cast<ssize_t>(items * size));
-    return items;
-}
-
-char* fgets_unlocked(char* line, int size, FILE* stream) {
-    static RealFunction<char* (*)(char*, int, FILE*)> real("fgets_unlocked");
-    StdioCall call(descriptor_of(stream), Syscall::fgets, size > 0 ? size : 0, __builtin_return_address(0));
-    char* result = real.get()(line, size, stream);
-    call.finish(result != nullptr ? static_cast<ssize_t>(strlen(result)) : 0);
-    return result;
+    return counted_fwrite(real, buffer, size, count, stream, SITE);
 }
 
 size_t fwrite_unlocked(const void* buffer, size_t size, size_t count, FILE* stream) {
     static RealFunction<size_t (*)(const void*, size_t, size_t, FILE*)> real("fwrite_unlocked");
-    StdioCall call(descriptor_of(stream), Syscall::fwrite, size * count, __builtin_return_address(0));
-    size_t items = real.get()(buffer, size, count, stream);
-    call.finish(static_cast<ssize_t>(items * size));
-    return items;
+    return counted_fwrite(real, buffer, size, count, stream, SITE);
+}
+
+int fputs(const char* text, FILE* stream) {
+    static RealFunction<int (*)(const char*, FILE*)> real("fputs");
+    return counted_fputs(real, text, stream, SITE);
 }
 
 int fputs_unlocked(const char* text, FILE* stream) {
     static RealFunction<int (*)(const char*, FILE*)> real("fputs_unlocked");
-    size_t length = strlen(text);
-    StdioCall call(descriptor_of(stream), Syscall::fputs, length, __builtin_return_address(0));
-    int result = real.get()(text, stream);
-    call.finish(result >= 0 ? static_cast<ssize_t>(length) : -1);
-    return result;
+    return counted_fputs(real, text, stream, SITE);
 }
 
 int puts(const char* text) {
@@ -134,23 +155,14 @@ int puts(const char* text) {
     return result;
 }
 
-// fflush(NULL) flushes every stream: counted without a file.
 int fflush(FILE* stream) {
     static RealFunction<int (*)(FILE*)> real("fflush");
-    size_t pending = pending_output(stream);
-    StdioCall call(descriptor_of(stream), Syscall::fflush, pending, __builtin_return_address(0));
-    int result = real.get()(stream);
-    call.finish(result == 0 ? static_cast<ssize_t>(pending) : -1);
-    return result;
+    return counted_fflush(real, stream, SITE);
 }
 
 int fflush_unlocked(FILE* stream) {
     static RealFunction<int (*)(FILE*)> real("fflush_unlocked");
-    size_t pending = pending_output(stream);
-    StdioCall call(descriptor_of(stream), Syscall::fflush, pending, __builtin_return_address(0));
-    int result = real.get()(stream);
-    call.finish(result == 0 ? static_cast<ssize_t>(pending) : -1);
-    return result;
+    return counted_fflush(real, stream, SITE);
 }
 
 int vfprintf(FILE* stream, const char* format, va_list args) {

@@ -42,7 +42,7 @@ struct IoSlots {
 struct IoTable {
     IoTable* next;               // all tables, for the writer
     std::atomic<bool> in_use;
-    uint32_t last_hit;           // most calls repeat the previous call's slot
+    IoSlot* last_hit;            // most calls repeat the previous call's slot (null: none yet)
     std::atomic<IoSlots*> slots;  // null until first used; then `first`, then grown ones
     IoSlots first;
     IoSlot first_slots[kFirstSlots];
@@ -121,7 +121,7 @@ bool grow(IoTable& table) {
         const IoSlot& from = old->slot[i];
         if (from.used) grown->slot[probe_for(*grown, from.counters.site, from.counters.file_id, from.counters.syscall)] = from;
     }
-    table.last_hit = 0;
+    table.last_hit = nullptr;
     table.slots.store(grown, std::memory_order_release);
     return true;
 }
@@ -129,9 +129,9 @@ bool grow(IoTable& table) {
 // The slot for this key, claiming a free one (and capturing the site's stack)
 // on first sight. nullptr when the table is full and cannot grow.
 IoSiteRecord* find_slot(IoTable& table, uint64_t site, uint32_t file_id, uint8_t syscall) {
+    if (table.last_hit != nullptr && slot_matches(*table.last_hit, site, file_id, syscall))
+        return &table.last_hit->counters;
     IoSlots* slots = slots_of(table);
-    if (slot_matches(slots->slot[table.last_hit], site, file_id, syscall))
-        return &slots->slot[table.last_hit].counters;
     uint32_t i = probe_for(*slots, site, file_id, syscall);
     if (!slots->slot[i].used && (slots->in_use + 1) * 4 > slots->capacity * 3) {
         ErrnoKeeper keep;
@@ -143,7 +143,7 @@ IoSiteRecord* find_slot(IoTable& table, uint64_t site, uint32_t file_id, uint8_t
         }
     }
     IoSlot& slot = slots->slot[i];
-    table.last_hit = i;
+    table.last_hit = &slot;
     if (slot.used) return &slot.counters;
     memset(&slot.counters, 0, sizeof slot.counters);
     slot.counters.site = site;
