@@ -16,7 +16,8 @@ ANALYZER_SRC := $(filter-out analyzer/main.cpp,$(wildcard analyzer/*.cpp analyze
 TEST_SRC     := $(wildcard tests/unit/*.cpp tests/integration/*.cpp)
 TEST_PROGRAMS := $(patsubst %.c,%,$(wildcard tests/programs/*.c)) \
                  $(patsubst %.cpp,%,$(wildcard tests/programs/*.cpp)) \
-                 $(patsubst %.c,%.so,$(wildcard tests/programs/interposers/*.c))
+                 $(patsubst %.c,%.so,$(wildcard tests/programs/interposers/*.c)) \
+                 tests/programs/early/libearly_alloc.so
 
 SHIM_OBJ     := $(SHIM_SRC:.cpp=.o)
 ANALYZER_OBJ := $(ANALYZER_SRC:.cpp=.o)
@@ -47,6 +48,12 @@ $(MANDELBROT): workloads/mandelbrot.cpp
 
 tests/programs/%: tests/programs/%.c
 	$(CC) -O1 -g -Wall -pthread -o $@ $<
+
+# Linked with a library whose constructor allocates before the shim's own ran.
+tests/programs/early/libearly_alloc.so: tests/programs/early/early_alloc_lib.c
+	$(CC) -O1 -g -Wall -shared -fPIC -o $@ $<
+tests/programs/early_alloc: tests/programs/early_alloc.c tests/programs/early/libearly_alloc.so
+	$(CC) -O1 -g -Wall -o $@ $< -Ltests/programs/early -learly_alloc -Wl,-rpath,'$$ORIGIN/early'
 
 # Built without unwind tables (as some daemons are): libunwind then checks
 # each frame's memory through its pipe, the descriptors this program reuses.

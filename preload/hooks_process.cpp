@@ -31,7 +31,38 @@ namespace {
 
 // Set in the environment only across an exec, so the new image knows it
 // continues a traced process (same pid) and must not take the run's log name.
+// Read and removed in `environ` itself, never through getenv/setenv/unsetenv:
+// a program may define its own (bash does, keeping its own table), and with
+// bash's unsetenv the marker stayed and every child took it for its own.
 constexpr char kExecMarker[] = "SHIM_EXEC_PID";
+
+bool is_marker(const char* entry) {
+    return strncmp(entry, kExecMarker, sizeof kExecMarker - 1) == 0 && entry[sizeof kExecMarker - 1] == '=';
+}
+
+// The marker's value, taken out of the environment; null if there is none.
+const char* take_marker() {
+    if (environ == nullptr) return nullptr;
+    const char* value = nullptr;
+    char** out = environ;
+    for (char** in = environ; *in != nullptr; ++in) {
+        if (value == nullptr && is_marker(*in)) {
+            value = *in + sizeof kExecMarker;
+            continue;
+        }
+        *out++ = *in;
+    }
+    *out = nullptr;
+    return value;
+}
+
+// "<pid>[:first]" from the image before this one: an exec keeps the pid, so a
+// marker with another pid was copied along by a program and is not ours.
+bool marker_is_ours(const char* value) {
+    char* end = nullptr;
+    unsigned long pid = strtoul(value, &end, 10);
+    return end != value && pid == static_cast<unsigned long>(getpid());
+}
 
 // exit()'s status reaches us through on_exit. Registered from our constructor,
 // which runs before the program's start-up registers the loader's destructor
@@ -85,7 +116,6 @@ bool before_exec() {
     // a shell's exec, a launcher script): the program the user meant gets it.
     g_handed_name = shim::log_hand_over_name();
     snprintf(g_marker, sizeof g_marker, "%s=%u%s", kExecMarker, shim::log_pid(), g_handed_name ? ":first" : "");
-    setenv(kExecMarker, g_marker + sizeof kExecMarker, 1);
     return true;
 }
 
@@ -93,16 +123,17 @@ bool before_exec() {
 void after_failed_exec(bool marked) {
     if (!marked) return;
     shim::ErrnoKeeper keep;
-    unsetenv(kExecMarker);
     if (g_handed_name) shim::log_take_name_back();
 }
 
-// An explicit environment gets the marker appended (in a copy on the stack).
+// The new image's environment: the program's, without any marker it carries,
+// and with ours (in a copy on the stack).
 constexpr int kMaxEnv = 4096;
 const char* const* with_marker(char* const envp[], const char* marker, const char** copy) {
-    int n = 0;
-    while (envp != nullptr && envp[n] != nullptr && n < kMaxEnv - 2) copy[n] = envp[n], ++n;
-    if (envp != nullptr && envp[n] != nullptr) return envp;  // too large: leave it alone
+    int n = 0, seen = 0;
+    for (; envp != nullptr && envp[seen] != nullptr && n < kMaxEnv - 2; ++seen)
+        if (!is_marker(envp[seen])) copy[n++] = envp[seen];
+    if (envp != nullptr && envp[seen] != nullptr) return envp;  // too large: leave it alone
     copy[n++] = marker;
     copy[n] = nullptr;
     return copy;
@@ -112,10 +143,9 @@ const char* const* with_marker(char* const envp[], const char* marker, const cha
 
 __attribute__((constructor)) static void shim_start() {
     shim::ReentryGuard guard;
-    const char* marker = getenv(kExecMarker);
-    bool continues_exec = marker != nullptr;
+    const char* marker = take_marker();
+    bool continues_exec = marker != nullptr && marker_is_ours(marker);
     bool takes_run_name = continues_exec && strstr(marker, ":first") != nullptr;
-    if (continues_exec) unsetenv(kExecMarker);
     shim::log_init(continues_exec, takes_run_name);
     shim::io_init();
     shim::alloc_init();
@@ -172,21 +202,11 @@ void _Exit(int status) {
     __builtin_unreachable();
 }
 
-int execv(const char* path, char* const argv[]) {
-    static RealFunction<int (*)(const char*, char* const*)> real("execv");
-    bool marked = before_exec();
-    int result = real.get()(path, argv);
-    after_failed_exec(marked);
-    return result;
-}
+// execv and execvp are execve and execvpe with `environ`: so they become,
+// with the marker added to a copy of it.
+int execv(const char* path, char* const argv[]) { return execve(path, argv, environ); }
 
-int execvp(const char* file, char* const argv[]) {
-    static RealFunction<int (*)(const char*, char* const*)> real("execvp");
-    bool marked = before_exec();
-    int result = real.get()(file, argv);
-    after_failed_exec(marked);
-    return result;
-}
+int execvp(const char* file, char* const argv[]) { return execvpe(file, argv, environ); }
 
 int execve(const char* path, char* const argv[], char* const envp[]) {
     static RealFunction<int (*)(const char*, char* const*, char* const*)> real("execve");

@@ -84,6 +84,7 @@ struct LogFile {
     bool created = false;          // the file exists and holds our header
     bool failed = false;           // said once on stderr; stop trying
     bool write_trouble_said = false;  // a write failed once: said, still trying
+    uint32_t children = 0;            // processes this image forked
     dev_t dev = 0;
     ino_t ino = 0;
     uint32_t pid = 0;
@@ -95,6 +96,10 @@ struct LogFile {
 };
 LogFile g_log;
 std::atomic<bool> g_finalized{false};
+// Set once log_init chose the path. Hooks can run before the shim's
+// constructor (another library's constructor allocates: LLVM's tools do);
+// until then nothing is written, and nothing is taken for a failure.
+std::atomic<bool> g_ready{false};
 // Checkpoints put what is known on disk about once a second, so a SIGKILL
 // loses at most that much. In ticks: ~0.7 s at 3 GHz, ~1 s at 2 GHz.
 constexpr uint64_t kCheckpointTicks = uint64_t(1) << 31;
@@ -215,6 +220,26 @@ void write_process_record() {
                                       {cmdline, cmdline_len}});
 }
 
+void set_path_for_process(bool first_of_run);
+
+// Links `from` under this process's first free name — log.bin.<pid>, then
+// .1, .2, ...: an exec'd image keeps its pid, and the image before it may hold
+// the name — and leaves the name in g_log.path. Never replaces a file.
+bool link_under_own_name(const char* from) {
+    set_path_for_process(false);
+    char candidate[PATH_MAX + 64];
+    snprintf(candidate, sizeof candidate, "%s", g_log.path);
+    for (int n = 1; n < 100; ++n) {
+        if (link(from, candidate) == 0) {
+            snprintf(g_log.path, sizeof g_log.path, "%s", candidate);
+            return true;
+        }
+        if (errno != EEXIST) return false;
+        snprintf(candidate, sizeof candidate, "%.*s.%d", PATH_MAX, g_log.path, n);
+    }
+    return false;
+}
+
 // Creates the log without following a symlink or writing into a file we did
 // not make: a fresh temporary file, then renamed over the run's name (first
 // process) or linked to a name no other process holds (later ones).
@@ -227,15 +252,7 @@ int create_log() {
     if (!g_log.parent_traced) {
         placed = rename(tmp, g_log.path) == 0;
     } else {
-        // An exec'd image keeps its pid: take log.bin.<pid>.1, .2, ... if needed.
-        char candidate[PATH_MAX + 64];
-        snprintf(candidate, sizeof candidate, "%s", g_log.path);
-        for (int n = 1; !placed && n < 100; ++n) {
-            placed = link(tmp, candidate) == 0;
-            if (!placed && errno != EEXIST) break;
-            if (!placed) snprintf(candidate, sizeof candidate, "%.*s.%d", PATH_MAX, g_log.path, n);
-        }
-        if (placed) snprintf(g_log.path, sizeof g_log.path, "%s", candidate);
+        placed = link_under_own_name(tmp);
         int saved = errno;
         unlink(tmp);
         errno = saved;
@@ -503,6 +520,7 @@ void log_init(bool continues_exec, bool takes_run_name) {
     g_log.parent_traced = continues_exec ? !takes_run_name : parent_is_traced(g_log.ppid);
     take_start_times();
     choose_path(!g_log.parent_traced);
+    g_ready.store(true, std::memory_order_release);
     // Create it now: a program killed later still leaves a (partial) log, and
     // a log that cannot be created is reported at the start, not the end.
     FileLock lock;
@@ -511,6 +529,7 @@ void log_init(bool continues_exec, bool takes_run_name) {
 
 bool log_write_record(RecordType type, std::initializer_list<Bytes> parts) {
     ReentryGuard guard;
+    if (!g_ready.load(std::memory_order_acquire)) return false;
     if (g_finalized.load(std::memory_order_acquire) || !same_process()) return false;
     FileLock lock;
     if (!lock.held()) return false;
@@ -526,6 +545,7 @@ bool log_write_record(RecordType type, std::initializer_list<Bytes> parts) {
 std::atomic<uint64_t> g_next_checkpoint{0};
 
 void log_checkpoint_due(uint64_t now) {
+    if (!g_ready.load(std::memory_order_acquire)) return;  // asked again once it is
     uint64_t due = g_next_checkpoint.load(std::memory_order_relaxed);
     if (now < due || !g_next_checkpoint.compare_exchange_strong(due, now + kCheckpointTicks)) return;
     ErrnoKeeper keep;
@@ -547,12 +567,19 @@ void log_checkpoint_due(uint64_t now) {
 
 bool log_created() { return g_log.created; }
 
+// Handed on only by an image that started no process of its own (env, nice,
+// a launcher that execs at once): a shell that ran commands before exec'ing
+// its last one keeps the run's name, and the last command is one of its
+// children's logs.
 bool log_hand_over_name() {
-    if (g_log.parent_traced) return false;
+    if (g_log.parent_traced || g_log.children > 0) return false;
     ReentryGuard guard;
     FileLock lock;
-    set_path_for_process(false);  // log.bin.<pid>
-    if (g_log.created && rename(g_log.base, g_log.path) != 0) {
+    if (!g_log.created) {
+        set_path_for_process(false);  // log.bin.<pid>, once it is written
+    } else if (link_under_own_name(g_log.base)) {
+        unlink(g_log.base);
+    } else {
         set_path_for_process(true);  // could not move it: keep the name
         return false;
     }
@@ -570,7 +597,7 @@ void log_take_name_back() {
 
 void log_flush(shimlog::EndReason reason, int status) {
     ReentryGuard guard;  // the shim's own writes are not the program's
-    if (g_finalized.load(std::memory_order_acquire)) return;
+    if (!g_ready.load(std::memory_order_acquire) || g_finalized.load(std::memory_order_acquire)) return;
     if (!same_process() && static_cast<uint32_t>(getpid()) != g_log.pid) return;
     bool final = reason != shimlog::EndReason::Exec;
     // Threads may still run: take their pending events first (each chunk
@@ -618,6 +645,7 @@ void log_before_fork() {
 }
 
 void log_after_fork_parent() {
+    g_log.children++;
     if (g_fork_holds_file_lock) release_file_lock();
     g_fork_pending.store(false, std::memory_order_release);
     passing_after_fork_parent();
@@ -632,6 +660,7 @@ void log_after_fork_child() {
     g_finalized.store(false);
     g_log.pid = static_cast<uint32_t>(getpid());
     g_log.ppid = static_cast<uint32_t>(getppid());
+    g_log.children = 0;
     g_log.parent_traced = true;
     g_log.created = false;  // created on first write; `failed` carries over
     g_arena_flushed = 0;  // the child's log needs every definition again

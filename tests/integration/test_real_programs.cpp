@@ -1,0 +1,65 @@
+// Real programs' habits that once lost or misnamed logs: a shell that defines
+// its own environment functions, library constructors that run first.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "../../analyzer/alloc_analysis.h"
+#include "analysis.h"
+#include "harness.h"
+
+using namespace harness;
+
+namespace {
+
+std::string command_of(const std::string& log) { return analyze(log).log.process.command_line(); }
+
+}  // namespace
+
+// bash has its own getenv/setenv/unsetenv: the shim's exec marker, removed
+// through them, stayed in bash's environment, every child took the run's
+// name, and bash's own log was replaced ("cannot create log ... File exists").
+TEST_CASE("a shell started by env keeps the run's log; its commands get their own", "[real][integration]") {
+    std::string dir = scratch_dir("real_env_bash");
+    std::string command = "/usr/bin/env bash -c '/bin/echo one; /bin/echo two'";
+    Result bare = run(command, dir);
+    Result traced = run(preload() + command, dir);
+    CHECK(traced.status == 0);
+    CHECK(traced.out == bare.out);
+    CHECK(traced.err == bare.err);  // no word from the shim
+    CHECK(command_of(dir + "/log.bin") == "bash -c /bin/echo one; /bin/echo two");
+    Result listing = run("ls log.bin.*", dir);
+    std::vector<std::string> commands;
+    std::string name;
+    for (char c : listing.out) {
+        if (c != '\n') { name += c; continue; }
+        commands.push_back(command_of(dir + "/" + name));
+        name.clear();
+    }
+    std::sort(commands.begin(), commands.end());
+    // env (which handed log.bin on), bash's fork for the first command and
+    // the two commands: each its own log, none lost.
+    CHECK(commands == std::vector<std::string>{"/bin/echo one", "/bin/echo two",
+                                               "/usr/bin/env bash -c /bin/echo one; /bin/echo two",
+                                               "bash -c /bin/echo one; /bin/echo two"});
+}
+
+TEST_CASE("a launcher that execs at once hands the run's log to the program", "[real][integration]") {
+    std::string dir = scratch_dir("real_nice");
+    REQUIRE(run(preload() + "nice " + program_path("errno_check"), dir).status == 0);
+    CHECK(command_of(dir + "/log.bin").find("errno_check") != std::string::npos);
+}
+
+// LLVM's tools allocate in library constructors, before the shim's own: the
+// checkpoint that asked for then found no log path and disabled the log.
+TEST_CASE("allocations before the shim's constructor: the log is written, with them", "[real][integration]") {
+    std::string dir = scratch_dir("real_early_alloc");
+    Result r = run(preload() + program_path("early_alloc"), dir);
+    CHECK(r.status == 0);
+    CHECK(r.out == "early block allocated\n");
+    CHECK(r.err.empty());
+    Analysis a = analyze(dir + "/log.bin");
+    CHECK_FALSE(a.log.partial);
+    analyzer::AllocReport allocs = analyzer::analyze_allocations(a.log);
+    CHECK(allocs.allocations >= 10001);  // the constructor's, recorded before the log existed
+}
