@@ -46,7 +46,11 @@ uint32_t thread_id() {
 
 void forget_thread_id() { t_thread_id = 0; }
 
+// The loader allocates and frees while it looks symbols up (error strings):
+// the shim's business, not the program's allocations.
 bool is_libc_definition(const char* name, void* fn) {
+    ReentryGuard guard;
+    ErrnoKeeper keep;
     void* libc = dlopen(LIBC_SO, RTLD_LAZY | RTLD_NOLOAD);
     if (libc == nullptr) return false;
     void* own = dlsym(libc, name);
@@ -55,6 +59,8 @@ bool is_libc_definition(const char* name, void* fn) {
 }
 
 void* resolve_next(const char* name) {
+    ReentryGuard guard;
+    ErrnoKeeper keep;
     void* fn = dlsym(RTLD_NEXT, name);
     if (fn == nullptr) say("cannot find the real %s: %s", name, dlerror());
     return fn;
