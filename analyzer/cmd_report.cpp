@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <unistd.h>
 
 #include "call_sites.h"
@@ -29,7 +30,8 @@ struct ReportOptions {
     Gates gates;
 };
 
-int report_one(const ReportOptions& options, std::vector<ProcessSummary>* children) {
+// `out`: where a JSON or text report to stdout goes.
+int report_one(const ReportOptions& options, std::vector<ProcessSummary>* children, std::ostream& out) {
     std::string bad_kind = unknown_kind_error(options.gates.fail_on);
     if (!bad_kind.empty()) {
         std::cerr << "analyzer: " << bad_kind << "\n";
@@ -51,9 +53,9 @@ int report_one(const ReportOptions& options, std::vector<ProcessSummary>* childr
     if (options.format == "html" || !options.output.empty()) {
         if (!write_report_output(input, options.format, options.output)) return 2;
     } else if (options.format == "json")
-        write_json_report(input, std::cout);
+        write_json_report(input, out);
     else
-        write_text_report(input, std::cout);
+        write_text_report(input, out);
     // The first process of a run lists the others, which wrote their own logs.
     if (children != nullptr && !log.process.parent_traced) {
         *children = child_logs(options.log_path, log);
@@ -64,18 +66,26 @@ int report_one(const ReportOptions& options, std::vector<ProcessSummary>* childr
 }
 
 // Every log named, and with --children every process of the first one's run,
-// each reported in turn; the worst exit status wins.
+// each reported in turn; the worst exit status wins. JSON for more than one
+// log (or with --children) is one document: an array of reports, in order.
 int run_report(ReportOptions options) {
     std::vector<std::string> paths = options.log_paths;
+    bool json_array = options.format == "json" && options.output.empty() && (paths.size() > 1 || options.children);
     int status = 0;
+    size_t reported = 0;
+    if (json_array) std::cout << "[\n";
     for (size_t i = 0; i < paths.size(); ++i) {
         if (i > 0 && options.format == "text" && options.output.empty()) std::cout << "\n" << std::string(78, '=') << "\n";
         options.log_path = paths[i];
         std::vector<ProcessSummary> children;
-        status = std::max(status, report_one(options, i == 0 ? &children : nullptr));
+        std::ostringstream element;
+        int one = report_one(options, i == 0 ? &children : nullptr, json_array ? element : std::cout);
+        status = std::max(status, one);
+        if (json_array && !element.str().empty()) std::cout << (reported++ ? "," : "") << element.str();
         if (i == 0 && options.children)
             for (const ProcessSummary& child : children) paths.push_back(child.path);
     }
+    if (json_array) std::cout << "]\n";
     return status;
 }
 

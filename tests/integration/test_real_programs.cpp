@@ -74,3 +74,14 @@ TEST_CASE("the shim's own symbol look-ups are not the program's allocations", "[
     analyzer::AllocReport allocs = analyzer::analyze_allocations(analyze(dir + "/log.bin").log);
     CHECK(allocs.unknown_frees == 0);
 }
+
+TEST_CASE("report --children --format json is one JSON document", "[real][integration]") {
+    std::string dir = scratch_dir("real_children_json");
+    REQUIRE(run(preload() + "/usr/bin/env bash -c '/bin/echo one; /bin/echo two'", dir).status == 0);
+    Result r = run(analyzer_path() + " report log.bin --children --format json > all.json", dir);
+    CHECK(r.status == 0);
+    Result parsed = run("python3 -c 'import json; d = json.load(open(\"all.json\")); "
+                        "print(type(d).__name__, len(d), all(\"report_version\" in x for x in d))'",
+                        dir);
+    CHECK(parsed.out == "list 5 True\n");  // bash, env, bash's fork and the two commands
+}
