@@ -75,6 +75,18 @@ uint64_t own_cpu_ns() {
     return uint64_t(ts.tv_sec) * 1000000000u + uint64_t(ts.tv_nsec);
 }
 
+// An exec keeps the main thread, and its CPU clock goes on counting: what the
+// images before this one used is taken off, or a shell loop that execs a
+// threaded program is credited to it ("153 threads on CPU at once").
+std::atomic<uint32_t> g_main_tid{0};
+std::atomic<uint64_t> g_main_cpu_at_start{0};
+
+uint64_t since_image_start(uint32_t tid, uint64_t cpu_ns) {
+    if (tid != g_main_tid.load(std::memory_order_relaxed)) return cpu_ns;
+    uint64_t start = g_main_cpu_at_start.load(std::memory_order_relaxed);
+    return cpu_ns > start ? cpu_ns - start : 0;
+}
+
 // The key's destructor runs however the thread ends: return, pthread_exit or
 // cancellation. `end` still says Cancelled unless the other two set it.
 void thread_finished(void* raw) {
@@ -82,7 +94,9 @@ void thread_finished(void* raw) {
     ReentryGuard guard;
     uint64_t end = now_ticks();
     shimlog::ThreadCpu source = cpu_source_for(info->start_ticks, end);
-    uint64_t cpu = source == shimlog::ThreadCpu::NotRead ? 0 : own_cpu_ns();
+    uint64_t cpu = source == shimlog::ThreadCpu::NotRead
+                       ? 0
+                       : since_image_start(info->tid.load(std::memory_order_relaxed), own_cpu_ns());
     if (source == shimlog::ThreadCpu::ReadSample) {
         g_short_read_ns.fetch_add(cpu, std::memory_order_relaxed);
         g_short_read.fetch_add(1, std::memory_order_relaxed);
@@ -156,10 +170,13 @@ void threads_write_alive() {
 }
 
 void threads_init() {
+    uint32_t main_tid = current_tid();
+    g_main_cpu_at_start.store(own_cpu_ns(), std::memory_order_relaxed);
+    g_main_tid.store(main_tid, std::memory_order_relaxed);
     if (pthread_key_create(&g_end_key, thread_finished) == 0) g_key_ready.store(true, std::memory_order_release);
     g_main = pool_acquire(g_threads);
     if (g_main == nullptr) return;
-    g_main->tid.store(current_tid(), std::memory_order_relaxed);
+    g_main->tid.store(main_tid, std::memory_order_relaxed);
     g_main->is_main = true;
     g_main->end = shimlog::ThreadEnd::AliveAtExit;
     g_main->start_ticks = log_start_ticks();
@@ -173,7 +190,9 @@ void threads_after_fork_child() {
         t->tid.store(0, std::memory_order_relaxed);
         pool_release(t);
     }
-    // The forking thread is the child's main thread now.
+    // The forking thread is the child's main thread now, its clock new at 0.
+    g_main_tid.store(current_tid(), std::memory_order_relaxed);
+    g_main_cpu_at_start.store(0, std::memory_order_relaxed);
     if (t_info != nullptr) {
         t_info->tid.store(current_tid(), std::memory_order_relaxed);
         t_info->is_main = true;
@@ -191,7 +210,7 @@ uint64_t thread_cpu_ns(uint32_t tid) {
     clockid_t clock = static_cast<clockid_t>((~static_cast<clockid_t>(tid)) * 8 | 6);
     timespec ts;
     if (clock_gettime(clock, &ts) != 0) return 0;
-    return uint64_t(ts.tv_sec) * 1000000000u + uint64_t(ts.tv_nsec);
+    return since_image_start(tid, uint64_t(ts.tv_sec) * 1000000000u + uint64_t(ts.tv_nsec));
 }
 
 }  // namespace shim

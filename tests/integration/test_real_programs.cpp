@@ -85,3 +85,26 @@ TEST_CASE("report --children --format json is one JSON document", "[real][integr
                         dir);
     CHECK(parsed.out == "list 5 True\n");  // bash, env, bash's fork and the two commands
 }
+
+// An exec keeps the main thread and its CPU clock: a shell loop's CPU was
+// credited to the threaded program it exec'd (1.23 s of CPU in a 0.53 s run).
+TEST_CASE("CPU used before an exec is not the new program's", "[real][integration]") {
+    std::string dir = scratch_dir("real_exec_cpu");
+    REQUIRE(run(preload() + "bash -c 'for i in $(seq 400000); do :; done; exec " + program_path("two_then_one") +
+                    " 0.2'",
+                dir)
+                .status == 0);
+    Result listing = run("ls log.bin*", dir);
+    std::string log, name;
+    for (char c : listing.out) {  // the log whose program is two_then_one, not the shell's
+        if (c != '\n') { name += c; continue; }
+        if (command_of(dir + "/" + name).rfind(program_path("two_then_one"), 0) == 0) log = dir + "/" + name;
+        name.clear();
+    }
+    REQUIRE_FALSE(log.empty());
+    Analysis a = analyze(log);
+    uint64_t cpu = 0;
+    for (const auto& t : a.log.threads) cpu += t.cpu_ns;
+    CHECK(cpu >= 550000000);  // 0.2 s in each of two threads, then 0.2 s in main
+    CHECK(cpu <= 800000000);  // not the shell loop's second or so before it
+}
