@@ -1,4 +1,5 @@
 #include "decode.h"
+#include "saturate.h"
 
 #include <cstring>
 
@@ -279,12 +280,6 @@ bool decode_note(Payload p, Log& log) {
     if (!p.take(rec) || !p.take_string(rec.text_len, text)) return false;
     if (log.notes.size() < 64) log.notes.emplace_back(static_cast<shimlog::NoteKind>(rec.kind), text);
     return true;
-}
-
-// A double to uint64_t without the undefined behaviour of an out-of-range cast.
-uint64_t saturating_u64(double v) {
-    if (!(v > 0)) return 0;
-    return v >= 18446744073709551615.0 ? UINT64_MAX : uint64_t(v);
 }
 
 // From the End record, or else the last checkpoint's Clock record.

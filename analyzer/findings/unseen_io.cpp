@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "../saturate.h"
 #include "../syscall_names.h"
 #include "../unseen_io.h"
 #include "../views/format.h"
@@ -82,7 +83,7 @@ Finding make_finding(const Log& log, CallSites& sites, const Thresholds& limits,
           "std::cin.tie(nullptr) (a tied std::cin flushes std::cout before every read)."
         : "Give the stream a buffer: an unbuffered one (setvbuf _IONBF, or a terminal-like input) reads a byte "
           "per syscall; setvbuf(f, NULL, _IOFBF, 1 << 16), or read in blocks with fread; for dd, a larger bs=.";
-    f.cost_ns = uint64_t(per_call * double(d.unseen_calls));
+    f.cost_ns = saturating_u64(per_call * double(d.unseen_calls));
     f.figures = {{"unseen_calls", double(d.unseen_calls)},
                  {"unseen_bytes", double(d.unseen_bytes)},
                  {"average_bytes", average},

@@ -68,3 +68,22 @@ TEST_CASE("the small-size threshold follows the histogram's edges", "[rules]") {
     CHECK(run_rule(log_with_site(5000, 3, 100), tiny).empty());  // 100 B is not <= 16 B
     CHECK(run_rule(log_with_site(5000, 2, 10), tiny).size() == 1);
 }
+
+// Found by the fuzzer: an untrusted log's figures made the cost estimate of
+// the unseen-I/O finding overflow uint64_t (undefined behaviour); it saturates.
+TEST_CASE("unseen I/O: a cost past uint64_t saturates", "[io][rules]") {
+    Log log;
+    log.kernel_io.present = true;
+    log.kernel_io.write_calls = 10000000000000000000ull;
+    log.kernel_io.write_bytes = 10000000000000000000ull;
+    IoSite hooked;
+    hooked.syscall = shimlog::Syscall::write;
+    hooked.calls = 1;
+    hooked.time_ns = UINT64_MAX;
+    log.io_sites = {hooked};
+    Symbolizer symbols({});
+    CallSites sites(log, symbols);
+    std::vector<Finding> found = find_unseen_unbuffered_io(log, sites, Thresholds{});
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].cost_ns == UINT64_MAX);
+}
