@@ -384,6 +384,26 @@ Log decode_log(const std::string& bytes, const std::string& name) { return decod
 
 Log decode_log_file(const std::string& path) { return decode_log(LogBytes::open_file(path), path); }
 
+namespace {
+
+// An argument as sh would need it: bare when it holds only safe characters,
+// else in single quotes (a quote inside written '\'').
+std::string shell_word(const std::string& arg) {
+    static const char kSafe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+=:,./_-";
+    if (!arg.empty() && arg.find_first_not_of(kSafe) == std::string::npos) return arg;
+    std::string quoted = "'";
+    for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return quoted + "'";
+}
+
+}  // namespace
+
+std::string ProcessInfo::shell_command() const {
+    std::string line;
+    for (const std::string& arg : argv) line += (line.empty() ? "" : " ") + shell_word(arg);
+    return line.empty() ? shell_word(exe) : line;
+}
+
 std::string ProcessInfo::command_line() const {
     std::string line;
     for (const std::string& arg : argv) line += (line.empty() ? "" : " ") + arg;

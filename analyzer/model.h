@@ -24,7 +24,8 @@ struct ProcessInfo {
     uint64_t start_ticks = 0;
 
     // The arguments joined by spaces, or the executable when there are none.
-    std::string command_line() const;
+    std::string command_line() const;  // the arguments joined by spaces
+    std::string shell_command() const; // quoted as a shell would need them, to paste and run again
 };
 
 struct EndInfo {

@@ -27,7 +27,7 @@ std::string start_time(const ProcessInfo& p) {
 void write_header(const Log& log, const AllocReport& allocs, std::ostream& out) {
     const ProcessInfo& p = log.process;
     out << "<header><h1>Why is <code>" << html_escape(program_name(p)) << "</code> slow?</h1>\n";
-    out << "<p class=\"command\"><code>" << html_escape(p.command_line()) << "</code></p>\n<p class=\"facts\">";
+    out << "<p class=\"command\"><code>" << html_escape(p.shell_command()) << "</code></p>\n<p class=\"facts\">";
     out << "pid " << p.pid << " &middot; " << html_escape(log.ending());
     if (log.duration_ns() > 0) out << " &middot; " << html_escape(human_seconds(double(log.duration_ns()) / 1e9)) << " wall";
     out << " &middot; started " << html_escape(start_time(p)) << " &middot; log <code>" << html_escape(log.path)

@@ -26,7 +26,7 @@ std::string pad(const std::string& s, size_t width, bool right = true) {
 
 void write_header(const Log& log, const AllocReport& allocs, bool colour, std::ostream& out) {
     const ProcessInfo& p = log.process;
-    out << "Command:  " << printable(p.command_line()) << "\n";
+    out << "Command:  " << printable(p.shell_command()) << "\n";
     out << "Process:  pid " << p.pid << " (parent " << p.ppid << (p.parent_traced ? ", traced too" : "")
         << "), " << log.ending();
     if (log.duration_ns() > 0) out << ", " << human_seconds(double(log.duration_ns()) / 1e9) << " wall";

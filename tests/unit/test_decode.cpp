@@ -146,3 +146,10 @@ TEST_CASE("size buckets match the documented edges", "[format]") {
     CHECK(size_bucket(1 << 20) == 6);
     CHECK(size_bucket((1 << 20) + 1) == 7);
 }
+
+TEST_CASE("the Command line quotes arguments as a shell would", "[decode]") {
+    analyzer::ProcessInfo p;
+    p.argv = {"bash", "-c", "echo it's", "", "plain/path_1.txt", "a b"};
+    CHECK(p.shell_command() == "bash -c 'echo it'\\''s' '' plain/path_1.txt 'a b'");
+    CHECK(p.command_line() == "bash -c echo it's  plain/path_1.txt a b");  // the plain join, for matching
+}
