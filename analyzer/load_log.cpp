@@ -1,6 +1,7 @@
 #include "load_log.h"
 
 #include <iostream>
+#include <set>
 #include <sys/stat.h>
 
 namespace analyzer {
@@ -36,8 +37,12 @@ void note_if_partial(const Log& log) {
     if (log.partial) std::cerr << "analyzer: note: the log is partial (" << log.partial_reason << ")\n";
 }
 
+// Once per module for the whole command: `report --children` on a loop of 500
+// processes said "no debug info for /usr/bin/bash" 500 times.
 void print_symbol_notes(const Symbolizer& symbols) {
-    for (const std::string& warning : symbols.warnings()) std::cerr << "analyzer: note: " << warning << "\n";
+    static std::set<std::string> said;
+    for (const std::string& warning : symbols.warnings())
+        if (said.insert(warning).second) std::cerr << "analyzer: note: " << warning << "\n";
 }
 
 }  // namespace analyzer

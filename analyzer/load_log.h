@@ -18,7 +18,8 @@ bool load_log_or_say(const std::string& path, Log& log);
 
 // "analyzer: note: the log is partial (...)" when it is.
 void note_if_partial(const Log& log);
-// The symbolizer's warnings ("no debug info for ..."), one note line each.
+// The symbolizer's warnings ("no debug info for ..."), one note line each,
+// each said once however many logs the command reports.
 void print_symbol_notes(const Symbolizer& symbols);
 
 // The size of the file at `path`; 0 when it cannot be read.

@@ -108,3 +108,21 @@ TEST_CASE("CPU used before an exec is not the new program's", "[real][integratio
     CHECK(cpu >= 550000000);  // 0.2 s in each of two threads, then 0.2 s in main
     CHECK(cpu <= 800000000);  // not the shell loop's second or so before it
 }
+
+TEST_CASE("report --children says each symbol note once", "[real][integration]") {
+    std::string dir = scratch_dir("real_notes_once");
+    REQUIRE(run(preload() + "bash -c 'for i in 1 2 3 4 5; do /bin/true; done'", dir).status == 0);
+    Result r = run(analyzer_path() + " report log.bin --children > /dev/null", dir);
+    CHECK(r.status == 0);
+    std::vector<std::string> lines;
+    std::string line;
+    for (char c : r.err) {
+        if (c != '\n') { line += c; continue; }
+        lines.push_back(line);
+        line.clear();
+    }
+    std::vector<std::string> unique = lines;
+    std::sort(unique.begin(), unique.end());
+    unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
+    CHECK(unique.size() == lines.size());
+}
