@@ -8,6 +8,7 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
+#include <gelf.h>
 
 #include <algorithm>
 #include <cinttypes>
@@ -322,13 +323,28 @@ struct Symbolizer::Impl {
         return found != nullptr ? const_cast<Dwarf_Die*>(&found->die) : nullptr;
     }
 
+    // A stripped object keeps only .dynsym: its internal functions have no names.
+    static bool has_symbol_table(Dwfl_Module* mod) {
+        Dwarf_Addr bias = 0;
+        Elf* elf = dwfl_module_getelf(mod, &bias);
+        if (elf == nullptr) return false;
+        for (Elf_Scn* scn = elf_nextscn(elf, nullptr); scn != nullptr; scn = elf_nextscn(elf, scn)) {
+            GElf_Shdr header;
+            if (gelf_getshdr(scn, &header) != nullptr && header.sh_type == SHT_SYMTAB) return true;
+        }
+        return false;
+    }
+
     // Fills function, file:line and the inline chain from DWARF. Returns the
     // runtime start of the function's code range holding pc, or 0.
     uint64_t resolve_dwarf(Module& m, uint64_t pc, SourceLocation& loc) {
         Dwarf_Addr bias = 0;
         if (dwfl_module_getdwarf(m.mod, &bias) == nullptr) {
             if (!m.warned_no_dwarf)
-                warn("no debug info for " + m.info.path + ": only function names, no file:line");
+                warn(has_symbol_table(m.mod)
+                         ? "no debug info for " + m.info.path + ": only function names, no file:line"
+                         : m.info.path + " is stripped (no debug info, no symbol table): only its exported "
+                                         "functions are named, the rest are shown as module+offset");
             m.warned_no_dwarf = true;
             return 0;
         }

@@ -126,3 +126,15 @@ TEST_CASE("report --children says each symbol note once", "[real][integration]")
     unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
     CHECK(unique.size() == lines.size());
 }
+
+TEST_CASE("a stripped program is said to be stripped", "[real][integration]") {
+    if (run("readelf -S /usr/bin/dd | grep -q '\\.symtab'", "/").status == 0) {
+        WARN("this dd has a symbol table: nothing to check");
+        return;
+    }
+    std::string dir = scratch_dir("real_stripped");
+    write_file(dir + "/h.txt", "hi\n");
+    REQUIRE(run(preload() + "dd if=h.txt of=/dev/null bs=1", dir).status == 0);
+    Result r = run(analyzer_path() + " report log.bin > /dev/null", dir);
+    CHECK(r.err.find("/usr/bin/dd is stripped (no debug info, no symbol table)") != std::string::npos);
+}
