@@ -102,10 +102,17 @@ Finding make_finding(const Log& log, const Concurrency& c, Story story, uint32_t
     uint64_t created = 0;
     for (const Phase* p : s.phases) created += threads_created_by(log, tid, p->start_ns, p->end_ns);
     if (created > 0) f.evidence.push_back("it started " + with_commas(created) + " threads meanwhile");
-    if (s.waiting_known && s.most_alive > 1)
+    // Only a wait short against the phase lets the sentence say the cores were free.
+    bool waited_little = s.waiting_ns < 0.1 * s.length_ns;
+    if (s.waiting_known && s.most_alive > 1 && waited_little)
         f.evidence.push_back("the threads waited " + human_seconds(s.waiting_ns / 1e9) +
                              " in all for a CPU meanwhile (run queue): the others were not held back by a busy "
                              "machine but blocked (a lock, a join, I/O) or out of work");
+    else if (s.waiting_known && s.most_alive > 1)
+        f.evidence.push_back("the threads waited " + human_seconds(s.waiting_ns / 1e9) + " in all for a CPU meanwhile (run "
+                             "queue), " + percent(s.waiting_ns, s.length_ns) + " of the phase's length: the cores "
+                             "were taken for part of it (by this program's other threads or another program's), "
+                             "so not all of it is serial work");
     else if (story != Story::Mostly && s.most_alive > 1)
         f.evidence.push_back("CPU clocks cannot tell a blocked thread (a lock, a join, I/O) from one waiting for a "
                              "core another program held: if this machine was busy, rerun it idle before optimising");

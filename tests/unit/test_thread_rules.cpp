@@ -151,3 +151,18 @@ TEST_CASE("threads-too-fine: the creating thread's CPU bounds the cost", "[threa
     REQUIRE(found.size() == 1);
     CHECK(found[0].cost_ns == 10 * kMs);  // not 2,000 x 20 us = 40 ms
 }
+
+// The sentence that the cores were free only where the waits say so: 0.2 s of
+// waiting in a 1 s phase is not "not held back by a busy machine".
+TEST_CASE("a serial phase with real waits for a core does not call the machine idle", "[concurrency][rules]") {
+    std::vector<Finding> all = findings_of(fixtures::two_sharing_one_core(0.1));
+    std::vector<Finding> found = of_kind(all, "serial-phase");
+    REQUIRE(found.size() == 1);
+    bool says_free = false, says_taken = false;
+    for (const std::string& line : found[0].evidence) {
+        says_free = says_free || line.find("not held back by a busy machine") != std::string::npos;
+        says_taken = says_taken || line.find("the cores were taken for part of it") != std::string::npos;
+    }
+    CHECK_FALSE(says_free);
+    CHECK(says_taken);
+}
