@@ -42,6 +42,8 @@ struct FileInfo {
     int32_t fd = -1;
     shimlog::FileKind kind = shimlog::FileKind::Unknown;
     std::string path;
+    // How reports name it: its path, or "fd N" when it has none.
+    std::string name() const { return path.empty() ? "fd " + std::to_string(fd) : path; }
 };
 
 // Counters of one (file, call site, syscall); times already in nanoseconds.

@@ -42,8 +42,7 @@ private:
 
 std::string file_path(const Log& log, uint32_t file_id) {
     const FileInfo* file = log.file(file_id);
-    if (file == nullptr) return "(untracked descriptor)";
-    return file->path.empty() ? "fd " + std::to_string(file->fd) : file->path;
+    return file == nullptr ? "(untracked descriptor)" : file->name();
 }
 
 // The figure that says how big a finding is, per kind; cost is added for all.

@@ -209,12 +209,10 @@ bool free_is_recorded(AllocThread& t, const void* ptr) {
     return sampling_forget(t.sampling, ptr);
 }
 
-void free_event(const void* ptr, uint64_t seq) {
-    AllocThread* t = thread_state();
-    if (t == nullptr) return count_dropped();
-    if (!free_is_recorded(*t, ptr)) return;
-    uint8_t* out = begin_event(*t, AllocTag::Free, seq);
-    end_event(*t, put_pointer(*t, out, ptr));
+// The caller has decided that the free is recorded (free_is_recorded).
+void free_event(AllocThread& t, const void* ptr, uint64_t seq) {
+    uint8_t* out = begin_event(t, AllocTag::Free, seq);
+    end_event(t, put_pointer(t, out, ptr));
 }
 
 void alloc_event(AllocThread& t, const void* ptr, size_t size, uint32_t stack, uint64_t seq) {
@@ -233,7 +231,7 @@ __attribute__((noinline)) void write_deferred(AllocThread& t) {
         const DeferredEvent& e = t.deferred[t.deferred_written % kDeferredEvents];
         const void* ptr = reinterpret_cast<const void*>(e.ptr);
         if (e.is_free)
-            free_event(ptr, reserve_sequence());
+            free_event(t, ptr, reserve_sequence());
         else
             alloc_event(t, ptr, e.size, e.stack, reserve_sequence());
         t.deferred_written++;
@@ -295,12 +293,8 @@ void record_free(const void* ptr) {
     if (t == nullptr) return count_dropped();
     Busy busy(*t);
     // Sampling mode: the sequence number is taken only for a recorded free.
-    if (sampling_on()) {
-        if (!free_is_recorded(*t, ptr)) return;
-        uint8_t* out = begin_event(*t, AllocTag::Free, reserve_sequence());
-        return end_event(*t, put_pointer(*t, out, ptr));
-    }
-    free_event(ptr, reserve_sequence());
+    if (!free_is_recorded(*t, ptr)) return;
+    free_event(*t, ptr, reserve_sequence());
 }
 
 uint64_t reserve_sequence() { return g_seq.fetch_add(1, std::memory_order_relaxed); }
@@ -309,7 +303,7 @@ void record_free_at(const void* ptr, uint64_t seq) {
     AllocThread* t = thread_state();
     if (t == nullptr) return count_dropped();
     Busy busy(*t);
-    free_event(ptr, seq);
+    if (free_is_recorded(*t, ptr)) free_event(*t, ptr, seq);
 }
 
 // A handler that interrupted the shim: written now if the buffer is between
@@ -329,7 +323,7 @@ void record_free_in_handler(const void* ptr) {
     if (t == nullptr || sampling_on()) return count_dropped();
     if (t->busy.load(std::memory_order_relaxed) > 0) return defer(*t, {reinterpret_cast<uint64_t>(ptr), 0, 0, true});
     Busy busy(*t);
-    free_event(ptr, reserve_sequence());
+    free_event(*t, ptr, reserve_sequence());
 }
 
 void* AllocSpan::alloc_span_begin() {

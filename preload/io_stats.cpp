@@ -65,7 +65,7 @@ void for_each_used_slot(Fn fn) {
         IoSlots* slots = table->slots.load(std::memory_order_acquire);
         if (slots == nullptr) continue;
         for (uint32_t i = 0; i < slots->capacity; ++i)
-            if (slots->slot[i].used) fn(*table, slots->slot[i]);
+            if (slots->slot[i].used) fn(slots->slot[i]);
     }
 }
 
@@ -257,7 +257,7 @@ void io_record_destination(int fd, shimlog::Syscall syscall, int64_t offset, ssi
 
 void io_write_snapshot() {
     uint64_t in_use = 0;
-    for_each_used_slot([&](IoTable&, const IoSlot& slot) { in_use += slot.counters.calls > 0; });
+    for_each_used_slot([&](const IoSlot& slot) { in_use += slot.counters.calls > 0; });
     if (in_use == 0) return;
     uint32_t slots = 64;
     while (slots < 2 * in_use && slots < kMaxMergedSlots) slots *= 2;
@@ -265,7 +265,7 @@ void io_write_snapshot() {
     void* mem = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (mem == MAP_FAILED) return;
     auto* merged = static_cast<IoSlot*>(mem);
-    for_each_used_slot([&](IoTable&, const IoSlot& slot) {
+    for_each_used_slot([&](const IoSlot& slot) {
         if (slot.counters.calls > 0) merge_into(merged, slots, slot.counters);
     });
     for (uint32_t i = 0; i < slots; ++i)
@@ -276,13 +276,12 @@ void io_write_snapshot() {
 
 uint64_t io_calls_recorded() {
     uint64_t calls = 0;
-    for_each_used_slot([&](IoTable&, const IoSlot& slot) { calls += slot.counters.calls; });
+    for_each_used_slot([&](const IoSlot& slot) { calls += slot.counters.calls; });
     return calls;
 }
 
 void io_after_fork_child() {
-    for_each_used_slot([](IoTable&, const IoSlot& used) {
-        IoSlot& slot = const_cast<IoSlot&>(used);
+    for_each_used_slot([](IoSlot& slot) {
         uint64_t site = slot.counters.site;
         uint32_t file_id = slot.counters.file_id, stack_id = slot.counters.stack_id;
         uint8_t syscall = slot.counters.syscall;

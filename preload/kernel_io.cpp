@@ -1,8 +1,5 @@
 #include "kernel_io.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
@@ -32,12 +29,9 @@ uint64_t field(const char* text, const char* name) {
 bool read_counts(Counts& out) {
     ReentryGuard guard;
     ErrnoKeeper keep;
-    int fd = ::open("/proc/self/io", O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
     char text[512];
-    ssize_t n = ::read(fd, text, sizeof text - 1);
-    ::close(fd);
-    if (n <= 0) return false;
+    size_t n = read_proc_file("/proc/self/io", text, sizeof text - 1);
+    if (n == 0) return false;
     text[n] = '\0';
     if (strstr(text, "syscr:") == nullptr) return false;
     out.read_calls = field(text, "syscr:");

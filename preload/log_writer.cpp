@@ -185,7 +185,8 @@ void out_write(const void* data, size_t size) {
     }
 }
 
-// Reads a small /proc file with raw syscalls into buf; returns its length.
+}  // namespace
+
 size_t read_proc_file(const char* path, char* buf, size_t cap) {
     int fd = ::open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return 0;
@@ -199,6 +200,8 @@ size_t read_proc_file(const char* path, char* buf, size_t cap) {
     ::close(fd);
     return used;
 }
+
+namespace {
 
 void write_process_record() {
     static char exe[PATH_MAX];
@@ -494,23 +497,34 @@ void (*g_new_process_handler)() = nullptr;
 
 void log_on_new_process(void (*handler)()) { g_new_process_handler = handler; }
 
-// True when this is the process the log belongs to. In a copy of it that no
-// fork handler told (a raw clone): becomes that process's own log first and
-// answers false, so the write under way, of events the copy inherited, is
-// dropped (and counted). A process that shares our memory (vfork, CLONE_VM)
-// or cannot be told apart writes nothing.
-bool same_process() {
+// Whose process this is, checked by pid before each write (a syscall per
+// write, not per event). A copy that no fork handler told (a raw clone)
+// becomes that process's own log first: Adopted. A process that shares our
+// memory (vfork, CLONE_VM) or cannot be told apart must write nothing.
+enum class Process { Same, Adopted, Foreign };
+
+Process check_process() {
     uint32_t pid = static_cast<uint32_t>(getpid());
-    if (pid == g_log.pid) return true;
+    if (pid == g_log.pid) return Process::Same;
     ErrnoKeeper keep;
     bool own_memory = syscall(SYS_kcmp, pid, g_log.pid, KCMP_VM, 0, 0) > 0;
-    if (!own_memory || g_new_process_handler == nullptr) return false;
+    if (!own_memory || g_new_process_handler == nullptr) return Process::Foreign;
     // The copy's unwritten events are its parent's and its own since the
     // clone, mixed: none is written, and the new log says how many.
     uint64_t unwritten = alloc_events_pending();
     g_new_process_handler();
     g_dropped.fetch_add(unwritten, std::memory_order_relaxed);
-    return false;
+    return Process::Adopted;
+}
+
+// What every checkpoint and the final flush write after the pending records:
+// the definitions, the module map and the cumulative counters.
+void write_state() {
+    write_arena();
+    write_module_map();
+    io_write_snapshot();
+    kernel_io_write_record();
+    sampling_write_counts();
 }
 
 void log_init(bool continues_exec, bool takes_run_name) {
@@ -530,7 +544,7 @@ void log_init(bool continues_exec, bool takes_run_name) {
 bool log_write_record(RecordType type, std::initializer_list<Bytes> parts) {
     ReentryGuard guard;
     if (!g_ready.load(std::memory_order_acquire)) return false;
-    if (g_finalized.load(std::memory_order_acquire) || !same_process()) return false;
+    if (g_finalized.load(std::memory_order_acquire) || check_process() != Process::Same) return false;
     FileLock lock;
     if (!lock.held()) return false;
     bool ok = begin_writing();
@@ -551,15 +565,11 @@ void log_checkpoint_due(uint64_t now) {
     ErrnoKeeper keep;
     ReentryGuard guard;
     if (g_finalized.load(std::memory_order_acquire)) return;
-    if (!same_process()) return;  // the next checkpoint writes this process's own log
+    if (check_process() != Process::Same) return;  // the next checkpoint writes an adopted one's own log
     alloc_flush_this_thread();
     FileLock lock(false);
     if (!lock.held() || !begin_writing()) return;
-    write_arena();
-    write_module_map();
-    io_write_snapshot();
-    kernel_io_write_record();
-    sampling_write_counts();
+    write_state();
     shimlog::ClockRecord clock{monotonic_ns(), now_ticks()};
     sink_record(RecordType::Clock, {{&clock, sizeof clock}});
     end_writing();
@@ -598,7 +608,7 @@ void log_take_name_back() {
 void log_flush(shimlog::EndReason reason, int status) {
     ReentryGuard guard;  // the shim's own writes are not the program's
     if (!g_ready.load(std::memory_order_acquire) || g_finalized.load(std::memory_order_acquire)) return;
-    if (!same_process() && static_cast<uint32_t>(getpid()) != g_log.pid) return;
+    if (check_process() == Process::Foreign) return;
     bool final = reason != shimlog::EndReason::Exec;
     // Threads may still run: take their pending events first (each chunk
     // takes the file lock itself). Before an exec only this thread's are safe.
@@ -612,11 +622,7 @@ void log_flush(shimlog::EndReason reason, int status) {
     FileLock lock;
     if (!lock.held()) return;
     if (!begin_writing()) return;
-    write_arena();
-    write_module_map();
-    io_write_snapshot();
-    kernel_io_write_record();
-    sampling_write_counts();
+    write_state();
     shimlog::ShimStatsRecord stats{};
     stats.alloc_events = alloc_events_recorded();
     stats.stack_checks = alloc_stacks_verified();

@@ -84,6 +84,10 @@ bool log_created();
 // The pid this shim instance records as (cached: getpid is a syscall).
 uint32_t log_pid();
 
+// Reads a small /proc file into buf (up to cap bytes); returns its length, 0
+// when it cannot be read. Its reads go through the shim's own hooks.
+size_t read_proc_file(const char* path, char* buf, size_t cap);
+
 // Counts an event the shim could not keep; reported in the End record.
 void count_dropped();
 

@@ -61,7 +61,7 @@ std::map<std::tuple<uint32_t, uint64_t, bool>, SiteTotals> totals_by_site(const 
 
 Finding make_finding(const Log& log, CallSites& sites, const Thresholds& limits, const SiteTotals& t) {
     const FileInfo* file = log.file(t.file_id);
-    std::string target = file ? (file->path.empty() ? "fd " + std::to_string(file->fd) : file->path)
+    std::string target = file ? file->name()
                               : "an untracked descriptor";
     double average = t.calls ? double(t.bytes) / double(t.calls) : 0;
     uint64_t buffered_calls = t.bytes / limits.io_buffer_bytes + 1;  // + the final EOF/flush call

@@ -30,8 +30,7 @@ const IoSite* busiest_stdio_site(const Log& log, bool writes) {
 
 std::string file_name(const Log& log, uint32_t file_id) {
     const FileInfo* file = log.file(file_id);
-    if (file == nullptr) return "an untracked stream";
-    return file->path.empty() ? "fd " + std::to_string(file->fd) : file->path;
+    return file == nullptr ? "an untracked stream" : file->name();
 }
 
 // What a hooked syscall of this direction took on average in this run: the

@@ -66,7 +66,7 @@ void write_histogram(const FileTotals& t, std::ostream& out) {
 
 void write_file_card(const Log& log, const FileTotals& t, std::ostream& out) {
     const FileInfo* file = log.file(t.file_id);
-    std::string path = file ? (file->path.empty() ? "fd " + std::to_string(file->fd) : file->path)
+    std::string path = file ? file->name()
                             : "(untracked descriptor)";
     std::string kind = file ? file_kind_name(file->kind) : "?";
     double avg = t.calls ? double(t.bytes) / double(t.calls) : 0;

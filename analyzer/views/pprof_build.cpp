@@ -177,8 +177,7 @@ void add_read_samples(const Log& log, ProfileBuilder& builder, PprofProfile& p) 
         sample.values = {as_int64(site.calls), as_int64(site.bytes_done)};
         // Labels keep files apart: `pprof -tagfocus file=moby` picks one.
         const FileInfo* file = log.file(site.file_id);
-        std::string path = file == nullptr ? "(untracked descriptor)"
-                           : file->path.empty() ? "fd " + std::to_string(file->fd) : file->path;
+        std::string path = file == nullptr ? "(untracked descriptor)" : file->name();
         sample.labels.push_back({p.intern("file"), p.intern(path)});
         sample.labels.push_back({p.intern("syscall"), p.intern(syscall_name(site.syscall))});
         p.samples.push_back(std::move(sample));
