@@ -107,8 +107,9 @@ bool decode_file(Payload p, Log& log) {
 }
 
 // IoSite records are cumulative snapshots: a later one for the same
-// (file, site, syscall) replaces the earlier.
-bool decode_io_site(Payload p, Log& log, std::map<std::tuple<uint32_t, uint64_t, uint8_t>, size_t>& index) {
+// (file, site, syscall, stdio cause) replaces the earlier.
+using IoSiteIndex = std::map<std::tuple<uint32_t, uint64_t, uint8_t, uint8_t>, size_t>;
+bool decode_io_site(Payload p, Log& log, IoSiteIndex& index) {
     shimlog::IoSiteRecord rec;
     if (!p.take(rec) || rec.syscall >= shimlog::kSyscallCount) return false;
     IoSite site;
@@ -116,6 +117,13 @@ bool decode_io_site(Payload p, Log& log, std::map<std::tuple<uint32_t, uint64_t,
     site.stack_id = rec.stack_id;
     site.site = rec.site;
     site.syscall = static_cast<shimlog::Syscall>(rec.syscall);
+    if (rec.buffering <= static_cast<uint8_t>(shimlog::StreamBuffering::Full)) {
+        site.buffering = static_cast<shimlog::StreamBuffering>(rec.buffering);
+        site.buffer_size = rec.buffer_size;
+    }
+    if (rec.caused_by > 0 && rec.caused_by <= shimlog::kSyscallCount &&
+        shimlog::is_stdio(static_cast<shimlog::Syscall>(rec.caused_by - 1)))
+        site.caused_by = static_cast<shimlog::Syscall>(rec.caused_by - 1);
     site.calls = rec.calls;
     site.errors = rec.errors;
     site.eof = rec.eof;
@@ -126,7 +134,7 @@ bool decode_io_site(Payload p, Log& log, std::map<std::tuple<uint32_t, uint64_t,
     site.time_ns = rec.ticks;  // converted once the clock is calibrated
     site.max_ns = rec.max_ticks;
     for (unsigned b = 0; b < shimlog::kSizeBuckets; ++b) site.histogram[b] = rec.histogram[b];
-    auto key = std::make_tuple(rec.file_id, rec.site, rec.syscall);
+    auto key = std::make_tuple(rec.file_id, rec.site, rec.syscall, rec.caused_by);
     auto found = index.find(key);
     if (found != index.end()) {
         log.io_sites[found->second] = site;
@@ -318,7 +326,7 @@ Log decode_log(std::shared_ptr<const LogBytes> file, const std::string& name) {
     log.bytes = std::move(file);
     shimlog::FileHeader header;
     memcpy(&header, bytes.data(), sizeof header);
-    std::map<std::tuple<uint32_t, uint64_t, uint8_t>, size_t> io_index;
+    IoSiteIndex io_index;
     bool has_process = false;
     size_t pos = header.header_size;
     constexpr size_t kReleaseEvery = 64u << 20;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,12 @@ struct IoSite {
     uint32_t stack_id = 0;
     uint64_t site = 0;
     shimlog::Syscall syscall = shimlog::Syscall::read;
+    // A refill or flush stdio made: its stream's buffering and buffer size,
+    // and the hooked stdio call behind it (none: getc, putc, scanf, exit).
+    shimlog::StreamBuffering buffering = shimlog::StreamBuffering::NotStream;
+    uint32_t buffer_size = 0;
+    std::optional<shimlog::Syscall> caused_by;
+    bool made_by_stream() const { return buffering != shimlog::StreamBuffering::NotStream; }
     uint64_t calls = 0;
     uint64_t errors = 0;
     uint64_t eof = 0;

@@ -27,4 +27,15 @@ inline const char* file_kind_name(shimlog::FileKind kind) {
     return "?";
 }
 
+// How a stdio stream buffers, as a report says it.
+inline const char* buffering_name(shimlog::StreamBuffering b) {
+    switch (b) {
+        case shimlog::StreamBuffering::Unbuffered: return "unbuffered";
+        case shimlog::StreamBuffering::Line: return "line-buffered";
+        case shimlog::StreamBuffering::Full: return "fully buffered";
+        case shimlog::StreamBuffering::NotStream: break;
+    }
+    return "not a stream";
+}
+
 }  // namespace analyzer

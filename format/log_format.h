@@ -165,12 +165,18 @@ inline unsigned size_bucket(uint64_t bytes) {
     return 7;
 }
 
+// How a stdio stream buffers (glibc's _IO_UNBUFFERED and _IO_LINE_BUF flags).
+enum class StreamBuffering : uint8_t { NotStream = 0, Unbuffered = 1, Line = 2, Full = 3 };
+
 struct IoSiteRecord {
     uint32_t file_id;
     uint32_t stack_id;     // short stack of the call site, captured once
     uint64_t site;         // return address of the intercepted call
     uint8_t syscall;       // Syscall
-    uint8_t reserved[7];
+    uint8_t caused_by;     // a syscall stdio made: the stdio call behind it, Syscall id + 1 (0: none hooked)
+    uint8_t buffering;     // StreamBuffering of that stream (NotStream: the program made the call)
+    uint8_t reserved;
+    uint32_t buffer_size;  // that stream's buffer, bytes
     uint64_t calls;
     uint64_t errors;       // calls that returned -1
     uint64_t eof;          // reads that returned 0 with a non-zero request

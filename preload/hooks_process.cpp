@@ -14,6 +14,7 @@
 #include "interpose.h"
 #include "io_stats.h"
 #include "kernel_io.h"
+#include "stdio_streams.h"
 #include "log_writer.h"
 #include "sampler.h"
 #include "threads.h"
@@ -155,6 +156,7 @@ __attribute__((constructor)) static void shim_start() {
     pthread_atfork(shim::log_before_fork, shim::log_after_fork_parent, fork_child);
     shim::log_on_new_process(fork_child);  // a clone that bypassed the hook below
     on_exit(write_log_at_exit, nullptr);
+    shim::stdio_streams_init();
     shim::kernel_io_start();  // last: the shim's own start-up I/O (loading libunwind) is not counted
 }
 

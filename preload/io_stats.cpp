@@ -87,21 +87,32 @@ IoTable* thread_table() {
     return t_table;
 }
 
-uint32_t key_hash(uint64_t site, uint32_t file_id, uint8_t syscall) {
-    uint64_t h = (site ^ (uint64_t(file_id) << 40) ^ (uint64_t(syscall) << 56)) * 0x9e3779b97f4a7c15ull;
+// What a slot counts: one (file, call site, syscall, stdio call behind it).
+struct SlotKey {
+    uint64_t site;
+    uint32_t file_id;
+    uint8_t syscall;
+    uint8_t caused_by;
+};
+
+SlotKey key_of(const IoSiteRecord& c) { return {c.site, c.file_id, c.syscall, c.caused_by}; }
+
+uint32_t key_hash(const SlotKey& k) {
+    uint64_t h = (k.site ^ (uint64_t(k.file_id) << 40) ^ (uint64_t(k.syscall) << 56) ^ (uint64_t(k.caused_by) << 48)) *
+                 0x9e3779b97f4a7c15ull;
     return static_cast<uint32_t>(h >> 32);
 }
 
-bool slot_matches(const IoSlot& slot, uint64_t site, uint32_t file_id, uint8_t syscall) {
-    return slot.used && slot.counters.site == site && slot.counters.file_id == file_id &&
-           slot.counters.syscall == syscall;
+bool slot_matches(const IoSlot& slot, const SlotKey& k) {
+    return slot.used && slot.counters.site == k.site && slot.counters.file_id == k.file_id &&
+           slot.counters.syscall == k.syscall && slot.counters.caused_by == k.caused_by;
 }
 
 // Where a key's slot is, or the free slot it would take.
-uint32_t probe_for(const IoSlots& slots, uint64_t site, uint32_t file_id, uint8_t syscall) {
+uint32_t probe_for(const IoSlots& slots, const SlotKey& key) {
     uint32_t mask = slots.capacity - 1;
-    uint32_t i = key_hash(site, file_id, syscall) & mask;
-    while (slots.slot[i].used && !slot_matches(slots.slot[i], site, file_id, syscall)) i = (i + 1) & mask;
+    uint32_t i = key_hash(key) & mask;
+    while (slots.slot[i].used && !slot_matches(slots.slot[i], key)) i = (i + 1) & mask;
     return i;
 }
 
@@ -119,7 +130,7 @@ bool grow(IoTable& table) {
     grown->slot = reinterpret_cast<IoSlot*>(static_cast<char*>(mem) + ((sizeof(IoSlots) + 7) & ~size_t(7)));
     for (uint32_t i = 0; i < old->capacity; ++i) {
         const IoSlot& from = old->slot[i];
-        if (from.used) grown->slot[probe_for(*grown, from.counters.site, from.counters.file_id, from.counters.syscall)] = from;
+        if (from.used) grown->slot[probe_for(*grown, key_of(from.counters))] = from;
     }
     table.last_hit = nullptr;
     table.slots.store(grown, std::memory_order_release);
@@ -128,16 +139,15 @@ bool grow(IoTable& table) {
 
 // The slot for this key, claiming a free one (and capturing the site's stack)
 // on first sight. nullptr when the table is full and cannot grow.
-IoSiteRecord* find_slot(IoTable& table, uint64_t site, uint32_t file_id, uint8_t syscall) {
-    if (table.last_hit != nullptr && slot_matches(*table.last_hit, site, file_id, syscall))
-        return &table.last_hit->counters;
+IoSiteRecord* find_slot(IoTable& table, const SlotKey& key) {
+    if (table.last_hit != nullptr && slot_matches(*table.last_hit, key)) return &table.last_hit->counters;
     IoSlots* slots = slots_of(table);
-    uint32_t i = probe_for(*slots, site, file_id, syscall);
+    uint32_t i = probe_for(*slots, key);
     if (!slots->slot[i].used && (slots->in_use + 1) * 4 > slots->capacity * 3) {
         ErrnoKeeper keep;
         if (grow(table)) {
             slots = slots_of(table);
-            i = probe_for(*slots, site, file_id, syscall);
+            i = probe_for(*slots, key);
         } else if (slots->in_use + 1 >= slots->capacity) {
             return nullptr;  // one slot always stays free, so that probing ends
         }
@@ -146,11 +156,12 @@ IoSiteRecord* find_slot(IoTable& table, uint64_t site, uint32_t file_id, uint8_t
     table.last_hit = &slot;
     if (slot.used) return &slot.counters;
     memset(&slot.counters, 0, sizeof slot.counters);
-    slot.counters.site = site;
-    slot.counters.file_id = file_id;
-    slot.counters.syscall = syscall;
+    slot.counters.site = key.site;
+    slot.counters.file_id = key.file_id;
+    slot.counters.syscall = key.syscall;
+    slot.counters.caused_by = key.caused_by;
     ErrnoKeeper keep;  // the unwinder's own calls
-    slot.counters.stack_id = capture_site_stack(site);
+    slot.counters.stack_id = capture_site_stack(key.site);
     slot.used = true;
     slots->in_use++;
     return &slot.counters;
@@ -182,7 +193,7 @@ void add_call(IoSiteRecord& c, ssize_t result, uint64_t requested, FileAccess ac
 constexpr uint32_t kMaxMergedSlots = 1 << 20;
 
 void merge_into(IoSlot* merged, uint32_t slots, const IoSiteRecord& from) {
-    uint32_t start = key_hash(from.site, from.file_id, from.syscall) % slots;
+    uint32_t start = key_hash(key_of(from)) % slots;
     for (uint32_t probe = 0; probe < slots; ++probe) {
         IoSlot& slot = merged[(start + probe) % slots];
         if (!slot.used) {
@@ -190,9 +201,10 @@ void merge_into(IoSlot* merged, uint32_t slots, const IoSiteRecord& from) {
             slot.counters = from;
             return;
         }
-        if (!slot_matches(slot, from.site, from.file_id, from.syscall)) continue;
+        if (!slot_matches(slot, key_of(from))) continue;
         IoSiteRecord& to = slot.counters;
         if (to.stack_id == 0) to.stack_id = from.stack_id;
+        if (from.buffering != 0) to.buffering = from.buffering, to.buffer_size = from.buffer_size;
         to.calls += from.calls;
         to.errors += from.errors;
         to.eof += from.eof;
@@ -213,16 +225,21 @@ void merge_into(IoSlot* merged, uint32_t slots, const IoSiteRecord& from) {
 namespace {
 
 void record_call(int fd, shimlog::Syscall syscall, uint64_t requested, int64_t offset, uint64_t site,
-                 ssize_t result, uint64_t ticks) {
+                 ssize_t result, uint64_t ticks, const StreamState* stream = nullptr) {
     ReentryGuard guard;  // fstat, readlink and the unwinder below are ours
     FileAccess access = file_access(fd, offset, result);
     IoTable* table = thread_table();
-    IoSiteRecord* slot =
-        table ? find_slot(*table, site, access.file_id, static_cast<uint8_t>(syscall)) : nullptr;
-    if (slot != nullptr)
-        add_call(*slot, result, requested, access, ticks);
-    else
+    SlotKey key{site, access.file_id, static_cast<uint8_t>(syscall), stream ? stream->caused_by : uint8_t(0)};
+    IoSiteRecord* slot = table ? find_slot(*table, key) : nullptr;
+    if (slot == nullptr) {
         count_dropped();
+        return;
+    }
+    add_call(*slot, result, requested, access, ticks);
+    if (stream != nullptr) {  // as the stream is now: a program may setvbuf between calls
+        slot->buffering = stream->buffering;
+        slot->buffer_size = stream->buffer_size;
+    }
 }
 
 }  // namespace
@@ -235,7 +252,8 @@ void IoCall::finish(ssize_t result) {
     uint64_t now = now_ticks();
     // errno is the program's: only the rare paths below make calls that set
     // it, and they put it back (ErrnoKeeper).
-    record_call(fd_, syscall_, requested_, offset_, site_, result, now - start_ticks_);
+    record_call(fd_, syscall_, requested_, offset_, site_, result, now - start_ticks_,
+                stream_.buffering != 0 ? &stream_ : nullptr);
     log_checkpoint(now);
 }
 
@@ -244,6 +262,7 @@ __thread uint32_t t_untimed_calls __attribute__((tls_model("initial-exec"))) = 0
 
 void StdioCall::finish(ssize_t result) {
     if (!active_) return;
+    t_stdio_cause = outer_;
     record_call(fd_, syscall_, requested_, -1, site_, result, 0);
     if ((++t_untimed_calls & 255) == 0) log_checkpoint(now_ticks());
 }
@@ -284,12 +303,13 @@ void io_after_fork_child() {
     for_each_used_slot([](IoSlot& slot) {
         uint64_t site = slot.counters.site;
         uint32_t file_id = slot.counters.file_id, stack_id = slot.counters.stack_id;
-        uint8_t syscall = slot.counters.syscall;
+        uint8_t syscall = slot.counters.syscall, caused_by = slot.counters.caused_by;
         memset(&slot.counters, 0, sizeof slot.counters);
         slot.counters.site = site;
         slot.counters.file_id = file_id;
         slot.counters.stack_id = stack_id;
         slot.counters.syscall = syscall;
+        slot.counters.caused_by = caused_by;
     });
     // Only the forking thread exists in the child.
     for (IoTable* table = g_tables.load(std::memory_order_acquire); table; table = table->next)

@@ -8,8 +8,16 @@
 #include "../format/log_format.h"
 #include "clock.h"
 #include "interpose.h"
+#include "stdio_streams.h"
 
 namespace shim {
+
+// For a syscall stdio made: which stream state and stdio call it was for.
+struct StreamState {
+    uint8_t caused_by;   // Syscall id + 1 of the hooked stdio call, 0 none
+    uint8_t buffering;   // shimlog::StreamBuffering
+    uint32_t buffer_size;
+};
 
 // Brackets one intercepted call: construct before the real call, finish after.
 class IoCall {
@@ -18,6 +26,8 @@ public:
     IoCall(int fd, shimlog::Syscall syscall, uint64_t requested, int64_t offset, void* site)
         : fd_(fd), syscall_(syscall), active_(t_guard_depth == 0), requested_(requested), offset_(offset),
           site_(reinterpret_cast<uint64_t>(site)), start_ticks_(now_ticks()) {}
+    // A stream's refill or flush (stdio_streams.h): counted with its cause.
+    void made_by_stream(const StreamState& stream) { stream_ = stream; }
     // Records the call's outcome; keeps errno as the real call left it.
     void finish(ssize_t result);
 
@@ -29,17 +39,21 @@ private:
     int64_t offset_;
     uint64_t site_;
     uint64_t start_ticks_;
+    StreamState stream_{};
 };
 
 // A stdio library call (fread, fputs, printf, fflush, ...): counted per file
 // and call site like a syscall, but not timed. Two clock reads (rdtsc traps
 // to ~20 ns on this kind of VM) cost as much as a buffered printf; the
 // syscalls stdio makes inside libc are counted by the kernel (kernel_io.h).
+// While it lasts, the syscalls its stream makes are counted as its own.
 class StdioCall {
 public:
     StdioCall(int fd, shimlog::Syscall syscall, uint64_t requested, void* site)
         : fd_(fd), syscall_(syscall), active_(t_guard_depth == 0), requested_(requested),
-          site_(reinterpret_cast<uint64_t>(site)) {}
+          site_(reinterpret_cast<uint64_t>(site)), outer_(t_stdio_cause) {
+        if (active_) t_stdio_cause = {site_, static_cast<uint8_t>(static_cast<uint8_t>(syscall) + 1)};
+    }
     void finish(ssize_t result);
 
 private:
@@ -48,6 +62,7 @@ private:
     bool active_;
     uint64_t requested_;
     uint64_t site_;
+    StdioCause outer_;
 };
 
 // The destination of a two-descriptor transfer (copy_file_range, sendfile,

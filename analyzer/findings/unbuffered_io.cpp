@@ -8,6 +8,7 @@
 #include "../syscall_names.h"
 #include "../views/format.h"
 #include "rules.h"
+#include "stream_advice.h"
 
 namespace analyzer {
 namespace {
@@ -23,6 +24,7 @@ struct SiteTotals {
     uint64_t bytes = 0;
     uint64_t small = 0;  // calls that moved at most the small-size threshold
     uint64_t time_ns = 0;
+    const IoSite* stream = nullptr;  // the busiest of the stream's refills or flushes, if stdio made the calls
 };
 
 uint64_t small_calls(const IoSite& site, uint64_t small_bytes) {
@@ -50,6 +52,7 @@ std::map<std::tuple<uint32_t, uint64_t, bool>, SiteTotals> totals_by_site(const 
         if (site.calls > t.main_calls) {
             t.main_calls = site.calls;
             t.main_syscall = site.syscall;
+            t.stream = site.made_by_stream() ? &site : nullptr;
         }
         t.calls += site.calls;
         t.bytes += site.bytes_done;
@@ -57,6 +60,11 @@ std::map<std::tuple<uint32_t, uint64_t, bool>, SiteTotals> totals_by_site(const 
         t.time_ns += site.time_ns;
     }
     return totals;
+}
+
+bool is_dd(const Log& log) {
+    const std::string& exe = log.process.exe;
+    return exe == "dd" || (exe.size() > 3 && exe.compare(exe.size() - 3, 3, "/dd") == 0);
 }
 
 Finding make_finding(const Log& log, CallSites& sites, const Thresholds& limits, const SiteTotals& t) {
@@ -74,6 +82,12 @@ Finding make_finding(const Log& log, CallSites& sites, const Thresholds& limits,
               "() calls " + (t.writes ? "to " : "on ") + target + " averaging " + fixed(average, 1) + " B";
     f.site = sites.site_name(t.stack_id, t.site);
     f.stack = sites.frames(t.stack_id, t.site, 6);
+    StreamCalls stream;
+    if (t.stream != nullptr) {
+        stream = {t.writes, t.stream->buffering, t.stream->buffer_size, t.stream->caused_by,
+                  through_iostreams(log, *t.stream)};
+        f.title += ", " + stream_cause(stream);
+    }
     f.evidence.push_back(with_commas(t.calls) + " calls moved " + human_bytes(double(t.bytes)) + "; " +
                          percent(double(t.small), double(t.calls)) + " of them moved at most " +
                          with_commas(limits.io_small_bytes) + " B");
@@ -85,7 +99,11 @@ Finding make_finding(const Log& log, CallSites& sites, const Thresholds& limits,
     f.evidence.push_back("a " + human_bytes(double(limits.io_buffer_bytes)) + " buffer would move the same data in " +
                          with_commas(buffered_calls) + (buffered_calls == 1 ? " call (" : " calls (") +
                          fixed(double(t.calls) / double(buffered_calls), 0) + "x fewer)");
-    f.advice = t.writes
+    if (t.stream != nullptr) f.evidence.insert(f.evidence.begin() + 1, stream_reason(stream));
+    f.advice = t.stream != nullptr ? stream_advice(stream)
+               : is_dd(log)
+        ? "dd moves bs= bytes per call (512 B unless told): give it bs=64K or more, or ibs=/obs= for one side."
+               : t.writes
         ? "Collect the output in memory and write it in blocks of " + human_bytes(double(limits.io_buffer_bytes)) +
               " or more (stdio's fwrite or std::ofstream buffer for you; do not flush per item)."
         : "Read through a buffer: one read() of " + human_bytes(double(limits.io_buffer_bytes)) +

@@ -125,6 +125,13 @@ void write_io(JsonWriter& json, const ReportInput& in) {
             .field("seconds", double(site.time_ns) / 1e9)
             .field("max_call_seconds", double(site.max_ns) / 1e9);
         write_histogram(json, site.histogram);
+        if (site.made_by_stream()) {  // a refill or flush stdio made for the program
+            json.begin_object("stream")
+                .field("buffering", buffering_name(site.buffering))
+                .field("buffer_bytes", uint64_t(site.buffer_size))
+                .field("caused_by", site.caused_by ? syscall_name(*site.caused_by) : "");
+            json.end_object();
+        }
         json.end_object();
     }
     json.end_array();

@@ -1,4 +1,5 @@
 // The text report: who ran, findings first, then the evidence tables.
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <string>
@@ -87,7 +88,10 @@ void write_findings(const Log& log, const std::vector<Finding>& findings, bool c
 void write_stdio_calls(const Log& log, std::ostream& out) {
     std::vector<SyscallTotals> rows = totals_by_stdio_call(log);
     if (rows.empty()) return;
-    out << "  stdio calls (buffered inside libc; the read/write syscalls behind them are not seen):";
+    bool streams_seen = std::any_of(log.io_sites.begin(), log.io_sites.end(),
+                                    [](const IoSite& site) { return site.made_by_stream(); });
+    out << (streams_seen ? "  stdio calls the program made (the refills and flushes they caused are above):"
+                         : "  stdio calls (buffered inside libc; the read/write syscalls behind them are not seen):");
     for (const SyscallTotals& r : rows) out << " " << syscall_name(r.syscall) << " " << with_commas(r.calls);
     out << "\n";
 }

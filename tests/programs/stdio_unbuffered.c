@@ -2,11 +2,15 @@
    where no hook sees them:
      stdio_unbuffered flush OUT N   printf a line and fflush it, N times
      stdio_unbuffered getc FILE     read FILE with getc from an unbuffered stream
+     stdio_unbuffered raw OUT N     write a line N times with syscall(SYS_write), past every hook
    and, for comparison (and the bench's printf row), the buffered way:
      stdio_unbuffered lines OUT N   printf a line N times, flushed only at the end */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <fcntl.h>
 
 int main(int argc, char** argv) {
     if (argc != 4 && argc != 3) return 2;
@@ -20,6 +24,15 @@ int main(int argc, char** argv) {
             if (flush) fflush(out);
         }
         fclose(out);
+        printf("%ld lines\n", lines);
+        return 0;
+    }
+    if (strcmp(argv[1], "raw") == 0 && argc == 4) {
+        int out = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (out < 0) return 1;
+        long lines = atol(argv[3]);
+        for (long i = 0; i < lines; ++i) syscall(SYS_write, out, "a line\n", 7);
+        close(out);
         printf("%ld lines\n", lines);
         return 0;
     }
