@@ -26,7 +26,10 @@ TEST_OBJ     := $(TEST_SRC:.cpp=.o)
 # The shim runs inside other programs: position-independent, no exceptions,
 # no RTTI, and no libstdc++ dependency (C programs should not load it). Only
 # the hooks are exported (hooks_*.cpp): internal calls go direct, not via PLT.
-$(SHIM_OBJ): CXXFLAGS += -fPIC -fno-exceptions -fno-rtti -fno-omit-frame-pointer -fvisibility=hidden
+# Link-time optimization lets a hook inline the recorder it calls in another
+# file (measured: words alloc 40.8 -> 36.3 ms over bare).
+SHIM_FLAGS := -flto=auto -fPIC -fno-exceptions -fno-rtti -fno-omit-frame-pointer -fvisibility=hidden
+$(SHIM_OBJ): CXXFLAGS += $(SHIM_FLAGS)
 
 .PHONY: all deps demo test bench soak fuzz clean
 all: $(SHIM) $(ANALYZER) $(WORDS) $(MANDELBROT)
@@ -35,7 +38,7 @@ deps:
 	@bash .ci/deps.sh
 
 $(SHIM): $(SHIM_OBJ)
-	$(CXX) -shared -o $@ $^ -lzstd -ldl -lpthread -Wl,-z,defs -Wl,--as-needed
+	$(CXX) $(CXXFLAGS) $(SHIM_FLAGS) -shared -o $@ $^ -lzstd -ldl -lpthread -Wl,-z,defs -Wl,--as-needed
 
 $(ANALYZER): analyzer/main.o $(ANALYZER_OBJ)
 	$(CXX) -o $@ $^ -ldw -lelf -lzstd -lz -pthread

@@ -147,8 +147,7 @@ void continue_chunk(AllocThread& t, uint32_t tid) {
     t.committed.store((uint64_t(t.events) << 32) | t.used, std::memory_order_release);
 }
 
-AllocThread* thread_state() {
-    if (t_alloc != nullptr) return t_alloc;
+__attribute__((noinline)) AllocThread* first_thread_state() {
     bool reused = false;
     AllocThread* t = pool_acquire(g_threads, &reused);
     if (t == nullptr) return nullptr;
@@ -165,22 +164,32 @@ AllocThread* thread_state() {
     return t;
 }
 
-// Room for one more event, a time mark when the clock moved on, the sequence delta.
-uint8_t* begin_event(AllocThread& t, AllocTag tag, uint64_t seq) {
-    if (kBufferBytes - t.used < kEventMaxBytes) flush_own(t);
-    if (--t.until_clock_read == 0) {
-        t.until_clock_read = kEventsPerClockRead;
-        uint64_t ticks = now_ticks();
-        log_checkpoint(ticks);  // may write this thread's chunk: take `out` after
-        uint8_t* out = t.buffer + t.used;
-        if (ticks - t.mark_ticks >= kMarkTicks) {
-            *out++ = static_cast<uint8_t>(AllocTag::Time);
-            out = shimlog::put_varint(out, ticks - t.mark_ticks);
-            t.mark_ticks = ticks;
-            t.used = static_cast<uint32_t>(out - t.buffer);
-        }
-    }
+inline AllocThread* thread_state() {
+    if (__builtin_expect(t_alloc != nullptr, 1)) return t_alloc;
+    return first_thread_state();
+}
+
+// Every kEventsPerClockRead events: the time, a checkpoint when one is due,
+// and a time mark when the clock moved on. Out of line: the hot path stays a leaf.
+__attribute__((noinline)) void clock_tick(AllocThread& t) {
+    t.until_clock_read = kEventsPerClockRead;
+    uint64_t ticks = now_ticks();
+    log_checkpoint(ticks);  // may write this thread's chunk
+    if (ticks - t.mark_ticks < kMarkTicks) return;
     uint8_t* out = t.buffer + t.used;
+    *out++ = static_cast<uint8_t>(AllocTag::Time);
+    out = shimlog::put_varint(out, ticks - t.mark_ticks);
+    t.mark_ticks = ticks;
+    t.used = static_cast<uint32_t>(out - t.buffer);
+}
+
+__attribute__((noinline)) void make_room(AllocThread& t) { flush_own(t); }
+
+// Room for one more event, a time mark when the clock moved on, the sequence delta.
+inline uint8_t* begin_event(AllocThread& t, AllocTag tag, uint64_t seq) {
+    if (__builtin_expect(kBufferBytes - t.used < kEventMaxBytes, 0)) make_room(t);
+    if (__builtin_expect(--t.until_clock_read == 0, 0)) clock_tick(t);
+    uint8_t* out = t.buffer + t.used;  // after the tick, which may have written the chunk
     if (t.events == 0) t.first_seq = t.prev_seq = seq;
     *out++ = static_cast<uint8_t>(tag);
     out = shimlog::put_varint(out, seq - t.prev_seq);
@@ -210,12 +219,12 @@ bool free_is_recorded(AllocThread& t, const void* ptr) {
 }
 
 // The caller has decided that the free is recorded (free_is_recorded).
-void free_event(AllocThread& t, const void* ptr, uint64_t seq) {
+__attribute__((always_inline)) inline void free_event(AllocThread& t, const void* ptr, uint64_t seq) {
     uint8_t* out = begin_event(t, AllocTag::Free, seq);
     end_event(t, put_pointer(t, out, ptr));
 }
 
-void alloc_event(AllocThread& t, const void* ptr, size_t size, uint32_t stack, uint64_t seq) {
+__attribute__((always_inline)) inline void alloc_event(AllocThread& t, const void* ptr, size_t size, uint32_t stack, uint64_t seq) {
     uint8_t* out = begin_event(t, AllocTag::Alloc, seq);
     out = shimlog::put_varint(out, stack);
     out = shimlog::put_varint(out, size);

@@ -67,6 +67,7 @@ struct AllocStacks {
     bool bounds_known;
     uint64_t stack_lo, stack_hi;  // this thread's stack, for bounded reads
     uint64_t clock;
+    const MemoEntry* last;  // the entry hit last: a loop allocates from one place
     uint32_t hits_since_verify;
     MemoEntry entries[kSets][kWays];
 };
@@ -168,17 +169,21 @@ uint32_t fresh_stack_id(uint64_t return_address) {
     return stack_intern(frames, depth);
 }
 
-void verify(AllocStacks& memo, const MemoEntry& entry, uint64_t return_address) {
-    uint32_t every = g_verify_every.load(std::memory_order_relaxed);
-    if (every == 0 || ++memo.hits_since_verify < every) return;
+__attribute__((noinline)) void verify_now(AllocStacks& memo, const MemoEntry& entry, uint64_t return_address) {
     memo.hits_since_verify = 0;
     g_verified.fetch_add(1, std::memory_order_relaxed);
     if (fresh_stack_id(return_address) != entry.stack_id) g_mismatches.fetch_add(1, std::memory_order_relaxed);
 }
 
-}  // namespace
+inline void verify(AllocStacks& memo, const MemoEntry& entry, uint64_t return_address) {
+    uint32_t every = g_verify_every.load(std::memory_order_relaxed);
+    if (__builtin_expect(every != 0, 0) && ++memo.hits_since_verify >= every) verify_now(memo, entry, return_address);
+}
 
-uint32_t alloc_stack_id(AllocStacks* memo, uint64_t return_address, uint64_t caller_sp) {
+// Everything but a hit on the entry hit last: out of line, so the hot path
+// stays a leaf without the frames array's stack frame.
+__attribute__((noinline)) uint32_t looked_up_stack_id(AllocStacks* memo, uint64_t return_address,
+                                                      uint64_t caller_sp) {
     if (memo == nullptr) return fresh_stack_id(return_address);
     if (!memo->bounds_known) learn_stack_bounds(*memo);
     // Not on this thread's known stack (a coroutine, a signal stack): no memo.
@@ -193,6 +198,7 @@ uint32_t alloc_stack_id(AllocStacks* memo, uint64_t return_address, uint64_t cal
         if (entry.return_address == return_address && entry.caller_sp == caller_sp &&
             still_valid(entry, caller_sp)) {
             entry.last_use = memo->clock;
+            memo->last = &entry;
             verify(*memo, entry, return_address);
             return entry.stack_id;
         }
@@ -208,10 +214,24 @@ uint32_t alloc_stack_id(AllocStacks* memo, uint64_t return_address, uint64_t cal
         victim->caller_sp = caller_sp;
         victim->stack_id = id;
         victim->last_use = memo->clock;
+        memo->last = victim;
     } else {
         victim->return_address = 0;  // half-written: never match
     }
     return id;
+}
+
+}  // namespace
+
+uint32_t alloc_stack_id(AllocStacks* memo, uint64_t return_address, uint64_t caller_sp) {
+    // The last entry is set only once the bounds are known and caller_sp lay within them.
+    const MemoEntry* last = memo != nullptr ? memo->last : nullptr;
+    if (last != nullptr && last->return_address == return_address && last->caller_sp == caller_sp &&
+        still_valid(*last, caller_sp)) {
+        verify(*memo, *last, return_address);
+        return last->stack_id;
+    }
+    return looked_up_stack_id(memo, return_address, caller_sp);
 }
 
 uint32_t handler_stack_id(uint64_t return_address) {
@@ -221,7 +241,10 @@ uint32_t handler_stack_id(uint64_t return_address) {
 
 AllocStacks* alloc_stacks_acquire() {
     AllocStacks* memo = pool_acquire(g_pool);
-    if (memo != nullptr) memo->bounds_known = false;  // a different thread: a different stack
+    if (memo != nullptr) {
+        memo->bounds_known = false;  // a different thread: a different stack
+        memo->last = nullptr;
+    }
     return memo;
 }
 

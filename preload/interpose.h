@@ -67,15 +67,24 @@ uint32_t thread_id();
 // In a fork child: the forking thread has a new id there.
 void forget_thread_id();
 
+// This thread's errno, found once: __errno_location() is a call through the
+// PLT, and the allocation hooks keep errno around every event.
+extern __thread int* t_errno_at __attribute__((tls_model("initial-exec")));
+inline int* errno_at() {
+    if (__builtin_expect(t_errno_at == nullptr, 0)) t_errno_at = &errno;
+    return t_errno_at;
+}
+
 // Puts errno back as it was when this goes out of scope: for the shim's own
 // calls on the rare paths of a hook, so the common path never touches errno.
 class ErrnoKeeper {
 public:
-    ErrnoKeeper() : saved_(errno) {}
-    ~ErrnoKeeper() { errno = saved_; }
+    ErrnoKeeper() : at_(errno_at()), saved_(*at_) {}
+    ~ErrnoKeeper() { *at_ = saved_; }
     ErrnoKeeper(const ErrnoKeeper&) = delete;
     ErrnoKeeper& operator=(const ErrnoKeeper&) = delete;
 private:
+    int* at_;
     int saved_;
 };
 
