@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <pthread.h>
+#include <sys/single_threaded.h>
 #include <unistd.h>
 
 #include "../format/log_format.h"
@@ -22,8 +23,14 @@ using shimlog::AllocTag;
 
 constexpr uint32_t kBufferBytes = 1u << 20;
 constexpr uint32_t kEventMaxBytes = 1 + 4 * 10 + 1 + 10;  // an event plus a time mark
-constexpr uint32_t kEventsPerClockRead = 16;
 constexpr uint64_t kMarkTicks = 1u << 21;                   // ~1 ms at 2 GHz
+// The clock is read every `clock_every` events, 1 to 128: doubled while 64 us
+// or less pass between reads, back to 1 once 0.25 ms or more did. Events are
+// timed to the mark (~1 ms) either way; a dense loop reads the clock (~17 ns
+// here with the checkpoint check) once per 128 events, and a sparse one times each event exactly.
+constexpr uint32_t kMaxEventsPerClockRead = 128;
+constexpr uint64_t kDenseTicks = kMarkTicks / 16;
+constexpr uint64_t kSparseTicks = kMarkTicks / 4;
 constexpr uint32_t kDeferredEvents = 64;
 
 // An event of a signal handler that interrupted the owner while it wrote one:
@@ -39,28 +46,32 @@ struct DeferredEvent {
 // complete events, so a final flush from another thread reads a clean prefix;
 // `writing` is held by whoever turns the buffer into a chunk.
 struct AllocThread {
-    AllocThread* next;
-    std::atomic<bool> in_use;
-    std::atomic<bool> writing;
-    std::atomic<uint64_t> committed;
-    uint32_t tid;        // the thread using the buffer now
-    uint32_t chunk_tid;  // the thread whose events open the chunk
-    AllocStacks* memo;
-    SamplingState* sampling;  // sampling mode only
+    // Touched by every event: one cache line (blocks are page-aligned).
     uint32_t used;
     uint32_t events;
     uint32_t until_clock_read;
-    uint64_t first_seq;
-    uint64_t prev_seq;
-    uint64_t first_ticks;
-    uint64_t mark_ticks;
-    uint64_t prev_ptr;
-    uint64_t recorded;  // events ever recorded through this block
     // How deep the owner is in writing events (Busy): a signal handler's
     // events meanwhile wait in `deferred`, in the order they happened.
     std::atomic<uint32_t> busy;
     std::atomic<uint32_t> deferred_added;  // by handlers
     uint32_t deferred_written;             // by the owner
+    std::atomic<uint64_t> committed;
+    uint64_t prev_seq;
+    uint64_t prev_ptr;
+    uint64_t recorded;  // events ever recorded through this block
+    AllocStacks* memo;
+    // The rest.
+    SamplingState* sampling;  // sampling mode only
+    AllocThread* next;
+    std::atomic<bool> in_use;
+    std::atomic<bool> writing;
+    uint32_t tid;        // the thread using the buffer now
+    uint32_t chunk_tid;  // the thread whose events open the chunk
+    uint32_t clock_every;
+    uint64_t clock_ticks;  // when the clock was read last
+    uint64_t first_seq;
+    uint64_t first_ticks;
+    uint64_t mark_ticks;
     DeferredEvent deferred[kDeferredEvents];
     uint8_t buffer[kBufferBytes];
 };
@@ -78,8 +89,8 @@ void start_chunk(AllocThread& t) {
     t.first_seq = 0;
     t.prev_seq = 0;
     t.prev_ptr = 0;
-    t.first_ticks = t.mark_ticks = now_ticks();
-    t.until_clock_read = kEventsPerClockRead;
+    t.first_ticks = t.mark_ticks = t.clock_ticks = now_ticks();
+    t.until_clock_read = t.clock_every = 1;
     t.committed.store(0, std::memory_order_release);
 }
 
@@ -169,11 +180,17 @@ inline AllocThread* thread_state() {
     return first_thread_state();
 }
 
-// Every kEventsPerClockRead events: the time, a checkpoint when one is due,
-// and a time mark when the clock moved on. Out of line: the hot path stays a leaf.
+// Every `clock_every` events: the time, a checkpoint when one is due, and a
+// time mark when the clock moved on. Out of line: the hot path stays a leaf.
 __attribute__((noinline)) void clock_tick(AllocThread& t) {
-    t.until_clock_read = kEventsPerClockRead;
     uint64_t ticks = now_ticks();
+    uint64_t since = ticks - t.clock_ticks;
+    t.clock_ticks = ticks;
+    if (since <= kDenseTicks && t.clock_every < kMaxEventsPerClockRead)
+        t.clock_every *= 2;
+    else if (since >= kSparseTicks)
+        t.clock_every = 1;
+    t.until_clock_read = t.clock_every;
     log_checkpoint(ticks);  // may write this thread's chunk
     if (ticks - t.mark_ticks < kMarkTicks) return;
     uint8_t* out = t.buffer + t.used;
@@ -306,7 +323,18 @@ void record_free(const void* ptr) {
     free_event(*t, ptr, reserve_sequence());
 }
 
-uint64_t reserve_sequence() { return g_seq.fetch_add(1, std::memory_order_relaxed); }
+// While glibc knows of one thread only no other can take a number, and glibc
+// clears the flag in pthread_create before a second thread exists (its own
+// malloc skips its locks on the same flag): no locked instruction until then.
+// A signal handler on this thread never takes one meanwhile (Busy defers it).
+uint64_t reserve_sequence() {
+    if (__libc_single_threaded) {
+        uint64_t seq = g_seq.load(std::memory_order_relaxed);
+        g_seq.store(seq + 1, std::memory_order_relaxed);
+        return seq;
+    }
+    return g_seq.fetch_add(1, std::memory_order_relaxed);
+}
 
 void record_free_at(const void* ptr, uint64_t seq) {
     AllocThread* t = thread_state();

@@ -156,3 +156,18 @@ TEST_CASE("sampling mode keeps exact counts per site with a fraction of the even
     for (const analyzer::AllocChunk& chunk : a.log.alloc_chunks) events += chunk.event_count;
     CHECK(events < 1000);
 }
+
+TEST_CASE("sparse allocations are timed each on its own: the peak falls at the last of six blocks 40 ms apart",
+          "[alloc][integration]") {
+    std::string dir = scratch_dir("sparse_allocs");
+    Result traced = run(preload() + program_path("sparse_allocs"), dir);
+    REQUIRE(traced.status == 0);
+    analyzer::Log log = analyzer::decode_log_file(dir + "/log.bin");
+    analyzer::AllocReport allocs = analyzer::analyze_allocations(log);
+    CHECK(allocs.consistent());
+    CHECK(allocs.peak_bytes >= 6u << 20);
+    // Five sleeps of 40 ms come before the last block (at least 200 ms); the
+    // clock is read at every event this sparse, so the peak is not placed at
+    // the first allocation's time. Time marks are ~1 ms apart.
+    CHECK(analyzer::seconds_since_start(log, allocs.peak_ticks) >= 0.19);
+}
