@@ -96,10 +96,10 @@ fuzz: deps
 	@bash tests/fuzz/make_corpus.sh tests/fuzz/corpus
 	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 tests/fuzz/corpus
 
-# Interleaved runs, bare vs shim vs the tools we compete with (see BENCHMARKS.md).
+# Paired rounds, bare vs shim vs the tools we compete with (see BENCHMARKS.md).
 bench: deps
 	@$(MAKE) --no-print-directory all $(TEST_PROGRAMS)
-	python3 tests/bench/bench.py --runs $(or $(RUNS),5)
+	python3 tests/bench/bench.py --runs $(or $(RUNS),21)
 
 # The long run: a two-thread program for SOAK_SECONDS bare, traced and
 # sampled; log growth, memory, analyzer speed (see BENCHMARKS.md).

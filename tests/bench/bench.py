@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """make bench: the sample programs bare, under our shim and under the tools we
-compete with, interleaved, each cell the median of N runs with its ratio to the
-bare program measured in the same run. --smoke: one run each, no competitors,
-small inputs (make test runs it so the bench never rots)."""
+compete with, in paired rounds: each round runs bare and every tool once, in a
+new random order, and a tool's ratio is taken per round against that round's
+bare run. A cell gives the median wall time, the median of the per-round
+ratios and their spread (10th to 90th percentile). Competitors run only the
+first --competitor-runs rounds (they are cut off at 30 s). --smoke: one run
+each, no competitors, small inputs (make test runs it so the bench never rots)."""
 import argparse
 import json
 import os
@@ -25,6 +28,47 @@ STDIO_LINES = os.path.join(ROOT, "tests", "programs", "stdio_lines")
 STDIO_PRINTF = os.path.join(ROOT, "tests", "programs", "stdio_unbuffered")
 BOOK = os.path.abspath(os.path.join(ROOT, "..", "shared", "data", "moby.txt"))
 CAP_S = 30  # each competitor run is cut off here (they reach hundreds of x)
+PROCESSES = 500  # the per-process rows: this many short processes in a run
+
+
+def small_project(workdir):
+    """A make -j2 of 16 small C files and a link: short compiler processes."""
+    project = os.path.join(workdir, "project")
+    os.makedirs(project, exist_ok=True)
+    for i in range(16):
+        with open(os.path.join(project, f"unit{i}.c"), "w") as f:
+            f.write(f"#include <stdio.h>\nint unit{i}(int x) {{ return x * {i + 1} + printf(\"%d\", x); }}\n")
+    with open(os.path.join(project, "main.c"), "w") as f:
+        f.write("int main(void) { return 0; }\n")
+    with open(os.path.join(project, "Makefile"), "w") as f:
+        f.write("OBJ := $(patsubst %.c,%.o,$(wildcard *.c))\nall: prog\nprog: $(OBJ)\n\t$(CC) -o $@ $^\n"
+                "%.o: %.c\n\t$(CC) -O1 -c -o $@ $<\n")
+    return ["make", "-s", "-B", "-j2", "-C", project]
+
+
+def machine():
+    """What the figures were measured on: CPU, cores, kernel and the CPU
+    vulnerabilities' mitigations (they set what a syscall's return costs)."""
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            model = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), model)
+    except OSError:
+        pass
+    lines = [f"# machine: {model}, {os.cpu_count()} cores, Linux {os.uname().release}, "
+             f"{time.strftime('%Y-%m-%d')}"]
+    folder = "/sys/devices/system/cpu/vulnerabilities"
+    try:
+        states = []
+        for name in sorted(os.listdir(folder)):
+            with open(os.path.join(folder, name)) as f:
+                state = f.read().strip()
+            if state != "Not affected":
+                states.append(f"{name}: {state}")
+        lines.append("# mitigations: " + ("; ".join(states) if states else "none needed"))
+    except OSError:
+        lines.append("# mitigations: not reported by this kernel")
+    return lines
 
 
 def programs(smoke):
@@ -44,6 +88,10 @@ def programs(smoke):
         ("mandelbrot px " + ("64x64" if smoke else "128x128"), [MANDELBROT, "-mode", "px", "-w", "64" if smoke else "128",
                                    "-h", "64" if smoke else "128", "-o", png]),
         ("thread_storm " + ("1k" if smoke else "100k"), [STORM, "1000" if smoke else "100000"]),
+        # The fixed cost of each process image the shim is loaded into.
+        (f"{PROCESSES} /bin/true from a shell loop, per process",
+         ["sh", "-c", f"i=0; while [ $i -lt {PROCESSES} ]; do /bin/true; i=$((i+1)); done"]),
+        ("make -j2, 16 small C files", small_project(tempfile.gettempdir())),
     ]
     return rows
 
@@ -68,6 +116,14 @@ def tools(smoke, workdir):
     if shutil.which("valgrind"):
         found.append(("dhat", lambda cmd: ([*cap, "valgrind", "--tool=dhat", "--dhat-out-file=" + os.devnull, *cmd], {})))
     return found
+
+
+def remove_child_logs(workdir):
+    """Each process under the shim writes its own log (log.bin.PID): a run of
+    500 processes leaves 499 of them, and the next run must not see them."""
+    for entry in os.listdir(workdir):
+        if entry.startswith("log.bin."):
+            os.remove(os.path.join(workdir, entry))
 
 
 def run_once(argv, extra_env, cwd):
@@ -96,14 +152,25 @@ def peak_rss_kb(argv, extra_env, cwd):
         return 0
 
 
-def cell(samples, bare, capped):
+def cell(samples, bares, capped, per_process=False):
+    """Median wall time and the median of the per-round ratios to bare, with
+    their 10th-90th percentile spread when there are enough rounds."""
     if not samples:
         return "-"
     median = statistics.median(samples)
-    text = fmt_seconds(median)
     if capped and median >= CAP_S * 0.99:
-        return f">{CAP_S} s (>{CAP_S / bare:.0f}x)"
-    return f"{text} ({median / bare:.2f}x)"
+        return f">{CAP_S} s (>{CAP_S / statistics.median(bares):.0f}x)"
+    if samples is bares:
+        return fmt_seconds(median)
+    ratios = sorted(t / b for t, b in zip(samples, bares))
+    text = f"{fmt_seconds(median)} ({statistics.median(ratios):.2f}x"
+    if len(ratios) >= 5:
+        deciles = statistics.quantiles(ratios, n=10)
+        text += f", {deciles[0]:.2f}-{deciles[-1]:.2f}"
+    if per_process and samples is not bares:
+        extra = statistics.median(t - b for t, b in zip(samples, bares)) / PROCESSES
+        text += f"; +{extra * 1000:.2f} ms a process"
+    return text + ")"
 
 
 def fmt_seconds(s):
@@ -197,7 +264,8 @@ def scale(seconds, workdir):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=21, help="paired rounds of bare and shim")
+    parser.add_argument("--competitor-runs", type=int, default=3, help="rounds that also run the competitors")
     parser.add_argument("--smoke", action="store_true")
     parser.add_argument("--tools", help="comma-separated columns to run (default: all installed)")
     parser.add_argument("--only", help="comma-separated substrings: run only matching programs")
@@ -210,13 +278,19 @@ def main():
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
     runs = 1 if args.smoke else max(args.runs, 1)
+    if args.smoke:
+        global PROCESSES
+        PROCESSES = 50
     workdir = tempfile.mkdtemp(prefix="shim-bench-")
     tool_list = tools(args.smoke, workdir)
     if args.tools:
         wanted = args.tools.split(",")
         tool_list = [t for t in tool_list if t[0] in ("bare", "shim") or any(t[0].startswith(w) for w in wanted)]
-    print(f"# make bench: median of {runs} interleaved run(s), ratio to bare in the same run")
-    print(f"# machine: {os.cpu_count()} cores, {os.uname().release}")
+    print(f"# make bench: {runs} paired round(s); a cell is the median time (median ratio to the same "
+          f"round's bare run, 10th-90th percentile of those ratios); competitors in the first "
+          f"{min(runs, args.competitor_runs)} rounds")
+    for line in machine():
+        print(line)
     header = ["program"] + [name for name, _ in tool_list] + ["shim peak RSS +", "log B/event", "analyzer"]
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
@@ -229,19 +303,23 @@ def main():
         if "SHIM_ALLOC_SAMPLE=" in name:
             runs_of = {tool: (argv, dict(env, SHIM_ALLOC_SAMPLE=name.split("SHIM_ALLOC_SAMPLE=")[1]))
                        for tool, (argv, env) in runs_of.items()}
-        for _ in range(runs):
+        for round_number in range(runs):
             # A new order each round: a slow spell on the machine, or one
             # tool warming the page cache for the next, favours no column.
-            for tool in random.sample(list(runs_of), len(runs_of)):
+            in_round = [tool for tool in runs_of
+                        if tool in ("bare", "shim") or round_number < args.competitor_runs]
+            for tool in random.sample(in_round, len(in_round)):
                 argv, env = runs_of[tool]
                 elapsed, code = run_once(argv, env, workdir)
                 if tool in ("bare", "shim") and code != 0:
                     print(f"! {name} under {tool} exited {code}", file=sys.stderr)
                     failures += 1
                 times[tool].append(elapsed)
+                remove_child_logs(workdir)
         rss = {tool: peak_rss_kb(*runs_of[tool], workdir) for tool in ("bare", "shim")}
-        bare = statistics.median(times["bare"])
-        cells = [cell(times[tool], bare, tool not in ("bare", "shim")) for tool, _ in tool_list]
+        per_process = "per process" in name
+        cells = [cell(times[tool], times["bare"], tool not in ("bare", "shim"), per_process)
+                 for tool, _ in tool_list]
         rss_text = f"{(rss['shim'] - rss['bare']) / 1024:.1f} MiB" if rss["bare"] > 0 else "-"
         figures = log_figures(workdir, "SHIM_ALLOC_SAMPLE=" in name)
         if figures:
