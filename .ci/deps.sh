@@ -7,7 +7,6 @@ packages=(
   g++ make python3
   time                      # GNU time: peak memory in the scale test and the bench
   strace                    # the unseen-I/O tests compare their counts with strace -c
-  libboost-stacktrace-dev   # stack capture for rare events (Boost.Stacktrace)
   libunwind-dev             # fast stack capture for every allocation
   libcli11-dev              # the analyzer's command line
   catch2                    # unit and integration tests (Catch2 v2)

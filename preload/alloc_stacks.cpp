@@ -6,7 +6,7 @@
 
 #include <dlfcn.h>
 
-#include <boost/stacktrace/safe_dump_to.hpp>
+#include <execinfo.h>
 
 #include "../format/log_format.h"
 #include "block_pool.h"
@@ -48,12 +48,11 @@ struct MemoEntry {
 using BacktraceFn = int (*)(void**, int);
 std::atomic<BacktraceFn> g_unw_backtrace{nullptr};
 
-// Until libunwind is loaded (or if it is missing): libgcc's unwinder via Boost.
-int slow_backtrace(void** frames, int max) {
-    size_t n = boost::stacktrace::safe_dump_to(0, frames, sizeof(void*) * static_cast<size_t>(max));
-    while (n > 0 && frames[n - 1] == nullptr) --n;
-    return static_cast<int>(n);
-}
+// Until libunwind is loaded (or if it is missing): glibc's backtrace(), which
+// loads libgcc's unwinder on first use. The shim does not link libgcc_s
+// itself: its constructor's CPU feature probing (cpuid, which traps in a VM)
+// cost 0.15 ms in every process, /bin/true included.
+int slow_backtrace(void** frames, int max) { return backtrace(frames, max); }
 
 std::atomic<uint32_t> g_verify_every{0};
 std::atomic<uint64_t> g_verified{0};
@@ -113,10 +112,7 @@ void learn_stack_bounds(AllocStacks& memo) {
 // found_caller is false when the unwinder never reached return_address.
 uint32_t unwind(uint64_t return_address, uint64_t* frames, bool* found_caller) {
     void* raw[kMaxDepth + 16];
-    BacktraceFn backtrace = g_unw_backtrace.load(std::memory_order_acquire);
-    ++t_unwinding;
-    int n = backtrace ? backtrace(raw, kMaxDepth + 16) : slow_backtrace(raw, kMaxDepth + 16);
-    --t_unwinding;
+    int n = capture_frames(raw, kMaxDepth + 16);
     int first = 0;
     while (first < n && reinterpret_cast<uint64_t>(raw[first]) != return_address) ++first;
     *found_caller = first < n;
@@ -234,9 +230,19 @@ uint32_t alloc_stack_id(AllocStacks* memo, uint64_t return_address, uint64_t cal
     return looked_up_stack_id(memo, return_address, caller_sp);
 }
 
+// Only libunwind in a handler: glibc's backtrace may dlopen libgcc_s first.
 uint32_t handler_stack_id(uint64_t return_address) {
-    if (t_unwinding == 0) return fresh_stack_id(return_address);
+    if (t_unwinding == 0 && g_unw_backtrace.load(std::memory_order_acquire) != nullptr)
+        return fresh_stack_id(return_address);
     return stack_intern(&return_address, 1);
+}
+
+int capture_frames(void** frames, int max) {
+    BacktraceFn unwinder = g_unw_backtrace.load(std::memory_order_acquire);
+    ++t_unwinding;
+    int n = unwinder ? unwinder(frames, max) : slow_backtrace(frames, max);
+    --t_unwinding;
+    return n;
 }
 
 AllocStacks* alloc_stacks_acquire() {

@@ -23,6 +23,11 @@ uint32_t alloc_stack_id(AllocStacks* memo, uint64_t return_address, uint64_t cal
 // just the handler's call site when it interrupted an unwind in progress.
 uint32_t handler_stack_id(uint64_t return_address);
 
+// The calling thread's return addresses, innermost first (the shim's own
+// frames included): libunwind's unw_backtrace once loaded, glibc's
+// backtrace() before that or without it. Counts in t_unwinding meanwhile.
+int capture_frames(void** frames, int max);
+
 // Non-zero while this thread unwinds (libunwind's or libgcc's unwinder).
 extern __thread int t_unwinding __attribute__((tls_model("initial-exec")));
 

@@ -3,8 +3,6 @@
 #include <atomic>
 #include <sys/mman.h>
 
-#include <boost/stacktrace/safe_dump_to.hpp>
-
 #include "../format/log_format.h"
 #include "log_writer.h"
 #include "alloc_stacks.h"
@@ -160,11 +158,8 @@ uint32_t stack_intern(const uint64_t* frames, uint32_t depth) {
 uint32_t capture_site_stack(uint64_t site) {
     constexpr size_t kSiteDepth = 24;
     void* raw[kSiteDepth + 8];
-    // Returns the frame count including a terminating null frame.
-    ++t_unwinding;
-    size_t n = boost::stacktrace::safe_dump_to(0, raw, sizeof raw);
-    --t_unwinding;
-    while (n > 0 && raw[n - 1] == nullptr) --n;
+    int captured = capture_frames(raw, static_cast<int>(kSiteDepth + 8));
+    size_t n = captured > 0 ? static_cast<size_t>(captured) : 0;
     uint64_t frames[kSiteDepth + 8];
     uint32_t depth = 0;
     size_t first = 0;

@@ -9,10 +9,10 @@ namespace shim {
 // 0 when the table is full or the stack is empty.
 uint32_t stack_intern(const uint64_t* frames, uint32_t depth);
 
-// Captures the caller's stack for a call site seen for the first time, with
-// Boost.Stacktrace (libgcc's unwinder: slow, ~1 µs, but rare here). Frames
-// inside the shim are dropped, so the stack starts at `site` (the return
-// address into the program). Returns the stack's id.
+// Captures the caller's stack for a call site seen for the first time
+// (capture_frames: libunwind, rare here). Frames inside the shim are
+// dropped, so the stack starts at `site` (the return address into the
+// program). Returns the stack's id.
 uint32_t capture_site_stack(uint64_t site);
 
 // The same, captured only the first time `site` is seen (a thread's creation
