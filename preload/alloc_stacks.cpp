@@ -230,15 +230,43 @@ uint32_t alloc_stack_id(AllocStacks* memo, uint64_t return_address, uint64_t cal
     return looked_up_stack_id(memo, return_address, caller_sp);
 }
 
-// Only libunwind in a handler: glibc's backtrace may dlopen libgcc_s first.
 uint32_t handler_stack_id(uint64_t return_address) {
-    if (t_unwinding == 0 && g_unw_backtrace.load(std::memory_order_acquire) != nullptr)
-        return fresh_stack_id(return_address);
+    if (t_unwinding == 0) return fresh_stack_id(return_address);
     return stack_intern(&return_address, 1);
 }
 
+namespace {
+
+// libunwind is loaded at the first stack a process needs, not at start:
+// loading it (and liblzma, its dependency) took 0.24 ms, nearly half of what
+// the shim costs a process that never allocates (/bin/true).
+enum class Unwinder { NotLoaded, Loading, Settled };
+std::atomic<Unwinder> g_unwinder{Unwinder::NotLoaded};
+
+BacktraceFn load_unwinder() {
+    Unwinder expected = Unwinder::NotLoaded;
+    if (!g_unwinder.compare_exchange_strong(expected, Unwinder::Loading)) return nullptr;  // another thread is
+    ErrnoKeeper keep;
+    void* lib = dlopen("libunwind.so.8", RTLD_NOW | RTLD_LOCAL);
+    void* fn = lib ? dlsym(lib, "unw_backtrace") : nullptr;
+    uint64_t lo, hi;
+    if (fn != nullptr && object_range(fn, &lo, &hi)) unwinder_set_code_range(lo, hi);
+    g_unw_backtrace.store(reinterpret_cast<BacktraceFn>(fn), std::memory_order_release);
+    g_unwinder.store(Unwinder::Settled, std::memory_order_release);
+    return reinterpret_cast<BacktraceFn>(fn);
+}
+
+}  // namespace
+
 int capture_frames(void** frames, int max) {
     BacktraceFn unwinder = g_unw_backtrace.load(std::memory_order_acquire);
+    // The loader must not be entered from a signal handler (it may have
+    // interrupted the loader itself) nor inside pthread_getattr_np: there the
+    // stack is the call site alone until a later call loads it.
+    bool may_load = t_signal_depth == 0 && t_in_getattr == 0;
+    if (unwinder == nullptr && !may_load) return 0;
+    if (unwinder == nullptr && g_unwinder.load(std::memory_order_acquire) == Unwinder::NotLoaded)
+        unwinder = load_unwinder();
     ++t_unwinding;
     int n = unwinder ? unwinder(frames, max) : slow_backtrace(frames, max);
     --t_unwinding;
@@ -258,11 +286,6 @@ void alloc_stacks_release(AllocStacks* memo) { pool_release(memo); }
 
 void alloc_stacks_configure(uint32_t verify_every) {
     g_verify_every.store(verify_every);
-    void* lib = dlopen("libunwind.so.8", RTLD_NOW | RTLD_LOCAL);
-    void* fn = lib ? dlsym(lib, "unw_backtrace") : nullptr;
-    uint64_t lo, hi;
-    if (fn != nullptr && object_range(fn, &lo, &hi)) unwinder_set_code_range(lo, hi);
-    g_unw_backtrace.store(reinterpret_cast<BacktraceFn>(fn), std::memory_order_release);
 }
 uint64_t alloc_stacks_mismatches() { return g_mismatches.load(); }
 uint64_t alloc_stacks_verified() { return g_verified.load(); }

@@ -36,7 +36,8 @@ extern __thread int t_unwinding __attribute__((tls_model("initial-exec")));
 AllocStacks* alloc_stacks_acquire();
 void alloc_stacks_release(AllocStacks* memo);
 
-// Loads libunwind (from the shim's constructor). Verification: with
+// Verification settings (from the shim's constructor; libunwind itself is loaded
+// at the first stack a process needs, capture_frames). With
 // verify_every = N > 0, every Nth memo hit is compared with a fresh unwind;
 // mismatches are counted and written to the log's ShimStats record.
 void alloc_stacks_configure(uint32_t verify_every);

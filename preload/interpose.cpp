@@ -13,6 +13,7 @@ namespace shim {
 
 __thread int t_guard_depth __attribute__((tls_model("initial-exec"))) = 0;
 __thread int t_signal_mark __attribute__((tls_model("initial-exec"))) = -1;
+__thread int t_signal_depth __attribute__((tls_model("initial-exec"))) = 0;
 __thread int* t_errno_at __attribute__((tls_model("initial-exec"))) = nullptr;
 
 namespace {

@@ -43,10 +43,19 @@ extern __thread int t_guard_depth __attribute__((tls_model("initial-exec")));
 // shim's (whose calls run deeper), and is the program's to record.
 extern __thread int t_signal_mark __attribute__((tls_model("initial-exec")));
 
+// How many of the program's signal handlers this thread is inside.
+extern __thread int t_signal_depth __attribute__((tls_model("initial-exec")));
+
 class SignalScope {
 public:
-    SignalScope() : saved_(t_signal_mark) { t_signal_mark = t_guard_depth > 0 ? t_guard_depth : -1; }
-    ~SignalScope() { t_signal_mark = saved_; }
+    SignalScope() : saved_(t_signal_mark) {
+        t_signal_mark = t_guard_depth > 0 ? t_guard_depth : -1;
+        ++t_signal_depth;
+    }
+    ~SignalScope() {
+        --t_signal_depth;
+        t_signal_mark = saved_;
+    }
     SignalScope(const SignalScope&) = delete;
     SignalScope& operator=(const SignalScope&) = delete;
 private:

@@ -128,3 +128,32 @@ TEST_CASE("an allocator loaded after the shim is named in the log; libc's is not
     CHECK(a.log.notes[0].first == shimlog::NoteKind::Allocator);
     CHECK(a.log.notes[0].second.find("forward_malloc.so") != std::string::npos);
 }
+
+// Loading libunwind (and liblzma) was half of what the shim cost a process
+// that never allocates: it is loaded at the first stack a process needs.
+TEST_CASE("libunwind is loaded only by a process that needs a stack", "[safety][integration]") {
+    std::string dir = scratch_dir("safety_lazy_unwinder");
+    auto opens_unwinder = [&](const std::string& program) {
+        Result r = run("strace -f -e trace=openat -o trace.txt env " + preload() + program + " > /dev/null", dir);
+        REQUIRE(r.status == 0);
+        return read_file(dir + "/trace.txt").find("libunwind.so") != std::string::npos;
+    };
+    CHECK_FALSE(opens_unwinder("/bin/true"));  // no allocation, no I/O: no stack
+    CHECK(opens_unwinder("/bin/echo hi"));      // its locale's allocations need theirs
+    Analysis a = analyze(dir + "/log.bin");
+    analyzer::AllocReport allocs = analyzer::analyze_allocations(a.log);
+    CHECK(allocs.allocations > 0);
+    CHECK(a.log.stacks.size() > 1);
+}
+
+TEST_CASE("a signal handler's allocations before any other are recorded without loading the unwinder there",
+          "[safety][integration]") {
+    std::string dir = scratch_dir("safety_handler_first_alloc");
+    Result r = run("timeout 60 env " + preload() + program_path("handler_first_alloc"), dir);
+    CHECK(r.status == 0);
+    CHECK(r.out == "done\n");
+    Analysis a = analyze(dir + "/log.bin");
+    analyzer::AllocReport allocs = analyzer::analyze_allocations(a.log);
+    CHECK(allocs.consistent());
+    CHECK(allocs.allocations >= 200);
+}
