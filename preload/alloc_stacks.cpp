@@ -122,7 +122,10 @@ uint32_t unwind(uint64_t return_address, uint64_t* frames, bool* found_caller) {
         frames[0] = return_address;
     }
     uint32_t depth = *found_caller ? 0 : 1;
-    for (int i = first; i < n && depth < kMaxDepth; ++i) frames[depth++] = reinterpret_cast<uint64_t>(raw[i]);
+    // The shim's own frames further out (a hooked printf whose stdio allocates
+    // its buffer) are not the program's: the caller of the hook is.
+    for (int i = first; i < n && depth < kMaxDepth; ++i)
+        if (i == first || !in_shim(reinterpret_cast<uint64_t>(raw[i]))) frames[depth++] = reinterpret_cast<uint64_t>(raw[i]);
     return depth;
 }
 

@@ -167,7 +167,7 @@ uint32_t capture_site_stack(uint64_t site) {
     // The site itself always heads the stack, even where the unwinder skipped it.
     if (first >= n || reinterpret_cast<uint64_t>(raw[first]) != site) frames[depth++] = site;
     for (size_t i = first; i < n && depth < kSiteDepth; ++i)
-        frames[depth++] = reinterpret_cast<uint64_t>(raw[i]);
+        if (!in_shim(reinterpret_cast<uint64_t>(raw[i]))) frames[depth++] = reinterpret_cast<uint64_t>(raw[i]);
     return stack_intern(frames, depth);
 }
 

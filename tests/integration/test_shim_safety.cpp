@@ -156,4 +156,18 @@ TEST_CASE("a signal handler's allocations before any other are recorded without 
     analyzer::AllocReport allocs = analyzer::analyze_allocations(a.log);
     CHECK(allocs.consistent());
     CHECK(allocs.allocations >= 200);
+    // puts allocates stdout's buffer inside the shim's hook: the site is main's call, no frame of the shim's.
+    Result report = run(analyzer_path() + " report log.bin", dir);
+    CHECK(report.out.find("handler_first_alloc.c:" + std::to_string(line_of(program_path("handler_first_alloc") + ".c", "puts(\"done\")"))) != std::string::npos);
+    CHECK(report.out.find("preload/") == std::string::npos);
+}
+
+TEST_CASE("stdio's own allocations inside a hooked printf are the program's call, not the shim's frame",
+          "[safety][integration]") {
+    std::string dir = scratch_dir("safety_no_shim_frames");
+    REQUIRE(run(preload() + program_path("stdio_unbuffered") + " lines out.txt 10", dir).status == 0);
+    Result report = run(analyzer_path() + " report log.bin", dir);
+    INFO(report.out);
+    CHECK(report.out.find("stdio_unbuffered.c:") != std::string::npos);
+    CHECK(report.out.find("preload/") == std::string::npos);  // the shim's sources never name a site
 }
