@@ -30,9 +30,10 @@ constexpr size_t kMapsBytes = 16u << 20;                    // /proc/self/maps t
 constexpr size_t kMaxMappings = 65536;                      // vm.max_map_count's default
 constexpr size_t kMaxModuleRanges = 4096;
 constexpr size_t kMaxRegions = 2 * kMaxMappings;            // 3 MiB of ExitScanRegion: one record
-constexpr size_t kWindowBytes = 1u << 20;                   // read at a time
+constexpr size_t kWindowBytes = 64u << 10;                  // read at a time: small, each page touched is a fault
 constexpr size_t kPairBytes = shimlog::kMaxChunkRawSize;    // encoded pairs per record
 constexpr size_t kPage = 4096;
+constexpr size_t kPagesAtOnce = 4096;                       // pagemap entries read at a time (32 KiB: 16 MiB of memory)
 
 struct Range {
     uint64_t start, end;
@@ -62,14 +63,15 @@ struct Scratch {
     uint64_t prev_where, prev_value;
     shimlog::ExitScanSummary summary;
     int pagemap_fd;
-    uint64_t page_entries[kWindowBytes / kPage + 1];
+    uint64_t* page_entries;  // kPagesAtOnce pagemap entries
     bool direct_reads;  // process_vm_readv is refused (seccomp): read in place
     uint64_t self_start, self_end;  // the scratch itself, never scanned
 };
 
 constexpr size_t scratch_bytes() {
     return kMapsBytes + kMaxMappings * sizeof(Mapping) + kMaxModuleRanges * sizeof(Range) +
-           kMaxRegions * sizeof(shimlog::ExitScanRegion) + kMaxRegions * sizeof(Range) + kWindowBytes + kPairBytes;
+           kMaxRegions * sizeof(shimlog::ExitScanRegion) + kMaxRegions * sizeof(Range) + kWindowBytes + kPairBytes +
+           kPagesAtOnce * sizeof(uint64_t);
 }
 
 bool map_scratch(Scratch& s) {
@@ -87,7 +89,8 @@ bool map_scratch(Scratch& s) {
     s.regions = reinterpret_cast<shimlog::ExitScanRegion*>(at), at += kMaxRegions * sizeof(shimlog::ExitScanRegion);
     s.targets = reinterpret_cast<Range*>(at), at += kMaxRegions * sizeof(Range);
     s.window = reinterpret_cast<uint8_t*>(at), at += kWindowBytes;
-    s.pairs = reinterpret_cast<uint8_t*>(at);
+    s.pairs = reinterpret_cast<uint8_t*>(at), at += kPairBytes;
+    s.page_entries = reinterpret_cast<uint64_t*>(at);
     return true;
 }
 
@@ -341,15 +344,17 @@ bool pages_with_data(Scratch& s, uint64_t first, size_t count) {
     return n == ssize_t(bytes);
 }
 
-// A region, window by window, reading only the pages that hold data.
+// A region, reading only the pages that hold data: their flags are read for
+// up to kPagesAtOnce pages (1 GiB) a syscall, as most big mappings (arenas
+// reserved whole, the shim's own tables) are mostly untouched.
 bool scan_region(Scratch& s, const shimlog::ExitScanRegion& r) {
     constexpr uint64_t kPresent = 1ull << 63, kSwapped = 1ull << 62;
     for (uint64_t at = r.start; at < r.end;) {
-        uint64_t window_end = std::min<uint64_t>(r.end, (at & ~uint64_t(kPage - 1)) + kWindowBytes);
         uint64_t first = at / kPage;
-        size_t pages = size_t((window_end - 1) / kPage - first + 1);
+        uint64_t chunk_end = std::min<uint64_t>(r.end, (first + kPagesAtOnce) * kPage);
+        size_t pages = size_t((chunk_end - 1) / kPage - first + 1);
         if (!pages_with_data(s, first, pages)) {
-            if (!scan_range(s, at, window_end)) return false;
+            if (!scan_range(s, at, chunk_end)) return false;
         } else {
             for (size_t p = 0; p < pages;) {
                 if (!(s.page_entries[p] & (kPresent | kSwapped))) {
@@ -358,12 +363,12 @@ bool scan_region(Scratch& s, const shimlog::ExitScanRegion& r) {
                 }
                 size_t q = p;
                 while (q < pages && (s.page_entries[q] & (kPresent | kSwapped))) q++;
-                uint64_t from = std::max(at, (first + p) * kPage), to = std::min(window_end, (first + q) * kPage);
+                uint64_t from = std::max(at, (first + p) * kPage), to = std::min(chunk_end, (first + q) * kPage);
                 if (!scan_range(s, from, to)) return false;
                 p = q;
             }
         }
-        at = window_end;
+        at = chunk_end;
     }
     return true;
 }
