@@ -14,6 +14,7 @@
 #include "alloc_sampling.h"
 #include "clock.h"
 #include "compressor.h"
+#include "interpose.h"
 #include "log_writer.h"
 
 namespace shim {
@@ -390,6 +391,7 @@ uint32_t count_threads() {
 
 void exit_scan_write() {
     if (sampling_on()) return;  // only a sample of the blocks is known: nothing to decide
+    ErrnoKeeper keep;  // its opens, reads and maps are the shim's, not the program's
     uint64_t started = monotonic_ns();
     uint64_t sp = reinterpret_cast<uint64_t>(__builtin_frame_address(0));
     static Scratch s;  // the handles; the scratch memory itself is mmap'd
