@@ -28,6 +28,13 @@ std::vector<AllocSite> alloc_sites(const AllocReport& report, CallSites& sites) 
         site.temporary += stack.temporary;
         site.leaked += stack.leaked;
         site.leaked_bytes += stack.leaked_bytes;
+        auto reach = report.reach.stacks.find(stack.stack_id);
+        if (reach != report.reach.stacks.end()) {
+            site.lost += reach->second.lost;
+            site.lost_bytes += reach->second.lost_bytes;
+            site.possibly_lost += reach->second.possibly_lost;
+            site.possibly_lost_bytes += reach->second.possibly_lost_bytes;
+        }
         if (stack.allocations > group.top_stack_allocations) {
             group.top_stack_allocations = stack.allocations;
             site.stack_id = stack.stack_id;

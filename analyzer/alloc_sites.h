@@ -21,6 +21,11 @@ struct AllocSite {
     uint64_t temporary = 0;
     uint64_t leaked = 0;
     uint64_t leaked_bytes = 0;
+    // Of the leaked (still allocated at exit), when the exit scan decided:
+    uint64_t lost = 0;                 // nothing pointed at them
+    uint64_t lost_bytes = 0;
+    uint64_t possibly_lost = 0;        // only pointers into their middle
+    uint64_t possibly_lost_bytes = 0;  // (the rest was still reachable)
     uint64_t min_size = 0;
     uint64_t max_size = 0;
     uint64_t common_size = 0;        // the size allocated most often

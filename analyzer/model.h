@@ -134,6 +134,24 @@ struct Samples {
     uint64_t chunks = 0;
 };
 
+// The shim's scan of memory at a normal exit (ExitScan records): the regions
+// it read and, per Pairs record, its encoded (where, value) words, left in the
+// log's bytes (like allocation chunks) until reachability.h reads them.
+struct ExitScanPairs {
+    uint32_t count = 0;
+    uint8_t compression = 0;  // shimlog::Compression
+    uint32_t raw_size = 0;
+    const char* body = nullptr;  // in Log::bytes
+    size_t body_size = 0;
+};
+struct ExitScan {
+    bool present = false;   // a Regions record was read
+    bool finished = false;  // and the Summary after it: the scan ran to its end
+    std::vector<shimlog::ExitScanRegion> regions;  // in address order
+    std::vector<ExitScanPairs> pairs;
+    shimlog::ExitScanSummary summary{};
+};
+
 struct Log {
     std::string path;
     std::shared_ptr<const LogBytes> bytes;  // what alloc_chunks point into
@@ -158,6 +176,7 @@ struct Log {
     uint64_t alloc_counted_frees = 0;
     std::map<uint32_t, std::pair<uint64_t, uint64_t>> alloc_counts;  // stack id -> (allocations, bytes)
     KernelIo kernel_io;  // the latest KernelIo record
+    ExitScan exit_scan;  // absent: an older shim, sampling mode, or not a normal exit
     // The shim's own counters (ShimStats record).
     uint64_t alloc_events = 0;
     uint64_t stack_checks = 0;      // memoized stacks re-unwound (SHIM_STACK_VERIFY)

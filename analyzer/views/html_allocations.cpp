@@ -58,6 +58,15 @@ void write_summary(const AllocReport& a, std::ostream& out) {
     out << "<div><b>" << html_escape(human_bytes(double(a.peak_bytes))) << "</b><span>peak heap</span></div>";
     out << "<div><b>" << html_escape(human_bytes(double(a.live_bytes))) << "</b><span>still allocated at the end ("
         << with_commas(a.live_allocations) << ")</span></div>";
+    if (a.reach.decided) {
+        out << "<div><b>" << html_escape(human_bytes(double(a.reach.reachable_bytes)))
+            << "</b><span>of it still reachable at exit (kept until exit on purpose, the OS frees it)</span></div>";
+        if (a.reach.possibly_lost > 0)
+            out << "<div><b>" << html_escape(human_bytes(double(a.reach.possibly_lost_bytes)))
+                << "</b><span>possibly lost (only pointers into their middle)</span></div>";
+        out << "<div><b>" << html_escape(human_bytes(double(a.reach.lost_bytes))) << "</b><span>lost ("
+            << with_commas(a.reach.lost) << ", no pointer to them left)</span></div>";
+    }
     out << "</div>\n";
 }
 

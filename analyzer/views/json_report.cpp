@@ -158,8 +158,18 @@ void write_allocations(JsonWriter& json, const ReportInput& in) {
         .field("out_of_order", a.out_of_order)
         .field("consistent", a.consistent())
         .field("problem", a.problem);
+    json.begin_object("reachability")
+        .field("decided", a.reach.decided)
+        .field("undecided_reason", a.reach.undecided)
+        .field("reachable", a.reach.reachable)
+        .field("reachable_bytes", a.reach.reachable_bytes)
+        .field("possibly_lost", a.reach.possibly_lost)
+        .field("possibly_lost_bytes", a.reach.possibly_lost_bytes)
+        .field("lost", a.reach.lost)
+        .field("lost_bytes", a.reach.lost_bytes)
+        .end_object();
     json.begin_array("sites");
-    for (const AllocSite& site : alloc_sites(a, in.sites))
+    for (const AllocSite& site : alloc_sites(a, in.sites)) {
         json.begin_object()
             .field("site", site.site)
             .strings("stack", in.sites.frames(site.stack_id, 0, 16))
@@ -171,8 +181,10 @@ void write_allocations(JsonWriter& json, const ReportInput& in) {
             .field("leaked_bytes", site.leaked_bytes)
             .field("min_size", site.min_size)
             .field("max_size", site.max_size)
-            .field("common_size", site.common_size)
-            .end_object();
+            .field("common_size", site.common_size);
+        if (a.reach.decided) json.field("lost_bytes", site.lost_bytes).field("possibly_lost_bytes", site.possibly_lost_bytes);
+        json.end_object();
+    }
     json.end_array().end_object();
 }
 
