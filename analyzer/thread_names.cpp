@@ -3,6 +3,8 @@
 #include <climits>
 #include <unistd.h>
 
+#include "name_simplify.h"
+
 namespace analyzer {
 namespace {
 
@@ -56,8 +58,10 @@ std::string ThreadNamer::created_at(uint32_t create_stack) {
 std::string ThreadNamer::label(const ThreadInfo& thread) {
     if (thread.is_main) return "main thread";
     std::string run = routine(thread.start_routine);
-    if (!run.empty() && !sites_.in_runtime(thread.start_routine)) return run;
-    std::string site = created_at(thread.create_stack);
+    // Labels are read in titles and tables: names simplified (name_simplify.h);
+    // created_at() keeps the full name for the JSON site.
+    if (!run.empty() && !sites_.in_runtime(thread.start_routine)) return simplify_function_name(run);
+    std::string site = simplify_site(created_at(thread.create_stack));
     bool std_thread = run.find("execute_native_thread_routine") != std::string::npos;
     if (!site.empty()) return (std_thread ? "std::thread from " : "thread from ") + site;
     if (thread.create_stack == 0 && thread.create_ticks == 0) return "thread not started by pthread_create";
