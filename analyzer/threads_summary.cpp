@@ -97,7 +97,7 @@ ThreadsSummary summarize_threads(const Log& log, ThreadNamer& names) {
     std::map<std::string, ThreadGroupStats> by_label;
     for (const auto& origin : by_origin) {
         const ThreadInfo& first = log.threads[origin.second.front()];
-        ThreadGroupStats& g = by_label[names.label(first)];
+        ThreadGroupStats& g = by_label[names.group_key(first)];
         if (g.members.empty()) {
             g.label = names.label(first);
             g.routine = names.routine(first.start_routine);
