@@ -69,7 +69,9 @@ tests/programs/interposers/%.so: tests/programs/interposers/%.c
 tests/programs/%: tests/programs/%.cpp
 	$(CXX) $(CXXFLAGS) -pthread -o $@ $<
 
-$(TEST_RUNNER): $(TEST_OBJ) $(ANALYZER_OBJ)
+# The shim's pieces with no dependency on the rest of it, tested in-process.
+SHIM_UNIT_OBJ := preload/loader_gate.o
+$(TEST_RUNNER): $(TEST_OBJ) $(ANALYZER_OBJ) $(SHIM_UNIT_OBJ)
 	$(CXX) -o $@ $^ -ldw -lelf -liberty -lzstd -lz -pthread
 
 demo: deps

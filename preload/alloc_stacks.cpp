@@ -11,6 +11,7 @@
 #include "../format/log_format.h"
 #include "block_pool.h"
 #include "interpose.h"
+#include "loader_gate.h"
 #include "log_writer.h"
 #include "modules.h"
 #include "stacks.h"
@@ -268,6 +269,8 @@ int capture_frames(void** frames, int max) {
     // stack is the call site alone until a later call loads it.
     bool may_load = t_signal_depth == 0 && t_in_getattr == 0;
     if (unwinder == nullptr && !may_load) return 0;
+    LoaderWalk walk;  // dlopen, and both unwinders' look-ups of unwind tables, walk the loader's list
+    if (!walk.entered()) return 0;
     if (unwinder == nullptr && g_unwinder.load(std::memory_order_acquire) == Unwinder::NotLoaded)
         unwinder = load_unwinder();
     ++t_unwinding;

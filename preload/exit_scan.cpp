@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "compressor.h"
 #include "interpose.h"
+#include "loader_gate.h"
 #include "log_writer.h"
 
 namespace shim {
@@ -230,7 +231,10 @@ void add_modules(Scratch& s) {
 }
 
 void build_regions(Scratch& s, uint64_t sp) {
-    dl_iterate_phdr(add_module, &s);
+    {
+        LoaderWalk walk;
+        if (walk.entered()) dl_iterate_phdr(add_module, &s);
+    }
     add_modules(s);
     for (size_t j = 0; j < s.mapping_count; ++j)
         if (s.mappings[j].scannable) add_anonymous(s, s.mappings[j], sp);

@@ -15,6 +15,7 @@
 #include "io_stats.h"
 #include "kernel_io.h"
 #include "stdio_streams.h"
+#include "loader_gate.h"
 #include "log_writer.h"
 #include "sampler.h"
 #include "threads.h"
@@ -74,7 +75,19 @@ uint64_t g_allocs_at_fork = 0;
 
 void write_log_at_exit(int status, void*) { shim::log_flush(EndReason::Exit, status); }
 
+// No walk of the loader's list under way at fork (loader_gate.h), then the log's own state.
+void fork_prepare() {
+    shim::loader_walks_before_fork();
+    shim::log_before_fork();
+}
+
+void fork_parent() {
+    shim::log_after_fork_parent();
+    shim::loader_walks_after_fork(false);
+}
+
 void fork_child() {
+    shim::loader_walks_after_fork(true);
     shim::forget_thread_id();  // the forking thread has a new id in the child
     g_allocs_at_fork = shim::alloc_events_recorded();
     shim::log_after_fork_child();
@@ -153,7 +166,7 @@ __attribute__((constructor)) static void shim_start() {
     shim::threads_init();
     shim::signals_init();
     shim::check_allocator();
-    pthread_atfork(shim::log_before_fork, shim::log_after_fork_parent, fork_child);
+    pthread_atfork(fork_prepare, fork_parent, fork_child);
     shim::log_on_new_process(fork_child);  // a clone that bypassed the hook below
     on_exit(write_log_at_exit, nullptr);
     shim::stdio_streams_init();

@@ -9,6 +9,7 @@
 #include <link.h>
 #include <unistd.h>
 
+#include "loader_gate.h"
 #include "log_writer.h"
 
 namespace shim {
@@ -100,14 +101,18 @@ int find_containing(dl_phdr_info* info, size_t, void* data) {
 void locate_shim() {
     if (g_shim_range.end != 0) return;
     ContainingObject self{reinterpret_cast<uint64_t>(&locate_shim), {}, nullptr};
-    if (dl_iterate_phdr(find_containing, &self) == 0) return;
+    LoaderWalk walk;
+    if (!walk.entered() || dl_iterate_phdr(find_containing, &self) == 0) return;
     g_shim_range = self.range;
     snprintf(g_shim_path, sizeof g_shim_path, "%s", self.name);
 }
 
 }  // namespace
 
-void write_module_map() { dl_iterate_phdr(write_one_module, nullptr); }
+void write_module_map() {
+    LoaderWalk walk;
+    if (walk.entered()) dl_iterate_phdr(write_one_module, nullptr);
+}
 
 bool shim_library_path(char* out, size_t cap) {
     locate_shim();
@@ -120,7 +125,8 @@ bool shim_library_path(char* out, size_t cap) {
 
 bool object_range(const void* addr, uint64_t* lo, uint64_t* hi) {
     ContainingObject object{reinterpret_cast<uint64_t>(addr), {}, nullptr};
-    if (dl_iterate_phdr(find_containing, &object) == 0) return false;
+    LoaderWalk walk;
+    if (!walk.entered() || dl_iterate_phdr(find_containing, &object) == 0) return false;
     *lo = object.range.start;
     *hi = object.range.end;
     return true;

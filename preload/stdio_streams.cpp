@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "io_stats.h"
+#include "loader_gate.h"
 
 namespace shim {
 
@@ -93,7 +94,8 @@ int find_protection(dl_phdr_info* info, size_t, void* data) {
 // page cannot be made writable.
 bool patch(void** table) {
     PageFinder find{reinterpret_cast<uintptr_t>(&table[kReadEntry])};
-    dl_iterate_phdr(find_protection, &find);
+    LoaderWalk walk;
+    if (walk.entered()) dl_iterate_phdr(find_protection, &find);
     if (find.prot < 0 || !(find.prot & PROT_READ)) return false;
     const uintptr_t page = sysconf(_SC_PAGESIZE);
     uintptr_t first = reinterpret_cast<uintptr_t>(&table[kReadEntry]) & ~(page - 1);
