@@ -69,14 +69,10 @@ struct IoSite {
     uint64_t time_ns = 0;
     uint64_t max_ns = 0;
     uint64_t histogram[shimlog::kSizeBuckets] = {};
-    // Calls whose time was measured: fewer than `calls` when the shim timed a
-    // sample (time_ns is then an estimate, max_ns the slowest timed call).
-    uint64_t timed_calls = 0;
-    // Calls that were counted, not timed, in a kind of call that is timed.
-    uint64_t untimed_calls() const {
-        if (shimlog::is_stdio(syscall) || shimlog::is_second_side(syscall)) return 0;
-        return calls > timed_calls ? calls - timed_calls : 0;
-    }
+    // Calls counted but not timed: the shim times a sample of a busy entry's
+    // calls, and time_ns is then an estimate (max_ns the slowest timed call).
+    // Always 0 for the kinds never timed (stdio calls, a transfer's second side).
+    uint64_t untimed_calls = 0;
 };
 
 // The kernel's count of the process's read- and write-family syscalls

@@ -59,7 +59,7 @@ std::map<std::tuple<uint32_t, uint64_t, bool>, SiteTotals> totals_by_site(const 
         t.bytes += site.bytes_done;
         t.small += small_calls(site, small_bytes);
         t.time_ns += site.time_ns;
-        t.untimed += site.untimed_calls();
+        t.untimed += site.untimed_calls;
     }
     return totals;
 }

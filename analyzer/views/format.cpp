@@ -73,7 +73,7 @@ std::string pad_right(const std::string& s, size_t width) {
 
 std::string sample_note(uint64_t calls, uint64_t untimed_calls) {
     if (untimed_calls == 0 || untimed_calls > calls) return "";
-    return "time in calls estimated from a sample of " + with_commas(calls - untimed_calls) + " of " +
+    return "estimated from a sample of " + with_commas(calls - untimed_calls) + " of " +
            with_commas(calls) + " calls";
 }
 

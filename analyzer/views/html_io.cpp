@@ -39,7 +39,7 @@ void write_syscalls(const Log& log, std::ostream& out) {
     if (!log.ticks_calibrated)
         out << "<p class=\"note\">Times unknown: the log has no end record to calibrate the clock.</p>\n";
     else if (untimed > 0)
-        out << "<p class=\"note\">" << html_escape(sample_note(total_calls, untimed)) << "; every call is counted.</p>\n";
+        out << "<p class=\"note\">Time in calls " << html_escape(sample_note(total_calls, untimed)) << "; every call is counted.</p>\n";
 }
 
 void write_histogram(const FileTotals& t, std::ostream& out) {
@@ -80,7 +80,7 @@ void write_file_card(const Log& log, const FileTotals& t, std::ostream& out) {
         << html_escape(avg < 1024 ? fixed(avg, 1) + " B" : human_bytes(avg)) << " per call";
     if (t.time_ns > 0)
         out << ", " << html_escape(human_seconds(double(t.time_ns) / 1e9))
-            << (t.untimed_calls > 0 ? " in the calls (estimated from a sample)" : " in the calls");
+            << (t.untimed_calls > 0 ? " in the calls (estimated from a sample of its calls)" : " in the calls");
     if (t.calls > 0) out << ", " << html_escape(percent(double(t.sequential), double(t.calls))) << " sequential";
     out << "</p>\n";
     write_histogram(t, out);

@@ -146,7 +146,7 @@ void write_syscalls(const Log& log, std::ostream& out) {
     out << "  ------ ----------- ----------- --------- --------- ----------------\n";
     row(100, total_ns, total_calls, total_errors, "total");
     if (!log.ticks_calibrated) out << "  (times unknown: the log has no end record to calibrate the clock)\n";
-    else if (untimed > 0) out << "  (" << sample_note(total_calls, untimed) << "; every call is counted)\n";
+    else if (untimed > 0) out << "  (time in calls " << sample_note(total_calls, untimed) << "; every call is counted)\n";
     write_kernel_counts(log, out);
     write_stdio_calls(log, out);
 }
