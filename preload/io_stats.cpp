@@ -225,7 +225,8 @@ void add_timed_call(IoSlot& slot, uint64_t ticks) {
     if (ticks > c.max_ticks) c.max_ticks = ticks;
     uint64_t timed = ++slot.timed_calls;
     uint32_t gap = 0;
-    bool usual = ticks * slot.represented <= kOutlier * c.ticks;
+    bool usual = static_cast<unsigned __int128>(ticks) * slot.represented <=
+                 static_cast<unsigned __int128>(kOutlier) * c.ticks;
     if (timed >= kTimedFirst && usual && c.ticks + ticks < (slot.represented + 1) * kSlowCallTicks) {
         uint64_t mean = timed / kTimedFirst;
         gap = random_gap(mean < kMaxMeanGap ? mean : kMaxMeanGap);
