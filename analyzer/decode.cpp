@@ -134,6 +134,10 @@ bool decode_io_site(Payload p, Log& log, IoSiteIndex& index) {
     site.time_ns = rec.ticks;  // converted once the clock is calibrated
     site.max_ns = rec.max_ticks;
     for (unsigned b = 0; b < shimlog::kSizeBuckets; ++b) site.histogram[b] = rec.histogram[b];
+    shimlog::IoSiteTiming timing;  // absent in older logs: every call was timed
+    if (p.take(timing) && timing.timed_calls < rec.calls && !shimlog::is_stdio(site.syscall) &&
+        !shimlog::is_second_side(site.syscall))
+        site.untimed_calls = rec.calls - timing.timed_calls;
     auto key = std::make_tuple(rec.file_id, rec.site, rec.syscall, rec.caused_by);
     auto found = index.find(key);
     if (found != index.end()) {

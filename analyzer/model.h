@@ -69,6 +69,10 @@ struct IoSite {
     uint64_t time_ns = 0;
     uint64_t max_ns = 0;
     uint64_t histogram[shimlog::kSizeBuckets] = {};
+    // Calls counted but not timed: the shim times a sample of a busy entry's
+    // calls, and time_ns is then an estimate (max_ns the slowest timed call).
+    // Always 0 for the kinds never timed (stdio calls, a transfer's second side).
+    uint64_t untimed_calls = 0;
 };
 
 // The kernel's count of the process's read- and write-family syscalls

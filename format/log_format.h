@@ -191,6 +191,14 @@ struct IoSiteRecord {
     uint64_t histogram[kSizeBuckets];
 };
 
+// Follows an IoSiteRecord in the same payload (shims since the timing sample;
+// absent in older logs, where every call was timed): how many of `calls` were
+// timed. When fewer, `ticks` is the estimate calls x their mean and
+// `max_ticks` the slowest of them.
+struct IoSiteTiming {
+    uint64_t timed_calls;
+};
+
 enum class EndReason : uint8_t { Exit = 0, QuickExit = 1, Exec = 2, Signal = 3 };
 
 struct EndRecord {

@@ -28,7 +28,10 @@ constexpr uint32_t kMaxSlots = 1u << 16;
 
 // The packed record first, so its 8-byte counters stay 8-byte aligned.
 struct IoSlot {
-    IoSiteRecord counters;  // identity fields (file_id, site, syscall) plus counters
+    IoSiteRecord counters;  // identity fields (file_id, site, syscall) plus counters; ticks: see add_timed_call
+    uint64_t timed_calls;   // how many of counters.calls were timed
+    uint64_t represented;   // the calls the timed ones stand for (each itself and the gap after it)
+    uint32_t untimed_left;  // calls to count without timing before the next timed one (io_stats.h)
     bool used;
 };
 
@@ -76,6 +79,7 @@ thread_local IoTable* t_table __attribute__((tls_model("initial-exec"))) = nullp
 
 void release_table(void* table) {
     if (t_table == table) t_table = nullptr;
+    t_io_hint = {};
     pool_release(static_cast<IoTable*>(table));
 }
 
@@ -134,14 +138,15 @@ bool grow(IoTable& table) {
         if (from.used) grown->slot[probe_for(*grown, key_of(from.counters))] = from;
     }
     table.last_hit = nullptr;
+    t_io_hint = {};  // it points into the old array
     table.slots.store(grown, std::memory_order_release);
     return true;
 }
 
 // The slot for this key, claiming a free one (and capturing the site's stack)
 // on first sight. nullptr when the table is full and cannot grow.
-IoSiteRecord* find_slot(IoTable& table, const SlotKey& key) {
-    if (table.last_hit != nullptr && slot_matches(*table.last_hit, key)) return &table.last_hit->counters;
+IoSlot* find_slot(IoTable& table, const SlotKey& key) {
+    if (table.last_hit != nullptr && slot_matches(*table.last_hit, key)) return table.last_hit;
     IoSlots* slots = slots_of(table);
     uint32_t i = probe_for(*slots, key);
     if (!slots->slot[i].used && (slots->in_use + 1) * 4 > slots->capacity * 3) {
@@ -155,8 +160,11 @@ IoSiteRecord* find_slot(IoTable& table, const SlotKey& key) {
     }
     IoSlot& slot = slots->slot[i];
     table.last_hit = &slot;
-    if (slot.used) return &slot.counters;
+    if (slot.used) return &slot;
     memset(&slot.counters, 0, sizeof slot.counters);
+    slot.timed_calls = 0;
+    slot.represented = 0;
+    slot.untimed_left = 0;
     slot.counters.site = key.site;
     slot.counters.file_id = key.file_id;
     slot.counters.syscall = key.syscall;
@@ -165,15 +173,12 @@ IoSiteRecord* find_slot(IoTable& table, const SlotKey& key) {
     slot.counters.stack_id = capture_site_stack(key.site);
     slot.used = true;
     slots->in_use++;
-    return &slot.counters;
+    return &slot;
 }
 
-void add_call(IoSiteRecord& c, ssize_t result, uint64_t requested, FileAccess access,
-              uint64_t ticks) {
+void add_call(IoSiteRecord& c, ssize_t result, uint64_t requested, FileAccess access) {
     c.calls++;
     c.bytes_requested += requested;
-    c.ticks += ticks;
-    if (ticks > c.max_ticks) c.max_ticks = ticks;
     if (result < 0) {
         c.errors++;
         return;
@@ -186,6 +191,62 @@ void add_call(IoSiteRecord& c, ssize_t result, uint64_t requested, FileAccess ac
     if (access.consecutive) c.consecutive++;
 }
 
+// ---- the timing sample (io_stats.h) ----
+constexpr uint64_t kTimedFirst = 64;           // an entry's first calls are all timed
+constexpr uint64_t kMaxMeanGap = 128;          // then about one in (gap + 1), gap growing to this
+constexpr uint64_t kSlowCallTicks = 1u << 16;  // ~20 us: calls this slow on average are all timed
+
+__thread uint32_t t_gap_random __attribute__((tls_model("initial-exec"))) = 0;
+
+// A random gap, so that no call pattern of a period can line up with the
+// sample: uniform in [0, 2 x mean).
+uint32_t random_gap(uint64_t mean) {
+    uint32_t x = t_gap_random;
+    if (x == 0) x = static_cast<uint32_t>(now_ticks()) | 1;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    t_gap_random = x;
+    return static_cast<uint32_t>(x % (2 * mean));
+}
+
+// A timed call stands for itself and the untimed calls of the gap drawn
+// after it: counters.ticks sums ticks x (1 + gap), so that a stretch of the
+// run weighs by its calls, not by how densely it was timed (early calls are
+// all timed). A call over kOutlier x the mean so far (the thread descheduled,
+// a disk access) stands for itself only, and the next call is timed too, so
+// a stretch of slow calls is timed whole: one such call weighed by its gap
+// made the estimate swing by seconds on a busy machine (55% to 182% of a run
+// whose calls, all timed, took 92%). Lone slow calls between timed ones are
+// then missed: a sample can only tell the usual cost.
+constexpr uint64_t kOutlier = 16;
+
+void add_timed_call(IoSlot& slot, uint64_t ticks) {
+    IoSiteRecord& c = slot.counters;
+    if (ticks > c.max_ticks) c.max_ticks = ticks;
+    uint64_t timed = ++slot.timed_calls;
+    uint32_t gap = 0;
+    bool usual = static_cast<unsigned __int128>(ticks) * slot.represented <=
+                 static_cast<unsigned __int128>(kOutlier) * c.ticks;
+    if (timed >= kTimedFirst && usual && c.ticks + ticks < (slot.represented + 1) * kSlowCallTicks) {
+        uint64_t mean = timed / kTimedFirst;
+        gap = random_gap(mean < kMaxMeanGap ? mean : kMaxMeanGap);
+    }
+    c.ticks += ticks * (1 + uint64_t(gap));
+    slot.represented += 1 + uint64_t(gap);
+    slot.untimed_left = gap;
+}
+
+// The slot's counters as the log gets them: the weighted time scaled to the
+// calls made (the last gap may not be over; a call the hint missed was
+// neither timed nor stood for).
+IoSiteRecord estimated(const IoSlot& slot) {
+    IoSiteRecord c = slot.counters;
+    if (slot.represented > 0 && slot.represented != c.calls)
+        c.ticks = static_cast<uint64_t>(static_cast<unsigned __int128>(c.ticks) * c.calls / slot.represented);
+    return c;
+}
+
 // ---- merging the tables for the log ----
 // At most this many distinct entries are merged; the table is sized to twice
 // the entries in use (a power of two), not to this, since a snapshot is taken
@@ -193,13 +254,15 @@ void add_call(IoSiteRecord& c, ssize_t result, uint64_t requested, FileAccess ac
 // size was a third of a small program's whole cost under the shim.
 constexpr uint32_t kMaxMergedSlots = 1 << 20;
 
-void merge_into(IoSlot* merged, uint32_t slots, const IoSiteRecord& from) {
+void merge_into(IoSlot* merged, uint32_t slots, const IoSlot& source) {
+    IoSiteRecord from = estimated(source);
     uint32_t start = key_hash(key_of(from)) % slots;
     for (uint32_t probe = 0; probe < slots; ++probe) {
         IoSlot& slot = merged[(start + probe) % slots];
         if (!slot.used) {
             slot.used = true;
             slot.counters = from;
+            slot.timed_calls = source.timed_calls;
             return;
         }
         if (!slot_matches(slot, key_of(from))) continue;
@@ -214,6 +277,7 @@ void merge_into(IoSlot* merged, uint32_t slots, const IoSiteRecord& from) {
         to.sequential += from.sequential;
         to.consecutive += from.consecutive;
         to.ticks += from.ticks;
+        slot.timed_calls += source.timed_calls;
         if (from.max_ticks > to.max_ticks) to.max_ticks = from.max_ticks;
         for (unsigned b = 0; b < shimlog::kSizeBuckets; ++b) to.histogram[b] += from.histogram[b];
         return;
@@ -221,29 +285,32 @@ void merge_into(IoSlot* merged, uint32_t slots, const IoSiteRecord& from) {
     count_dropped();
 }
 
-}  // namespace
-
-namespace {
-
-void record_call(int fd, shimlog::Syscall syscall, uint64_t requested, int64_t offset, uint64_t site,
-                 ssize_t result, uint64_t ticks, const StreamState* stream = nullptr) {
+// Counts one call; returns its slot (nullptr: dropped).
+IoSlot* record_call(int fd, shimlog::Syscall syscall, uint64_t requested, int64_t offset, uint64_t site,
+                    ssize_t result, const StreamState* stream = nullptr) {
     ReentryGuard guard;  // fstat, readlink and the unwinder below are ours
     FileAccess access = file_access(fd, offset, result);
     IoTable* table = thread_table();
     SlotKey key{site, access.file_id, static_cast<uint8_t>(syscall), stream ? stream->caused_by : uint8_t(0)};
-    IoSiteRecord* slot = table ? find_slot(*table, key) : nullptr;
+    IoSlot* slot = table ? find_slot(*table, key) : nullptr;
     if (slot == nullptr) {
         count_dropped();
-        return;
+        return nullptr;
     }
-    add_call(*slot, result, requested, access, ticks);
+    add_call(slot->counters, result, requested, access);
     if (stream != nullptr) {  // as the stream is now: a program may setvbuf between calls
-        slot->buffering = stream->buffering;
-        slot->buffer_size = stream->buffer_size;
+        slot->counters.buffering = stream->buffering;
+        slot->counters.buffer_size = stream->buffer_size;
     }
+    return slot;
 }
 
+// Calls not timed, so the checkpoint clock is read every so many instead.
+__thread uint32_t t_untimed_calls __attribute__((tls_model("initial-exec"))) = 0;
+
 }  // namespace
+
+__thread IoTimingHint t_io_hint __attribute__((tls_model("initial-exec"))) = {};
 
 void IoCall::finish(ssize_t result) {
     if (!active_) {  // the shim's own call (kernel_io.h)
@@ -251,21 +318,28 @@ void IoCall::finish(ssize_t result) {
         return;
     }
     kernel_io_count_hooked(syscall_, result);  // per thread (thread_kernel_io.h)
-    uint64_t now = now_ticks();
+    uint64_t now = timed_ ? now_ticks() : 0;
     // errno is the program's: only the rare paths below make calls that set
     // it, and they put it back (ErrnoKeeper).
-    record_call(fd_, syscall_, requested_, offset_, site_, result, now - start_ticks_,
-                stream_.buffering != 0 ? &stream_ : nullptr);
-    log_checkpoint(now);
+    IoSlot* slot = record_call(fd_, syscall_, requested_, offset_, site_, result,
+                               stream_.buffering != 0 ? &stream_ : nullptr);
+    if (slot != nullptr) {
+        if (timed_)
+            add_timed_call(*slot, now - start_ticks_);
+        else if (slot->untimed_left > 0)
+            slot->untimed_left--;
+        t_io_hint = {site_, &slot->untimed_left, fd_, static_cast<uint8_t>(syscall_)};
+    }
+    if (timed_)
+        log_checkpoint(now);
+    else if ((++t_untimed_calls & 255) == 0)
+        log_checkpoint(now_ticks());
 }
-
-// Untimed, so the checkpoint clock is read every so many calls instead.
-__thread uint32_t t_untimed_calls __attribute__((tls_model("initial-exec"))) = 0;
 
 void StdioCall::finish(ssize_t result) {
     if (!active_) return;
     t_stdio_cause = outer_;
-    record_call(fd_, syscall_, requested_, -1, site_, result, 0);
+    record_call(fd_, syscall_, requested_, -1, site_, result);
     if ((++t_untimed_calls & 255) == 0) log_checkpoint(now_ticks());
 }
 
@@ -274,7 +348,7 @@ void io_record_destination(int fd, shimlog::Syscall syscall, int64_t offset, ssi
     kernel_io_count_hooked(syscall, result);
     ErrnoKeeper keep;
     record_call(fd, syscall, result > 0 ? static_cast<uint64_t>(result) : 0, offset,
-                reinterpret_cast<uint64_t>(site), result, 0);
+                reinterpret_cast<uint64_t>(site), result);
 }
 
 void io_write_snapshot() {
@@ -288,11 +362,14 @@ void io_write_snapshot() {
     if (mem == MAP_FAILED) return;
     auto* merged = static_cast<IoSlot*>(mem);
     for_each_used_slot([&](const IoSlot& slot) {
-        if (slot.counters.calls > 0) merge_into(merged, slots, slot.counters);
+        if (slot.counters.calls > 0) merge_into(merged, slots, slot);
     });
-    for (uint32_t i = 0; i < slots; ++i)
-        if (merged[i].used)
-            sink_record(shimlog::RecordType::IoSite, {{&merged[i].counters, sizeof(IoSiteRecord)}});
+    for (uint32_t i = 0; i < slots; ++i) {
+        if (!merged[i].used) continue;
+        shimlog::IoSiteTiming timing{merged[i].timed_calls};
+        sink_record(shimlog::RecordType::IoSite,
+                    {{&merged[i].counters, sizeof(IoSiteRecord)}, {&timing, sizeof timing}});
+    }
     munmap(mem, bytes);
 }
 
@@ -313,6 +390,9 @@ void io_after_fork_child() {
         slot.counters.stack_id = stack_id;
         slot.counters.syscall = syscall;
         slot.counters.caused_by = caused_by;
+        slot.timed_calls = 0;
+        slot.represented = 0;
+        slot.untimed_left = 0;
     });
     // Only the forking thread exists in the child.
     for (IoTable* table = g_tables.load(std::memory_order_acquire); table; table = table->next)

@@ -19,13 +19,39 @@ struct StreamState {
     uint32_t buffer_size;
 };
 
+// Which calls are timed. Two clock reads cost ~16 ns here, as much as the
+// rest of the hook: so an entry (file, call site, syscall) times its first
+// calls, then one call in a random gap that grows with the calls timed (and
+// every call while its calls average ~20 us or more: then the clock is cheap).
+// The choice is made before the call, from this thread's previous entry: a
+// call at its site and descriptor while that entry owes untimed calls is not
+// timed; anything else is (io_stats.cpp keeps the hint).
+struct IoTimingHint {
+    uint64_t site;                 // 0: none
+    const uint32_t* untimed_left;  // that entry's countdown
+    int fd;
+    uint8_t syscall;
+};
+extern __thread IoTimingHint t_io_hint __attribute__((tls_model("initial-exec")));
+
+inline bool io_call_timed(int fd, shimlog::Syscall syscall, uint64_t site) {
+    const IoTimingHint& hint = t_io_hint;
+    return hint.site != site || hint.fd != fd || hint.syscall != static_cast<uint8_t>(syscall) ||
+           *hint.untimed_left == 0;
+}
+
 // Brackets one intercepted call: construct before the real call, finish after.
 class IoCall {
 public:
     // offset: explicit file offset (pread-style), or -1 for the current position.
     IoCall(int fd, shimlog::Syscall syscall, uint64_t requested, int64_t offset, void* site)
-        : fd_(fd), syscall_(syscall), active_(t_guard_depth == 0), requested_(requested), offset_(offset),
-          site_(reinterpret_cast<uint64_t>(site)), start_ticks_(now_ticks()) {}
+        : fd_(fd), syscall_(syscall), active_(t_guard_depth == 0), timed_(false), requested_(requested),
+          offset_(offset), site_(reinterpret_cast<uint64_t>(site)), start_ticks_(0) {
+        if (active_ && io_call_timed(fd, syscall, site_)) {
+            timed_ = true;
+            start_ticks_ = now_ticks();
+        }
+    }
     // A stream's refill or flush (stdio_streams.h): counted with its cause.
     void made_by_stream(const StreamState& stream) { stream_ = stream; }
     // Records the call's outcome; keeps errno as the real call left it.
@@ -35,6 +61,7 @@ private:
     int fd_;
     shimlog::Syscall syscall_;
     bool active_;
+    bool timed_;
     uint64_t requested_;
     int64_t offset_;
     uint64_t site_;

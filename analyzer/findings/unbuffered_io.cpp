@@ -24,6 +24,7 @@ struct SiteTotals {
     uint64_t bytes = 0;
     uint64_t small = 0;  // calls that moved at most the small-size threshold
     uint64_t time_ns = 0;
+    uint64_t untimed = 0;  // calls counted but not timed: time_ns is then an estimate
     const IoSite* stream = nullptr;  // the busiest of the stream's refills or flushes, if stdio made the calls
 };
 
@@ -58,6 +59,7 @@ std::map<std::tuple<uint32_t, uint64_t, bool>, SiteTotals> totals_by_site(const 
         t.bytes += site.bytes_done;
         t.small += small_calls(site, small_bytes);
         t.time_ns += site.time_ns;
+        t.untimed += site.untimed_calls;
     }
     return totals;
 }
@@ -92,7 +94,8 @@ Finding make_finding(const Log& log, CallSites& sites, const Thresholds& limits,
                          percent(double(t.small), double(t.calls)) + " of them moved at most " +
                          with_commas(limits.io_small_bytes) + " B");
     if (log.ticks_calibrated)
-        f.evidence.push_back(human_seconds(inside) + " inside these calls (wall time): " +
+        f.evidence.push_back(human_seconds(inside) + " inside these calls (wall time" +
+                             (t.untimed > 0 ? ", " + sample_note(t.calls, t.untimed) : std::string()) + "): " +
                              percent(inside, wall) + " of the " + human_seconds(wall) + " run");
     else
         f.evidence.push_back("time inside the calls unknown: the log has no end record to calibrate the clock");

@@ -70,4 +70,11 @@ std::string pad_right(const std::string& s, size_t width) {
     for (unsigned char c : s) chars += (c & 0xC0) != 0x80;
     return chars + 1 >= width ? s + " " : s + std::string(width - chars, ' ');
 }
+
+std::string sample_note(uint64_t calls, uint64_t untimed_calls) {
+    if (untimed_calls == 0 || untimed_calls > calls) return "";
+    return "estimated from a sample of " + with_commas(calls - untimed_calls) + " of " +
+           with_commas(calls) + " calls";
+}
+
 }  // namespace analyzer

@@ -15,4 +15,8 @@ std::string fixed(double value, int decimals);
 std::string printable(const std::string& s);
 std::string pad_right(const std::string& s, size_t width);  // left-aligned in a column, at least one space after
 
+// "estimated from a sample of M of N calls" (the shim times a
+// sample of a busy call site's calls), or "" when every call was timed.
+std::string sample_note(uint64_t calls, uint64_t untimed_calls);
+
 }  // namespace analyzer

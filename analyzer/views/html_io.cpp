@@ -25,8 +25,8 @@ void write_syscalls(const Log& log, std::ostream& out) {
         out << "<p class=\"empty\">No read or write calls were seen.</p>\n";
         return;
     }
-    uint64_t total_ns = 0;
-    for (const SyscallTotals& r : rows) total_ns += r.time_ns;
+    uint64_t total_ns = 0, total_calls = 0, untimed = 0;
+    for (const SyscallTotals& r : rows) total_ns += r.time_ns, total_calls += r.calls, untimed += r.untimed_calls;
     out << "<table class=\"data\"><caption>Syscalls (wall time inside each call, not CPU time)</caption>"
            "<tr><th>% time</th><th>seconds</th><th>µs/call</th><th>calls</th><th>errors</th><th>syscall</th></tr>\n";
     for (const SyscallTotals& r : rows)
@@ -36,7 +36,10 @@ void write_syscalls(const Log& log, std::ostream& out) {
             << with_commas(r.calls) << "</td><td class=\"num\">" << (r.errors ? with_commas(r.errors) : "")
             << "</td><td><code>" << syscall_name(r.syscall) << "</code></td></tr>\n";
     out << "</table>\n";
-    if (!log.ticks_calibrated) out << "<p class=\"note\">Times unknown: the log has no end record to calibrate the clock.</p>\n";
+    if (!log.ticks_calibrated)
+        out << "<p class=\"note\">Times unknown: the log has no end record to calibrate the clock.</p>\n";
+    else if (untimed > 0)
+        out << "<p class=\"note\">Time in calls " << html_escape(sample_note(total_calls, untimed)) << "; every call is counted.</p>\n";
 }
 
 void write_histogram(const FileTotals& t, std::ostream& out) {
@@ -75,7 +78,9 @@ void write_file_card(const Log& log, const FileTotals& t, std::ostream& out) {
         << html_escape(shorten_left(path, 60)) << "</code> <span class=\"kind\">" << html_escape(kind) << "</span></h4>";
     out << "<p>" << with_commas(t.calls) << " calls, " << html_escape(human_bytes(double(t.bytes))) << ", "
         << html_escape(avg < 1024 ? fixed(avg, 1) + " B" : human_bytes(avg)) << " per call";
-    if (t.time_ns > 0) out << ", " << html_escape(human_seconds(double(t.time_ns) / 1e9)) << " in the calls";
+    if (t.time_ns > 0)
+        out << ", " << html_escape(human_seconds(double(t.time_ns) / 1e9))
+            << (t.untimed_calls > 0 ? " in the calls (estimated from a sample of its calls)" : " in the calls");
     if (t.calls > 0) out << ", " << html_escape(percent(double(t.sequential), double(t.calls))) << " sequential";
     out << "</p>\n";
     write_histogram(t, out);

@@ -20,6 +20,7 @@ std::vector<SyscallTotals> totals_where(const Log& log, bool stdio) {
         t.calls += site.calls;
         t.errors += site.errors;
         t.time_ns += site.time_ns;
+        t.untimed_calls += site.untimed_calls;
     }
     std::vector<SyscallTotals> out;
     for (const auto& entry : by) out.push_back(entry.second);
@@ -58,6 +59,7 @@ std::vector<FileTotals> totals_by_file(const Log& log) {
         t.sequential += site.sequential;
         t.consecutive += site.consecutive;
         t.time_ns += site.time_ns;
+        t.untimed_calls += site.untimed_calls;
         for (unsigned b = 0; b < shimlog::kSizeBuckets; ++b) t.histogram[b] += site.histogram[b];
     }
     std::vector<FileTotals> out;

@@ -38,6 +38,7 @@ void write_concurrency_json(const ReportInput& in, JsonWriter& json);
 struct SyscallTotals {
     shimlog::Syscall syscall;
     uint64_t calls = 0, errors = 0, time_ns = 0;
+    uint64_t untimed_calls = 0;  // counted but not timed: time_ns is then an estimate
 };
 struct FileTotals {
     uint32_t file_id = 0;  // the file's first id (file_groups.h)
@@ -46,6 +47,7 @@ struct FileTotals {
     bool stdio = false;  // calls to stdio (fread, fgets, ...), not syscalls
     uint64_t calls = 0, bytes = 0, errors = 0, eof = 0, sequential = 0, consecutive = 0, time_ns = 0;
     uint64_t histogram[shimlog::kSizeBuckets] = {};
+    uint64_t untimed_calls = 0;  // counted but not timed: time_ns is then an estimate
 };
 std::vector<SyscallTotals> totals_by_syscall(const Log& log);  // most time first (syscalls only)
 std::vector<SyscallTotals> totals_by_stdio_call(const Log& log);  // the stdio calls seen

@@ -129,8 +129,9 @@ void write_syscalls(const Log& log, std::ostream& out) {
         write_stdio_calls(log, out);
         return;
     }
-    uint64_t total_ns = 0, total_calls = 0, total_errors = 0;
-    for (const SyscallTotals& r : rows) total_ns += r.time_ns, total_calls += r.calls, total_errors += r.errors;
+    uint64_t total_ns = 0, total_calls = 0, total_errors = 0, untimed = 0;
+    for (const SyscallTotals& r : rows)
+        total_ns += r.time_ns, total_calls += r.calls, total_errors += r.errors, untimed += r.untimed_calls;
     out << "  % time     seconds  usecs/call     calls    errors syscall\n";
     out << "  ------ ----------- ----------- --------- --------- ----------------\n";
     auto row = [&](double pct, uint64_t ns, uint64_t calls, uint64_t errors, const std::string& name) {
@@ -146,6 +147,7 @@ void write_syscalls(const Log& log, std::ostream& out) {
     out << "  ------ ----------- ----------- --------- --------- ----------------\n";
     row(100, total_ns, total_calls, total_errors, "total");
     if (!log.ticks_calibrated) out << "  (times unknown: the log has no end record to calibrate the clock)\n";
+    else if (untimed > 0) out << "  (time in calls " << sample_note(total_calls, untimed) << "; every call is counted)\n";
     write_kernel_counts(log, out);
     write_stdio_calls(log, out);
 }
