@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "views/format.h"
+#include "name_simplify.h"
 
 namespace analyzer {
 
@@ -56,7 +57,7 @@ std::vector<AllocSite> alloc_sites(const AllocReport& report, CallSites& sites) 
 
 std::string site_function(const std::string& site) {
     size_t at = site.rfind(" at ");
-    return at == std::string::npos ? site : site.substr(0, at);
+    return simplify_function_name(at == std::string::npos ? site : site.substr(0, at));
 }
 
 std::string describe_sizes(const AllocSite& site) {

@@ -35,7 +35,8 @@ struct AllocSite {
 // Every site, the most allocations first.
 std::vector<AllocSite> alloc_sites(const AllocReport& report, CallSites& sites);
 
-// "readbyte(BufferedReader&)" from "readbyte(BufferedReader&) at words.cpp:91".
+// "readbyte()" from "readbyte(BufferedReader&) at words.cpp:91": the function,
+// simplified for a title (name_simplify.h).
 std::string site_function(const std::string& site);
 
 // "1 B", or "8 B - 4 KiB (mostly 16 B)" when the sizes vary.

@@ -307,6 +307,28 @@ bool decode_alloc_counts(Payload p, Log& log) {
     return true;
 }
 
+// Kept in file order: unseen_io.h works out which replaces which.
+bool decode_thread_kernel_io(Payload p, Log& log, std::string& why) {
+    shimlog::ThreadKernelIoRecord rec;
+    if (!p.take(rec)) return false;
+    if (rec.status > static_cast<uint8_t>(shimlog::ThreadKernelIoStatus::NotAvailable)) {
+        why = "unknown thread kernel I/O status " + std::to_string(rec.status);
+        return false;
+    }
+    ThreadKernelIo t;
+    t.tid = rec.tid;
+    t.status = static_cast<shimlog::ThreadKernelIoStatus>(rec.status);
+    t.threads_before = log.threads.size();
+    t.read_calls = rec.read_calls, t.write_calls = rec.write_calls;
+    t.read_bytes = rec.read_bytes, t.write_bytes = rec.write_bytes;
+    t.own_read_calls = rec.own_read_calls, t.own_write_calls = rec.own_write_calls;
+    t.own_read_bytes = rec.own_read_bytes, t.own_write_bytes = rec.own_write_bytes;
+    t.hooked_read_calls = rec.hooked_read_calls, t.hooked_write_calls = rec.hooked_write_calls;
+    t.hooked_read_bytes = rec.hooked_read_bytes, t.hooked_write_bytes = rec.hooked_write_bytes;
+    log.thread_kernel_io.push_back(t);
+    return true;
+}
+
 // Cumulative: a later snapshot replaces the earlier one.
 bool decode_kernel_io(Payload p, Log& log) {
     shimlog::KernelIoRecord rec;
@@ -407,6 +429,7 @@ Log decode_log(std::shared_ptr<const LogBytes> file, const std::string& name) {
             case RecordType::ShimStats: ok = decode_shim_stats(payload, log); break;
             case RecordType::AllocCounts: ok = decode_alloc_counts(payload, log); break;
             case RecordType::KernelIo: ok = decode_kernel_io(payload, log); break;
+            case RecordType::ThreadKernelIo: ok = decode_thread_kernel_io(payload, log, why); break;
             case RecordType::AllocChunk: ok = decode_alloc_chunk(payload, log, why); break;
             case RecordType::Thread: ok = decode_thread(payload, log, why); break;
             case RecordType::ExitScan: ok = decode_exit_scan(payload, log, why); break;

@@ -45,6 +45,7 @@ struct FileHeader {
     X(Clock, 12)       /* a (ticks, ns) pair, written at each checkpoint */ \
     X(AllocCounts, 13) /* sampling mode: exact allocation counts per stack */ \
     X(KernelIo, 14)    /* the kernel's read/write counts for the process, at each checkpoint */ \
+    X(ThreadKernelIo, 15) /* the kernel's read/write counts for one thread */ \
     X(ExitScan, 16)    /* at a normal exit: the words that point into the heap, for reachability */
 
 enum class RecordType : uint16_t {
@@ -252,6 +253,40 @@ struct KernelIoRecord {
     uint64_t own_write_calls;
     uint64_t own_read_bytes;
     uint64_t own_write_bytes;
+};
+
+// The kernel's counts for one thread (/proc/thread-self/io at its end,
+// /proc/self/task/TID/io while it lives), beside the calls the hooks recorded
+// on that thread and the shim's own calls there. Since the thread began (the
+// main thread: since the shim started in this image). Cumulative: a later
+// record for a live thread replaces the earlier one; an AtEnd record closes
+// that thread's life (a tid the kernel hands out again is a new thread).
+// Reading costs a few syscalls, so short-lived threads are read in the sample
+// whose CPU clocks are read (ThreadCpu::ReadSample), or when they made hooked
+// I/O calls; a thread with no record was not read.
+enum class ThreadKernelIoStatus : uint8_t {
+    AtEnd = 0,         // read as the thread ended
+    Alive = 1,         // read while it lived: at a checkpoint or at exit
+    NotAvailable = 2,  // the kernel keeps no per-thread counts (no CONFIG_TASK_IO_ACCOUNTING,
+                       // or the file is unreadable): the counts are 0; written once
+};
+
+struct ThreadKernelIoRecord {
+    uint32_t tid;
+    uint8_t status;  // ThreadKernelIoStatus
+    uint8_t reserved[3];
+    uint64_t read_calls;  // the kernel's: syscr, syscw, rchar, wchar
+    uint64_t write_calls;
+    uint64_t read_bytes;
+    uint64_t write_bytes;
+    uint64_t own_read_calls;  // of those, the shim's own on this thread
+    uint64_t own_write_calls;
+    uint64_t own_read_bytes;
+    uint64_t own_write_bytes;
+    uint64_t hooked_read_calls;  // the program's read/write-family syscalls the hooks recorded on it
+    uint64_t hooked_write_calls;
+    uint64_t hooked_read_bytes;
+    uint64_t hooked_write_bytes;
 };
 
 // ---- threads ----

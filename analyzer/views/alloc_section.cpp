@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "../alloc_sites.h"
+#include "../name_simplify.h"
 #include "format.h"
 #include "report.h"
 
@@ -72,7 +73,7 @@ void write_row(const AllocSite& s, std::ostream& out) {
     snprintf(line, sizeof line, "  %13s %11s %9s %11s %10s  ", with_commas(s.allocations).c_str(),
              human_bytes(double(s.bytes)).c_str(), temporary.c_str(),
              held ? human_bytes(double(held)).c_str() : "-", human_bytes(double(s.common_size)).c_str());
-    out << line << s.site << "\n";
+    out << line << simplify_site(s.site) << "\n";
 }
 
 void write_table(const char* title, const std::vector<AllocSite>& rows, size_t top, bool with_stacks,
@@ -84,7 +85,7 @@ void write_table(const char* title, const std::vector<AllocSite>& rows, size_t t
         write_row(rows[i], out);
         if (!with_stacks) continue;
         std::vector<std::string> frames = sites.frames(rows[i].stack_id, 0, kCallersShown + 1);
-        for (size_t f = 1; f < frames.size(); ++f) out << std::string(62, ' ') << "called from " << frames[f] << "\n";
+        for (size_t f = 1; f < frames.size(); ++f) out << std::string(62, ' ') << "called from " << simplify_site(frames[f]) << "\n";
         if (rows[i].stacks > 1)
             out << std::string(62, ' ') << "(" << rows[i].stacks << " different stacks; the most frequent shown)\n";
     }

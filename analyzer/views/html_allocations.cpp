@@ -4,6 +4,7 @@
 #include <map>
 
 #include "../alloc_sites.h"
+#include "../name_simplify.h"
 #include "flame.h"
 #include "format.h"
 #include "html_parts.h"
@@ -81,7 +82,7 @@ void write_sites(const ReportInput& in, std::ostream& out) {
             << html_escape(human_bytes(double(s.bytes))) << "</td><td class=\"num\">"
             << html_escape(percent(double(s.temporary), double(s.allocations))) << "</td><td class=\"num\">"
             << (s.leaked ? html_escape(human_bytes(double(s.leaked_bytes))) : "-") << "</td><td class=\"num\">"
-            << html_escape(describe_sizes(s)) << "</td><td class=\"site-cell\"><code>" << html_escape(s.site)
+            << html_escape(describe_sizes(s)) << "</td><td class=\"site-cell\"><code>" << html_escape(simplify_site(s.site))
             << "</code></td></tr>\n";
     }
     out << "</table>\n";

@@ -3,6 +3,7 @@
 // kReportVersion on any change that is not a pure addition.
 #include "../alloc_sites.h"
 #include "../elf_kind.h"
+#include "../name_simplify.h"
 #include "../syscall_names.h"
 #include "../unseen_io.h"
 #include "json_writer.h"
@@ -45,7 +46,8 @@ void write_findings(JsonWriter& json, const std::vector<Finding>& findings) {
             .strings("stack", f.stack)
             .strings("evidence", f.evidence)
             .field("advice", f.advice)
-            .field("cost_seconds", double(f.cost_ns) / 1e9);
+            .field("cost_seconds", double(f.cost_ns) / 1e9)
+            .field("site_short", simplify_site(f.site));
         json.begin_object("figures");
         for (const auto& figure : f.figures) json.field(figure.first.c_str(), figure.second);
         json.end_object().end_object();
@@ -112,10 +114,11 @@ void write_io(JsonWriter& json, const ReportInput& in) {
     json.begin_array("io_sites");
     for (const IoSite& site : in.log.io_sites) {
         const FileInfo* file = in.log.file(site.file_id);
+        std::string where = in.sites.site_name(site.stack_id, site.site);
         json.begin_object()
             .field("path", file ? file->path : "")
             .field("syscall", syscall_name(site.syscall))
-            .field("site", in.sites.site_name(site.stack_id, site.site))
+            .field("site", where)
             .strings("stack", in.sites.frames(site.stack_id, site.site, 16))
             .field("calls", site.calls)
             .field("errors", site.errors)
@@ -123,7 +126,8 @@ void write_io(JsonWriter& json, const ReportInput& in) {
             .field("bytes_requested", site.bytes_requested)
             .field("bytes", site.bytes_done)
             .field("seconds", double(site.time_ns) / 1e9)
-            .field("max_call_seconds", double(site.max_ns) / 1e9);
+            .field("max_call_seconds", double(site.max_ns) / 1e9)
+            .field("site_short", simplify_site(where));
         write_histogram(json, site.histogram);
         if (site.made_by_stream()) {  // a refill or flush stdio made for the program
             json.begin_object("stream")
@@ -181,7 +185,8 @@ void write_allocations(JsonWriter& json, const ReportInput& in) {
             .field("leaked_bytes", site.leaked_bytes)
             .field("min_size", site.min_size)
             .field("max_size", site.max_size)
-            .field("common_size", site.common_size);
+            .field("common_size", site.common_size)
+            .field("site_short", simplify_site(site.site));
         if (a.reach.decided) json.field("lost_bytes", site.lost_bytes).field("possibly_lost_bytes", site.possibly_lost_bytes);
         json.end_object();
     }
