@@ -158,6 +158,8 @@ std::string why_undecidable(const Log& log) {
     }
     if (!scan.finished) return "the shim's exit scan did not finish";
     uint32_t flags = scan.summary.flags;
+    if (flags & shimlog::kExitScanSmallHeap)
+        return "the heap held under 1 MiB at exit, below what the shim scans";
     if (flags & shimlog::kExitScanNoMaps) return "the shim could not read /proc/self/maps at exit";
     if (flags & (shimlog::kExitScanBudgetBytes | shimlog::kExitScanBudgetPairs))
         return "the exit scan stopped at its budget (" + std::to_string(scan.summary.bytes_scanned >> 20) +

@@ -416,11 +416,12 @@ enum ExitScanFlags : uint32_t {
     kExitScanBudgetPairs = 2,   // stopped at the budget of pairs written
     kExitScanUnreadable = 4,    // some listed memory could not be read (unmapped meanwhile)
     kExitScanNoMaps = 8,        // /proc/self/maps could not be read: nothing scanned
+    kExitScanSmallHeap = 16,    // malloc held under 1 MiB at exit (mallinfo2): not scanned
 };
 
 struct ExitScanSummary {
     uint32_t flags;           // ExitScanFlags
-    uint32_t threads;         // threads alive at exit (other threads' stacks are scanned whole)
+    uint32_t reserved;
     uint64_t bytes_scanned;   // read: pages never touched (all zeros) are not read
     uint64_t pairs;           // written, in all Pairs records
     uint64_t bytes_skipped;   // listed and holding data, but unreadable (unmapped meanwhile)

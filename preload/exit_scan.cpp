@@ -5,8 +5,11 @@
 #include <cstdint>
 #include <cstring>
 #include <fcntl.h>
+#include <dlfcn.h>
 #include <link.h>
+#include <malloc.h>
 #include <sys/mman.h>
+#include <sys/single_threaded.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -35,6 +38,9 @@ constexpr size_t kMaxRegions = 2 * kMaxMappings;            // 3 MiB of ExitScan
 constexpr size_t kWindowBytes = 64u << 10;                  // read at a time: small, each page touched is a fault
 constexpr size_t kPairBytes = shimlog::kMaxChunkRawSize;    // encoded pairs per record
 constexpr size_t kPage = 4096;
+constexpr size_t kReadWholeBelow = 16;                     // pages: a smaller region is read without pagemap
+constexpr uint64_t kScanFromBytes = 1u << 20;              // in use at exit: the leak finding's default threshold
+constexpr size_t kCompressFrom = 64u << 10;                 // pairs' bytes: smaller ones go as they are
 constexpr size_t kPagesAtOnce = 4096;                       // pagemap entries read at a time (32 KiB: 16 MiB of memory)
 
 struct Range {
@@ -66,7 +72,9 @@ struct Scratch {
     shimlog::ExitScanSummary summary;
     int pagemap_fd;
     uint64_t* page_entries;  // kPagesAtOnce pagemap entries
-    bool direct_reads;  // process_vm_readv is refused (seccomp): read in place
+    // Read in place, not copied: no other thread can unmap anything meanwhile
+    // (the process never started one), or process_vm_readv is refused.
+    bool direct_reads;
     uint64_t self_start, self_end;  // the scratch itself, never scanned
 };
 
@@ -258,7 +266,8 @@ void write_record(shimlog::ExitScanPart part, uint32_t count, const void* body, 
 
 void flush_pairs(Scratch& s) {
     if (s.pairs_in_record == 0) return;
-    write_record(shimlog::ExitScanPart::Pairs, s.pairs_in_record, s.pairs, s.pairs_used, true);
+    // A fresh zstd context costs milliseconds: worth it for big scans only.
+    write_record(shimlog::ExitScanPart::Pairs, s.pairs_in_record, s.pairs, s.pairs_used, s.pairs_used >= kCompressFrom);
     s.pairs_used = 0;
     s.pairs_in_record = 0;
     s.prev_where = s.prev_value = 0;
@@ -292,16 +301,12 @@ bool points_into_target(const Scratch& s, uint64_t value) {
 // process_vm_readv on itself faults nothing: a mapping another thread
 // removed since /proc/self/maps was read is a short read, not a SIGSEGV.
 size_t read_window(Scratch& s, uint64_t at, size_t n) {
-    if (s.direct_reads) {
-        memcpy(s.window, reinterpret_cast<const void*>(at), n);
-        return n;
-    }
     iovec local{s.window, n};
     iovec remote{reinterpret_cast<void*>(at), n};
-    ssize_t got = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+    ssize_t got = process_vm_readv(pid_t(log_pid()), &local, 1, &remote, 1, 0);
     if (got < 0 && (errno == ENOSYS || errno == EPERM) && s.summary.bytes_scanned == 0) {
         s.direct_reads = true;  // refused outright (seccomp, old kernel): the maps list is trusted
-        return read_window(s, at, n);
+        return n;
     }
     return got < 0 ? 0 : size_t(got);
 }
@@ -315,8 +320,8 @@ bool scan_range(Scratch& s, uint64_t at, uint64_t end) {
             return false;
         }
         size_t want = size_t(std::min<uint64_t>(end - at, kWindowBytes));
-        size_t got = read_window(s, at, want) & ~size_t(7);
-        const uint64_t* words = reinterpret_cast<const uint64_t*>(s.window);
+        size_t got = s.direct_reads ? want & ~size_t(7) : read_window(s, at, want) & ~size_t(7);
+        const uint64_t* words = reinterpret_cast<const uint64_t*>(s.direct_reads ? at : uint64_t(s.window));
         for (size_t i = 0; i < got / 8; ++i) {
             uint64_t value = words[i];
             if (value < lo || value >= hi || !points_into_target(s, value)) continue;
@@ -343,7 +348,7 @@ bool scan_range(Scratch& s, uint64_t at, uint64_t end) {
 // a page never touched reads as zeros, and reading it would map it. False
 // when /proc/self/pagemap cannot say (then every page is read).
 bool pages_with_data(Scratch& s, uint64_t first, size_t count) {
-    if (s.pagemap_fd < 0) return false;
+    if (s.pagemap_fd < 0 || count <= kReadWholeBelow) return false;  // small: one read is cheaper than asking
     size_t bytes = count * sizeof(uint64_t);
     ssize_t n = pread(s.pagemap_fd, s.page_entries, bytes, off_t(first * sizeof(uint64_t)));
     return n == ssize_t(bytes);
@@ -378,17 +383,18 @@ bool scan_region(Scratch& s, const shimlog::ExitScanRegion& r) {
     return true;
 }
 
-uint32_t count_threads() {
-    static char status[8192];
-    size_t n = read_proc_file("/proc/self/status", status, sizeof status - 1);
-    status[n] = '\0';
-    const char* line = strstr(status, "\nThreads:");
-    if (line == nullptr) return 0;
-    line += 9;
-    while (*line == ' ' || *line == '\t') ++line;
-    uint32_t threads = 0;
-    while (*line >= '0' && *line <= '9') threads = threads * 10 + uint32_t(*line++ - '0');
-    return threads;
+// What glibc's malloc holds for the program at exit (in-use chunks and
+// mmapped blocks); UINT64_MAX when malloc is another library's.
+uint64_t heap_in_use() {
+    void* next_malloc = dlsym(RTLD_NEXT, "malloc");
+    if (next_malloc == nullptr || !is_libc_definition("malloc", next_malloc)) return UINT64_MAX;
+    struct mallinfo2 info = mallinfo2();
+    return uint64_t(info.uordblks) + uint64_t(info.hblkhd);
+}
+
+void write_summary(Scratch& s, uint64_t started) {
+    s.summary.scan_ns = monotonic_ns() - started;
+    write_record(shimlog::ExitScanPart::Summary, 1, &s.summary, sizeof s.summary, false);
 }
 
 }  // namespace
@@ -399,12 +405,22 @@ void exit_scan_write() {
     uint64_t started = monotonic_ns();
     uint64_t sp = reinterpret_cast<uint64_t>(__builtin_frame_address(0));
     static Scratch s;  // the handles; the scratch memory itself is mmap'd
+    // A small heap holds no leak worth a finding: most processes (a shell's
+    // commands, /bin/true) end without paying for a scan.
+    if (heap_in_use() < kScanFromBytes) {
+        s = Scratch{};
+        s.summary.flags = shimlog::kExitScanSmallHeap;
+        write_record(shimlog::ExitScanPart::Regions, 0, &s.summary, 0, false);
+        write_summary(s, started);
+        return;
+    }
     if (!map_scratch(s)) return;
     if (read_maps(s)) {
         build_regions(s, sp);
         write_record(shimlog::ExitScanPart::Regions, uint32_t(s.region_count), s.regions,
                      s.region_count * sizeof(shimlog::ExitScanRegion), false);
         s.pagemap_fd = ::open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+        s.direct_reads = __libc_single_threaded;
         for (size_t i = 0; i < s.region_count && s.target_count > 0; ++i)
             if (!scan_region(s, s.regions[i])) break;  // a budget is spent: the summary says which
         if (s.pagemap_fd >= 0) ::close(s.pagemap_fd);
@@ -412,9 +428,7 @@ void exit_scan_write() {
     } else {
         s.summary.flags |= shimlog::kExitScanNoMaps;
     }
-    s.summary.threads = count_threads();
-    s.summary.scan_ns = monotonic_ns() - started;
-    write_record(shimlog::ExitScanPart::Summary, 1, &s.summary, sizeof s.summary, false);
+    write_summary(s, started);
     munmap(reinterpret_cast<void*>(s.self_start), scratch_bytes());
 }
 
