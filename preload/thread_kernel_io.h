@@ -1,9 +1,9 @@
 // The kernel's read/write counts per thread (/proc/thread-self/io), beside
 // the calls the hooks recorded on that thread and the shim's own there, so
 // the report can say which thread made the calls no hook saw. Written as
-// ThreadKernelIo records: at a thread's end (short-lived threads in the
-// sample whose CPU clocks are read), and for the live threads at each
-// checkpoint and at exit.
+// ThreadKernelIo records: at a thread's end (threads that lived under ~1.5 ms
+// in a sample: threads.cpp), and for the live threads at each checkpoint and
+// at exit.
 #pragma once
 #include <sys/types.h>
 

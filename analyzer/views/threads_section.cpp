@@ -82,8 +82,8 @@ void write_kernel_io(const ThreadsSummary& s, size_t top, std::ostream& out) {
         out << count << "  " << io_columns(g.io_reads) << "  " << io_columns(g.io_writes) << "   " << g.label << "\n";
     }
     if (s.io_read < s.threads)
-        out << "  (reading a thread's counts costs a few syscalls: short-lived threads are read in the same sample "
-               "as their CPU clocks, and wherever the hooks saw I/O; the others are in the process's totals only)\n";
+        out << "  (reading a thread's counts costs three syscalls: threads that lived under ~1.5 ms are read in a "
+               "sample; the others' calls are in the process's totals only)\n";
 }
 
 }  // namespace

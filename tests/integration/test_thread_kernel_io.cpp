@@ -110,3 +110,17 @@ TEST_CASE("per-thread kernel counts unavailable: the report says so, not zeros",
     Result json = run(analyzer_path() + " report log.bin --format json", dir);
     CHECK(json.out.find("\"kernel_io_per_thread\":\"not_available\"") != std::string::npos);
 }
+
+TEST_CASE("a thread returning with a cancel pending still returned: the read at its end is no cancellation point",
+          "[unseen][threads][integration]") {
+    std::string dir = scratch_dir("thread_kernel_io_cancel");
+    Result bare = run(program_path("cancel_pending"), dir);
+    REQUIRE(bare.out == "returned\n");
+    Result r = run(preload() + program_path("cancel_pending"), dir);
+    CHECK(r.status == 0);
+    CHECK(r.out == "returned\n");
+    Analysis a = analyze(dir + "/log.bin");
+    analyzer::ThreadsUnseenIo io = analyzer::threads_unseen_io(a.log);
+    CHECK(io.state == analyzer::ThreadIoState::Known);
+    CHECK(io.threads.size() == 2);  // the thread (the first ones are always read) and the main thread
+}
