@@ -16,6 +16,17 @@ double median(std::vector<double>& values) {
     return values[mid];
 }
 
+// The median of values with weights: the value below which half the weight lies.
+double weighted_median(std::vector<std::pair<double, double>>& values) {
+    if (values.empty()) return 0;
+    std::sort(values.begin(), values.end());
+    double total = 0, below = 0;
+    for (const auto& v : values) total += v.second;
+    for (const auto& v : values)
+        if ((below += v.second) >= total / 2) return v.first;
+    return values.back().first;
+}
+
 // Most threads alive at once: a sweep over starts and ends; a thread ending
 // at the instant another starts was not alive with it.
 void find_peak(const Log& log, ThreadsSummary& s) {
@@ -37,11 +48,21 @@ void fill_group(const Log& log, ThreadGroupStats& g) {
     std::sort(g.members.begin(), g.members.end(), [&log](size_t a, size_t b) {
         return log.threads[a].start_ticks < log.threads[b].start_ticks;
     });
-    std::vector<double> lifetimes, cpu, estimated, creation;
+    std::vector<double> lifetimes, estimated, creation;
+    std::vector<std::pair<double, double>> cpu;  // (CPU, weight) of the threads whose clocks were read
+    uint64_t short_lived = 0, sampled = 0;
+    for (size_t index : g.members) {
+        short_lived += log.threads[index].cpu_source != shimlog::ThreadCpu::Read ? 1 : 0;
+        sampled += log.threads[index].cpu_source == shimlog::ThreadCpu::ReadSample ? 1 : 0;
+    }
+    // A read sample of the short-lived threads stands for all of them, the
+    // unread too: weighted so, or the long ones (all read) outvote them.
+    double sample_weight = sampled ? double(short_lived) / double(sampled) : 1;
     for (size_t index : g.members) {
         const ThreadInfo& t = log.threads[index];
         lifetimes.push_back(thread_end_ns(log, t) - thread_start_ns(log, t));
-        (t.cpu_estimated() ? estimated : cpu).push_back(double(t.cpu_ns));
+        if (t.cpu_estimated()) estimated.push_back(double(t.cpu_ns));
+        else cpu.push_back({double(t.cpu_ns), t.cpu_source == shimlog::ThreadCpu::ReadSample ? sample_weight : 1});
         g.cpu_estimated += t.cpu_estimated() ? 1 : 0;
         g.cpu_total_ns += double(t.cpu_ns);
         if (t.create_ticks != 0 && t.start_ticks >= t.create_ticks)
@@ -52,7 +73,7 @@ void fill_group(const Log& log, ThreadGroupStats& g) {
     g.lifetime_max_ns = *std::max_element(lifetimes.begin(), lifetimes.end());
     g.lifetime_median_ns = median(lifetimes);
     // Estimates are all one value, the mean: they would drag the median to it.
-    g.cpu_median_ns = median(cpu.empty() ? estimated : cpu);
+    g.cpu_median_ns = cpu.empty() ? median(estimated) : weighted_median(cpu);
     g.creation_known = creation.size();
     g.creation_median_ns = median(creation);
 }

@@ -19,8 +19,9 @@ Finding make_finding(const Log& log, const Phase& p) {
     f.site = "the whole process";
     f.evidence.push_back("P(t) below 0.5 throughout: " + human_seconds(p.cpu_ns / 1e9) + " of CPU in " +
                          human_seconds(p.length_ns() / 1e9) + " of wall time");
-    f.evidence.push_back(std::to_string(p.threads_alive) + " thread" + (p.threads_alive == 1 ? "" : "s") +
-                         " existed meanwhile: they waited, for I/O, sleep, a lock or a child process, or for a "
+    f.evidence.push_back(with_commas(p.threads_alive) + " thread" + (p.threads_alive == 1 ? "" : "s") +
+                         " existed meanwhile" + at_once(p.threads_alive, peak_alive_in(log, p.start_ns, p.end_ns)) +
+                         ": they waited, for I/O, sleep, a lock or a child process, or for a "
                          "core other programs held (the log does not record the machine's load); more cores of "
                          "one's own cannot shorten the first kinds");
     std::string io = io_context(log);

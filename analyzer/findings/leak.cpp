@@ -32,6 +32,7 @@ Finding make_finding(const AllocReport& allocs, CallSites& sites, const AllocSit
     f.advice = "Free these blocks when their last user is done (own them with std::unique_ptr or a container). "
                "If they are meant to live until exit, this costs nothing now, but it hides real leaks in long runs.";
     f.cost_ns = 0;  // memory, not time: ranked after every finding that costs time
+    f.cost_bytes = site.leaked_bytes;  // ... and among memory findings by this (cost_ranking.h)
     f.figures = {{"leaked_allocations", double(site.leaked)},
                  {"leaked_bytes", double(site.leaked_bytes)},
                  {"allocations", double(site.allocations)},

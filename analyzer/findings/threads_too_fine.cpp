@@ -68,6 +68,7 @@ Finding make_finding(const Log& log, const ThreadsSummary& s, const ThreadGroupS
     f.advice = "Give each thread a batch of work (a block of rows, not a pixel), or start one worker per core "
                "once and let the workers take items from a shared queue (a thread pool).";
     f.cost_ns = uint64_t(overhead);
+    f.cost_estimated = true;
     f.figures = {{"threads", double(g.count())},
                  {"lifetime_median_seconds", g.lifetime_median_ns / 1e9},
                  {"creation_median_seconds", g.creation_median_ns / 1e9},

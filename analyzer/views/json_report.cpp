@@ -45,7 +45,9 @@ void write_findings(JsonWriter& json, const std::vector<Finding>& findings) {
             .strings("stack", f.stack)
             .strings("evidence", f.evidence)
             .field("advice", f.advice)
-            .field("cost_seconds", double(f.cost_ns) / 1e9);
+            .field("cost_seconds", double(f.cost_ns) / 1e9)
+            .field("cost_estimated", f.cost_estimated)
+            .field("cost_bytes", f.cost_bytes);
         json.begin_object("figures");
         for (const auto& figure : f.figures) json.field(figure.first.c_str(), figure.second);
         json.end_object().end_object();
@@ -191,6 +193,7 @@ void write_json_report(const ReportInput& in, std::ostream& out) {
         .end_object();
     write_process(json, in.log);
     write_findings(json, in.findings);
+    json.field("findings_left_out", uint64_t(in.findings_left_out)).field("min_cost_seconds", in.min_cost_ns / 1e9);
     write_io(json, in);
     write_allocations(json, in);
     write_threads_json(in, json);
