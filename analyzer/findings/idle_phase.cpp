@@ -1,4 +1,4 @@
-// Finding "idle-phase": a long stretch where no thread was on CPU. That is
+// Finding "idle-phase": a long stretch with under half a core busy. That is
 // waiting (I/O, sleep, locks, a child process), which more cores cannot
 // shorten, so it is reported apart from serial work and only when large.
 #include "../phase_attribution.h"
@@ -15,7 +15,8 @@ Finding make_finding(const Log& log, const Phase& p) {
     Finding f;
     f.kind = "idle-phase";
     f.title = "Idle phase: " + time_range(p) + " (" + human_seconds(p.length_ns() / 1e9) + ", " +
-              percent(p.length_ns(), run) + " of the run) no thread was on CPU";
+              percent(p.length_ns(), run) + " of the run) with under half a core busy: " +
+              human_seconds(p.cpu_ns / 1e9) + " of CPU in all";  // P(t) < 0.5, not 0: "no thread ran" overstated it
     f.site = "the whole process";
     f.evidence.push_back("P(t) below 0.5 throughout: " + human_seconds(p.cpu_ns / 1e9) + " of CPU in " +
                          human_seconds(p.length_ns() / 1e9) + " of wall time");

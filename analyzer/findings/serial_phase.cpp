@@ -143,8 +143,8 @@ Finding make_finding(const Log& log, const Concurrency& c, Story story, uint32_t
                    "the critical section or give each thread its own data; if they waited for cores other programs "
                    "held, measure again on an idle machine.";
     else if (created >= kManyCreated * s.phases.size())
-        f.advice = "This thread spent the time starting threads one after another, and creating a thread is serial "
-                   "work for its creator: start a few workers once and hand them batches of work.";
+        f.advice = "This thread started " + with_commas(created) + " threads one after another in it, and creating a "
+                   "thread is serial work for its creator: start a few workers once and hand them batches of work.";
     else
         f.advice = "Overlap this work with the parallel part or split it: start it on the results finished so far "
                    "(e.g. encode and write rows while later rows are computed, a pipeline), or divide it among "
