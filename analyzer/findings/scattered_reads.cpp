@@ -28,8 +28,9 @@ Finding make_finding(const Log& log, CallSites& sites, const SiteTotals& t) {
     double inside = double(t.time_ns) / 1e9;
     Finding f;
     f.kind = "re-read";
-    f.title = "Small reads at scattered offsets: " + with_commas(t.calls) + " " + syscall_name(t.main_syscall) +
-              "() calls of " + typical_size(t) + " on " + file->name() + ", " +
+    std::string calls = t.main_calls == t.calls ? with_commas(t.calls) + " " + syscall_name(t.main_syscall) + "() calls"
+                                                : with_commas(t.calls) + " read-family calls";
+    f.title = "Small reads at scattered offsets: " + calls + " of " + typical_size(t) + " on " + file->name() + ", " +
               percent(double(t.sequential), double(t.calls)) + " sequential";
     f.site = sites.site_name(t.stack_id, t.site);
     f.stack = sites.frames(t.stack_id, t.site, 6);

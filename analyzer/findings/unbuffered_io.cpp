@@ -26,8 +26,12 @@ Finding make_finding(const Log& log, CallSites& sites, const Thresholds& limits,
 
     Finding f;
     f.kind = "unbuffered-io";
-    f.title = std::string("Unbuffered I/O: ") + with_commas(t.calls) + " " + syscall_name(t.main_syscall) +
-              "() calls " + (t.writes ? "to " : "on ") + target + " averaging " + fixed(average, 1) + " B";
+    // One site can make several syscalls (read and readv): name the main one only for its own calls.
+    std::string calls = t.main_calls == t.calls
+        ? with_commas(t.calls) + " " + syscall_name(t.main_syscall) + "() calls "
+        : with_commas(t.calls) + (t.writes ? " write" : " read") + "-family calls (" + with_commas(t.main_calls) +
+              " " + syscall_name(t.main_syscall) + "()) ";
+    f.title = "Unbuffered I/O: " + calls + (t.writes ? "to " : "on ") + target + " averaging " + fixed(average, 1) + " B";
     f.site = sites.site_name(t.stack_id, t.site);
     f.stack = sites.frames(t.stack_id, t.site, 6);
     StreamCalls stream;

@@ -269,3 +269,31 @@ TEST_CASE("alloc hot spot: constant sizes are not called a growing copy", "[rule
     REQUIRE(f != nullptr);
     CHECK(f->advice.find("growing copy") != std::string::npos);
 }
+
+TEST_CASE("idle phase: under half a core busy is not 'no thread on CPU'", "[rules][concurrency]") {
+    Log log = fixtures::empty_run(1000 * kMs);
+    fixtures::add_ticks(log, 0, 300, 2.0);
+    fixtures::add_ticks(log, 300, 400, 0.4);  // 160 ms of CPU in 400 ms: P(t) 0.4
+    fixtures::add_ticks(log, 700, 300, 2.0);
+    std::vector<Finding> all = findings_of(log);
+    const Finding* f = first_of(all, "idle-phase");
+    REQUIRE(f != nullptr);
+    INFO(f->title);
+    CHECK_FALSE(any_line_has(*f, "no thread was on CPU"));
+    CHECK(f->title.find("under half a core busy: 160 ms of CPU in all") != std::string::npos);
+}
+
+TEST_CASE("too-fine threads whose CPU exceeds their lifetime say why", "[rules][threads]") {
+    // 2,000 threads that ran their routine 5 us but used 27 us of CPU each.
+    Log log = fixtures::empty_run(100 * kMs);
+    for (uint64_t i = 0; i < 2000; ++i) {
+        uint64_t start = kMs + i * 40 * kUs;
+        log.threads.push_back(fixtures::thread(uint32_t(10 + i), start, start + 5 * kUs, 27 * kUs, 0x2000, start - 30 * kUs));
+    }
+    log.threads.push_back(fixtures::thread(1, 0, 100 * kMs, 50 * kMs));
+    std::vector<Finding> all = findings_of(log);
+    const Finding* f = first_of(all, "threads-too-fine");
+    REQUIRE(f != nullptr);
+    CHECK(any_line_has(*f, "CPU per thread 27 µs (median), 54.0 ms in all: more than the median lifetime, as a "
+                           "thread's CPU clock also counts the start-up"));
+}
