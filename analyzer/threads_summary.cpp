@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "run_clock.h"
+#include "thread_cpu_estimate.h"
 
 namespace analyzer {
 namespace {
@@ -44,25 +45,20 @@ void find_peak(const Log& log, ThreadsSummary& s) {
     }
 }
 
-void fill_group(const Log& log, ThreadGroupStats& g) {
+void fill_group(const Log& log, const std::vector<double>& weights, ThreadGroupStats& g) {
     std::sort(g.members.begin(), g.members.end(), [&log](size_t a, size_t b) {
         return log.threads[a].start_ticks < log.threads[b].start_ticks;
     });
     std::vector<double> lifetimes, estimated, creation;
-    std::vector<std::pair<double, double>> cpu;  // (CPU, weight) of the threads whose clocks were read
-    uint64_t short_lived = 0, sampled = 0;
-    for (size_t index : g.members) {
-        short_lived += log.threads[index].cpu_source != shimlog::ThreadCpu::Read ? 1 : 0;
-        sampled += log.threads[index].cpu_source == shimlog::ThreadCpu::ReadSample ? 1 : 0;
-    }
-    // A read sample of the short-lived threads stands for all of them, the
-    // unread too: weighted so, or the long ones (all read) outvote them.
-    double sample_weight = sampled ? double(short_lived) / double(sampled) : 1;
+    // (CPU, weight) of the threads whose clocks were read: a random sample of
+    // the short-lived stands for the unread too, or the long ones (all read)
+    // outvote them (thread_cpu_estimate.h).
+    std::vector<std::pair<double, double>> cpu;
     for (size_t index : g.members) {
         const ThreadInfo& t = log.threads[index];
         lifetimes.push_back(thread_end_ns(log, t) - thread_start_ns(log, t));
         if (t.cpu_estimated()) estimated.push_back(double(t.cpu_ns));
-        else cpu.push_back({double(t.cpu_ns), t.cpu_source == shimlog::ThreadCpu::ReadSample ? sample_weight : 1});
+        else cpu.push_back({double(t.cpu_ns), weights[index]});
         g.cpu_estimated += t.cpu_estimated() ? 1 : 0;
         g.cpu_total_ns += double(t.cpu_ns);
         if (t.create_ticks != 0 && t.start_ticks >= t.create_ticks)
@@ -111,8 +107,9 @@ ThreadsSummary summarize_threads(const Log& log, ThreadNamer& names) {
         }
         g.members.insert(g.members.end(), origin.second.begin(), origin.second.end());
     }
+    std::vector<double> weights = thread_cpu_weights(log);
     for (auto& entry : by_label) {
-        fill_group(log, entry.second);
+        fill_group(log, weights, entry.second);
         s.groups.push_back(std::move(entry.second));
     }
     std::stable_sort(s.groups.begin(), s.groups.end(), [](const ThreadGroupStats& a, const ThreadGroupStats& b) {

@@ -297,3 +297,28 @@ TEST_CASE("too-fine threads whose CPU exceeds their lifetime say why", "[rules][
     CHECK(any_line_has(*f, "CPU per thread 27 µs (median), 54.0 ms in all: more than the median lifetime, as a "
                            "thread's CPU clock also counts the start-up"));
 }
+
+TEST_CASE("unread threads' CPU comes from the random sample, not the first threads read", "[rules][threads]") {
+    // The shim reads the first 64 short threads' clocks, then one in 16. Here
+    // the first 64 ran cold (200 us of CPU each), the 1,000 after 20 us.
+    Log log = fixtures::empty_run(2000 * kMs);
+    for (uint64_t i = 0; i < 1064; ++i) {
+        uint64_t start = kMs + i * kMs;
+        bool first = i < kShortAlwaysRead;
+        ThreadInfo t = fixtures::thread(uint32_t(10 + i), start, start + 50 * kUs, first ? 200 * kUs : 20 * kUs, 0x2000);
+        t.cpu_source = first || i % 16 == 0 ? shimlog::ThreadCpu::ReadSample : shimlog::ThreadCpu::NotRead;
+        if (t.cpu_estimated()) t.cpu_ns = 0;
+        log.threads.push_back(t);
+    }
+    log.threads.push_back(fixtures::thread(1, 0, 2000 * kMs, 5 * kMs));
+    estimate_unread_thread_cpu(log);
+    for (const ThreadInfo& t : log.threads)
+        if (t.cpu_estimated()) CHECK(t.cpu_ns == 20 * kUs);  // all the first 64 too: 110 us
+    Symbolizer symbols({});
+    CallSites sites(log, symbols);
+    ThreadNamer names(sites);
+    ThreadsSummary s = summarize_threads(log, names);
+    REQUIRE(s.groups.at(0).count() == 1064);
+    CHECK(s.groups[0].cpu_median_ns == Approx(20 * kUs));  // 64 cold ones against 63 samples standing for 1,000
+    CHECK(s.groups[0].cpu_total_ns == Approx(64 * 200e3 + 1000 * 20e3));
+}
