@@ -57,8 +57,11 @@ std::string story_text(Story story, const Stretches& s, const std::string& who) 
     switch (story) {
         case Story::Alone: return "only " + who + " ran";
         case Story::Mostly:  // how long the others lived is not what decides it: say nothing of it
+            // Threads that overlapped it briefly are not counted as existing in it, yet did some of its CPU.
             return "mostly " + who + " ran (" + percent(s.thread_cpu_ns, s.cpu_ns) + " of the CPU; " +
-                   with_commas(s.most_alive - 1) + " other thread" + (s.most_alive == 2 ? "" : "s") + " the rest)";
+                   (s.most_alive <= 1 ? std::string("other threads")
+                                      : with_commas(s.most_alive - 1) + " other thread" + (s.most_alive == 2 ? "" : "s")) +
+                   " the rest)";
         case Story::Shared: break;
     }
     // Threads over the stretch are not threads at once: 1,460 short ones
