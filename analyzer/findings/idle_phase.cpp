@@ -36,7 +36,8 @@ Finding make_finding(const Log& log, const Phase& p) {
                  {"seconds", p.length_ns() / 1e9},
                  {"share_of_run", run > 0 ? p.length_ns() / run : 0},
                  {"cpu_seconds", p.cpu_ns / 1e9},
-                 {"threads_alive", double(p.threads_alive)}};
+                 {"threads_alive", double(p.threads_alive)},
+                 {"threads_alive_at_once", double(peak_alive_in(log, p.start_ns, p.end_ns))}};
     return f;
 }
 

@@ -166,6 +166,7 @@ Finding make_finding(const Log& log, const Concurrency& c, Story story, uint32_t
                  {"thread_cpu_seconds", s.thread_cpu_ns / 1e9},
                  {"other_threads_cpu_seconds", s.others_cpu_ns / 1e9},
                  {"threads_alive", double(s.most_alive)},
+                 {"threads_alive_at_once", double(s.peak_alive)},
                  {"threads_started", double(created)},
                  {"serial_fraction", c.serial_fraction()},
                  {"ceiling_speedup", c.ceiling_speedup()}};

@@ -114,6 +114,7 @@ TEST_CASE("serial phase: threads over the stretch are not threads at once", "[ru
     REQUIRE(f != nullptr);
     INFO(f->title);
     CHECK(f->figures.at("threads_alive") > 1000);
+    CHECK(f->figures.at("threads_alive_at_once") == 5);
     // The old title: "1,461 threads shared one core's worth of CPU".
     CHECK(f->title.find("1,461 threads shared") == std::string::npos);
     CHECK(f->title.find("the threads shared one core's worth of CPU") != std::string::npos);
