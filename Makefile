@@ -41,7 +41,7 @@ $(SHIM): $(SHIM_OBJ)
 	$(CXX) $(CXXFLAGS) $(SHIM_FLAGS) -shared -o $@ $^ -lzstd -ldl -lpthread -Wl,-z,defs -Wl,--as-needed
 
 $(ANALYZER): analyzer/main.o $(ANALYZER_OBJ)
-	$(CXX) -o $@ $^ -ldw -lelf -lzstd -lz -pthread
+	$(CXX) -o $@ $^ -ldw -lelf -liberty -lzstd -lz -pthread
 
 $(WORDS): workloads/words.cpp
 	$(CXX) $(CXXFLAGS) -o $@ $<
@@ -70,7 +70,7 @@ tests/programs/%: tests/programs/%.cpp
 	$(CXX) $(CXXFLAGS) -pthread -o $@ $<
 
 $(TEST_RUNNER): $(TEST_OBJ) $(ANALYZER_OBJ)
-	$(CXX) -o $@ $^ -ldw -lelf -lzstd -lz -pthread
+	$(CXX) -o $@ $^ -ldw -lelf -liberty -lzstd -lz -pthread
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -89,7 +89,7 @@ FUZZ_BIN := tests/fuzz/fuzz_report
 FUZZ_SRC := tests/fuzz/fuzz_report.cpp $(filter-out analyzer/cmd_%.cpp analyzer/commands.cpp,$(ANALYZER_SRC))
 $(FUZZ_BIN): $(FUZZ_SRC) $(wildcard analyzer/*.h analyzer/*/*.h format/*.h)
 	clang++ -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		-o $@ $(FUZZ_SRC) -ldw -lelf -lzstd -lz -pthread
+		-o $@ $(FUZZ_SRC) -ldw -lelf -liberty -lzstd -lz -pthread
 
 fuzz: deps
 	@$(MAKE) --no-print-directory all $(TEST_PROGRAMS) $(FUZZ_BIN)

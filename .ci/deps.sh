@@ -11,6 +11,7 @@ packages=(
   libcli11-dev              # the analyzer's command line
   catch2                    # unit and integration tests (Catch2 v2)
   libdw-dev libelf-dev      # offline symbolization (elfutils)
+  libiberty-dev             # Rust symbol names (GCC's demangler: v0 and legacy)
   libzstd-dev               # compressed allocation events (shim writes, analyzer reads)
   libpng-dev                # the mandelbrot workload's PNG output
   clang libclang-rt-14-dev  # the libFuzzer target (make fuzz) with ASan and UBSan

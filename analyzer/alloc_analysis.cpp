@@ -115,7 +115,13 @@ public:
 
     // Whatever is still allocated now was never freed; the size tallies go
     // to their stacks.
-    void finish() {
+    void finish(std::vector<LiveBlockAtExit>* blocks) {
+        if (blocks != nullptr) {
+            blocks->reserve(live_.size());
+            live_.for_each([blocks](uint64_t address, const LiveBlock& block) {
+                blocks->push_back({address, block.size, block.stack_id});
+            });
+        }
         size_counts_.for_each([this](uint64_t key, const uint64_t& count) {
             stack_stats(uint32_t(key >> 32)).sizes[key & 0xffffffffu] += count;
         });
@@ -326,8 +332,19 @@ AllocReport analyze_allocations(const Log& log, const std::function<void(double)
         else
             heads.pop();
     }
-    replay.finish();
+    // The blocks live at exit are kept only when the exit scan can judge them.
+    std::string undecidable = why_undecidable(log);
+    if (undecidable.empty() && log.end.dropped != 0) undecidable = "the shim dropped events: some blocks are unknown";
+    std::vector<LiveBlockAtExit> blocks;
+    replay.finish(undecidable.empty() ? &blocks : nullptr);
     if (log.alloc_sample_bytes != 0) apply_exact_counts(log, report);
+    if (undecidable.empty() && !report.consistent())
+        undecidable = "the allocation events do not add up (" + (report.problem.empty() ? "frees missing or out of order" : report.problem) + ")";
+    if (undecidable.empty()) {
+        report.reach = decide_reachability(log, blocks);
+    } else {
+        report.reach.undecided = undecidable;
+    }
     return report;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "model.h"
+#include "reachability.h"
 
 namespace analyzer {
 
@@ -47,6 +48,9 @@ struct AllocReport {
     // sampled blocks; temporary allocations are not known (0).
     uint64_t sample_bytes = 0;    // 0: every allocation was recorded
     std::map<uint32_t, AllocStackStats> stacks;  // by stack id
+    // Of the blocks live at exit, which were still reachable and which lost
+    // (from the shim's exit scan); `reach.undecided` says why when unknown.
+    Reachability reach;
 
     bool any() const { return allocations + frees > 0; }
     bool sampled() const { return sample_bytes != 0; }

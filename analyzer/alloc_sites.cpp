@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "views/format.h"
+#include "name_simplify.h"
 
 namespace analyzer {
 
@@ -28,6 +29,13 @@ std::vector<AllocSite> alloc_sites(const AllocReport& report, CallSites& sites) 
         site.temporary += stack.temporary;
         site.leaked += stack.leaked;
         site.leaked_bytes += stack.leaked_bytes;
+        auto reach = report.reach.stacks.find(stack.stack_id);
+        if (reach != report.reach.stacks.end()) {
+            site.lost += reach->second.lost;
+            site.lost_bytes += reach->second.lost_bytes;
+            site.possibly_lost += reach->second.possibly_lost;
+            site.possibly_lost_bytes += reach->second.possibly_lost_bytes;
+        }
         if (stack.allocations > group.top_stack_allocations) {
             group.top_stack_allocations = stack.allocations;
             site.stack_id = stack.stack_id;
@@ -49,7 +57,7 @@ std::vector<AllocSite> alloc_sites(const AllocReport& report, CallSites& sites) 
 
 std::string site_function(const std::string& site) {
     size_t at = site.rfind(" at ");
-    return at == std::string::npos ? site : site.substr(0, at);
+    return simplify_function_name(at == std::string::npos ? site : site.substr(0, at));
 }
 
 std::string describe_sizes(const AllocSite& site) {

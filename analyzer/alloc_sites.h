@@ -21,6 +21,11 @@ struct AllocSite {
     uint64_t temporary = 0;
     uint64_t leaked = 0;
     uint64_t leaked_bytes = 0;
+    // Of the leaked (still allocated at exit), when the exit scan decided:
+    uint64_t lost = 0;                 // nothing pointed at them
+    uint64_t lost_bytes = 0;
+    uint64_t possibly_lost = 0;        // only pointers into their middle
+    uint64_t possibly_lost_bytes = 0;  // (the rest was still reachable)
     uint64_t min_size = 0;
     uint64_t max_size = 0;
     uint64_t common_size = 0;        // the size allocated most often
@@ -30,7 +35,8 @@ struct AllocSite {
 // Every site, the most allocations first.
 std::vector<AllocSite> alloc_sites(const AllocReport& report, CallSites& sites);
 
-// "readbyte(BufferedReader&)" from "readbyte(BufferedReader&) at words.cpp:91".
+// "readbyte()" from "readbyte(BufferedReader&) at words.cpp:91": the function,
+// simplified for a title (name_simplify.h).
 std::string site_function(const std::string& site);
 
 // "1 B", or "8 B - 4 KiB (mostly 16 B)" when the sizes vary.

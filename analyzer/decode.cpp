@@ -187,6 +187,56 @@ bool decode_alloc_chunk(Payload p, Log& log, std::string& why) {
     return true;
 }
 
+// Bounded like the allocation chunks: a body of at most kMaxChunkRawSize
+// once unpacked, regions in address order, pairs only after their regions.
+bool decode_exit_scan(Payload p, Log& log, std::string& why) {
+    shimlog::ExitScanRecord rec;
+    if (!p.take(rec)) return false;
+    ExitScan& scan = log.exit_scan;
+    if (rec.raw_size > shimlog::kMaxChunkRawSize) return fail(why, "an exit scan record over the size limit");
+    switch (static_cast<shimlog::ExitScanPart>(rec.part)) {
+        case shimlog::ExitScanPart::Regions: {
+            if (rec.compression != 0 || p.rest_size() != rec.raw_size ||
+                rec.raw_size != uint64_t(rec.count) * sizeof(shimlog::ExitScanRegion))
+                return fail(why, "exit scan regions whose size does not match their count");
+            scan = ExitScan{};  // a later scan replaces an earlier one
+            scan.present = true;
+            scan.regions.resize(rec.count);
+            if (rec.count) memcpy(scan.regions.data(), p.rest(), rec.raw_size);
+            for (size_t i = 0; i < scan.regions.size(); ++i) {
+                const shimlog::ExitScanRegion& r = scan.regions[i];
+                if (r.end <= r.start || (i > 0 && r.start < scan.regions[i - 1].end) ||
+                    r.kind < uint8_t(shimlog::ExitScanRegionKind::ModuleData) ||
+                    r.kind > uint8_t(shimlog::ExitScanRegionKind::Anonymous))
+                    return fail(why, "exit scan region " + std::to_string(i) + " is empty, out of order or of an unknown kind");
+            }
+            return true;
+        }
+        case shimlog::ExitScanPart::Pairs: {
+            if (!scan.present || scan.finished) return fail(why, "exit scan pairs outside a scan");
+            if (rec.compression != static_cast<uint8_t>(shimlog::Compression::None) &&
+                rec.compression != static_cast<uint8_t>(shimlog::Compression::Zstd))
+                return fail(why, "exit scan pairs with unknown compression " + std::to_string(rec.compression));
+            if (rec.count > rec.raw_size / 2) return fail(why, "exit scan pairs counting more than fit");  // 2 bytes at least
+            ExitScanPairs pairs;
+            pairs.count = rec.count;
+            pairs.compression = rec.compression;
+            pairs.raw_size = rec.raw_size;
+            pairs.body = p.rest();
+            pairs.body_size = p.rest_size();
+            scan.pairs.push_back(pairs);
+            return true;
+        }
+        case shimlog::ExitScanPart::Summary:
+            if (!scan.present || scan.finished) return fail(why, "an exit scan summary outside a scan");
+            if (p.rest_size() != sizeof scan.summary || !p.take(scan.summary))
+                return fail(why, "an exit scan summary of the wrong size");
+            scan.finished = true;
+            return true;
+    }
+    return fail(why, "an exit scan record of unknown part " + std::to_string(rec.part));
+}
+
 bool decode_thread(Payload p, Log& log, std::string& why) {
     shimlog::ThreadRecord rec;
     if (!p.take(rec)) return false;
@@ -254,6 +304,28 @@ bool decode_alloc_counts(Payload p, Log& log) {
     log.alloc_sample_bytes = rec.sample_bytes;
     log.alloc_counted_frees = rec.frees;
     log.alloc_counts = std::move(counts);
+    return true;
+}
+
+// Kept in file order: unseen_io.h works out which replaces which.
+bool decode_thread_kernel_io(Payload p, Log& log, std::string& why) {
+    shimlog::ThreadKernelIoRecord rec;
+    if (!p.take(rec)) return false;
+    if (rec.status > static_cast<uint8_t>(shimlog::ThreadKernelIoStatus::NotAvailable)) {
+        why = "unknown thread kernel I/O status " + std::to_string(rec.status);
+        return false;
+    }
+    ThreadKernelIo t;
+    t.tid = rec.tid;
+    t.status = static_cast<shimlog::ThreadKernelIoStatus>(rec.status);
+    t.threads_before = log.threads.size();
+    t.read_calls = rec.read_calls, t.write_calls = rec.write_calls;
+    t.read_bytes = rec.read_bytes, t.write_bytes = rec.write_bytes;
+    t.own_read_calls = rec.own_read_calls, t.own_write_calls = rec.own_write_calls;
+    t.own_read_bytes = rec.own_read_bytes, t.own_write_bytes = rec.own_write_bytes;
+    t.hooked_read_calls = rec.hooked_read_calls, t.hooked_write_calls = rec.hooked_write_calls;
+    t.hooked_read_bytes = rec.hooked_read_bytes, t.hooked_write_bytes = rec.hooked_write_bytes;
+    log.thread_kernel_io.push_back(t);
     return true;
 }
 
@@ -357,8 +429,10 @@ Log decode_log(std::shared_ptr<const LogBytes> file, const std::string& name) {
             case RecordType::ShimStats: ok = decode_shim_stats(payload, log); break;
             case RecordType::AllocCounts: ok = decode_alloc_counts(payload, log); break;
             case RecordType::KernelIo: ok = decode_kernel_io(payload, log); break;
+            case RecordType::ThreadKernelIo: ok = decode_thread_kernel_io(payload, log, why); break;
             case RecordType::AllocChunk: ok = decode_alloc_chunk(payload, log, why); break;
             case RecordType::Thread: ok = decode_thread(payload, log, why); break;
+            case RecordType::ExitScan: ok = decode_exit_scan(payload, log, why); break;
             case RecordType::SampleChunk:
                 ok = decode_sample_chunk(payload.rest(), payload.rest_size(), log.samples, why);
                 break;

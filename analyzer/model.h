@@ -79,6 +79,18 @@ struct KernelIo {
     uint64_t own_read_calls = 0, own_write_calls = 0, own_read_bytes = 0, own_write_bytes = 0;
 };
 
+// The kernel's counts for one thread (ThreadKernelIo record), beside the
+// calls the hooks recorded on it and the shim's own there. unseen_io.h pairs
+// them with the threads.
+struct ThreadKernelIo {
+    uint32_t tid = 0;
+    shimlog::ThreadKernelIoStatus status = shimlog::ThreadKernelIoStatus::AtEnd;
+    size_t threads_before = 0;  // Log::threads decoded before it: an AtEnd one is the next of its tid's
+    uint64_t read_calls = 0, write_calls = 0, read_bytes = 0, write_bytes = 0;
+    uint64_t own_read_calls = 0, own_write_calls = 0, own_read_bytes = 0, own_write_bytes = 0;
+    uint64_t hooked_read_calls = 0, hooked_write_calls = 0, hooked_read_bytes = 0, hooked_write_bytes = 0;
+};
+
 // One thread's batch of allocation events as the log stores it (its header
 // checked by decode, its body untouched): alloc_chunk_reader.h unpacks and
 // reads the events, alloc_analysis.h merges the chunks.
@@ -134,6 +146,24 @@ struct Samples {
     uint64_t chunks = 0;
 };
 
+// The shim's scan of memory at a normal exit (ExitScan records): the regions
+// it read and, per Pairs record, its encoded (where, value) words, left in the
+// log's bytes (like allocation chunks) until reachability.h reads them.
+struct ExitScanPairs {
+    uint32_t count = 0;
+    uint8_t compression = 0;  // shimlog::Compression
+    uint32_t raw_size = 0;
+    const char* body = nullptr;  // in Log::bytes
+    size_t body_size = 0;
+};
+struct ExitScan {
+    bool present = false;   // a Regions record was read
+    bool finished = false;  // and the Summary after it: the scan ran to its end
+    std::vector<shimlog::ExitScanRegion> regions;  // in address order
+    std::vector<ExitScanPairs> pairs;
+    shimlog::ExitScanSummary summary{};
+};
+
 struct Log {
     std::string path;
     std::shared_ptr<const LogBytes> bytes;  // what alloc_chunks point into
@@ -158,6 +188,8 @@ struct Log {
     uint64_t alloc_counted_frees = 0;
     std::map<uint32_t, std::pair<uint64_t, uint64_t>> alloc_counts;  // stack id -> (allocations, bytes)
     KernelIo kernel_io;  // the latest KernelIo record
+    std::vector<ThreadKernelIo> thread_kernel_io;  // every ThreadKernelIo record, in file order
+    ExitScan exit_scan;  // absent: an older shim, sampling mode, or not a normal exit
     // The shim's own counters (ShimStats record).
     uint64_t alloc_events = 0;
     uint64_t stack_checks = 0;      // memoized stacks re-unwound (SHIM_STACK_VERIFY)

@@ -17,11 +17,15 @@ struct ProcessSummary {
     std::string command;
     uint64_t wall_ns = 0;
     std::string ending;    // "exit 0", "killed by signal 9", "exec", "no end record"
+    uint64_t start_realtime_ns = 0;
+    int depth = 0;         // in the process tree: 0 for the first process's pid, 1 for its children, ...
 };
 
 // The logs beside `first` (the run's first log) written by processes of the
-// same run: named after it, started while it ran, descended from its pid.
-// Unreadable files are skipped. Sorted by start time.
+// same run: named after it, started no earlier than it (or an earlier image
+// of its pid: a launcher that exec'd), descended from its pid. Unreadable
+// files are skipped. In tree order: each pid's images (an exec chain) by
+// start time, each followed by the processes started while it ran.
 std::vector<ProcessSummary> child_logs(const std::string& first_path, const Log& first);
 
 // "Processes of this run" for the text report: one row per child, at most `top`.

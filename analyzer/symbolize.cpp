@@ -3,7 +3,6 @@
 // affect each other and untouched modules are never read.
 #include "symbolize.h"
 
-#include <cxxabi.h>
 #include <sys/stat.h>
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -19,17 +18,10 @@
 #include <unordered_map>
 #include <utility>
 
+#include "demangle.h"
+
 namespace analyzer {
 namespace {
-
-std::string demangle(const char* name) {
-    if (name == nullptr || *name == '\0') return {};
-    int status = 0;
-    char* out = abi::__cxa_demangle(name, nullptr, nullptr, &status);
-    std::string result = (status == 0 && out != nullptr) ? out : name;
-    std::free(out);
-    return result;
-}
 
 std::string hex(uint64_t value) {
     char buf[24];
@@ -61,13 +53,13 @@ std::string hex_bytes(const std::string& bytes) {
 
 // Name of a subprogram or inlined_subroutine DIE. dwarf_attr_integrate follows
 // DW_AT_abstract_origin/DW_AT_specification, where inlined copies keep their names.
-// A C++ linkage name demangles to the full signature; any other linkage name is
-// an asm label (glibc's "__GI_..." aliases), so the source name reads better.
+// A C++ or Rust linkage name demangles to the full name; any other linkage name
+// is an asm label (glibc's "__GI_..." aliases), so the source name reads better.
 std::string die_function_name(Dwarf_Die* die) {
     Dwarf_Attribute attr;
     for (int name_attr : {DW_AT_linkage_name, DW_AT_MIPS_linkage_name}) {
         const char* s = dwarf_attr_integrate(die, name_attr, &attr) ? dwarf_formstring(&attr) : nullptr;
-        if (s != nullptr && s[0] == '_' && s[1] == 'Z') return demangle(s);
+        if (s != nullptr && s[0] == '_' && (s[1] == 'Z' || s[1] == 'R')) return demangle_symbol(s);
     }
     if (const char* s = dwarf_attr_integrate(die, DW_AT_name, &attr) ? dwarf_formstring(&attr) : nullptr)
         return s;
@@ -409,7 +401,7 @@ struct Symbolizer::Impl {
         // ELF symbol first: it names the out-of-line function and gives the offset.
         std::string symbol_name;
         const Symbol* symbol = find_symbol(m, pc);
-        if (symbol != nullptr) symbol_name = demangle(symbol->name);
+        if (symbol != nullptr) symbol_name = demangle_symbol(symbol->name);
         uint64_t dwarf_start = resolve_dwarf(m, pc, loc);
         // Offsets count from the recorded address, like other profilers show them.
         if (symbol != nullptr) loc.symbol_offset = loc.address - symbol->address;

@@ -3,6 +3,8 @@
 #include <climits>
 #include <unistd.h>
 
+#include "name_simplify.h"
+
 namespace analyzer {
 namespace {
 
@@ -53,11 +55,20 @@ std::string ThreadNamer::created_at(uint32_t create_stack) {
     return creators_[create_stack] = name;
 }
 
-std::string ThreadNamer::label(const ThreadInfo& thread) {
+std::string ThreadNamer::label(const ThreadInfo& thread) { return label_with(thread, true); }
+
+std::string ThreadNamer::group_key(const ThreadInfo& thread) { return label_with(thread, false); }
+
+// Labels are read in titles and tables: names simplified (name_simplify.h).
+// Threads are grouped by the full name, so worker<int> and worker<long> stay
+// two groups even though both read "worker<…>()".
+std::string ThreadNamer::label_with(const ThreadInfo& thread, bool simplified) {
     if (thread.is_main) return "main thread";
     std::string run = routine(thread.start_routine);
-    if (!run.empty() && !sites_.in_runtime(thread.start_routine)) return run;
+    if (!run.empty() && !sites_.in_runtime(thread.start_routine))
+        return simplified ? simplify_function_name(run) : run;
     std::string site = created_at(thread.create_stack);
+    if (simplified) site = simplify_site(site);
     bool std_thread = run.find("execute_native_thread_routine") != std::string::npos;
     if (!site.empty()) return (std_thread ? "std::thread from " : "thread from ") + site;
     if (thread.create_stack == 0 && thread.create_ticks == 0) return "thread not started by pthread_create";

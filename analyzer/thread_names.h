@@ -22,9 +22,12 @@ public:
     // One short label, for one thread or many: "main thread", the routine, or
     // "std::thread from <site>".
     std::string label(const ThreadInfo& thread);
+    // The label with full function names: what threads are grouped by.
+    std::string group_key(const ThreadInfo& thread);
     CallSites& sites() { return sites_; }
 
 private:
+    std::string label_with(const ThreadInfo& thread, bool simplified);
     CallSites& sites_;
     std::string cwd_;
     std::map<uint64_t, std::string> routines_;

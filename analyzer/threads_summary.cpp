@@ -45,6 +45,23 @@ void find_peak(const Log& log, ThreadsSummary& s) {
     }
 }
 
+void add(IoDirection& to, const IoDirection& from) {
+    to.kernel_calls += from.kernel_calls, to.kernel_bytes += from.kernel_bytes;
+    to.hooked_calls += from.hooked_calls, to.hooked_bytes += from.hooked_bytes;
+    to.own_calls += from.own_calls, to.own_bytes += from.own_bytes;
+    to.unseen_calls += from.unseen_calls, to.unseen_bytes += from.unseen_bytes;
+}
+
+void fill_group_io(const ThreadsUnseenIo& io, const std::vector<long>& reading_of, ThreadGroupStats& g) {
+    for (size_t index : g.members) {
+        if (reading_of[index] < 0) continue;
+        const ThreadUnseenIo& t = io.threads[size_t(reading_of[index])];
+        g.io_read++;
+        add(g.io_reads, t.reads);
+        add(g.io_writes, t.writes);
+    }
+}
+
 void fill_group(const Log& log, const std::vector<double>& weights, ThreadGroupStats& g) {
     std::sort(g.members.begin(), g.members.end(), [&log](size_t a, size_t b) {
         return log.threads[a].start_ticks < log.threads[b].start_ticks;
@@ -97,7 +114,7 @@ ThreadsSummary summarize_threads(const Log& log, ThreadNamer& names) {
     std::map<std::string, ThreadGroupStats> by_label;
     for (const auto& origin : by_origin) {
         const ThreadInfo& first = log.threads[origin.second.front()];
-        ThreadGroupStats& g = by_label[names.label(first)];
+        ThreadGroupStats& g = by_label[names.group_key(first)];
         if (g.members.empty()) {
             g.label = names.label(first);
             g.routine = names.routine(first.start_routine);
@@ -108,8 +125,14 @@ ThreadsSummary summarize_threads(const Log& log, ThreadNamer& names) {
         g.members.insert(g.members.end(), origin.second.begin(), origin.second.end());
     }
     std::vector<double> weights = thread_cpu_weights(log);
+    ThreadsUnseenIo io = threads_unseen_io(log);
+    s.io_state = io.state;
+    std::vector<long> reading_of(log.threads.size(), -1);
+    for (size_t i = 0; i < io.threads.size(); ++i)
+        if (io.threads[i].thread >= 0) reading_of[size_t(io.threads[i].thread)] = long(i), s.io_read++;
     for (auto& entry : by_label) {
         fill_group(log, weights, entry.second);
+        fill_group_io(io, reading_of, entry.second);
         s.groups.push_back(std::move(entry.second));
     }
     std::stable_sort(s.groups.begin(), s.groups.end(), [](const ThreadGroupStats& a, const ThreadGroupStats& b) {

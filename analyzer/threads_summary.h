@@ -8,6 +8,7 @@
 #include "model.h"
 #include "run_clock.h"
 #include "thread_names.h"
+#include "unseen_io.h"
 
 namespace analyzer {
 
@@ -27,6 +28,10 @@ struct ThreadGroupStats {
     double creation_median_ns = 0;
     uint64_t creation_known = 0;
     uint64_t ended[4] = {};    // by shimlog::ThreadEnd
+    // The kernel's read/write counts (unseen_io.h), summed over the members
+    // whose counts the shim read (short-lived ones only in a sample).
+    uint64_t io_read = 0;
+    IoDirection io_reads, io_writes;
     uint64_t count() const { return members.size(); }
 };
 
@@ -49,6 +54,8 @@ struct ThreadsSummary {
     uint64_t cpu_sampled = 0;    // short-lived threads read as the sample
     std::vector<ThreadGroupStats> groups;  // the most threads first
     std::vector<JoinWait> joiners;         // the longest wait first
+    ThreadIoState io_state = ThreadIoState::NotRecorded;
+    uint64_t io_read = 0;  // threads whose kernel counts were read
 };
 
 ThreadsSummary summarize_threads(const Log& log, ThreadNamer& names);

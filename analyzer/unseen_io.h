@@ -4,6 +4,7 @@
 // iostreams through it), the loader's, and raw syscalls.
 #pragma once
 #include <cstdint>
+#include <vector>
 
 #include "model.h"
 
@@ -23,5 +24,27 @@ struct UnseenIo {
 };
 
 UnseenIo unseen_io(const Log& log);
+
+// The same per thread (ThreadKernelIo records): the kernel's calls on that
+// thread, less the hooks' there and the shim's own there.
+struct ThreadUnseenIo {
+    uint32_t tid = 0;
+    long thread = -1;    // its index in Log::threads; -1: none (a log cut short while it ran)
+    bool ended = false;  // read at its end; false: while alive (the last checkpoint, or exit)
+    IoDirection reads, writes;
+};
+
+enum class ThreadIoState {
+    NotRecorded,   // no thread was read: an older shim (or nothing to read)
+    NotAvailable,  // the kernel keeps no per-thread counts (CONFIG_TASK_IO_ACCOUNTING)
+    Known,
+};
+
+struct ThreadsUnseenIo {
+    ThreadIoState state = ThreadIoState::NotRecorded;
+    std::vector<ThreadUnseenIo> threads;  // one per thread read: its latest reading
+};
+
+ThreadsUnseenIo threads_unseen_io(const Log& log);
 
 }  // namespace analyzer

@@ -44,7 +44,9 @@ struct FileHeader {
     X(Note, 11)        /* something the reader should know: who owns malloc */ \
     X(Clock, 12)       /* a (ticks, ns) pair, written at each checkpoint */ \
     X(AllocCounts, 13) /* sampling mode: exact allocation counts per stack */ \
-    X(KernelIo, 14)    /* the kernel's read/write counts for the process, at each checkpoint */
+    X(KernelIo, 14)    /* the kernel's read/write counts for the process, at each checkpoint */ \
+    X(ThreadKernelIo, 15) /* the kernel's read/write counts for one thread */ \
+    X(ExitScan, 16)    /* at a normal exit: the words that point into the heap, for reachability */
 
 enum class RecordType : uint16_t {
 #define SHIMLOG_ENUM(name, id) name = id,
@@ -253,6 +255,40 @@ struct KernelIoRecord {
     uint64_t own_write_bytes;
 };
 
+// The kernel's counts for one thread (/proc/thread-self/io at its end,
+// /proc/self/task/TID/io while it lives), beside the calls the hooks recorded
+// on that thread and the shim's own calls there. Since the thread began (the
+// main thread: since the shim started in this image). Cumulative: a later
+// record for a live thread replaces the earlier one; an AtEnd record closes
+// that thread's life (a tid the kernel hands out again is a new thread).
+// Reading costs a few syscalls, so short-lived threads are read in the sample
+// whose CPU clocks are read (ThreadCpu::ReadSample), or when they made hooked
+// I/O calls; a thread with no record was not read.
+enum class ThreadKernelIoStatus : uint8_t {
+    AtEnd = 0,         // read as the thread ended
+    Alive = 1,         // read while it lived: at a checkpoint or at exit
+    NotAvailable = 2,  // the kernel keeps no per-thread counts (no CONFIG_TASK_IO_ACCOUNTING,
+                       // or the file is unreadable): the counts are 0; written once
+};
+
+struct ThreadKernelIoRecord {
+    uint32_t tid;
+    uint8_t status;  // ThreadKernelIoStatus
+    uint8_t reserved[3];
+    uint64_t read_calls;  // the kernel's: syscr, syscw, rchar, wchar
+    uint64_t write_calls;
+    uint64_t read_bytes;
+    uint64_t write_bytes;
+    uint64_t own_read_calls;  // of those, the shim's own on this thread
+    uint64_t own_write_calls;
+    uint64_t own_read_bytes;
+    uint64_t own_write_bytes;
+    uint64_t hooked_read_calls;  // the program's read/write-family syscalls the hooks recorded on it
+    uint64_t hooked_write_calls;
+    uint64_t hooked_read_bytes;
+    uint64_t hooked_write_bytes;
+};
+
 // ---- threads ----
 enum class ThreadEnd : uint8_t {
     Returned = 0,     // its start routine returned
@@ -321,6 +357,66 @@ struct AllocCountEntry {
     uint32_t reserved;
     uint64_t allocations;
     uint64_t bytes;
+};
+
+// ---- exit scan: who points at the blocks still allocated at exit ----
+// At a normal exit, with every allocation recorded, the shim reads the roots
+// (modules' writable segments, the exiting thread's stack from its stack
+// pointer up, every other anonymous writable mapping) and the heap, and
+// writes each aligned word whose value falls inside an anonymous or brk
+// mapping as a (where, value) pair. The analyzer decides, per block live at
+// exit, whether it is reachable, possibly lost (interior pointers only) or
+// lost. Records come in order: Regions, Pairs (zero or more), then one Summary
+// (its absence means the scan did not finish: nothing can be decided).
+enum class ExitScanPart : uint8_t {
+    Regions = 1,  // body: `count` ExitScanRegion, uncompressed
+    Pairs = 2,    // body: `count` pairs, encoded (and compressed) as below
+    Summary = 3,  // body: one ExitScanSummary
+};
+
+enum class ExitScanRegionKind : uint8_t {
+    ModuleData = 1,  // a loaded object's writable PT_LOAD segment (data, bss): a root
+    Stack = 2,       // the exiting thread's stack, from its stack pointer to its top: a root
+    Brk = 3,         // the brk heap ([heap])
+    Anonymous = 4,   // another anonymous writable mapping: a malloc arena, a large block, a
+                     // thread's stack or TLS, the program's own mmap (the analyzer tells
+                     // them apart by whether a block allocated at exit lies inside)
+};
+
+struct ExitScanRecord {
+    uint8_t part;         // ExitScanPart
+    uint8_t compression;  // Compression (Pairs only)
+    uint16_t reserved;
+    uint32_t count;       // regions or pairs in this record
+    uint32_t raw_size;    // the body's size once unpacked (<= kMaxChunkRawSize)
+    uint32_t reserved2;
+};  // followed by the body
+
+struct ExitScanRegion {
+    uint64_t start;
+    uint64_t end;  // one past the last byte scanned
+    uint8_t kind;  // ExitScanRegionKind
+    uint8_t reserved[7];
+};
+
+// Pairs: per pair, varint((where - previous where) / 8) then
+// varint(zigzag(value - previous value)); both start from 0 in each record.
+// `where` only grows within a record (regions are scanned in address order).
+
+enum ExitScanFlags : uint32_t {
+    kExitScanBudgetBytes = 1,   // stopped at the budget of bytes scanned: pointers may be missing
+    kExitScanBudgetPairs = 2,   // stopped at the budget of pairs written
+    kExitScanUnreadable = 4,    // some listed memory could not be read (unmapped meanwhile)
+    kExitScanNoMaps = 8,        // /proc/self/maps could not be read: nothing scanned
+};
+
+struct ExitScanSummary {
+    uint32_t flags;           // ExitScanFlags
+    uint32_t threads;         // threads alive at exit (other threads' stacks are scanned whole)
+    uint64_t bytes_scanned;   // read: pages never touched (all zeros) are not read
+    uint64_t pairs;           // written, in all Pairs records
+    uint64_t bytes_skipped;   // listed and holding data, but unreadable (unmapped meanwhile)
+    uint64_t scan_ns;         // time the scan took, writing included
 };
 
 // ---- notes and clock ----

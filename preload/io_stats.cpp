@@ -11,6 +11,7 @@
 #include "files.h"
 #include "interpose.h"
 #include "kernel_io.h"
+#include "thread_kernel_io.h"
 #include "log_writer.h"
 #include "stacks.h"
 
@@ -249,6 +250,7 @@ void IoCall::finish(ssize_t result) {
         if (!shimlog::is_stdio(syscall_)) kernel_io_count_own(shimlog::is_write(syscall_), result);
         return;
     }
+    kernel_io_count_hooked(syscall_, result);  // per thread (thread_kernel_io.h)
     uint64_t now = now_ticks();
     // errno is the program's: only the rare paths below make calls that set
     // it, and they put it back (ErrnoKeeper).
@@ -269,6 +271,7 @@ void StdioCall::finish(ssize_t result) {
 
 void io_record_destination(int fd, shimlog::Syscall syscall, int64_t offset, ssize_t result, void* site) {
     if (t_guard_depth != 0) return;
+    kernel_io_count_hooked(syscall, result);
     ErrnoKeeper keep;
     record_call(fd, syscall, result > 0 ? static_cast<uint64_t>(result) : 0, offset,
                 reinterpret_cast<uint64_t>(site), result, 0);

@@ -8,6 +8,7 @@
 #include "../format/log_format.h"
 #include "interpose.h"
 #include "log_writer.h"
+#include "thread_kernel_io.h"
 
 namespace shim {
 namespace {
@@ -46,6 +47,7 @@ uint64_t since(uint64_t now, uint64_t base) { return now > base ? now - base : 0
 }  // namespace
 
 void kernel_io_start() {
+    thread_io_start();  // first: its read of /proc is before the process's baseline
     g_own_read_calls.store(0);
     g_own_write_calls.store(0);
     g_own_read_bytes.store(0);
@@ -54,11 +56,13 @@ void kernel_io_start() {
 }
 
 void kernel_io_count_own(bool is_write, ssize_t result) {
+    thread_io_add(t_thread_io.own, is_write, result);
     (is_write ? g_own_write_calls : g_own_read_calls).fetch_add(1, std::memory_order_relaxed);
     if (result > 0) (is_write ? g_own_write_bytes : g_own_read_bytes).fetch_add(uint64_t(result), std::memory_order_relaxed);
 }
 
 void kernel_io_write_record() {
+    thread_io_write_alive();  // first: its reads of /proc are then counted as the shim's below
     if (!g_available) return;
     // The shim's own calls first: the reads of /proc/self/io below are not in
     // the counts it shows, and are counted for the next record.

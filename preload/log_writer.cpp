@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "exit_scan.h"
 #include "interpose.h"
 #include "alloc_events.h"
 #include "alloc_sampling.h"
@@ -628,6 +629,7 @@ void log_flush(shimlog::EndReason reason, int status) {
     stats.stack_checks = alloc_stacks_verified();
     stats.stack_mismatches = alloc_stacks_mismatches();
     sink_record(RecordType::ShimStats, {{&stats, sizeof stats}});
+    if (reason == shimlog::EndReason::Exit) exit_scan_write();  // who still points at the live blocks
     shimlog::EndRecord end{};
     end.end_ns = monotonic_ns();
     end.end_ticks = now_ticks();

@@ -9,6 +9,7 @@
 #include "log_writer.h"
 #include "passing_records.h"
 #include "stacks.h"
+#include "thread_kernel_io.h"
 
 namespace shim {
 namespace {
@@ -101,7 +102,12 @@ void thread_finished(void* raw) {
         g_short_read_ns.fetch_add(cpu, std::memory_order_relaxed);
         g_short_read.fetch_add(1, std::memory_order_relaxed);
     }
+    // The kernel's I/O counts where the CPU clock is read, and wherever the
+    // hooks saw I/O: a few syscalls, too dear for every short-lived thread.
+    thread_io_at_end(info->tid.load(std::memory_order_relaxed),
+                     source != shimlog::ThreadCpu::NotRead || t_thread_io.hooked[0] + t_thread_io.hooked[1] > 0);
     write_record(*info, info->end, end, cpu, source);
+    info->io.store(nullptr, std::memory_order_relaxed);
     t_info = nullptr;
     info->tid.store(0, std::memory_order_release);
     // After: counted live or ended, not both.
@@ -131,6 +137,7 @@ ThreadInfo* thread_prepare(void* (*routine)(void*), void* arg, uint64_t create_s
     info->join_wait_ticks = 0;
     info->joins = 0;
     info->start_ticks = 0;
+    info->io.store(nullptr, std::memory_order_relaxed);
     info->create_ticks = now_ticks();
     return info;
 }
@@ -140,6 +147,8 @@ void thread_abandon(ThreadInfo* info) { pool_release(info); }
 void* thread_trampoline(void* raw) {
     auto* info = static_cast<ThreadInfo*>(raw);
     info->start_ticks = now_ticks();
+    thread_io_begin();
+    info->io.store(thread_io_this(), std::memory_order_relaxed);
     info->tid.store(current_tid(), std::memory_order_release);
     t_info = info;
     if (g_key_ready.load(std::memory_order_acquire)) pthread_setspecific(g_end_key, info);
@@ -180,6 +189,7 @@ void threads_init() {
     g_main->is_main = true;
     g_main->end = shimlog::ThreadEnd::AliveAtExit;
     g_main->start_ticks = log_start_ticks();
+    g_main->io.store(thread_io_this(), std::memory_order_relaxed);
     t_info = g_main;
 }
 

@@ -10,6 +10,7 @@
 namespace shim {
 
 struct ThreadInfo;
+struct ThreadIoCounts;  // thread_kernel_io.h
 
 // In pthread_create, before the real call: a record for the new thread.
 // Returns null when none can be had (the thread then runs untracked).
@@ -55,6 +56,7 @@ struct ThreadInfo {
     uint64_t start_ticks;
     uint64_t join_wait_ticks;
     uint64_t joins;
+    std::atomic<ThreadIoCounts*> io;  // its read/write counts (in its TLS) while it runs
 };
 ThreadInfo* threads_first();
 

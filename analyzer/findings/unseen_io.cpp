@@ -9,6 +9,7 @@
 
 #include "../saturate.h"
 #include "../syscall_names.h"
+#include "../thread_names.h"
 #include "../unseen_io.h"
 #include "../views/format.h"
 #include "rules.h"
@@ -43,6 +44,40 @@ double mean_call_ns(const Log& log, bool writes) {
     return calls ? double(ns) / double(calls) : 0;
 }
 
+// With several threads: which made the calls no hook saw, from the kernel's
+// per-thread counts (the most first).
+std::string unseen_by_thread(const Log& log, CallSites& sites, bool writes) {
+    if (log.threads.size() < 2) return "";
+    ThreadsUnseenIo io = threads_unseen_io(log);
+    if (io.state == ThreadIoState::NotAvailable)
+        return "which thread made them is not known: the kernel's per-thread counts are not available "
+               "(CONFIG_TASK_IO_ACCOUNTING)";
+    if (io.state != ThreadIoState::Known) return "";
+    std::vector<const ThreadUnseenIo*> made;
+    for (const ThreadUnseenIo& t : io.threads)
+        if ((writes ? t.writes : t.reads).unseen_calls > 0) made.push_back(&t);
+    std::stable_sort(made.begin(), made.end(), [writes](const ThreadUnseenIo* a, const ThreadUnseenIo* b) {
+        return (writes ? a->writes : a->reads).unseen_calls > (writes ? b->writes : b->reads).unseen_calls;
+    });
+    uint64_t read = 0;
+    for (const ThreadUnseenIo& t : io.threads) read += t.thread >= 0 ? 1 : 0;
+    std::string text = "by thread, from the kernel's per-thread counts: ";
+    ThreadNamer names(sites);
+    constexpr size_t kNamed = 3;
+    for (size_t i = 0; i < made.size() && i < kNamed; ++i) {
+        const ThreadUnseenIo& t = *made[i];
+        text += (i == 0 ? "" : "; ") +
+                (t.thread >= 0 ? names.label(log.threads[size_t(t.thread)]) : std::string("a thread")) +
+                " (tid " + std::to_string(t.tid) + ") made " + with_commas((writes ? t.writes : t.reads).unseen_calls);
+    }
+    if (made.empty()) text += "none of the threads whose counts were read";
+    if (made.size() > kNamed) text += "; and " + with_commas(made.size() - kNamed) + " more threads";
+    if (read < log.threads.size())
+        text += " (the kernel's counts were read for " + with_commas(read) + " of " + with_commas(log.threads.size()) +
+                " threads: short-lived ones in a sample)";
+    return text;
+}
+
 Finding make_finding(const Log& log, CallSites& sites, const Thresholds& limits, const IoDirection& d,
                      bool writes) {
     Finding f;
@@ -68,6 +103,8 @@ Finding make_finding(const Log& log, CallSites& sites, const Thresholds& limits,
                          " syscalls moving " + human_bytes(double(d.kernel_bytes)) + "; the hooks saw " +
                          with_commas(d.hooked_calls) + " of the program's, the shim made " +
                          with_commas(d.own_calls) + " itself");
+    std::string by_thread = unseen_by_thread(log, sites, writes);
+    if (!by_thread.empty()) f.evidence.push_back(by_thread);
     uint64_t buffered_calls = d.unseen_bytes / limits.io_buffer_bytes + 1;
     f.evidence.push_back("a " + human_bytes(double(limits.io_buffer_bytes)) + " buffer would move the same " +
                          human_bytes(double(d.unseen_bytes)) + " in " + with_commas(buffered_calls) +

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "../alloc_sites.h"
+#include "../name_simplify.h"
 #include "format.h"
 #include "report.h"
 
@@ -14,6 +15,24 @@ constexpr size_t kCallersShown = 2;  // under each site in the by-count table
 
 std::string count(uint64_t n, const char* noun) {
     return with_commas(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
+// What the exit scan made of the blocks still allocated at exit.
+void write_reachability(const Log& log, const AllocReport& a, std::ostream& out) {
+    if (log.partial || a.live_allocations == 0) return;
+    const Reachability& r = a.reach;
+    if (!r.decided) {
+        if (!a.sampled() && log.end.reason == shimlog::EndReason::Exit)
+            out << "    reachable or lost: not known (" << r.undecided << ")\n";
+        return;
+    }
+    out << "    still reachable at exit: " << count(r.reachable, "allocation") << ", "
+        << human_bytes(double(r.reachable_bytes)) << " (kept until exit on purpose, the OS frees it)\n";
+    if (r.possibly_lost > 0)
+        out << "    possibly lost: " << count(r.possibly_lost, "allocation") << ", "
+            << human_bytes(double(r.possibly_lost_bytes)) << " (only pointers into their middle were found)\n";
+    out << "    lost: " << count(r.lost, "allocation") << ", " << human_bytes(double(r.lost_bytes))
+        << " (no pointer to them was found)\n";
 }
 
 void write_totals(const Log& log, const AllocReport& a, std::ostream& out) {
@@ -31,6 +50,7 @@ void write_totals(const Log& log, const AllocReport& a, std::ostream& out) {
     out << "\n";
     out << "  Still allocated " << (at_exit ? "at exit: " : "when the log ends: ") << count(a.live_allocations, "allocation")
         << ", " << human_bytes(double(a.live_bytes)) << "\n";
+    write_reachability(log, a, out);
     if (a.unknown_frees > 0)
         out << "  " << count(a.unknown_frees, "free") << " of blocks allocated before tracing began\n";
     if (a.lost_frees > 0)
@@ -43,25 +63,29 @@ void write_totals(const Log& log, const AllocReport& a, std::ostream& out) {
 
 // Sampling mode knows no temporary blocks: "-", not a confident 0%.
 bool g_sampled = false;
+// When the exit scan decided, the column shows what was lost, not what was held.
+bool g_decided = false;
 
 void write_row(const AllocSite& s, std::ostream& out) {
     char line[128];
     std::string temporary = g_sampled ? "-" : percent(double(s.temporary), double(s.allocations));
+    uint64_t held = g_decided ? s.lost_bytes : s.leaked ? s.leaked_bytes : 0;
     snprintf(line, sizeof line, "  %13s %11s %9s %11s %10s  ", with_commas(s.allocations).c_str(),
              human_bytes(double(s.bytes)).c_str(), temporary.c_str(),
-             s.leaked ? human_bytes(double(s.leaked_bytes)).c_str() : "-", human_bytes(double(s.common_size)).c_str());
-    out << line << s.site << "\n";
+             held ? human_bytes(double(held)).c_str() : "-", human_bytes(double(s.common_size)).c_str());
+    out << line << simplify_site(s.site) << "\n";
 }
 
 void write_table(const char* title, const std::vector<AllocSite>& rows, size_t top, bool with_stacks,
                  CallSites& sites, std::ostream& out) {
     out << "  " << title << "\n";
-    out << "    allocations       bytes temporary      leaked usual size  site\n";
+    out << (g_decided ? "    allocations       bytes temporary        lost usual size  site\n"
+                      : "    allocations       bytes temporary      leaked usual size  site\n");
     for (size_t i = 0; i < rows.size() && i < top; ++i) {
         write_row(rows[i], out);
         if (!with_stacks) continue;
         std::vector<std::string> frames = sites.frames(rows[i].stack_id, 0, kCallersShown + 1);
-        for (size_t f = 1; f < frames.size(); ++f) out << std::string(62, ' ') << "called from " << frames[f] << "\n";
+        for (size_t f = 1; f < frames.size(); ++f) out << std::string(62, ' ') << "called from " << simplify_site(frames[f]) << "\n";
         if (rows[i].stacks > 1)
             out << std::string(62, ' ') << "(" << rows[i].stacks << " different stacks; the most frequent shown)\n";
     }
@@ -80,6 +104,7 @@ void write_alloc_section(const ReportInput& in, std::ostream& out) {
             << "; temporary allocations are not known\n";
     write_totals(in.log, a, out);
     g_sampled = a.sampled();
+    g_decided = a.reach.decided;
     std::vector<AllocSite> by_count = alloc_sites(a, in.sites);
     if (by_count.empty()) return;
     write_table("Top sites by allocations", by_count, in.top, true, in.sites, out);

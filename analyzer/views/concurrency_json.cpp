@@ -15,6 +15,49 @@ namespace {
 // The P(t) series is averaged down to at most this many points.
 constexpr size_t kSeriesPoints = 500;
 
+uint64_t less(uint64_t a, uint64_t b) { return a > b ? a - b : 0; }
+
+void write_direction(JsonWriter& json, const char* key, const IoDirection& d) {
+    json.begin_object(key)
+        .field("calls", less(d.kernel_calls, d.own_calls))
+        .field("bytes", less(d.kernel_bytes, d.own_bytes))
+        .field("hooked_calls", d.hooked_calls)
+        .field("unseen_calls", d.unseen_calls)
+        .field("unseen_bytes", d.unseen_bytes)
+        .end_object();
+}
+
+void write_kernel_io(JsonWriter& json, uint64_t threads_read, const IoDirection& reads, const IoDirection& writes) {
+    json.field("threads_read", threads_read);
+    write_direction(json, "reads", reads);
+    write_direction(json, "writes", writes);
+}
+
+const char* io_state_name(ThreadIoState state) {
+    switch (state) {
+        case ThreadIoState::Known: return "known";
+        case ThreadIoState::NotAvailable: return "not_available";
+        case ThreadIoState::NotRecorded: break;
+    }
+    return "not_recorded";
+}
+
+// Each thread read that made calls: which thread made the ones no hook saw.
+void write_thread_readings(JsonWriter& json, const Log& log, ThreadNamer& names) {
+    json.begin_array("kernel_io_threads");
+    for (const ThreadUnseenIo& t : threads_unseen_io(log).threads) {
+        if (less(t.reads.kernel_calls, t.reads.own_calls) + less(t.writes.kernel_calls, t.writes.own_calls) == 0)
+            continue;
+        json.begin_object()
+            .field("tid", t.tid)
+            .field("label", t.thread >= 0 ? names.label(log.threads[size_t(t.thread)]) : std::string())
+            .field("ended", t.ended);
+        write_kernel_io(json, 1, t.reads, t.writes);
+        json.end_object();
+    }
+    json.end_array();
+}
+
 void write_group(JsonWriter& json, const ThreadGroupStats& g) {
     static const char* const ends[] = {"returned", "exited", "cancelled", "alive_at_exit"};
     json.begin_object()
@@ -30,6 +73,9 @@ void write_group(JsonWriter& json, const ThreadGroupStats& g) {
         .field("cpu_total_seconds", g.cpu_total_ns / 1e9)
         .field("cpu_estimated_threads", g.cpu_estimated)
         .field("startup_median_seconds", g.creation_known > 0 ? g.creation_median_ns / 1e9 : -1.0);
+    json.begin_object("kernel_io");
+    write_kernel_io(json, g.io_read, g.io_reads, g.io_writes);
+    json.end_object();
     json.begin_object("ended");
     for (int i = 0; i < 4; ++i) json.field(ends[i], g.ended[i]);
     json.end_object().end_object();
@@ -67,6 +113,8 @@ void write_threads_json(const ReportInput& in, JsonWriter& json) {
     json.begin_array("groups");
     for (const ThreadGroupStats& g : s.groups) write_group(json, g);
     json.end_array();
+    json.field("kernel_io_per_thread", io_state_name(s.io_state)).field("kernel_io_threads_read", s.io_read);
+    write_thread_readings(json, in.log, names);
     json.begin_array("join_waits");
     for (const JoinWait& j : s.joiners)
         json.begin_object()

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <map>
 
+#include "../name_simplify.h"
 #include "flame.h"
 
 namespace analyzer {
@@ -18,9 +19,9 @@ std::string hex(uint64_t value) {
 void append_frames(Symbolizer& symbols, uint64_t address, std::vector<std::string>& out) {
     const SourceLocation& loc = symbols.resolve(address);
     for (auto it = loc.inlined_by.rbegin(); it != loc.inlined_by.rend(); ++it)
-        if (!it->function.empty()) out.push_back(folded_frame_name(it->function));
+        if (!it->function.empty()) out.push_back(folded_frame_name(simplify_function_name(it->function)));
     if (!loc.function.empty())
-        out.push_back(folded_frame_name(loc.function));
+        out.push_back(folded_frame_name(simplify_function_name(loc.function)));
     else if (!loc.module.empty())
         out.push_back(folded_frame_name(loc.module + "+" + hex(loc.module_offset)));
     else

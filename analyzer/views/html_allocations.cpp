@@ -4,6 +4,7 @@
 #include <map>
 
 #include "../alloc_sites.h"
+#include "../name_simplify.h"
 #include "flame.h"
 #include "format.h"
 #include "html_parts.h"
@@ -58,6 +59,15 @@ void write_summary(const AllocReport& a, std::ostream& out) {
     out << "<div><b>" << html_escape(human_bytes(double(a.peak_bytes))) << "</b><span>peak heap</span></div>";
     out << "<div><b>" << html_escape(human_bytes(double(a.live_bytes))) << "</b><span>still allocated at the end ("
         << with_commas(a.live_allocations) << ")</span></div>";
+    if (a.reach.decided) {
+        out << "<div><b>" << html_escape(human_bytes(double(a.reach.reachable_bytes)))
+            << "</b><span>of it still reachable at exit (kept until exit on purpose, the OS frees it)</span></div>";
+        if (a.reach.possibly_lost > 0)
+            out << "<div><b>" << html_escape(human_bytes(double(a.reach.possibly_lost_bytes)))
+                << "</b><span>possibly lost (only pointers into their middle)</span></div>";
+        out << "<div><b>" << html_escape(human_bytes(double(a.reach.lost_bytes))) << "</b><span>lost ("
+            << with_commas(a.reach.lost) << ", no pointer to them left)</span></div>";
+    }
     out << "</div>\n";
 }
 
@@ -72,7 +82,7 @@ void write_sites(const ReportInput& in, std::ostream& out) {
             << html_escape(human_bytes(double(s.bytes))) << "</td><td class=\"num\">"
             << html_escape(percent(double(s.temporary), double(s.allocations))) << "</td><td class=\"num\">"
             << (s.leaked ? html_escape(human_bytes(double(s.leaked_bytes))) : "-") << "</td><td class=\"num\">"
-            << html_escape(describe_sizes(s)) << "</td><td class=\"site-cell\"><code>" << html_escape(s.site)
+            << html_escape(describe_sizes(s)) << "</td><td class=\"site-cell\"><code>" << html_escape(simplify_site(s.site))
             << "</code></td></tr>\n";
     }
     out << "</table>\n";

@@ -206,6 +206,36 @@ void write_thread_lanes(const Log& log, const ThreadsSummary& summary, const Tim
             << ".</p>\n";
 }
 
+// The kernel's read/write counts by kind of thread: which threads made the
+// calls no hook saw.
+void write_thread_kernel_io(const ThreadsSummary& s, size_t top, std::ostream& out) {
+    if (s.io_state == ThreadIoState::NotAvailable) {
+        out << "<p class=\"note\">Read/write syscalls per thread: the kernel's per-thread counts are not available "
+               "(CONFIG_TASK_IO_ACCOUNTING).</p>\n";
+        return;
+    }
+    if (s.io_state != ThreadIoState::Known) return;
+    auto less = [](uint64_t a, uint64_t b) { return a > b ? a - b : 0; };
+    out << "<table class=\"data\"><caption>Read/write syscalls per thread, as the kernel counted them (the shim's "
+           "own taken off; "
+        << with_commas(s.io_read) << " of " << with_commas(s.threads)
+        << " threads read)</caption><tr><th>threads read</th><th>reads</th><th>hooked</th><th>no hook saw</th>"
+           "<th>bytes read</th><th>writes</th><th>hooked</th><th>no hook saw</th><th>bytes written</th>"
+           "<th>what they ran</th></tr>\n";
+    for (size_t i = 0; i < s.groups.size() && i < top; ++i) {
+        const ThreadGroupStats& g = s.groups[i];
+        if (g.io_read == 0) continue;
+        out << "<tr><td class=\"num\">" << with_commas(g.io_read) << "</td>";
+        for (const IoDirection* d : {&g.io_reads, &g.io_writes})
+            out << "<td class=\"num\">" << with_commas(less(d->kernel_calls, d->own_calls))
+                << "</td><td class=\"num\">" << with_commas(d->hooked_calls) << "</td><td class=\"num\">"
+                << with_commas(d->unseen_calls) << "</td><td class=\"num\">"
+                << html_escape(human_bytes(double(less(d->kernel_bytes, d->own_bytes)))) << "</td>";
+        out << "<td>" << html_escape(g.label) << "</td></tr>\n";
+    }
+    out << "</table>\n";
+}
+
 }  // namespace
 
 void write_html_concurrency(const ReportInput& in, std::ostream& out) {
@@ -235,6 +265,7 @@ void write_html_concurrency(const ReportInput& in, std::ostream& out) {
     } else if (threads.present) {
         out << "<p class=\"note\">Thread lifetimes unknown: the log has no end record to calibrate the clock.</p>\n";
     }
+    if (threads.present) write_thread_kernel_io(threads, in.top, out);
     out << "</section>\n";
 }
 

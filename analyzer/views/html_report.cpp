@@ -2,6 +2,7 @@
 // fetches) with the findings on top and the evidence below them.
 #include <ctime>
 
+#include "../name_simplify.h"
 #include "format.h"
 #include "html_parts.h"
 
@@ -60,10 +61,10 @@ void write_html_findings(const Log& log, const std::vector<Finding>& findings, s
     for (const Finding& f : findings) {
         out << "<article class=\"finding\"><h3><span class=\"rank\">" << ++n << "</span>" << html_escape(f.title)
             << " <span class=\"kind\">" << html_escape(f.kind) << "</span></h3>\n";
-        if (!f.site.empty()) out << "<p class=\"site\">at <code>" << html_escape(f.site) << "</code></p>\n";
+        if (!f.site.empty()) out << "<p class=\"site\">at <code>" << html_escape(simplify_site(f.site)) << "</code></p>\n";
         if (f.stack.size() > 1) {
             out << "<details><summary>call stack (" << f.stack.size() << " frames)</summary><ol class=\"stack\">";
-            for (const std::string& frame : f.stack) out << "<li><code>" << html_escape(frame) << "</code></li>";
+            for (const std::string& frame : f.stack) out << "<li><code>" << html_escape(simplify_site(frame)) << "</code></li>";
             out << "</ol></details>\n";
         }
         if (!f.evidence.empty()) {

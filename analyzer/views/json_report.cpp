@@ -3,6 +3,7 @@
 // kReportVersion on any change that is not a pure addition.
 #include "../alloc_sites.h"
 #include "../elf_kind.h"
+#include "../name_simplify.h"
 #include "../syscall_names.h"
 #include "../unseen_io.h"
 #include "json_writer.h"
@@ -46,6 +47,7 @@ void write_findings(JsonWriter& json, const std::vector<Finding>& findings) {
             .strings("evidence", f.evidence)
             .field("advice", f.advice)
             .field("cost_seconds", double(f.cost_ns) / 1e9)
+            .field("site_short", simplify_site(f.site))
             .field("cost_estimated", f.cost_estimated)
             .field("cost_bytes", f.cost_bytes);
         json.begin_object("figures");
@@ -114,10 +116,11 @@ void write_io(JsonWriter& json, const ReportInput& in) {
     json.begin_array("io_sites");
     for (const IoSite& site : in.log.io_sites) {
         const FileInfo* file = in.log.file(site.file_id);
+        std::string where = in.sites.site_name(site.stack_id, site.site);
         json.begin_object()
             .field("path", file ? file->path : "")
             .field("syscall", syscall_name(site.syscall))
-            .field("site", in.sites.site_name(site.stack_id, site.site))
+            .field("site", where)
             .strings("stack", in.sites.frames(site.stack_id, site.site, 16))
             .field("calls", site.calls)
             .field("errors", site.errors)
@@ -125,7 +128,8 @@ void write_io(JsonWriter& json, const ReportInput& in) {
             .field("bytes_requested", site.bytes_requested)
             .field("bytes", site.bytes_done)
             .field("seconds", double(site.time_ns) / 1e9)
-            .field("max_call_seconds", double(site.max_ns) / 1e9);
+            .field("max_call_seconds", double(site.max_ns) / 1e9)
+            .field("site_short", simplify_site(where));
         write_histogram(json, site.histogram);
         if (site.made_by_stream()) {  // a refill or flush stdio made for the program
             json.begin_object("stream")
@@ -160,8 +164,18 @@ void write_allocations(JsonWriter& json, const ReportInput& in) {
         .field("out_of_order", a.out_of_order)
         .field("consistent", a.consistent())
         .field("problem", a.problem);
+    json.begin_object("reachability")
+        .field("decided", a.reach.decided)
+        .field("undecided_reason", a.reach.undecided)
+        .field("reachable", a.reach.reachable)
+        .field("reachable_bytes", a.reach.reachable_bytes)
+        .field("possibly_lost", a.reach.possibly_lost)
+        .field("possibly_lost_bytes", a.reach.possibly_lost_bytes)
+        .field("lost", a.reach.lost)
+        .field("lost_bytes", a.reach.lost_bytes)
+        .end_object();
     json.begin_array("sites");
-    for (const AllocSite& site : alloc_sites(a, in.sites))
+    for (const AllocSite& site : alloc_sites(a, in.sites)) {
         json.begin_object()
             .field("site", site.site)
             .strings("stack", in.sites.frames(site.stack_id, 0, 16))
@@ -174,7 +188,10 @@ void write_allocations(JsonWriter& json, const ReportInput& in) {
             .field("min_size", site.min_size)
             .field("max_size", site.max_size)
             .field("common_size", site.common_size)
-            .end_object();
+            .field("site_short", simplify_site(site.site));
+        if (a.reach.decided) json.field("lost_bytes", site.lost_bytes).field("possibly_lost_bytes", site.possibly_lost_bytes);
+        json.end_object();
+    }
     json.end_array().end_object();
 }
 

@@ -6,6 +6,7 @@
 
 #include "../syscall_names.h"
 #include "../elf_kind.h"
+#include "../name_simplify.h"
 #include "../terminal.h"
 #include "../unseen_io.h"
 #include "format.h"
@@ -77,8 +78,8 @@ void write_findings(const Log& log, const std::vector<Finding>& findings, bool c
     int n = 0;
     for (const Finding& f : findings) {
         out << "  " << ++n << ". " << paint(f.title, Paint::Heading, colour) << "\n";
-        out << "     at " << f.site << "\n";
-        for (size_t i = 1; i < f.stack.size(); ++i) out << "        called from " << f.stack[i] << "\n";
+        out << "     at " << simplify_site(f.site) << "\n";
+        for (size_t i = 1; i < f.stack.size(); ++i) out << "        called from " << simplify_site(f.stack[i]) << "\n";
         for (const std::string& line : f.evidence) out << "     - " << line << "\n";
         out << "     Fix: " << f.advice << "\n";
     }

@@ -4,6 +4,7 @@
 
 #include "../thread_names.h"
 #include "../threads_summary.h"
+#include "../unseen_io.h"
 #include "format.h"
 #include "report.h"
 
@@ -48,6 +49,43 @@ void write_joins(const ThreadsSummary& s, size_t top, std::ostream& out) {
     if (s.joiners.size() > top) out << "    ... " << s.joiners.size() - top << " more joining threads (use --top)\n";
 }
 
+uint64_t less(uint64_t a, uint64_t b) { return a > b ? a - b : 0; }
+
+// The program's calls on these threads as the kernel counted them (the
+// shim's own taken off), those the hooks saw, and the rest.
+std::string io_columns(const IoDirection& d) {
+    char text[96];
+    snprintf(text, sizeof text, "%11s %9s %9s %10s", with_commas(less(d.kernel_calls, d.own_calls)).c_str(),
+             with_commas(d.hooked_calls).c_str(), with_commas(d.unseen_calls).c_str(),
+             human_bytes(double(less(d.kernel_bytes, d.own_bytes))).c_str());
+    return text;
+}
+
+void write_kernel_io(const ThreadsSummary& s, size_t top, std::ostream& out) {
+    if (s.io_state == ThreadIoState::NotAvailable) {
+        out << "  Read/write syscalls per thread: the kernel's per-thread counts are not available "
+               "(CONFIG_TASK_IO_ACCOUNTING)\n";
+        return;
+    }
+    if (s.io_state != ThreadIoState::Known) return;
+    out << "  Read/write syscalls per thread, as the kernel counted them (the shim's own taken off), "
+        << (s.io_read == s.threads ? "all " + with_commas(s.threads) + " threads read"
+                                   : with_commas(s.io_read) + " of " + with_commas(s.threads) + " threads read")
+        << ":\n";
+    out << "   threads        reads    hooked   no hook      bytes       writes    hooked   no hook      bytes"
+           "   what they ran\n";
+    for (size_t i = 0; i < s.groups.size() && i < top; ++i) {
+        const ThreadGroupStats& g = s.groups[i];
+        if (g.io_read == 0) continue;
+        char count[32];
+        snprintf(count, sizeof count, "%10s", with_commas(g.io_read).c_str());
+        out << count << "  " << io_columns(g.io_reads) << "  " << io_columns(g.io_writes) << "   " << g.label << "\n";
+    }
+    if (s.io_read < s.threads)
+        out << "  (reading a thread's counts costs a few syscalls: short-lived threads are read in the same sample "
+               "as their CPU clocks, and wherever the hooks saw I/O; the others are in the process's totals only)\n";
+}
+
 }  // namespace
 
 void write_threads_section(const ReportInput& in, std::ostream& out) {
@@ -77,6 +115,7 @@ void write_threads_section(const ReportInput& in, std::ostream& out) {
             << " such threads' clocks, and each of the others counts at its kind's mean\n";
     out << "  Ended: " << endings(s) << "\n";
     write_joins(s, in.top, out);
+    write_kernel_io(s, in.top, out);
 }
 
 }  // namespace analyzer

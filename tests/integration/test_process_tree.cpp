@@ -1,8 +1,10 @@
 // Every process of a run writes its own log; log.bin stays the first one's.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <dirent.h>
 
+#include "../../analyzer/run_tree.h"
 #include "analysis.h"
 #include "harness.h"
 
@@ -114,4 +116,73 @@ TEST_CASE("a launcher that execs the program hands it log.bin", "[tree][integrat
     CHECK(a.calls_on("input.txt", false) == 15);
     Result listing = run(analyzer_path() + " report log.bin", dir);
     CHECK(listing.out.find("env GREETING=hi") != std::string::npos);  // the launcher's own log, listed
+}
+
+// Issue 19: processes of the run were left out of the listing (41 of
+// pyenv's 85 logs were listed): those that started more than a second after
+// the first log's image ended (a later image of its pid, and what that image
+// ran), and those an earlier image started (a shell's vfork'd command).
+namespace {
+
+std::vector<analyzer::ProcessSummary> check_every_log_listed(const std::string& dir) {
+    Analysis first = analyze(dir + "/log.bin");
+    std::vector<analyzer::ProcessSummary> rows = analyzer::child_logs(dir + "/log.bin", first.log);
+    std::vector<std::string> listed, written;
+    for (const analyzer::ProcessSummary& row : rows) listed.push_back(row.path);
+    for (const std::string& log : logs_in(dir))
+        if (log != dir + "/log.bin") written.push_back(log);
+    std::sort(listed.begin(), listed.end());
+    std::sort(written.begin(), written.end());
+    CHECK(listed == written);
+
+    Result listing = run(analyzer_path() + " report log.bin --top 100", dir);
+    REQUIRE(listing.status == 0);
+    size_t section = listing.out.find("Processes of this run");
+    REQUIRE(section != std::string::npos);
+    std::string tree = listing.out.substr(section);
+    for (const std::string& log : written) CHECK(tree.find("[" + log.substr(dir.size() + 1) + "]") != std::string::npos);
+    CHECK(tree.find("[this log]") != std::string::npos);
+    return rows;
+}
+
+size_t row_of(const std::vector<analyzer::ProcessSummary>& rows, const std::string& command) {
+    for (size_t i = 0; i < rows.size(); ++i)
+        if (rows[i].command == command) return i;
+    FAIL("no process ran " << command);
+    return 0;
+}
+
+}  // namespace
+
+TEST_CASE("every log of an exec chain is listed, children under the image that started them",
+          "[tree][integration]") {
+    SECTION("a later image's children, long after the first image exec'd") {
+        std::string dir = scratch_dir("tree_exec_chain_later");
+        write_file(dir + "/input.txt", std::string(42, 'e'));
+        // bash forks its first command, so it keeps log.bin; the sh it
+        // becomes starts its commands well after that first image ended.
+        Result r = run(preload() + "bash -c '/bin/true; exec sh -c \"sleep 1.5; cat input.txt | wc -c\"'", dir);
+        REQUIRE(r.status == 0);
+        CHECK(r.out == "42\n");
+        Analysis first = analyze(dir + "/log.bin");
+        CHECK(first.log.end.reason == shimlog::EndReason::Exec);
+        std::vector<analyzer::ProcessSummary> rows = check_every_log_listed(dir);
+        size_t second = row_of(rows, "sh -c sleep 1.5; cat input.txt | wc -c");
+        size_t cat = row_of(rows, "cat input.txt");
+        CHECK(rows[second].pid == first.log.process.pid);
+        CHECK(rows[second].depth == 0);
+        CHECK(cat > second);
+        CHECK(rows[cat].depth == 1);
+        CHECK(rows[cat].ppid == first.log.process.pid);
+    }
+    SECTION("what an earlier image started before handing log.bin on") {
+        std::string dir = scratch_dir("tree_exec_chain_earlier");
+        write_file(dir + "/input.txt", std::string(42, 'e'));
+        Result r = run(preload() + "sh -c '/bin/true; exec sh -c \"cat input.txt | wc -c\"'", dir);
+        REQUIRE(r.status == 0);
+        CHECK(r.out == "42\n");
+        std::vector<analyzer::ProcessSummary> rows = check_every_log_listed(dir);
+        size_t true_at = row_of(rows, "/bin/true");
+        CHECK(rows[true_at].depth == 1);
+    }
 }

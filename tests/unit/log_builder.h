@@ -140,6 +140,45 @@ public:
         rec.compression = static_cast<uint8_t>(shimlog::Compression::Zstd);
         return record(shimlog::RecordType::SampleChunk, rec, packed);
     }
+    // The shim's exit scan: a Regions record, one Pairs record (pairs in
+    // address order of `where`), then the Summary with `flags`.
+    struct ScanPair {
+        uint64_t where, value;
+    };
+    LogBuilder& exit_scan(const std::vector<shimlog::ExitScanRegion>& regions, const std::vector<ScanPair>& pairs,
+                          uint32_t flags = 0, bool zstd = true) {
+        shimlog::ExitScanRecord rec{};
+        rec.part = static_cast<uint8_t>(shimlog::ExitScanPart::Regions);
+        rec.count = uint32_t(regions.size());
+        rec.raw_size = uint32_t(regions.size() * sizeof(shimlog::ExitScanRegion));
+        record(shimlog::RecordType::ExitScan, rec,
+               std::string(reinterpret_cast<const char*>(regions.data()), rec.raw_size));
+        std::string raw;
+        uint64_t where = 0, value = 0;
+        for (const ScanPair& pair : pairs) {
+            uint8_t buf[20];
+            uint8_t* end = shimlog::put_varint(buf, (pair.where - where) / 8);
+            end = shimlog::put_varint(end, shimlog::zigzag(int64_t(pair.value - value)));
+            raw.append(reinterpret_cast<char*>(buf), size_t(end - buf));
+            where = pair.where;
+            value = pair.value;
+        }
+        rec = shimlog::ExitScanRecord{};
+        rec.part = static_cast<uint8_t>(shimlog::ExitScanPart::Pairs);
+        rec.count = uint32_t(pairs.size());
+        rec.raw_size = uint32_t(raw.size());
+        rec.compression = static_cast<uint8_t>(zstd ? shimlog::Compression::Zstd : shimlog::Compression::None);
+        if (!pairs.empty()) record(shimlog::RecordType::ExitScan, rec, zstd ? compress(raw) : raw);
+        rec = shimlog::ExitScanRecord{};
+        rec.part = static_cast<uint8_t>(shimlog::ExitScanPart::Summary);
+        rec.count = 1;
+        rec.raw_size = sizeof(shimlog::ExitScanSummary);
+        shimlog::ExitScanSummary summary{};
+        summary.flags = flags;
+        summary.pairs = pairs.size();
+        return record(shimlog::RecordType::ExitScan, rec,
+                      std::string(reinterpret_cast<const char*>(&summary), sizeof summary));
+    }
     LogBuilder& raw(const std::string& bytes) {
         bytes_ += bytes;
         return *this;

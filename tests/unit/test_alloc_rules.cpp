@@ -131,7 +131,8 @@ TEST_CASE("leak rule: big unfreed blocks at a normal exit, by site", "[alloc][ru
     CHECK(found[0].figures.at("leaked_allocations") == 3);
     CHECK(found[0].figures.at("leaked_bytes") == 3 << 20);
     CHECK(found[0].figures.at("allocations") == 4);  // stack 2 shares the site, freed its block
-    CHECK(found[0].title == "Leak: 3 MiB in 3 allocations never freed, from 0x1000");
+    // No exit scan in this log: held at exit, but reachable or lost is not known.
+    CHECK(found[0].title == "Possible leak: 3 MiB in 3 allocations still held at exit, from 0x1000");
 
     Thresholds tiny;
     tiny.leak_min_bytes = 50;

@@ -1,0 +1,177 @@
+#include "thread_kernel_io.h"
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <unistd.h>
+
+#include "interpose.h"
+#include "log_writer.h"
+#include "passing_records.h"
+#include "threads.h"
+
+namespace shim {
+
+__thread ThreadIoCounts t_thread_io __attribute__((tls_model("initial-exec"))) = {};
+
+namespace {
+
+using shimlog::ThreadKernelIoStatus;
+
+// At most this many live threads are read at one checkpoint (a few
+// microseconds each): the rest keep their last reading, or none.
+constexpr int kMaxAliveReads = 1024;
+
+struct KernelCounts {
+    uint64_t v[4];  // as ThreadIoCounts: read calls, write calls, read bytes, write bytes
+};
+
+std::atomic<bool> g_unavailable{false};
+std::atomic<bool> g_unavailable_written{false};
+bool g_forced_off = false;     // SHIM_TEST_NO_TASK_IO
+uint32_t g_main_tid = 0;       // the thread whose counts started before the shim did
+KernelCounts g_main_base = {};
+
+uint64_t field(const char* text, const char* name) {
+    const char* at = strstr(text, name);
+    return at != nullptr ? strtoull(at + strlen(name), nullptr, 10) : 0;
+}
+
+// "/proc/self/task/<tid>/io", without snprintf.
+void task_path(uint32_t tid, char (&path)[48]) {
+    char digits[12];
+    int n = 0;
+    do digits[n++] = char('0' + tid % 10), tid /= 10;
+    while (tid != 0);
+    char* out = stpcpy(path, "/proc/self/task/");
+    while (n > 0) *out++ = digits[--n];
+    strcpy(out, "/io");
+}
+
+// Through the shim's own read hook, so the read counts as the shim's. False
+// when the kernel keeps no per-task counts (or a test says so).
+bool read_task(const char* path, KernelCounts& out) {
+    if (g_forced_off) return false;
+    char text[512];
+    size_t n = read_proc_file(path, text, sizeof text - 1);
+    if (n == 0) return false;
+    text[n] = '\0';
+    if (strstr(text, "syscr:") == nullptr) return false;
+    out.v[0] = field(text, "syscr:");
+    out.v[1] = field(text, "syscw:");
+    out.v[2] = field(text, "rchar:");
+    out.v[3] = field(text, "wchar:");
+    return true;
+}
+
+uint64_t load(const uint64_t& v) { return __atomic_load_n(&v, __ATOMIC_RELAXED); }
+uint64_t since(uint64_t now, uint64_t base) { return now > base ? now - base : 0; }
+
+// The program's and the shim's counts are taken before the kernel's: the
+// read of the /proc file is then in neither (the kernel counts a read once
+// it returns).
+shimlog::ThreadKernelIoRecord make_record(uint32_t tid, ThreadKernelIoStatus status, const ThreadIoCounts& mine) {
+    shimlog::ThreadKernelIoRecord rec{};
+    rec.tid = tid;
+    rec.status = static_cast<uint8_t>(status);
+    rec.own_read_calls = load(mine.own[0]);
+    rec.own_write_calls = load(mine.own[1]);
+    rec.own_read_bytes = load(mine.own[2]);
+    rec.own_write_bytes = load(mine.own[3]);
+    rec.hooked_read_calls = load(mine.hooked[0]);
+    rec.hooked_write_calls = load(mine.hooked[1]);
+    rec.hooked_read_bytes = load(mine.hooked[2]);
+    rec.hooked_write_bytes = load(mine.hooked[3]);
+    return rec;
+}
+
+void fill_kernel(shimlog::ThreadKernelIoRecord& rec, const KernelCounts& now) {
+    const KernelCounts zero = {};
+    const KernelCounts& base = rec.tid == g_main_tid ? g_main_base : zero;
+    rec.read_calls = since(now.v[0], base.v[0]);
+    rec.write_calls = since(now.v[1], base.v[1]);
+    rec.read_bytes = since(now.v[2], base.v[2]);
+    rec.write_bytes = since(now.v[3], base.v[3]);
+}
+
+// Once per process: the counts are not there, and why the report has none.
+template <typename Write>
+void note_unavailable(uint32_t tid, Write write) {
+    g_unavailable.store(true, std::memory_order_relaxed);
+    if (g_unavailable_written.exchange(true)) return;
+    shimlog::ThreadKernelIoRecord rec{};
+    rec.tid = tid;
+    rec.status = static_cast<uint8_t>(ThreadKernelIoStatus::NotAvailable);
+    write(rec);
+}
+
+void pass_on(const shimlog::ThreadKernelIoRecord& rec) {
+    passing_record(shimlog::RecordType::ThreadKernelIo, {{&rec, sizeof rec}});
+}
+
+void sink(const shimlog::ThreadKernelIoRecord& rec) {
+    sink_record(shimlog::RecordType::ThreadKernelIo, {{&rec, sizeof rec}});
+}
+
+}  // namespace
+
+ThreadIoCounts* thread_io_this() { return &t_thread_io; }
+
+void thread_io_begin() { t_thread_io = {}; }
+
+void thread_io_start() {
+    ReentryGuard guard;
+    ErrnoKeeper keep;
+    const char* off = getenv("SHIM_TEST_NO_TASK_IO");
+    g_forced_off = off != nullptr && *off == '1';
+    g_unavailable.store(false);
+    g_unavailable_written.store(false);
+    t_thread_io = {};
+    g_main_tid = thread_id();
+    char path[48];
+    task_path(g_main_tid, path);
+    if (!read_task(path, g_main_base)) g_unavailable.store(true, std::memory_order_relaxed);
+    t_thread_io = {};  // the read above is before the start
+}
+
+void thread_io_at_end(uint32_t tid, bool read) {
+    if (!read || g_unavailable.load(std::memory_order_relaxed)) return;
+    ErrnoKeeper keep;
+    shimlog::ThreadKernelIoRecord rec = make_record(tid, ThreadKernelIoStatus::AtEnd, t_thread_io);
+    KernelCounts now;
+    // thread-self: one lookup fewer than the task path; older kernels lack it.
+    if (!read_task("/proc/thread-self/io", now)) {
+        char path[48];
+        task_path(tid, path);
+        if (!read_task(path, now)) return note_unavailable(tid, pass_on);
+    }
+    fill_kernel(rec, now);
+    pass_on(rec);
+}
+
+void thread_io_write_alive() {
+    ErrnoKeeper keep;
+    if (g_unavailable.load(std::memory_order_relaxed)) return note_unavailable(thread_id(), sink);
+    int reads = 0;
+    for (ThreadInfo* t = threads_first(); t != nullptr && reads < kMaxAliveReads; t = t->next) {
+        if (!t->in_use.load(std::memory_order_acquire)) continue;
+        uint32_t tid = t->tid.load(std::memory_order_acquire);
+        ThreadIoCounts* counts = t->io.load(std::memory_order_acquire);
+        if (tid == 0 || counts == nullptr) continue;
+        shimlog::ThreadKernelIoRecord rec = make_record(tid, ThreadKernelIoStatus::Alive, *counts);
+        char path[48];
+        task_path(tid, path);
+        KernelCounts now;
+        ++reads;
+        bool got = read_task(path, now);
+        // Ended while we read (its own record has its counts), its slot
+        // perhaps handed to a new thread: not this one's reading.
+        if (t->tid.load(std::memory_order_acquire) != tid) continue;
+        // Still there (its task outlives its tid's clearing), yet unreadable.
+        if (!got) return note_unavailable(tid, sink);
+        fill_kernel(rec, now);
+        sink(rec);
+    }
+}
+
+}  // namespace shim
