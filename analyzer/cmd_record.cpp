@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "load_log.h"
 #include "elf_kind.h"
+#include "findings/cost_ranking.h"
 #include "run_analysis.h"
 #include "shim_library.h"
 #include "terminal.h"
@@ -60,6 +61,9 @@ void print_report(const std::string& log_path) {
         std::cerr << "\n--- analyzer report " << log_path << " ---\n";
         ReportInput input{run->log, run->findings, *run->sites, 10, run->allocs};
         input.limits = &run->limits;
+        input.findings_left_out = run->findings_left_out;
+        input.min_cost_ns = min_cost_ns(run->log, run->limits);
+        input.min_cost_text = min_cost_text(run->limits);
         input.colour = colour_wanted(STDERR_FILENO);
         write_text_report(input, std::cerr);
         print_symbol_notes(*run->symbols);

@@ -8,6 +8,7 @@
 #include "call_sites.h"
 #include "commands.h"
 #include "decode.h"
+#include "findings/cost_ranking.h"
 #include "findings/rules.h"
 #include "gates.h"
 #include "load_log.h"
@@ -27,6 +28,7 @@ struct ReportOptions {
     std::string output;  // -o: a file instead of stdout
     size_t top = 10;
     Thresholds limits;
+    std::string min_cost;  // --min-cost as given; "": the default (Thresholds)
     Gates gates;
 };
 
@@ -37,6 +39,12 @@ int report_one(const ReportOptions& options, std::vector<ProcessSummary>* childr
         std::cerr << "analyzer: " << bad_kind << "\n";
         return 2;
     }
+    Thresholds limits = options.limits;
+    std::string bad_cost = options.min_cost.empty() ? "" : parse_min_cost(options.min_cost, limits);
+    if (!bad_cost.empty()) {
+        std::cerr << "analyzer: " << bad_cost << "\n";
+        return 2;
+    }
     Progress progress(file_size(options.log_path));
     Log log;
     if (!load_log_or_say(options.log_path, log, progress)) return 2;
@@ -45,10 +53,17 @@ int report_one(const ReportOptions& options, std::vector<ProcessSummary>* childr
     AllocReport allocs =
         analyze_allocations(log, [&](double f) { progress.update("replaying allocations of " + options.log_path, f); });
     progress.stage("analysing " + options.log_path);
-    std::vector<Finding> findings = find_all(log, allocs, sites, options.limits);
+    std::vector<Finding> all = find_all(log, allocs, sites, limits);
+    // Cheap count-triggered findings are left out of the report, not the gates:
+    // --fail-on asks for a kind, and a cheap one is still that regression.
+    size_t left_out = mark_below_min_cost(all, log, limits);
+    std::vector<Finding> findings = costly_findings(all);
     progress.done();
     ReportInput input{log, findings, sites, options.top, allocs};
-    input.limits = &options.limits;
+    input.limits = &limits;
+    input.findings_left_out = left_out;
+    input.min_cost_ns = min_cost_ns(log, limits);
+    input.min_cost_text = min_cost_text(limits);
     input.colour = options.output.empty() && colour_wanted(STDOUT_FILENO);  // never into a file
     if (options.format == "html" || !options.output.empty()) {
         if (!write_report_output(input, options.format, options.output)) return 2;
@@ -62,7 +77,7 @@ int report_one(const ReportOptions& options, std::vector<ProcessSummary>* childr
         if (options.format == "text" && options.output.empty()) write_process_tree(log, *children, options.top, std::cout);
     }
     print_symbol_notes(symbols);
-    return apply_gates(options.gates, log, findings);
+    return apply_gates(options.gates, log, all);
 }
 
 // Every log named, and with --children every process of the first one's run,
@@ -130,9 +145,14 @@ void add_report_command(CLI::App& app) {
                     "too-fine threads: median lifetime at most this many times the median start-up cost")->capture_default_str();
     cmd->add_option("--threads-fine-max-us", options->limits.threads_fine_max_lifetime_us,
                     "too-fine threads: or a median lifetime at most this many microseconds")->capture_default_str();
+    cmd->add_option("--min-cost", options->min_cost,
+                    "leave out unbuffered-io, re-read, alloc-hotspot, file-reopened and threads-too-fine findings "
+                    "that cost less than this: a share of the run (2%) or a time (5ms, 0.1s); 0 shows every one. "
+                    "Default: 1% of the run or 5 ms, the larger. --fail-on still sees the ones left out");
     cmd->add_option("--fail-on", options->gates.fail_on,
                     "CI gate: exit 1 when a finding of one of these kinds is present (comma-separated: "
-                    "unbuffered-io, alloc-hotspot, leak, serial-phase, idle-phase, threads-too-fine, cpu-contention, file-reopened)")
+                    "unbuffered-io, alloc-hotspot, leak, serial-phase, idle-phase, threads-too-fine, cpu-contention, file-reopened, "
+                    "re-read; findings left out by --min-cost count too)")
         ->delimiter(',');
     cmd->add_option("--max-reads-per-mb", options->gates.max_reads_per_mib,
                     "CI gate: exit 1 when read calls per MiB read (all files; under 1 MiB counts as 1) exceed N")
@@ -142,6 +162,7 @@ void add_report_command(CLI::App& app) {
                 "  analyzer report log.bin --format html -o report.html   # one page: open it in a browser\n"
                 "  analyzer report log.bin --format json > report.json   # keys: analyzer/report.schema.json\n"
                 "  analyzer report log.bin --fail-on unbuffered-io,alloc-hotspot --max-reads-per-mb 100\n"
+                "  analyzer report log.bin --min-cost 0   # every finding, however little it costs\n"
                 "Exit status: 0 report written and every gate passed; 1 a gate failed (named on stderr);\n"
                 "2 bad input (missing or unreadable log, not a log, too new, an unknown --fail-on kind).\n"
                 "Colour on a terminal only, never with NO_COLOR set; progress on stderr for logs over 100 MB.");

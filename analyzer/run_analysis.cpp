@@ -1,5 +1,6 @@
 #include "run_analysis.h"
 
+#include "findings/cost_ranking.h"
 #include "findings/rules.h"
 #include "load_log.h"
 
@@ -15,6 +16,8 @@ std::unique_ptr<RunAnalysis> analyze_run(const std::string& path, const Threshol
     run->allocs = analyze_allocations(run->log, [&](double f) { progress.update("replaying allocations of " + path, f); });
     progress.stage("running the rules on " + path);
     run->findings = find_all(run->log, run->allocs, *run->sites, limits);
+    run->findings_left_out = mark_below_min_cost(run->findings, run->log, limits);
+    run->findings = costly_findings(run->findings);
     return run;
 }
 

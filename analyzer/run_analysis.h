@@ -19,7 +19,8 @@ struct RunAnalysis {
     std::unique_ptr<Symbolizer> symbols;
     std::unique_ptr<CallSites> sites;  // refers to log and symbols: RunAnalysis stays put
     AllocReport allocs;
-    std::vector<Finding> findings;
+    std::vector<Finding> findings;   // those that cost at least the --min-cost default
+    size_t findings_left_out = 0;    // count-triggered ones that cost less (findings/cost_ranking.h)
 };
 
 // Loads and analyses the log at `path`. Throws LogError for unusable input.

@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "run_clock.h"
+#include "thread_cpu_estimate.h"
 
 namespace analyzer {
 namespace {
@@ -14,6 +15,17 @@ double median(std::vector<double>& values) {
     size_t mid = values.size() / 2;
     std::nth_element(values.begin(), values.begin() + long(mid), values.end());
     return values[mid];
+}
+
+// The median of values with weights: the value below which half the weight lies.
+double weighted_median(std::vector<std::pair<double, double>>& values) {
+    if (values.empty()) return 0;
+    std::sort(values.begin(), values.end());
+    double total = 0, below = 0;
+    for (const auto& v : values) total += v.second;
+    for (const auto& v : values)
+        if ((below += v.second) >= total / 2) return v.first;
+    return values.back().first;
 }
 
 // Most threads alive at once: a sweep over starts and ends; a thread ending
@@ -50,15 +62,20 @@ void fill_group_io(const ThreadsUnseenIo& io, const std::vector<long>& reading_o
     }
 }
 
-void fill_group(const Log& log, ThreadGroupStats& g) {
+void fill_group(const Log& log, const std::vector<double>& weights, ThreadGroupStats& g) {
     std::sort(g.members.begin(), g.members.end(), [&log](size_t a, size_t b) {
         return log.threads[a].start_ticks < log.threads[b].start_ticks;
     });
-    std::vector<double> lifetimes, cpu, estimated, creation;
+    std::vector<double> lifetimes, estimated, creation;
+    // (CPU, weight) of the threads whose clocks were read: a random sample of
+    // the short-lived stands for the unread too, or the long ones (all read)
+    // outvote them (thread_cpu_estimate.h).
+    std::vector<std::pair<double, double>> cpu;
     for (size_t index : g.members) {
         const ThreadInfo& t = log.threads[index];
         lifetimes.push_back(thread_end_ns(log, t) - thread_start_ns(log, t));
-        (t.cpu_estimated() ? estimated : cpu).push_back(double(t.cpu_ns));
+        if (t.cpu_estimated()) estimated.push_back(double(t.cpu_ns));
+        else cpu.push_back({double(t.cpu_ns), weights[index]});
         g.cpu_estimated += t.cpu_estimated() ? 1 : 0;
         g.cpu_total_ns += double(t.cpu_ns);
         if (t.create_ticks != 0 && t.start_ticks >= t.create_ticks)
@@ -69,7 +86,7 @@ void fill_group(const Log& log, ThreadGroupStats& g) {
     g.lifetime_max_ns = *std::max_element(lifetimes.begin(), lifetimes.end());
     g.lifetime_median_ns = median(lifetimes);
     // Estimates are all one value, the mean: they would drag the median to it.
-    g.cpu_median_ns = median(cpu.empty() ? estimated : cpu);
+    g.cpu_median_ns = cpu.empty() ? median(estimated) : weighted_median(cpu);
     g.creation_known = creation.size();
     g.creation_median_ns = median(creation);
 }
@@ -107,13 +124,14 @@ ThreadsSummary summarize_threads(const Log& log, ThreadNamer& names) {
         }
         g.members.insert(g.members.end(), origin.second.begin(), origin.second.end());
     }
+    std::vector<double> weights = thread_cpu_weights(log);
     ThreadsUnseenIo io = threads_unseen_io(log);
     s.io_state = io.state;
     std::vector<long> reading_of(log.threads.size(), -1);
     for (size_t i = 0; i < io.threads.size(); ++i)
         if (io.threads[i].thread >= 0) reading_of[size_t(io.threads[i].thread)] = long(i), s.io_read++;
     for (auto& entry : by_label) {
-        fill_group(log, entry.second);
+        fill_group(log, weights, entry.second);
         fill_group_io(io, reading_of, entry.second);
         s.groups.push_back(std::move(entry.second));
     }

@@ -21,7 +21,8 @@ struct ThreadGroupStats {
     bool is_main = false;
     std::vector<size_t> members;  // indexes into Log::threads, in start order
     double lifetime_min_ns = 0, lifetime_median_ns = 0, lifetime_max_ns = 0;
-    double cpu_total_ns = 0, cpu_median_ns = 0;  // the median of those whose clocks were read
+    double cpu_total_ns = 0, cpu_median_ns = 0;  // the median of those whose clocks were read, each
+                                                 // sampled short-lived one standing for the unread ones
     uint64_t cpu_estimated = 0;  // short-lived, clock not read: the total has them at the sample's mean
     // pthread_create called -> the thread running (median), over `creation_known` threads.
     double creation_median_ns = 0;

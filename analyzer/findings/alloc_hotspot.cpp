@@ -1,7 +1,10 @@
 // Finding "allocation hot spot": one line of code makes a large share of all
 // allocations and frees them almost at once — heaptrack's "temporary", where
 // one reused buffer would do — or churns through far more memory than the
-// program ever holds at once (a growing copy: repeated concatenation).
+// program ever holds at once: a growing copy (repeated concatenation) when
+// the sizes spread out, blocks of one size made and dropped when they do not.
+#include <algorithm>
+
 #include "../alloc_sites.h"
 #include "../views/format.h"
 #include "rules.h"
@@ -25,11 +28,24 @@ bool churns(const AllocSite& site, const AllocReport& allocs, const Thresholds& 
     return allocs.peak_bytes > 0 && double(site.bytes) >= limits.alloc_churn_factor * double(allocs.peak_bytes);
 }
 
+// The sizes spread: no one size is most of them and the largest is several
+// times the smallest, as when each copy is a piece longer than the last. A
+// site whose blocks are mostly one size is not growing anything (perl's and
+// sqlite's constant-size churn were called "repeated concatenation").
+constexpr double kGrowthSpread = 4;
+constexpr double kConstantShare = 0.5;
+
+bool sizes_grow(const AllocSite& site) {
+    return double(site.max_size) >= kGrowthSpread * double(std::max<uint64_t>(site.min_size, 1)) &&
+           double(site.common_size_count) < kConstantShare * double(site.allocations);
+}
+
 Finding make_finding(const AllocReport& allocs, CallSites& sites, const AllocSite& site, const Thresholds& limits) {
     double share = double(site.allocations) / double(allocs.allocations);
     double temporary_share = double(site.temporary) / double(site.allocations);
     uint64_t cost_ns = site.allocations * kEstimatedNsPerPair + uint64_t(double(site.bytes) * kEstimatedNsPerByte);
     bool temporary = mostly_temporary(site, limits);
+    bool growing = sizes_grow(site);
 
     Finding f;
     f.kind = "alloc-hotspot";
@@ -51,8 +67,20 @@ Finding make_finding(const AllocReport& allocs, CallSites& sites, const AllocSit
     if (!temporary && !allocs.sampled())
         f.evidence.push_back(human_bytes(double(site.bytes)) + " allocated here is " +
                              fixed(double(site.bytes) / double(allocs.peak_bytes), 0) + "x the program's peak heap (" +
-                             human_bytes(double(allocs.peak_bytes)) + "): each block lives only a little longer "
-                             "than the next one is made");
+                             human_bytes(double(allocs.peak_bytes)) + "): at no time was more than 1/" +
+                             fixed(double(site.bytes) / double(allocs.peak_bytes), 0) +
+                             " of it held, so the blocks are short-lived, though not freed before the next "
+                             "allocation");
+    if (!temporary && !allocs.sampled())
+        f.evidence.push_back(growing ? "the sizes spread from " + human_bytes(double(site.min_size)) + " to " +
+                                           human_bytes(double(site.max_size)) + " with no size in half of the "
+                                           "allocations, as when each copy is longer than the last"
+                                     : double(site.common_size_count) >= kConstantShare * double(site.allocations)
+                                     ? "the sizes do not grow: " +
+                                           percent(double(site.common_size_count), double(site.allocations)) +
+                                           " of the allocations are " + human_bytes(double(site.common_size))
+                                     : "the sizes do not grow far: " + human_bytes(double(site.min_size)) + " to " +
+                                           human_bytes(double(site.max_size)));
     f.evidence.push_back("cost estimated at " + human_seconds(double(cost_ns) / 1e9) + " (" +
                          std::to_string(kEstimatedNsPerPair) + " ns per malloc+free pair and " +
                          fixed(kEstimatedNsPerByte, 1) +
@@ -64,10 +92,14 @@ Finding make_finding(const AllocReport& allocs, CallSites& sites, const AllocSit
         : temporary
         ? "Allocate once and reuse: hoist the buffer out of the loop (a member or the caller's variable), "
           "or keep a small fixed-size buffer on the stack instead of the heap."
+        : !growing
+        ? "Blocks of the same size are made and dropped over and over: keep one and reuse it (hoist it out of the "
+          "loop), keep a free list or pool of blocks of this size, or, if small, keep it on the stack."
         : "This looks like a growing copy: a result rebuilt and copied for every piece added (repeated string or "
           "bytes concatenation, a container grown one element at a time without reserve). Build it once: collect "
           "the pieces and join them, reserve the final size, or append to one growable buffer.";
     f.cost_ns = cost_ns;
+    f.cost_estimated = true;
     f.figures = {{"allocations", double(site.allocations)},
                  {"share_of_allocations", share},
                  {"bytes", double(site.bytes)},

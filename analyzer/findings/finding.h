@@ -16,6 +16,11 @@ struct Finding {
     std::vector<std::string> stack;    // the site's stack, site first
     std::string advice;                // what to do about it
     uint64_t cost_ns = 0;              // time it costs, for ranking
+    bool cost_estimated = false;       // cost_ns is an estimate (from a model), not a measured time
+    bool cost_at_least = false;        // cost_ns is a lower bound (part of the cost was not timed)
+    bool cost_known = true;            // false: the log cannot tell (no calibrated clock); never "cheap"
+    uint64_t cost_bytes = 0;           // memory findings (leaks): ranked after every time finding, by this
+    bool below_min_cost = false;       // count-triggered and cheaper than --min-cost: left out of the report
     std::map<std::string, double> figures;  // the numbers behind it, for JSON
 };
 
@@ -54,6 +59,12 @@ struct Thresholds {
     // starting one (pthread_create to running), or at most threads_fine_max_lifetime_us
     double threads_fine_lifetime_factor = 4;
     uint64_t threads_fine_max_lifetime_us = 100;
+    // --min-cost: a count-triggered finding (count_triggered()) is raised only
+    // when it costs at least max(min_cost_share x the run's wall time,
+    // min_cost_floor_ns). Under 1% of the run, fixing it cannot be told from
+    // run-to-run noise; under 5 ms, nobody waiting for a command notices.
+    double min_cost_share = 0.01;
+    uint64_t min_cost_floor_ns = 5000000;
 };
 
 }  // namespace analyzer

@@ -1,4 +1,4 @@
-// Finding "idle-phase": a long stretch where no thread was on CPU. That is
+// Finding "idle-phase": a long stretch with under half a core busy. That is
 // waiting (I/O, sleep, locks, a child process), which more cores cannot
 // shorten, so it is reported apart from serial work and only when large.
 #include "../phase_attribution.h"
@@ -15,12 +15,14 @@ Finding make_finding(const Log& log, const Phase& p) {
     Finding f;
     f.kind = "idle-phase";
     f.title = "Idle phase: " + time_range(p) + " (" + human_seconds(p.length_ns() / 1e9) + ", " +
-              percent(p.length_ns(), run) + " of the run) no thread was on CPU";
+              percent(p.length_ns(), run) + " of the run) with under half a core busy: " +
+              human_seconds(p.cpu_ns / 1e9) + " of CPU in all";  // P(t) < 0.5, not 0: "no thread ran" overstated it
     f.site = "the whole process";
     f.evidence.push_back("P(t) below 0.5 throughout: " + human_seconds(p.cpu_ns / 1e9) + " of CPU in " +
                          human_seconds(p.length_ns() / 1e9) + " of wall time");
-    f.evidence.push_back(std::to_string(p.threads_alive) + " thread" + (p.threads_alive == 1 ? "" : "s") +
-                         " existed meanwhile: they waited, for I/O, sleep, a lock or a child process, or for a "
+    f.evidence.push_back(with_commas(p.threads_alive) + " thread" + (p.threads_alive == 1 ? "" : "s") +
+                         " existed meanwhile" + at_once(p.threads_alive, peak_alive_in(log, p.start_ns, p.end_ns)) +
+                         ": they waited, for I/O, sleep, a lock or a child process, or for a "
                          "core other programs held (the log does not record the machine's load); more cores of "
                          "one's own cannot shorten the first kinds");
     std::string io = io_context(log);
@@ -34,7 +36,8 @@ Finding make_finding(const Log& log, const Phase& p) {
                  {"seconds", p.length_ns() / 1e9},
                  {"share_of_run", run > 0 ? p.length_ns() / run : 0},
                  {"cpu_seconds", p.cpu_ns / 1e9},
-                 {"threads_alive", double(p.threads_alive)}};
+                 {"threads_alive", double(p.threads_alive)},
+                 {"threads_alive_at_once", double(peak_alive_in(log, p.start_ns, p.end_ns))}};
     return f;
 }
 

@@ -97,6 +97,7 @@ Finding lost_finding(const AllocReport& allocs, CallSites& sites, const AllocSit
     f.advice = advice_for(language_of(sites, site.stack_id, site.site)) +
                " Lost memory cannot be freed later: in a long run it grows with every pass through this code.";
     f.cost_ns = 0;  // memory, not time: ranked after every finding that costs time
+    f.cost_bytes = site.lost_bytes;  // ... and among memory findings by this (cost_ranking.h)
     f.figures = {{"leaked_allocations", double(site.lost)},
                  {"leaked_bytes", double(site.lost_bytes)},
                  {"lost_bytes", double(site.lost_bytes)},
@@ -126,6 +127,7 @@ Finding undecided_finding(const AllocReport& allocs, CallSites& sites, const All
     f.advice = "If these blocks are meant to live until exit, nothing needs doing. If not: " +
                advice_for(language_of(sites, site.stack_id, site.site));
     f.cost_ns = 0;
+    f.cost_bytes = site.leaked_bytes;  // memory: ranked after time findings, by this (cost_ranking.h)
     f.figures = {{"leaked_allocations", double(site.leaked)},
                  {"leaked_bytes", double(site.leaked_bytes)},
                  {"allocations", double(site.allocations)},

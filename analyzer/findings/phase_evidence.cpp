@@ -1,6 +1,8 @@
 // Evidence lines shared by the serial-phase and idle-phase findings.
 #include "phase_evidence.h"
 
+#include <algorithm>
+
 #include "../run_clock.h"
 #include "../views/format.h"
 #include "../views/report.h"
@@ -47,6 +49,25 @@ const ThreadInfo* thread_record(const Log& log, uint32_t tid) {
     for (const ThreadInfo& t : log.threads)
         if (t.tid == tid) return &t;
     return nullptr;
+}
+
+uint32_t peak_alive_in(const Log& log, double start_ns, double end_ns) {
+    if (!log.ticks_calibrated) return 0;
+    std::vector<std::pair<double, int>> steps;
+    for (const ThreadInfo& t : log.threads) {
+        double from = std::max(thread_start_ns(log, t), start_ns), to = std::min(thread_end_ns(log, t), end_ns);
+        if (to <= from) continue;
+        steps.push_back({from, +1});
+        steps.push_back({to, -1});
+    }
+    std::sort(steps.begin(), steps.end());  // an end sorts before a start at the same instant
+    int64_t alive = 0, peak = 0;
+    for (const auto& step : steps) peak = std::max(peak, alive += step.second);
+    return uint32_t(peak);
+}
+
+std::string at_once(uint32_t count, uint32_t peak) {
+    return peak > 0 && peak < count ? ", at most " + with_commas(peak) + " at once" : "";
 }
 
 uint64_t threads_created_by(const Log& log, uint32_t parent, double start_ns, double end_ns) {

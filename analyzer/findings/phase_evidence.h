@@ -17,6 +17,12 @@ std::string io_context(const Log& log);
 // "the main thread", or the thread's label (thread_names.h).
 std::string thread_name(const Log& log, ThreadNamer& names, uint32_t tid);
 const ThreadInfo* thread_record(const Log& log, uint32_t tid);
+// Most threads alive at the same instant within [start_ns, end_ns), from the
+// Thread records (0 when the clock is not known): a phase's thread count is
+// of every thread that existed in it, which with short threads is far more.
+uint32_t peak_alive_in(const Log& log, double start_ns, double end_ns);
+// ", at most 4 at once" when that is fewer than `count`; else "".
+std::string at_once(uint32_t count, uint32_t peak);
 // Threads that `parent` created within [start_ns, end_ns).
 uint64_t threads_created_by(const Log& log, uint32_t parent, double start_ns, double end_ns);
 

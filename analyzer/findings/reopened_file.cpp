@@ -32,6 +32,8 @@ std::vector<Finding> find_reopened_files(const Log& log, const Thresholds& limit
         f.advice = "Open it once and keep the descriptor. For SQLite's journal: put the statements in one "
                    "transaction (BEGIN ... COMMIT) or use PRAGMA journal_mode=WAL; for a log file, keep it open.";
         f.cost_ns = time_ns;
+        f.cost_at_least = true;  // the opens (and creates, deletes) are not timed
+        f.cost_known = log.ticks_calibrated;
         f.figures = {{"opens", double(opens)}, {"calls", double(calls)}, {"bytes", double(bytes)}};
         found.push_back(f);
     }

@@ -2,10 +2,14 @@
 
 #include <algorithm>
 
+#include "cost_ranking.h"
+
 namespace analyzer {
 
 std::vector<Finding> find_all(const Log& log, const AllocReport& allocs, CallSites& sites, const Thresholds& limits) {
     std::vector<Finding> all = find_unbuffered_io(log, sites, limits);
+    std::vector<Finding> rereads = find_scattered_reads(log, sites, limits);
+    all.insert(all.end(), rereads.begin(), rereads.end());
     std::vector<Finding> unseen = find_unseen_unbuffered_io(log, sites, limits);
     all.insert(all.end(), unseen.begin(), unseen.end());
     std::vector<Finding> reopened = find_reopened_files(log, limits);
@@ -20,14 +24,15 @@ std::vector<Finding> find_all(const Log& log, const AllocReport& allocs, CallSit
     all.insert(all.end(), serial.begin(), serial.end());
     all.insert(all.end(), fine.begin(), fine.end());
     all.insert(all.end(), idle.begin(), idle.end());
-    std::stable_sort(all.begin(), all.end(),
-                     [](const Finding& a, const Finding& b) { return a.cost_ns > b.cost_ns; });
+    state_costs(all, log);
+    rank_by_cost(all);
     return all;
 }
 
 const std::vector<std::string>& finding_kinds() {
     static const std::vector<std::string> kinds = {"unbuffered-io",    "alloc-hotspot", "leak",          "serial-phase",
-                                                   "threads-too-fine", "idle-phase",    "cpu-contention", "file-reopened"};
+                                                   "threads-too-fine", "idle-phase",    "cpu-contention", "file-reopened",
+                                                   "re-read"};
     return kinds;
 }
 

@@ -12,6 +12,9 @@
 namespace analyzer {
 
 std::vector<Finding> find_unbuffered_io(const Log& log, CallSites& sites, const Thresholds& limits);
+// Many small reads of a regular file at scattered offsets (a header read
+// again and again, or random records): a buffer does not help, "re-read".
+std::vector<Finding> find_scattered_reads(const Log& log, CallSites& sites, const Thresholds& limits);
 // The same kind, for small syscalls the kernel counted that no hook saw (unseen_io.h).
 std::vector<Finding> find_unseen_unbuffered_io(const Log& log, CallSites& sites, const Thresholds& limits);
 // One path opened thousands of times.
@@ -29,7 +32,8 @@ ConcurrencyOptions concurrency_options(const Thresholds& limits);
 // --fail-on to check names against: a new rule adds its kind here.
 const std::vector<std::string>& finding_kinds();
 
-// All findings, the costliest first.
+// All findings, the costliest first (time), then leaks by bytes; each time
+// finding's title says what it costs (cost_ranking.h). Nothing is left out here.
 std::vector<Finding> find_all(const Log& log, const AllocReport& allocs, CallSites& sites, const Thresholds& limits);
 // The same, replaying the log's allocation events first.
 std::vector<Finding> find_all(const Log& log, CallSites& sites, const Thresholds& limits);

@@ -37,7 +37,8 @@ struct Stretches {
     double length_ns = 0, cpu_ns = 0, thread_cpu_ns = 0, others_cpu_ns = 0, top_other_cpu_ns = 0;
     double waiting_ns = 0;
     bool waiting_known = true;
-    uint32_t most_alive = 0;
+    uint32_t most_alive = 0;  // threads that existed in a stretch (the most of any one)
+    uint32_t peak_alive = 0;  // of those, the most alive at the same instant; 0 unknown
     const Phase& longest() const {
         return **std::max_element(phases.begin(), phases.end(),
                                   [](const Phase* a, const Phase* b) { return a->length_ns() < b->length_ns(); });
@@ -55,13 +56,19 @@ Story story_of(uint32_t tid, const Stretches& s) {
 std::string story_text(Story story, const Stretches& s, const std::string& who) {
     switch (story) {
         case Story::Alone: return "only " + who + " ran";
-        case Story::Mostly:
+        case Story::Mostly:  // how long the others lived is not what decides it: say nothing of it
+            // Threads that overlapped it briefly are not counted as existing in it, yet did some of its CPU.
             return "mostly " + who + " ran (" + percent(s.thread_cpu_ns, s.cpu_ns) + " of the CPU; " +
-                   with_commas(s.most_alive - 1) + " short-lived threads the rest)";
+                   (s.most_alive <= 1 ? std::string("other threads")
+                                      : with_commas(s.most_alive - 1) + " other thread" + (s.most_alive == 2 ? "" : "s")) +
+                   " the rest)";
         case Story::Shared: break;
     }
-    return with_commas(s.most_alive) + " threads shared one core's worth of CPU, the largest share (" +
-           percent(s.thread_cpu_ns, s.cpu_ns) + ") on " + who;
+    // Threads over the stretch are not threads at once: 1,460 short ones
+    // that came and went four at a time shared the core four ways, not 1,460.
+    return "the threads shared one core's worth of CPU (" + with_commas(s.most_alive) + " existed" +
+           at_once(s.most_alive, s.peak_alive) + "), the largest share (" + percent(s.thread_cpu_ns, s.cpu_ns) +
+           ") on " + who;
 }
 
 std::string title(Story story, const Stretches& s, const std::string& who, double run) {
@@ -98,7 +105,9 @@ Finding make_finding(const Log& log, const Concurrency& c, Story story, uint32_t
                          percent(s.thread_cpu_ns, s.cpu_ns) + " of the process's");
     if (s.most_alive > 1)
         f.evidence.push_back(with_commas(s.most_alive - 1) + " other thread" + (s.most_alive == 2 ? "" : "s") +
-                             " existed meanwhile and used " + human_seconds(s.others_cpu_ns / 1e9) + " of CPU");
+                             " existed meanwhile (" + with_commas(s.most_alive) + " threads with it" +
+                             at_once(s.most_alive, s.peak_alive) + ") and used " +
+                             human_seconds(s.others_cpu_ns / 1e9) + " of CPU");
     uint64_t created = 0;
     for (const Phase* p : s.phases) created += threads_created_by(log, tid, p->start_ns, p->end_ns);
     if (created > 0) f.evidence.push_back("it started " + with_commas(created) + " threads meanwhile");
@@ -137,8 +146,8 @@ Finding make_finding(const Log& log, const Concurrency& c, Story story, uint32_t
                    "the critical section or give each thread its own data; if they waited for cores other programs "
                    "held, measure again on an idle machine.";
     else if (created >= kManyCreated * s.phases.size())
-        f.advice = "This thread spent the time starting threads one after another, and creating a thread is serial "
-                   "work for its creator: start a few workers once and hand them batches of work.";
+        f.advice = "This thread started " + with_commas(created) + " threads one after another in it, and creating a "
+                   "thread is serial work for its creator: start a few workers once and hand them batches of work.";
     else
         f.advice = "Overlap this work with the parallel part or split it: start it on the results finished so far "
                    "(e.g. encode and write rows while later rows are computed, a pipeline), or divide it among "
@@ -146,6 +155,7 @@ Finding make_finding(const Log& log, const Concurrency& c, Story story, uint32_t
     // Time saved if the work were spread over the cores the run used at its peak.
     int cores = std::max(2, c.peak_level);
     f.cost_ns = uint64_t(s.length_ns * (1.0 - 1.0 / cores));
+    f.cost_estimated = true;  // what spreading it over the cores would save
     const Phase& longest = s.longest();
     f.figures = {{"start_seconds", longest.start_ns / 1e9},
                  {"end_seconds", longest.end_ns / 1e9},
@@ -156,6 +166,7 @@ Finding make_finding(const Log& log, const Concurrency& c, Story story, uint32_t
                  {"thread_cpu_seconds", s.thread_cpu_ns / 1e9},
                  {"other_threads_cpu_seconds", s.others_cpu_ns / 1e9},
                  {"threads_alive", double(s.most_alive)},
+                 {"threads_alive_at_once", double(s.peak_alive)},
                  {"threads_started", double(created)},
                  {"serial_fraction", c.serial_fraction()},
                  {"ceiling_speedup", c.ceiling_speedup()}};
@@ -213,6 +224,7 @@ std::vector<Finding> find_serial_phases(const Log& log, CallSites& sites, const 
         s.others_cpu_ns += p.others_cpu_ns;
         s.top_other_cpu_ns = std::max(s.top_other_cpu_ns, p.top_other_cpu_ns);
         s.most_alive = std::max(s.most_alive, p.threads_alive);
+        s.peak_alive = std::max(s.peak_alive, peak_alive_in(log, p.start_ns, p.end_ns));
         s.waiting_known = s.waiting_known && p.waiting_ns >= 0;
         s.waiting_ns += std::max(0.0, p.waiting_ns);
     }

@@ -1,68 +1,14 @@
 // Finding "unbuffered I/O": many small reads or writes from one call site on
 // one file, where a buffer would need a handful (Darshan/Drishti's small-I/O
 // rule, made specific: which file, which line, what it costs).
-#include <map>
-#include <tuple>
-
-#include "../file_groups.h"
 #include "../syscall_names.h"
 #include "../views/format.h"
+#include "io_site_totals.h"
 #include "rules.h"
 #include "stream_advice.h"
 
 namespace analyzer {
 namespace {
-
-struct SiteTotals {
-    uint32_t file_id = 0;
-    uint32_t stack_id = 0;
-    uint64_t site = 0;
-    bool writes = false;
-    shimlog::Syscall main_syscall = shimlog::Syscall::read;
-    uint64_t main_calls = 0;
-    uint64_t calls = 0;
-    uint64_t bytes = 0;
-    uint64_t small = 0;  // calls that moved at most the small-size threshold
-    uint64_t time_ns = 0;
-    uint64_t untimed = 0;  // calls counted but not timed: time_ns is then an estimate
-    const IoSite* stream = nullptr;  // the busiest of the stream's refills or flushes, if stdio made the calls
-};
-
-uint64_t small_calls(const IoSite& site, uint64_t small_bytes) {
-    uint64_t n = 0;
-    for (unsigned b = 1; b < shimlog::kSizeBuckets; ++b) {
-        static const uint64_t upper[] = {0, 1, 16, 512, 4096, 65536, 1u << 20, UINT64_MAX};
-        if (upper[b] <= small_bytes) n += site.histogram[b];
-    }
-    return n;
-}
-
-std::map<std::tuple<uint32_t, uint64_t, bool>, SiteTotals> totals_by_site(const Log& log,
-                                                                           uint64_t small_bytes) {
-    std::map<std::tuple<uint32_t, uint64_t, bool>, SiteTotals> totals;
-    FileGroups groups = group_files(log);  // a file reopened per item is still one file
-    for (const IoSite& site : log.io_sites) {
-        if (shimlog::is_stdio(site.syscall)) continue;  // stdio buffers: its small calls are cheap
-        bool writes = shimlog::is_write(site.syscall);
-        uint32_t file = groups.of(site.file_id);
-        SiteTotals& t = totals[{file, site.site, writes}];
-        t.file_id = file;
-        t.site = site.site;
-        t.writes = writes;
-        if (t.stack_id == 0) t.stack_id = site.stack_id;
-        if (site.calls > t.main_calls) {
-            t.main_calls = site.calls;
-            t.main_syscall = site.syscall;
-            t.stream = site.made_by_stream() ? &site : nullptr;
-        }
-        t.calls += site.calls;
-        t.bytes += site.bytes_done;
-        t.small += small_calls(site, small_bytes);
-        t.time_ns += site.time_ns;
-        t.untimed += site.untimed_calls;
-    }
-    return totals;
-}
 
 bool is_dd(const Log& log) {
     const std::string& exe = log.process.exe;
@@ -80,8 +26,12 @@ Finding make_finding(const Log& log, CallSites& sites, const Thresholds& limits,
 
     Finding f;
     f.kind = "unbuffered-io";
-    f.title = std::string("Unbuffered I/O: ") + with_commas(t.calls) + " " + syscall_name(t.main_syscall) +
-              "() calls " + (t.writes ? "to " : "on ") + target + " averaging " + fixed(average, 1) + " B";
+    // One site can make several syscalls (read and readv): name the main one only for its own calls.
+    std::string calls = t.main_calls == t.calls
+        ? with_commas(t.calls) + " " + syscall_name(t.main_syscall) + "() calls "
+        : with_commas(t.calls) + (t.writes ? " write" : " read") + "-family calls (" + with_commas(t.main_calls) +
+              " " + syscall_name(t.main_syscall) + "()) ";
+    f.title = "Unbuffered I/O: " + calls + (t.writes ? "to " : "on ") + target + " averaging " + fixed(average, 1) + " B";
     f.site = sites.site_name(t.stack_id, t.site);
     f.stack = sites.frames(t.stack_id, t.site, 6);
     StreamCalls stream;
@@ -112,6 +62,8 @@ Finding make_finding(const Log& log, CallSites& sites, const Thresholds& limits,
         : "Read through a buffer: one read() of " + human_bytes(double(limits.io_buffer_bytes)) +
               " or more, then take bytes from memory (a refilled array, or fread/std::ifstream, which buffer for you).";
     f.cost_ns = t.time_ns;
+    f.cost_estimated = t.untimed > 0;  // scaled up from the timed sample of calls
+    f.cost_known = log.ticks_calibrated;
     f.figures = {{"calls", double(t.calls)},
                  {"bytes", double(t.bytes)},
                  {"average_bytes", average},
@@ -130,6 +82,7 @@ std::vector<Finding> find_unbuffered_io(const Log& log, CallSites& sites, const 
         const SiteTotals& t = entry.second;
         if (t.calls < limits.io_min_calls) continue;
         if (double(t.small) <= limits.io_small_share * double(t.calls)) continue;
+        if (scattered_reads(log, t)) continue;  // a buffer would not help: find_scattered_reads
         found.push_back(make_finding(log, sites, limits, t));
     }
     return found;

@@ -120,6 +120,8 @@ Finding make_finding(const Log& log, CallSites& sites, const Thresholds& limits,
         : "Give the stream a buffer: an unbuffered one (setvbuf _IONBF, or a terminal-like input) reads a byte "
           "per syscall; setvbuf(f, NULL, _IOFBF, 1 << 16), or read in blocks with fread; for dd, a larger bs=.";
     f.cost_ns = saturating_u64(per_call * double(d.unseen_calls));
+    f.cost_estimated = true;
+    f.cost_known = per_call > 0;  // no timed call of this direction to go by
     f.figures = {{"unseen_calls", double(d.unseen_calls)},
                  {"unseen_bytes", double(d.unseen_bytes)},
                  {"average_bytes", average},

@@ -56,7 +56,7 @@ void write_html_findings(const Log& log, const std::vector<Finding>& findings, s
         out << "<p class=\"warning\">None found, but the counts are incomplete: the shim dropped "
             << with_commas(log.end.dropped) << " events, and a rule may have missed what it would have fired on.</p>\n";
     else if (findings.empty())
-        out << "<p class=\"empty\">No rule fired: see the measurements below.</p>\n";
+        out << "<p class=\"empty\">No finding to show: see the measurements below.</p>\n";
     int n = 0;
     for (const Finding& f : findings) {
         out << "<article class=\"finding\"><h3><span class=\"rank\">" << ++n << "</span>" << html_escape(f.title)
@@ -89,6 +89,12 @@ void write_html_report(const ReportInput& in, std::ostream& out) {
     write_header(in.log, in.allocs, out);
     out << "<main>\n";
     write_html_findings(in.log, in.findings, out);
+    if (in.findings_left_out > 0)  // cheap count-triggered findings (findings/cost_ranking.h)
+        out << "<p class=\"empty\">" << with_commas(in.findings_left_out)
+            << (in.findings_left_out == 1 ? " finding" : " findings") << " costing under "
+            << html_escape(human_seconds(in.min_cost_ns / 1e9)) << " (--min-cost: " << html_escape(in.min_cost_text)
+            << (in.findings_left_out == 1 ? ") is left out; <code>--min-cost 0</code> shows it.</p>\n"
+                                          : ") are left out; <code>--min-cost 0</code> shows them.</p>\n");
     write_html_concurrency(in, out);
     write_html_io(in, out);
     write_html_allocations(in, out);

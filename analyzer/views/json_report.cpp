@@ -47,7 +47,9 @@ void write_findings(JsonWriter& json, const std::vector<Finding>& findings) {
             .strings("evidence", f.evidence)
             .field("advice", f.advice)
             .field("cost_seconds", double(f.cost_ns) / 1e9)
-            .field("site_short", simplify_site(f.site));
+            .field("site_short", simplify_site(f.site))
+            .field("cost_estimated", f.cost_estimated)
+            .field("cost_bytes", f.cost_bytes);
         json.begin_object("figures");
         for (const auto& figure : f.figures) json.field(figure.first.c_str(), figure.second);
         json.end_object().end_object();
@@ -208,6 +210,7 @@ void write_json_report(const ReportInput& in, std::ostream& out) {
         .end_object();
     write_process(json, in.log);
     write_findings(json, in.findings);
+    json.field("findings_left_out", uint64_t(in.findings_left_out)).field("min_cost_seconds", in.min_cost_ns / 1e9);
     write_io(json, in);
     write_allocations(json, in);
     write_threads_json(in, json);

@@ -18,6 +18,11 @@ struct ReportInput {
     const AllocReport& allocs;
     const Thresholds* limits = nullptr;  // the rules' thresholds; defaults when null
     bool colour = false;  // ANSI colour for finding titles and warnings (terminal.h decides)
+    // Count-triggered findings cheaper than --min-cost, left out of `findings`
+    // (findings/cost_ranking.h), and the threshold, in ns and in words.
+    size_t findings_left_out = 0;
+    double min_cost_ns = 0;
+    std::string min_cost_text{};
 };
 
 void write_text_report(const ReportInput& in, std::ostream& out);

@@ -85,6 +85,15 @@ void write_findings(const Log& log, const std::vector<Finding>& findings, bool c
     }
 }
 
+// How many cheap count-triggered findings --min-cost left out, and how to see them.
+void write_left_out(const ReportInput& in, std::ostream& out) {
+    size_t n = in.findings_left_out;
+    if (n == 0) return;
+    out << "  " << with_commas(n) << (n == 1 ? " more finding costs" : " more findings cost") << " under "
+        << human_seconds(in.min_cost_ns / 1e9) << " (--min-cost: " << in.min_cost_text << ") and "
+        << (n == 1 ? "is" : "are") << " left out; --min-cost 0 shows " << (n == 1 ? "it" : "them") << "\n";
+}
+
 // stdio's calls are not syscalls: a line apart, saying what stays unseen.
 void write_stdio_calls(const Log& log, std::ostream& out) {
     std::vector<SyscallTotals> rows = totals_by_stdio_call(log);
@@ -186,7 +195,11 @@ void write_files(const Log& log, size_t top, std::ostream& out) {
 
 void write_text_report(const ReportInput& in, std::ostream& out) {
     write_header(in.log, in.allocs, in.colour, out);
-    write_findings(in.log, in.findings, in.colour, out);
+    if (in.findings.empty() && in.findings_left_out > 0)
+        out << "\nFindings\n  none that cost " << human_seconds(in.min_cost_ns / 1e9) << " or more\n";
+    else
+        write_findings(in.log, in.findings, in.colour, out);
+    write_left_out(in, out);
     write_syscalls(in.log, out);
     write_files(in.log, in.top, out);
     write_alloc_section(in, out);

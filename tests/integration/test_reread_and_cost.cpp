@@ -1,0 +1,60 @@
+// Issue 19 end to end: a header re-read 2,000 times is not advised a buffer,
+// and findings that cost little are left out of the report, which says so.
+#include <catch2/catch.hpp>
+
+#include "analysis.h"
+#include "harness.h"
+
+using namespace harness;
+
+TEST_CASE("a 16-byte header pread again and again: re-read, no buffer advice", "[io][cost][integration]") {
+    std::string dir = scratch_dir("reread_header");
+    Result r = run(preload() + program_path("reread_header") + " data.db 2000", dir);
+    REQUIRE(r.status == 0);
+    REQUIRE(r.out == "2000 reads of the header\n");
+    Analysis a = analyze(dir + "/log.bin");
+    const analyzer::Finding* f = a.finding("re-read");
+    REQUIRE(f != nullptr);
+    CHECK(f->title.find("2,000 pread64() calls of 16 B on ") != std::string::npos);
+    CHECK(f->title.find(", 0.0% sequential") != std::string::npos);
+    CHECK(f->site.find("reread_header.c:" + std::to_string(line_of(repo_root() + "/tests/programs/reread_header.c",
+                                                                       "header, sizeof header, 24"))) !=
+          std::string::npos);
+    CHECK(f->figures.at("sequential_calls") == 0);
+    for (const std::string& line : f->evidence) CHECK(line.find("buffer would move") == std::string::npos);
+    CHECK(a.finding("unbuffered-io") == nullptr);  // the 4 KiB record reads are not small
+
+    // The whole run takes a few ms: the finding's cost is under the 5 ms
+    // floor, so the report leaves it out and says how to see it.
+    double cost_ms = double(f->cost_ns) / 1e6;
+    INFO("re-read cost " << cost_ms << " ms");
+    if (cost_ms < 5) {
+        Result report = run(analyzer_path() + " report log.bin", dir);
+        CHECK(report.status == 0);
+        CHECK(report.out.find("Small reads at scattered offsets") == std::string::npos);
+        CHECK(report.out.find("1 more finding costs under 5.0 ms") != std::string::npos);
+        CHECK(report.out.find("--min-cost 0 shows it") != std::string::npos);
+    }
+    Result all = run(analyzer_path() + " report log.bin --min-cost 0", dir);
+    CHECK(all.status == 0);
+    CHECK(all.out.find("1. Small reads at scattered offsets: 2,000 pread64() calls of 16 B") != std::string::npos);
+    CHECK(all.out.find("left out") == std::string::npos);
+    // A gate sees the findings the report leaves out: a cheap one is still that regression.
+    CHECK(run(analyzer_path() + " report log.bin --fail-on re-read", dir).status == 1);
+    Result json = run(analyzer_path() + " report log.bin --format json --min-cost 1h", dir);
+    CHECK(json.status == 2);  // not a cost this option takes
+    CHECK(json.err.find("--min-cost: '1h' is not a cost") != std::string::npos);
+    json = run(analyzer_path() + " report log.bin --format json --min-cost 100%", dir);
+    CHECK(json.out.find("\"findings_left_out\":1") != std::string::npos);
+}
+
+TEST_CASE("words and mandelbrot keep their findings above the default --min-cost", "[words][cost][integration]") {
+    std::string dir = scratch_dir("cost_words");
+    REQUIRE(run(preload() + words_path() + " --mode unbuffered " + book_path(), dir).status == 0);
+    Result report = run(analyzer_path() + " report log.bin", dir);
+    CHECK(report.status == 0);
+    size_t first = report.out.find("  1. Unbuffered I/O: 1,270,331 read() calls");
+    REQUIRE(first != std::string::npos);
+    CHECK(report.out.find(" — costs ~", first) < report.out.find('\n', first));
+    CHECK(report.out.find("left out; --min-cost 0") == std::string::npos);
+}
