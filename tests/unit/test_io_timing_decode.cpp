@@ -21,6 +21,7 @@ shimlog::IoSiteRecord one_byte_reads(uint64_t calls, shimlog::Syscall syscall = 
     io.bytes_requested = calls;
     io.bytes_done = calls;
     io.histogram[1] = calls;
+    io.sequential = io.consecutive = calls;  // a byte at a time, in order (not scattered re-reads)
     io.ticks = 2 * calls * 1000;  // 1 us a call at 2 ticks per ns (the End below)
     return io;
 }
