@@ -242,8 +242,12 @@ void add_timed_call(IoSlot& slot, uint64_t ticks) {
 // neither timed nor stood for).
 IoSiteRecord estimated(const IoSlot& slot) {
     IoSiteRecord c = slot.counters;
-    if (slot.represented > 0 && slot.represented != c.calls)
-        c.ticks = static_cast<uint64_t>(static_cast<unsigned __int128>(c.ticks) * c.calls / slot.represented);
+    if (slot.represented > 0 && slot.represented != c.calls) {
+        // In double: a 128-bit division would need libgcc_s (__udivti3), whose
+        // loading costs every process ~0.15 ms. An estimate needs no more precision.
+        double scaled = double(c.ticks) * (double(c.calls) / double(slot.represented));
+        c.ticks = scaled >= 1.8e19 ? UINT64_MAX : static_cast<uint64_t>(scaled);
+    }
     return c;
 }
 
