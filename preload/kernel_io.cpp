@@ -3,7 +3,11 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
+#include <cerrno>
 #include <cstring>
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "../format/log_format.h"
 #include "interpose.h"
@@ -13,11 +17,7 @@
 namespace shim {
 namespace {
 
-struct Counts {
-    uint64_t read_calls = 0, write_calls = 0, read_bytes = 0, write_bytes = 0;
-};
-
-Counts g_baseline;
+KernelIoCounts g_baseline;
 bool g_available = false;
 std::atomic<uint64_t> g_own_read_calls{0}, g_own_write_calls{0}, g_own_read_bytes{0}, g_own_write_bytes{0};
 
@@ -26,12 +26,24 @@ uint64_t field(const char* text, const char* name) {
     return at != nullptr ? strtoull(at + strlen(name), nullptr, 10) : 0;
 }
 
-// Through the shim's own read hook: counted as the shim's (IoCall, inactive).
-bool read_counts(Counts& out) {
-    ReentryGuard guard;
+uint64_t since(uint64_t now, uint64_t base) { return now > base ? now - base : 0; }
+
+}  // namespace
+
+bool read_kernel_io(const char* path, KernelIoCounts& out) {
     ErrnoKeeper keep;
     char text[512];
-    size_t n = read_proc_file("/proc/self/io", text, sizeof text - 1);
+    long fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    size_t n = 0;
+    while (n < sizeof text - 1) {
+        long got = syscall(SYS_read, fd, text + n, sizeof text - 1 - n);
+        kernel_io_count_own(false, got);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break;
+        n += size_t(got);
+    }
+    syscall(SYS_close, fd);
     if (n == 0) return false;
     text[n] = '\0';
     if (strstr(text, "syscr:") == nullptr) return false;
@@ -42,9 +54,14 @@ bool read_counts(Counts& out) {
     return true;
 }
 
-uint64_t since(uint64_t now, uint64_t base) { return now > base ? now - base : 0; }
-
-}  // namespace
+KernelIoCounts kernel_io_since(const KernelIoCounts& now, const KernelIoCounts& base) {
+    KernelIoCounts d;
+    d.read_calls = since(now.read_calls, base.read_calls);
+    d.write_calls = since(now.write_calls, base.write_calls);
+    d.read_bytes = since(now.read_bytes, base.read_bytes);
+    d.write_bytes = since(now.write_bytes, base.write_bytes);
+    return d;
+}
 
 void kernel_io_start() {
     thread_io_start();  // first: its read of /proc is before the process's baseline
@@ -52,7 +69,7 @@ void kernel_io_start() {
     g_own_write_calls.store(0);
     g_own_read_bytes.store(0);
     g_own_write_bytes.store(0);
-    g_available = read_counts(g_baseline);
+    g_available = read_kernel_io("/proc/self/io", g_baseline);
 }
 
 void kernel_io_count_own(bool is_write, ssize_t result) {
@@ -71,12 +88,13 @@ void kernel_io_write_record() {
     rec.own_write_calls = g_own_write_calls.load(std::memory_order_relaxed);
     rec.own_read_bytes = g_own_read_bytes.load(std::memory_order_relaxed);
     rec.own_write_bytes = g_own_write_bytes.load(std::memory_order_relaxed);
-    Counts now;
-    if (!read_counts(now)) return;
-    rec.read_calls = since(now.read_calls, g_baseline.read_calls);
-    rec.write_calls = since(now.write_calls, g_baseline.write_calls);
-    rec.read_bytes = since(now.read_bytes, g_baseline.read_bytes);
-    rec.write_bytes = since(now.write_bytes, g_baseline.write_bytes);
+    KernelIoCounts now;
+    if (!read_kernel_io("/proc/self/io", now)) return;
+    KernelIoCounts used = kernel_io_since(now, g_baseline);
+    rec.read_calls = used.read_calls;
+    rec.write_calls = used.write_calls;
+    rec.read_bytes = used.read_bytes;
+    rec.write_bytes = used.write_bytes;
     sink_record(shimlog::RecordType::KernelIo, {{&rec, sizeof rec}});
 }
 

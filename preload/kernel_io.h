@@ -5,8 +5,23 @@
 // written as a KernelIo record at each checkpoint and at the end.
 #pragma once
 #include <sys/types.h>
+#include <cstdint>
 
 namespace shim {
+
+// The four counts of a /proc/.../io file (syscr, syscw, rchar, wchar).
+struct KernelIoCounts {
+    uint64_t read_calls = 0, write_calls = 0, read_bytes = 0, write_bytes = 0;
+};
+
+// Reads one such file (the process's or a thread's) with raw syscalls, not
+// libc's open and read: those are cancellation points, and a thread with a
+// cancel pending would be cancelled inside the shim. Its reads are counted as
+// the shim's own; errno is kept. False when the kernel keeps no such counts.
+bool read_kernel_io(const char* path, KernelIoCounts& out);
+
+// now - base per count, never below zero.
+KernelIoCounts kernel_io_since(const KernelIoCounts& now, const KernelIoCounts& base);
 
 // Takes the baseline (log_init, and in a fork child: its own counts).
 void kernel_io_start();

@@ -1,11 +1,8 @@
 #include "thread_kernel_io.h"
 
 #include <atomic>
-#include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fcntl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "interpose.h"
@@ -27,20 +24,11 @@ using shimlog::ThreadKernelIoStatus;
 // reading, or none.
 constexpr int kMaxAliveReads = 256;
 
-struct KernelCounts {
-    uint64_t v[4];  // as ThreadIoCounts: read calls, write calls, read bytes, write bytes
-};
-
 std::atomic<bool> g_unavailable{false};
 std::atomic<bool> g_unavailable_written{false};
 bool g_forced_off = false;     // SHIM_TEST_NO_TASK_IO
 uint32_t g_main_tid = 0;       // the thread whose counts started before the shim did
-KernelCounts g_main_base = {};
-
-uint64_t field(const char* text, const char* name) {
-    const char* at = strstr(text, name);
-    return at != nullptr ? strtoull(at + strlen(name), nullptr, 10) : 0;
-}
+KernelIoCounts g_main_base;
 
 // "/proc/self/task/<tid>/io", without snprintf.
 void task_path(uint32_t tid, char (&path)[48]) {
@@ -53,36 +41,10 @@ void task_path(uint32_t tid, char (&path)[48]) {
     strcpy(out, "/io");
 }
 
-// Raw syscalls, not libc's open and read: those are cancellation points,
-// and a thread ending with a cancel pending would be cancelled inside its
-// key destructor. Counted as the shim's own calls. False when the kernel
-// keeps no per-task counts (or a test says so).
-bool read_task(const char* path, KernelCounts& out) {
-    if (g_forced_off) return false;
-    char text[512];
-    long fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
-    size_t n = 0;
-    while (n < sizeof text - 1) {
-        long got = syscall(SYS_read, fd, text + n, sizeof text - 1 - n);
-        kernel_io_count_own(false, got);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) break;
-        n += size_t(got);
-    }
-    syscall(SYS_close, fd);
-    if (n == 0) return false;
-    text[n] = '\0';
-    if (strstr(text, "syscr:") == nullptr) return false;
-    out.v[0] = field(text, "syscr:");
-    out.v[1] = field(text, "syscw:");
-    out.v[2] = field(text, "rchar:");
-    out.v[3] = field(text, "wchar:");
-    return true;
-}
+// False when the kernel keeps no per-task counts (or a test says so).
+bool read_task(const char* path, KernelIoCounts& out) { return !g_forced_off && read_kernel_io(path, out); }
 
 uint64_t load(const uint64_t& v) { return __atomic_load_n(&v, __ATOMIC_RELAXED); }
-uint64_t since(uint64_t now, uint64_t base) { return now > base ? now - base : 0; }
 
 // The program's and the shim's counts are taken before the kernel's: the
 // read of the /proc file is then in neither (the kernel counts a read once
@@ -102,13 +64,12 @@ shimlog::ThreadKernelIoRecord make_record(uint32_t tid, ThreadKernelIoStatus sta
     return rec;
 }
 
-void fill_kernel(shimlog::ThreadKernelIoRecord& rec, const KernelCounts& now) {
-    const KernelCounts zero = {};
-    const KernelCounts& base = rec.tid == g_main_tid ? g_main_base : zero;
-    rec.read_calls = since(now.v[0], base.v[0]);
-    rec.write_calls = since(now.v[1], base.v[1]);
-    rec.read_bytes = since(now.v[2], base.v[2]);
-    rec.write_bytes = since(now.v[3], base.v[3]);
+void fill_kernel(shimlog::ThreadKernelIoRecord& rec, const KernelIoCounts& now) {
+    KernelIoCounts used = kernel_io_since(now, rec.tid == g_main_tid ? g_main_base : KernelIoCounts{});
+    rec.read_calls = used.read_calls;
+    rec.write_calls = used.write_calls;
+    rec.read_bytes = used.read_bytes;
+    rec.write_bytes = used.write_bytes;
 }
 
 // Once per process: the counts are not there, and why the report has none.
@@ -155,7 +116,7 @@ void thread_io_at_end(uint32_t tid, bool read) {
     if (!read || g_unavailable.load(std::memory_order_relaxed)) return;
     ErrnoKeeper keep;
     shimlog::ThreadKernelIoRecord rec = make_record(tid, ThreadKernelIoStatus::AtEnd, t_thread_io);
-    KernelCounts now;
+    KernelIoCounts now;
     // thread-self: one lookup fewer than the task path; older kernels lack it.
     if (!read_task("/proc/thread-self/io", now)) {
         char path[48];
@@ -178,7 +139,7 @@ void thread_io_write_alive() {
         shimlog::ThreadKernelIoRecord rec = make_record(tid, ThreadKernelIoStatus::Alive, *counts);
         char path[48];
         task_path(tid, path);
-        KernelCounts now;
+        KernelIoCounts now;
         ++reads;
         bool got = read_task(path, now);
         // Ended while we read (its own record has its counts), its slot
