@@ -49,7 +49,7 @@ struct DeferredEvent {
 
 // One thread's pending events. `committed` packs (events << 32 | bytes) of
 // complete events, so a final flush from another thread reads a clean prefix;
-// `writing` is held by whoever turns the buffer into a chunk.
+// `writer` (a thread id, 0 = none) is held by whoever turns the buffer into a chunk.
 struct AllocThread {
     // Touched by every event: one cache line (blocks are page-aligned).
     uint32_t used;
@@ -69,7 +69,7 @@ struct AllocThread {
     SamplingState* sampling;  // sampling mode only
     AllocThread* next;
     std::atomic<bool> in_use;
-    std::atomic<bool> writing;
+    std::atomic<uint32_t> writer;
     uint32_t tid;        // the thread using the buffer now
     uint32_t chunk_tid;  // the thread whose events open the chunk
     uint32_t clock_every;
@@ -99,7 +99,7 @@ void start_chunk(AllocThread& t) {
     t.committed.store(0, std::memory_order_release);
 }
 
-// Writes events [0, bytes) as one chunk record. Caller holds t.writing.
+// Writes events [0, bytes) as one chunk record. Caller holds t.writer.
 void write_chunk(const AllocThread& t, uint32_t bytes, uint32_t events) {
     if (events == 0) return;
     Compressed packed = compress_chunk(t.buffer, bytes);
@@ -116,21 +116,27 @@ void write_chunk(const AllocThread& t, uint32_t bytes, uint32_t events) {
     compressor_done(packed.handle);
 }
 
+// Never waits on itself: a fatal signal's final flush may interrupt this
+// thread half-way through a chunk (an abort in a handler that landed there).
 bool take_writer(AllocThread& t) {
+    uint32_t self = thread_id();
     for (int spin = 0; spin < 100000; ++spin) {
-        bool idle = false;
-        if (t.writing.compare_exchange_weak(idle, true, std::memory_order_acquire)) return true;
+        uint32_t owner = t.writer.load(std::memory_order_relaxed);
+        if (owner == self) return false;
+        if (owner == 0 && t.writer.compare_exchange_weak(owner, self, std::memory_order_acquire)) return true;
         if (spin > 100) usleep(100);
     }
     return false;
 }
+
+void release_writer(AllocThread& t) { t.writer.store(0, std::memory_order_release); }
 
 // The owner's flush: the buffer is full, or the thread ends.
 void flush_own(AllocThread& t) {
     if (!take_writer(t)) return;
     write_chunk(t, t.used, t.events);
     start_chunk(t);
-    t.writing.store(false, std::memory_order_release);
+    release_writer(t);
 }
 
 // The thread's pending events stay in the buffer for the next thread that
@@ -148,7 +154,7 @@ void thread_ends(void*) {
 }
 
 // A buffer a finished thread left with events in it: continue its chunk,
-// marking where this thread's events begin. Caller holds t.writing.
+// marking where this thread's events begin. Caller holds t.writer.
 void continue_chunk(AllocThread& t, uint32_t tid) {
     if (kBufferBytes - t.used < kEventMaxBytes) {  // full: written under its old owner
         write_chunk(t, t.used, t.events);
@@ -169,7 +175,7 @@ __attribute__((noinline)) AllocThread* first_thread_state() {
     if (t == nullptr) return nullptr;
     if (reused && take_writer(*t)) {
         continue_chunk(*t, thread_id());
-        t->writing.store(false, std::memory_order_release);
+        release_writer(*t);
     } else {
         t->tid = thread_id();
         start_chunk(*t);
@@ -205,11 +211,22 @@ __attribute__((noinline)) void clock_tick(AllocThread& t) {
     t.used = static_cast<uint32_t>(out - t.buffer);
 }
 
-__attribute__((noinline)) void make_room(AllocThread& t) { flush_own(t); }
+bool has_room(const AllocThread& t) { return kBufferBytes - t.used >= kEventMaxBytes; }
 
-// Room for one more event, a time mark when the clock moved on, the sequence delta.
+// False when the chunk could not be written (another writer held on past the
+// wait): the event is dropped rather than written past the buffer.
+__attribute__((noinline)) bool make_room(AllocThread& t) {
+    flush_own(t);
+    return has_room(t);
+}
+
+// Room for one more event, a time mark when the clock moved on, the sequence
+// delta; nullptr when there is no room (the event is counted as dropped).
 inline uint8_t* begin_event(AllocThread& t, AllocTag tag, uint64_t seq) {
-    if (__builtin_expect(kBufferBytes - t.used < kEventMaxBytes, 0)) make_room(t);
+    if (__builtin_expect(!has_room(t), 0) && !make_room(t)) {
+        count_dropped();
+        return nullptr;
+    }
     if (__builtin_expect(--t.until_clock_read == 0, 0)) clock_tick(t);
     uint8_t* out = t.buffer + t.used;  // after the tick, which may have written the chunk
     if (t.events == 0) t.first_seq = t.prev_seq = seq;
@@ -243,11 +260,12 @@ bool free_is_recorded(AllocThread& t, const void* ptr) {
 // The caller has decided that the free is recorded (free_is_recorded).
 __attribute__((always_inline)) inline void free_event(AllocThread& t, const void* ptr, uint64_t seq) {
     uint8_t* out = begin_event(t, AllocTag::Free, seq);
-    end_event(t, put_pointer(t, out, ptr));
+    if (__builtin_expect(out != nullptr, 1)) end_event(t, put_pointer(t, out, ptr));
 }
 
 __attribute__((always_inline)) inline void alloc_event(AllocThread& t, const void* ptr, size_t size, uint32_t stack, uint64_t seq) {
     uint8_t* out = begin_event(t, AllocTag::Alloc, seq);
+    if (__builtin_expect(out == nullptr, 0)) return;
     out = shimlog::put_varint(out, stack);
     out = shimlog::put_varint(out, size);
     end_event(t, put_pointer(t, out, ptr));
@@ -381,18 +399,25 @@ void AllocSpan::alloc_span_end(void* span) {
     leave_busy(*static_cast<AllocThread*>(span));
 }
 
+// This thread's own buffer is flushed as its owner: Busy, so a signal
+// handler landing meanwhile defers its events instead of writing beside the
+// flush (at exit, a timer's handler that allocated overran the buffer).
 void alloc_flush_this_thread() {
-    if (t_alloc != nullptr) flush_own(*t_alloc);
+    if (t_alloc == nullptr) return;
+    Busy busy(*t_alloc);
+    flush_own(*t_alloc);
 }
 
 void alloc_flush_all() {
     for (AllocThread* t = g_threads.load(std::memory_order_acquire); t; t = t->next) {
+        if (t == t_alloc) {
+            alloc_flush_this_thread();
+            continue;
+        }
         if (!take_writer(*t)) continue;
         uint64_t committed = t->committed.load(std::memory_order_acquire);
         write_chunk(*t, static_cast<uint32_t>(committed), static_cast<uint32_t>(committed >> 32));
-        // Leave the buffer to its owner, but never write these events twice.
-        if (t == t_alloc) start_chunk(*t);
-        t->writing.store(false, std::memory_order_release);
+        release_writer(*t);
     }
 }
 
@@ -414,7 +439,7 @@ void alloc_init() {
 
 void alloc_after_fork_child() {
     for (AllocThread* t = g_threads.load(std::memory_order_acquire); t; t = t->next) {
-        t->writing.store(false, std::memory_order_relaxed);
+        t->writer.store(0, std::memory_order_relaxed);
         start_chunk(*t);
         if (t != t_alloc) {
             alloc_stacks_release(t->memo);

@@ -53,7 +53,16 @@ std::atomic<BacktraceFn> g_unw_backtrace{nullptr};
 // loads libgcc's unwinder on first use. The shim does not link libgcc_s
 // itself: its constructor's CPU feature probing (cpuid, which traps in a VM)
 // cost 0.15 ms in every process, /bin/true included.
-int slow_backtrace(void** frames, int max) { return backtrace(frames, max); }
+// glibc's backtrace dlopens libgcc_s at its first call: signals held then, as
+// around the unwinder's own load.
+int slow_backtrace(void** frames, int max) {
+    static std::atomic<bool> g_loaded{false};
+    if (g_loaded.load(std::memory_order_acquire)) return backtrace(frames, max);
+    SignalsHeld held;
+    int n = backtrace(frames, max);
+    g_loaded.store(true, std::memory_order_release);
+    return n;
+}
 
 std::atomic<uint32_t> g_verify_every{0};
 std::atomic<uint64_t> g_verified{0};
@@ -251,6 +260,7 @@ BacktraceFn load_unwinder() {
     Unwinder expected = Unwinder::NotLoaded;
     if (!g_unwinder.compare_exchange_strong(expected, Unwinder::Loading)) return nullptr;  // another thread is
     ErrnoKeeper keep;
+    SignalsHeld held;  // dlopen allocates: a program handler that allocates must wait
     void* lib = dlopen("libunwind.so.8", RTLD_NOW | RTLD_LOCAL);
     void* fn = lib ? dlsym(lib, "unw_backtrace") : nullptr;
     uint64_t lo, hi;

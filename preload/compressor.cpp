@@ -2,6 +2,8 @@
 
 #include <atomic>
 #include <sys/mman.h>
+
+#define ZSTD_STATIC_LINKING_ONLY  // ZSTD_initStaticCCtx: a context in memory we give it
 #include <zstd.h>
 
 namespace shim {
@@ -19,6 +21,19 @@ struct Context {
 
 Context g_contexts[kContexts];
 
+// The context lives in its own mapping, not in malloc's heap: the shim must
+// never take malloc's locks for itself on a program thread (a program handler
+// that allocates would land inside them), and a chunk is written at a fatal
+// signal too. Sized for level 3 and any chunk.
+ZSTD_CCtx* static_context() {
+    size_t size = ZSTD_estimateCCtxSize(kLevel);
+    void* space = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (space == MAP_FAILED) return nullptr;
+    ZSTD_CCtx* cctx = ZSTD_initStaticCCtx(space, size);
+    if (cctx == nullptr) munmap(space, size);
+    return cctx;
+}
+
 bool ready(Context& c, size_t size) {
     size_t need = ZSTD_compressBound(size);
     if (c.out_capacity < need) {
@@ -31,7 +46,7 @@ bool ready(Context& c, size_t size) {
         }
         c.out_capacity = need;
     }
-    if (c.cctx == nullptr) c.cctx = ZSTD_createCCtx();  // allocates through the real malloc
+    if (c.cctx == nullptr) c.cctx = static_context();
     return c.cctx != nullptr;
 }
 

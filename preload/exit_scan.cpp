@@ -402,6 +402,7 @@ void write_summary(Scratch& s, uint64_t started) {
 void exit_scan_write() {
     if (sampling_on()) return;  // only a sample of the blocks is known: nothing to decide
     ErrnoKeeper keep;  // its opens, reads and maps are the shim's, not the program's
+    SignalsHeld held;  // mallinfo2 holds malloc's locks: a handler that allocates would wait on itself
     uint64_t started = monotonic_ns();
     uint64_t sp = reinterpret_cast<uint64_t>(__builtin_frame_address(0));
     static Scratch s;  // the handles; the scratch memory itself is mmap'd

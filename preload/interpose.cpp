@@ -3,6 +3,8 @@
 #include <dlfcn.h>
 #include <gnu/lib-names.h>
 #include <pthread.h>
+#include <signal.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -47,6 +49,13 @@ uint32_t thread_id() {
 }
 
 void forget_thread_id() { t_thread_id = 0; }
+
+SignalsHeld::SignalsHeld() {
+    uint64_t all = ~uint64_t{0};  // the kernel's mask: 64 bits; it ignores SIGKILL and SIGSTOP
+    syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, &saved_, sizeof all);
+}
+
+SignalsHeld::~SignalsHeld() { syscall(SYS_rt_sigprocmask, SIG_SETMASK, &saved_, nullptr, sizeof saved_); }
 
 // The loader allocates and frees while it looks symbols up (error strings):
 // the shim's business, not the program's allocations.

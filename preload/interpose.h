@@ -62,6 +62,21 @@ private:
     int saved_;
 };
 
+// Holds every signal off this thread for a scope: around the shim's own
+// one-time work that takes glibc's malloc (dlopen of the unwinder). A program
+// handler that allocates must not land inside it: the bare program had no
+// such window, and the heap is corrupted when it does (signal_alloc).
+// A raw rt_sigprocmask: the program's own sigprocmask is not involved.
+class SignalsHeld {
+public:
+    SignalsHeld();
+    ~SignalsHeld();
+    SignalsHeld(const SignalsHeld&) = delete;
+    SignalsHeld& operator=(const SignalsHeld&) = delete;
+private:
+    uint64_t saved_ = 0;
+};
+
 // Inside a hook, after its ReentryGuard: the call is a signal handler's that
 // interrupted the shim (so the shim's state may be half-updated beneath it).
 inline bool called_by_handler_over_shim() { return t_signal_mark > 0 && t_guard_depth - 1 == t_signal_mark; }

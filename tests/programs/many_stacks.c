@@ -11,8 +11,9 @@ static int levels;
 
 __attribute__((noinline)) static void walk(int level, unsigned path) {
     if (level == 0) {
-        sink = malloc(16);
-        free(sink);
+        void* block = malloc(16); /* a local: two threads share `sink` */
+        sink = block;
+        free(block);
         return;
     }
     if (path & 1) {
