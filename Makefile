@@ -38,7 +38,7 @@ deps:
 	@bash .ci/deps.sh
 
 $(SHIM): $(SHIM_OBJ)
-	$(CXX) $(CXXFLAGS) $(SHIM_FLAGS) -shared -o $@ $^ -lzstd -ldl -lpthread -Wl,-z,defs -Wl,--as-needed
+	$(CXX) $(CXXFLAGS) $(SHIM_FLAGS) -shared -o $@ $^ -Wl,-Bstatic -lzstd -Wl,-Bdynamic -Wl,--exclude-libs,ALL -ldl -lpthread -Wl,-z,defs -Wl,--as-needed
 
 $(ANALYZER): analyzer/main.o $(ANALYZER_OBJ)
 	$(CXX) -o $@ $^ -ldw -lelf -liberty -lzstd -lz -pthread

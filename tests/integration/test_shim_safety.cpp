@@ -70,6 +70,16 @@ TEST_CASE("a handler that allocates while the shim writes its log at exit", "[sa
     }
 }
 
+TEST_CASE("a signal the program inherited as ignored stays ignored", "[safety][integration]") {
+    // nohup-style: SIGHUP ignored before exec. The shim puts its flushing
+    // handler on each fatal signal and takes it back where the previous
+    // disposition was not the default: the self-sent SIGHUP must not kill.
+    std::string dir = scratch_dir("safety_inherited_ignore");
+    Result r = run("sh -c \"trap '' HUP; exec env " + preload() + "sh -c 'kill -HUP \\$\\$; echo survived'\"", dir);
+    CHECK(r.status == 0);
+    CHECK(r.out == "survived\n");
+}
+
 TEST_CASE("invalid settings are reported once and the defaults used", "[safety][integration]") {
     std::string dir = scratch_dir("safety_env");
     Result r = run("SHIM_SAMPLE_US=abc SHIM_STACK_VERIFY=-1 SHIM_DIRECT_SYSCALLS=yes " + preload() +
