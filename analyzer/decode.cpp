@@ -138,6 +138,11 @@ bool decode_io_site(Payload p, Log& log, IoSiteIndex& index) {
     if (p.take(timing) && timing.timed_calls < rec.calls && !shimlog::is_stdio(site.syscall) &&
         !shimlog::is_second_side(site.syscall))
         site.untimed_calls = rec.calls - timing.timed_calls;
+    shimlog::IoSiteRepeats repeats;  // absent in logs before 2026-12-04
+    if (p.take(repeats)) {
+        site.repeated = repeats.repeated < rec.calls ? repeats.repeated : rec.calls;
+        site.repeats_known = true;
+    }
     auto key = std::make_tuple(rec.file_id, rec.site, rec.syscall, rec.caused_by);
     auto found = index.find(key);
     if (found != index.end()) {

@@ -73,6 +73,10 @@ struct IoSite {
     // calls, and time_ns is then an estimate (max_ns the slowest timed call).
     // Always 0 for the kinds never timed (stdio calls, a transfer's second side).
     uint64_t untimed_calls = 0;
+    // Calls that moved exactly a range one of the entry's previous four calls
+    // moved (IoSiteRepeats); unknown in logs of older shims.
+    uint64_t repeated = 0;
+    bool repeats_known = false;
 };
 
 // The kernel's count of the process's read- and write-family syscalls

@@ -199,6 +199,14 @@ struct IoSiteTiming {
     uint64_t timed_calls;
 };
 
+// Follows IoSiteTiming (shims since 2026-12-04; absent before): of `calls`,
+// how many moved exactly the offset and size of one of the entry's previous
+// four transfers of that file (a header read again before every record).
+// Calls at an unknown offset (pipes, sockets) are never repeats.
+struct IoSiteRepeats {
+    uint64_t repeated;
+};
+
 enum class EndReason : uint8_t { Exit = 0, QuickExit = 1, Exec = 2, Signal = 3 };
 
 struct EndRecord {

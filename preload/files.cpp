@@ -93,7 +93,7 @@ FileAccess file_access(int fd, int64_t offset, int64_t bytes) {
             state.position.store(start + bytes, std::memory_order_relaxed);
     }
     int64_t last_end = state.last_end.load(std::memory_order_relaxed);
-    FileAccess access{id, false, false};
+    FileAccess access{id, false, false, start};
     if (start != kUnknownPosition && last_end != kUnknownPosition) {
         access.consecutive = start == last_end;
         access.sequential = start >= last_end;

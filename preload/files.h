@@ -12,6 +12,7 @@ struct FileAccess {
     uint32_t file_id;
     bool consecutive;  // started exactly where the previous access on it ended
     bool sequential;   // started at or after that point
+    int64_t start = -1;  // the offset it started at; -1 when unknown (a pipe, a failed call)
 };
 
 // Accounts one completed transfer of `bytes` on fd. `offset` is the explicit

@@ -25,6 +25,7 @@ using shimlog::IoSiteRecord;
 // a call is counted as dropped. (A fixed 256 dropped 88% of tar's reads.)
 constexpr uint32_t kFirstSlots = 256;
 constexpr uint32_t kMaxSlots = 1u << 16;
+constexpr uint32_t kRecentRanges = 4;
 
 // The packed record first, so its 8-byte counters stay 8-byte aligned.
 struct IoSlot {
@@ -32,6 +33,13 @@ struct IoSlot {
     uint64_t timed_calls;   // how many of counters.calls were timed
     uint64_t represented;   // the calls the timed ones stand for (each itself and the gap after it)
     uint32_t untimed_left;  // calls to count without timing before the next timed one (io_stats.h)
+    // The last few ranges this entry moved, and how many calls moved exactly
+    // one of them again: the same header read before every record is a
+    // re-read to cache, different small records are not (IoSiteRepeats).
+    int64_t recent_start[kRecentRanges];
+    uint64_t recent_size[kRecentRanges];
+    uint32_t recent_next;
+    uint64_t repeated;
     bool used;
 };
 
@@ -165,6 +173,9 @@ IoSlot* find_slot(IoTable& table, const SlotKey& key) {
     slot.timed_calls = 0;
     slot.represented = 0;
     slot.untimed_left = 0;
+    for (uint32_t r = 0; r < kRecentRanges; ++r) slot.recent_start[r] = -1;
+    slot.recent_next = 0;
+    slot.repeated = 0;
     slot.counters.site = key.site;
     slot.counters.file_id = key.file_id;
     slot.counters.syscall = key.syscall;
@@ -189,6 +200,21 @@ void add_call(IoSiteRecord& c, ssize_t result, uint64_t requested, FileAccess ac
     c.histogram[shimlog::size_bucket(done)]++;
     if (access.sequential) c.sequential++;
     if (access.consecutive) c.consecutive++;
+}
+
+// A call that moved bytes at a known offset: a repeat when it moved exactly
+// a range among the entry's last few, else that range joins them.
+void note_range(IoSlot& slot, int64_t start, ssize_t result) {
+    if (start < 0 || result <= 0) return;
+    uint64_t size = static_cast<uint64_t>(result);
+    for (uint32_t r = 0; r < kRecentRanges; ++r)
+        if (slot.recent_start[r] == start && slot.recent_size[r] == size) {
+            slot.repeated++;
+            return;
+        }
+    uint32_t r = slot.recent_next++ % kRecentRanges;
+    slot.recent_start[r] = start;
+    slot.recent_size[r] = size;
 }
 
 // ---- the timing sample (io_stats.h) ----
@@ -267,6 +293,7 @@ void merge_into(IoSlot* merged, uint32_t slots, const IoSlot& source) {
             slot.used = true;
             slot.counters = from;
             slot.timed_calls = source.timed_calls;
+            slot.repeated = source.repeated;
             return;
         }
         if (!slot_matches(slot, key_of(from))) continue;
@@ -282,6 +309,7 @@ void merge_into(IoSlot* merged, uint32_t slots, const IoSlot& source) {
         to.consecutive += from.consecutive;
         to.ticks += from.ticks;
         slot.timed_calls += source.timed_calls;
+        slot.repeated += source.repeated;
         if (from.max_ticks > to.max_ticks) to.max_ticks = from.max_ticks;
         for (unsigned b = 0; b < shimlog::kSizeBuckets; ++b) to.histogram[b] += from.histogram[b];
         return;
@@ -302,6 +330,7 @@ IoSlot* record_call(int fd, shimlog::Syscall syscall, uint64_t requested, int64_
         return nullptr;
     }
     add_call(slot->counters, result, requested, access);
+    note_range(*slot, access.start, result);
     if (stream != nullptr) {  // as the stream is now: a program may setvbuf between calls
         slot->counters.buffering = stream->buffering;
         slot->counters.buffer_size = stream->buffer_size;
@@ -371,8 +400,10 @@ void io_write_snapshot() {
     for (uint32_t i = 0; i < slots; ++i) {
         if (!merged[i].used) continue;
         shimlog::IoSiteTiming timing{merged[i].timed_calls};
-        sink_record(shimlog::RecordType::IoSite,
-                    {{&merged[i].counters, sizeof(IoSiteRecord)}, {&timing, sizeof timing}});
+        shimlog::IoSiteRepeats repeats{merged[i].repeated};
+        sink_record(shimlog::RecordType::IoSite, {{&merged[i].counters, sizeof(IoSiteRecord)},
+                                                  {&timing, sizeof timing},
+                                                  {&repeats, sizeof repeats}});
     }
     munmap(mem, bytes);
 }

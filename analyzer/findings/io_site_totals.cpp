@@ -44,6 +44,8 @@ std::map<std::tuple<uint32_t, uint64_t, bool>, SiteTotals> totals_by_site(const 
         t.consecutive += site.consecutive;
         t.time_ns += site.time_ns;
         t.untimed += site.untimed_calls;
+        t.repeated += site.repeated;
+        t.repeats_known = t.repeats_known && site.repeats_known;
         for (unsigned b = 0; b < shimlog::kSizeBuckets; ++b) t.histogram[b] += site.histogram[b];
     }
     return totals;

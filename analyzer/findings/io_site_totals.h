@@ -24,6 +24,8 @@ struct SiteTotals {
     uint64_t consecutive = 0; // ... exactly there
     uint64_t time_ns = 0;
     uint64_t untimed = 0;     // calls counted but not timed: time_ns is then an estimate
+    uint64_t repeated = 0;    // calls that moved a range the site had just moved (IoSite::repeated)
+    bool repeats_known = true;  // false when any of its entries came from a shim that did not count them
     uint64_t histogram[shimlog::kSizeBuckets] = {};
     const IoSite* stream = nullptr;  // the busiest of the stream's refills or flushes, if stdio made the calls
 };

@@ -1,10 +1,11 @@
 // Finding "re-read": many small reads of a regular file from one call site
 // that do not go on where the previous access ended (sqlite's 2,003 16-byte
 // preads of its header). A read-ahead buffer is the wrong advice for them:
-// it would fetch bytes the next call does not want. The log keeps, per site,
-// only whether each call continued the previous access (sequential,
-// consecutive) and a size histogram, not the offsets: it cannot tell the same
-// bytes read again from different small records, and the finding says so.
+// it would fetch bytes the next call does not want. Shims since 2026-12-04
+// count, per site, the calls that moved exactly a range among the site's
+// previous four: most of them so is the same bytes read again (cache them);
+// few is different small records (read them together). Older logs keep no
+// offsets, and the finding then says it cannot tell.
 #include "../syscall_names.h"
 #include "../views/format.h"
 #include "io_site_totals.h"
@@ -30,8 +31,13 @@ Finding make_finding(const Log& log, CallSites& sites, const SiteTotals& t) {
     f.kind = "re-read";
     std::string calls = t.main_calls == t.calls ? with_commas(t.calls) + " " + syscall_name(t.main_syscall) + "() calls"
                                                 : with_commas(t.calls) + " read-family calls";
-    f.title = "Small reads at scattered offsets: " + calls + " of " + typical_size(t) + " on " + file->name() + ", " +
-              percent(double(t.sequential), double(t.calls)) + " sequential";
+    bool same_bytes = t.repeats_known && 2 * t.repeated >= t.calls;
+    if (same_bytes)
+        f.title = "The same bytes read again: " + with_commas(t.repeated) + " of " + calls + " of " +
+                  typical_size(t) + " on " + file->name() + " read a range this call site had just read";
+    else
+        f.title = "Small reads at scattered offsets: " + calls + " of " + typical_size(t) + " on " + file->name() +
+                  ", " + percent(double(t.sequential), double(t.calls)) + " sequential";
     f.site = sites.site_name(t.stack_id, t.site);
     f.stack = sites.frames(t.stack_id, t.site, 6);
     f.evidence.push_back(with_commas(t.calls) + " calls read " + human_bytes(double(t.bytes)) + "; " +
@@ -41,14 +47,26 @@ Finding make_finding(const Log& log, CallSites& sites, const SiteTotals& t) {
     if (log.ticks_calibrated)
         f.evidence.push_back(human_seconds(inside) + " inside these calls (wall time): " + percent(inside, wall) +
                              " of the " + human_seconds(wall) + " run");
-    f.evidence.push_back("the log keeps no offsets, only whether each call went on from the previous access: "
-                         "it cannot tell the same bytes read again (a header or index read per record) from "
-                         "different small records at scattered places");
+    if (t.repeats_known)
+        f.evidence.push_back(with_commas(t.repeated) + " of the calls (" + percent(double(t.repeated), double(t.calls)) +
+                             ") read exactly the offset and size of one of this site's previous four reads" +
+                             (same_bytes ? "" : ": mostly different bytes each time"));
+    else
+        f.evidence.push_back("the log keeps no offsets (a shim before 2026-12-04), only whether each call went on "
+                             "from the previous access: it cannot tell the same bytes read again (a header or index "
+                             "read per record) from different small records at scattered places");
     f.evidence.push_back("a larger read buffer would not save these calls: reading ahead fetches bytes the next "
                          "call does not want");
-    f.advice = "If these calls read the same bytes again (a header, an index, a page already read), read them "
-               "once and keep them in memory; if they are different records, read neighbouring ones together in "
-               "fewer, larger calls (sort the offsets first), or map the file (mmap).";
+    if (same_bytes)
+        f.advice = "Read these bytes once and keep them in memory (a header, an index, a page already read): "
+                   "re-read them only when they can have changed.";
+    else if (t.repeats_known)
+        f.advice = "These are different small records: read neighbouring ones together in fewer, larger calls "
+                   "(sort the offsets first), or map the file (mmap).";
+    else
+        f.advice = "If these calls read the same bytes again (a header, an index, a page already read), read them "
+                   "once and keep them in memory; if they are different records, read neighbouring ones together in "
+                   "fewer, larger calls (sort the offsets first), or map the file (mmap).";
     f.cost_ns = t.time_ns;
     f.cost_known = log.ticks_calibrated;
     f.figures = {{"calls", double(t.calls)},
@@ -58,6 +76,7 @@ Finding make_finding(const Log& log, CallSites& sites, const SiteTotals& t) {
                  {"consecutive_calls", double(t.consecutive)},
                  {"seconds_in_calls", inside},
                  {"share_of_wall_time", wall > 0 ? inside / wall : 0}};
+    if (t.repeats_known) f.figures["repeated_calls"] = double(t.repeated);  // absent: not known
     return f;
 }
 

@@ -121,7 +121,7 @@ void write_concurrency_section(const ReportInput& in, std::ostream& out) {
     std::string min = human_seconds(c.min_phase_ns / 1e9);
     write_phases(("Serial phases (one thread on CPU for " + min + " or more):").c_str(), c.serial_phases, run_ns,
                  in.log, names, true, out);
-    write_phases(("Idle phases (no thread on CPU for " + min + " or more; waiting, not serial work):").c_str(),
+    write_phases(("Idle phases (under half a core busy for " + min + " or more; waiting, not serial work):").c_str(),
                  c.idle_phases, run_ns, in.log, names, false, out);
 }
 
