@@ -388,6 +388,7 @@ bool scan_region(Scratch& s, const shimlog::ExitScanRegion& r) {
 uint64_t heap_in_use() {
     void* next_malloc = dlsym(RTLD_NEXT, "malloc");
     if (next_malloc == nullptr || !is_libc_definition("malloc", next_malloc)) return UINT64_MAX;
+    SignalsHeld held;  // mallinfo2 holds malloc's locks: a handler that allocates would wait on itself
     struct mallinfo2 info = mallinfo2();
     return uint64_t(info.uordblks) + uint64_t(info.hblkhd);
 }
@@ -402,7 +403,6 @@ void write_summary(Scratch& s, uint64_t started) {
 void exit_scan_write() {
     if (sampling_on()) return;  // only a sample of the blocks is known: nothing to decide
     ErrnoKeeper keep;  // its opens, reads and maps are the shim's, not the program's
-    SignalsHeld held;  // mallinfo2 holds malloc's locks: a handler that allocates would wait on itself
     uint64_t started = monotonic_ns();
     uint64_t sp = reinterpret_cast<uint64_t>(__builtin_frame_address(0));
     static Scratch s;  // the handles; the scratch memory itself is mmap'd
