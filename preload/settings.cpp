@@ -87,7 +87,7 @@ std::atomic<int64_t> g_no_task_io{-1};
 
 // SHIM_LOG, copied: the program may change its environment later.
 std::atomic<int> g_log_name_state{0};  // 0 unread, 1 being read, 2 read
-char g_log_name[PATH_MAX] = "log.bin";
+char g_log_name[PATH_MAX];  // zeroed (bss): no page of it in the file to map
 bool g_log_name_too_long = false;
 
 }  // namespace
@@ -102,8 +102,9 @@ const char* setting_log_name() {
             say("SHIM_LOG=%s is longer than %d bytes: no log (the program runs on, untraced)",
                 shown_path(configured, shown, sizeof shown), PATH_MAX - 32);
             g_log_name_too_long = true;
-        } else if (configured != nullptr && configured[0] != '\0') {
-            snprintf(g_log_name, sizeof g_log_name, "%s", configured);
+        } else {
+            bool named = configured != nullptr && configured[0] != '\0';
+            snprintf(g_log_name, sizeof g_log_name, "%s", named ? configured : "log.bin");
         }
         g_log_name_state.store(2, std::memory_order_release);
     } else {
