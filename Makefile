@@ -12,7 +12,7 @@ MANDELBROT  := workloads/mandelbrot
 TEST_RUNNER := tests/run_tests
 
 SHIM_SRC     := $(wildcard preload/*.cpp preload/*/*.cpp)
-ANALYZER_SRC := $(filter-out analyzer/main.cpp,$(wildcard analyzer/*.cpp analyzer/*/*.cpp))
+ANALYZER_SRC := $(filter-out analyzer/cli/main.cpp,$(wildcard analyzer/*.cpp analyzer/*/*.cpp))
 TEST_SRC     := $(wildcard tests/unit/*.cpp tests/integration/*.cpp tests/golden/*.cpp)
 TEST_PROGRAMS := $(patsubst %.c,%,$(wildcard tests/programs/*.c)) \
                  $(patsubst %.cpp,%,$(wildcard tests/programs/*.cpp)) \
@@ -40,7 +40,7 @@ deps:
 $(SHIM): $(SHIM_OBJ)
 	$(CXX) $(CXXFLAGS) $(SHIM_FLAGS) -shared -o $@ $^ -Wl,-Bstatic -lzstd -Wl,-Bdynamic -Wl,--exclude-libs,ALL -ldl -lpthread -Wl,-z,defs -Wl,--as-needed
 
-$(ANALYZER): analyzer/main.o $(ANALYZER_OBJ)
+$(ANALYZER): analyzer/cli/main.o $(ANALYZER_OBJ)
 	$(CXX) -o $@ $^ -ldw -lelf -liberty -lzstd -lz -pthread
 
 $(WORDS): workloads/words.cpp
@@ -91,13 +91,14 @@ demo: deps
 test: deps
 	@$(MAKE) --no-print-directory all $(TEST_RUNNER) $(TEST_PROGRAMS)
 	@python3 tests/bench/bench.py --smoke
+	@python3 tests/tools/check_include_direction.py
 	@cd tests && ./run_tests
 
 # The libFuzzer target over the decoder, analyses, rules and views, with ASan
 # and UBSan, seeded with real logs; runs for FUZZ_SECONDS (CI: 60).
 FUZZ_SECONDS ?= 60
 FUZZ_BIN := tests/fuzz/fuzz_report
-FUZZ_SRC := tests/fuzz/fuzz_report.cpp $(filter-out analyzer/cmd_%.cpp analyzer/commands.cpp,$(ANALYZER_SRC))
+FUZZ_SRC := tests/fuzz/fuzz_report.cpp $(filter-out analyzer/cli/cmd_%.cpp analyzer/cli/commands.cpp,$(ANALYZER_SRC))
 $(FUZZ_BIN): $(FUZZ_SRC) $(wildcard analyzer/*.h analyzer/*/*.h format/*.h)
 	clang++ -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		-o $@ $(FUZZ_SRC) -ldw -lelf -liberty -lzstd -lz -pthread
