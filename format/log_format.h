@@ -46,7 +46,8 @@ struct FileHeader {
     X(AllocCounts, 13) /* sampling mode: exact allocation counts per stack */ \
     X(KernelIo, 14)    /* the kernel's read/write counts for the process, at each checkpoint */ \
     X(ThreadKernelIo, 15) /* the kernel's read/write counts for one thread */ \
-    X(ExitScan, 16)    /* at a normal exit: the words that point into the heap, for reachability */
+    X(ExitScan, 16)    /* at a normal exit: the words that point into the heap, for reachability */ \
+    X(CpuSamples, 17)  /* one thread's CPU-time profile samples: where it was, every period of its CPU */
 
 enum class RecordType : uint16_t {
 #define SHIMLOG_ENUM(name, id) name = id,
@@ -376,6 +377,31 @@ struct AllocCountEntry {
     uint64_t bytes;
 };
 
+// ---- CPU profile (SHIM_CPU_HZ) ----
+// Each thread's CPU-time timer (timer_create on its CLOCK_THREAD_CPUTIME_ID)
+// interrupts it once per `period_ns` of CPU it uses; a sample is where the
+// thread was then: a Stack whose innermost frame is the interrupted
+// instruction's address + 1 (so that, like a return address, address - 1
+// lies inside the instruction), or 0 when no stack could be had. A batch
+// holds one thread's samples in time order.
+struct CpuSamplesRecord {
+    uint32_t tid;
+    uint32_t count;        // samples in the batch
+    uint64_t period_ns;    // the CPU time one timer expiry stands for
+    uint64_t first_ticks;  // the first sample's ticks delta starts from here
+    uint32_t raw_size;     // bytes of encoded samples that follow
+    uint32_t dropped;      // this thread's samples lost since the last batch (its buffer was full)
+};
+// Each sample: varint ticks delta (from the previous sample, or first_ticks),
+// varint stack id, varint expiries (1 + the timer's overruns: the sample
+// stands for expiries x period_ns of CPU), one CpuSampleDepth byte.
+enum class CpuSampleDepth : uint8_t {
+    Full = 0,           // the whole stack, unwound from the interrupted frame
+    InLoader = 1,       // the interrupted instruction only: in the dynamic loader (its lists may be mid-change)
+    InUnwinder = 2,     // ... only: the shim's own unwinder was running on this thread
+    NoUnwinder = 3,     // ... only: the unwinder was not loaded yet, or a fork was under way
+};
+
 // ---- exit scan: who points at the blocks still allocated at exit ----
 // At a normal exit, with every allocation recorded, the shim reads the roots
 // (modules' writable segments, the exiting thread's stack from its stack
@@ -441,6 +467,7 @@ struct ExitScanSummary {
 enum class NoteKind : uint16_t {
     Allocator = 1,  // malloc is not libc's: the text names the library that owns it
     Sanitizer = 2,  // a sanitizer runtime is loaded: the text names it
+    CpuProfile = 3, // the CPU profile stopped or never started: the text says why
 };
 
 struct NoteRecord {

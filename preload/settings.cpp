@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <climits>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -58,6 +59,43 @@ bool direct_syscalls(const char* text, bool* bad) {
     return !disabled;
 }
 
+uint32_t cpu_hz(const char* text, bool* bad) {
+    *bad = false;
+    if (text == nullptr || *text == '\0') return kDefaultCpuHz;
+    char* end = nullptr;
+    unsigned long hz = strtoul(text, &end, 10);
+    if (*end != '\0' || hz > kMaxCpuHz || text[0] == '-') {
+        *bad = true;
+        return kDefaultCpuHz;
+    }
+    return static_cast<uint32_t>(hz);
+}
+
+// The signals a program's timers or job control may mean something by are
+// refused: only SIGPROF, SIGVTALRM and the real-time ones.
+int cpu_signal(const char* text, bool* bad) {
+    *bad = false;
+    if (text == nullptr || *text == '\0') return SIGPROF;
+    if (strncmp(text, "SIG", 3) == 0) text += 3;
+    if (strcmp(text, "PROF") == 0) return SIGPROF;
+    if (strcmp(text, "VTALRM") == 0) return SIGVTALRM;
+    char* end = nullptr;
+    long number = -1;
+    if (strncmp(text, "RTMIN+", 6) == 0) {
+        long offset = strtol(text + 6, &end, 10);
+        if (end != text + 6 && *end == '\0' && offset >= 0) number = SIGRTMIN + offset;
+    } else if (text[0] >= '0' && text[0] <= '9') {
+        number = strtol(text, &end, 10);
+        if (*end != '\0') number = -1;
+    }
+    bool allowed = number == SIGPROF || number == SIGVTALRM || (number >= SIGRTMIN && number <= SIGRTMAX);
+    if (!allowed) {
+        *bad = true;
+        return SIGPROF;
+    }
+    return static_cast<int>(number);
+}
+
 bool no_task_io(const char* text) { return text != nullptr && *text == '1'; }
 
 }  // namespace settings_parse
@@ -83,6 +121,8 @@ std::atomic<int64_t> g_stack_verify{-1};
 std::atomic<int64_t> g_alloc_sample{-1};
 std::atomic<int64_t> g_sample_interval{-1};
 std::atomic<int64_t> g_direct_syscalls{-1};
+std::atomic<int64_t> g_cpu_hz{-1};
+std::atomic<int64_t> g_cpu_signal{-1};
 std::atomic<int64_t> g_no_task_io{-1};
 
 // SHIM_LOG, copied: the program may change its environment later.
@@ -142,6 +182,19 @@ uint32_t setting_sample_interval_us() {
 bool setting_direct_syscalls() {
     return read_once(g_direct_syscalls, "SHIM_DIRECT_SYSCALLS", settings_parse::direct_syscalls,
                      [](const char* text) { say("SHIM_DIRECT_SYSCALLS=%s is neither 0 nor 1; using 1", text); }) == 1;
+}
+
+uint32_t setting_cpu_hz() {
+    return static_cast<uint32_t>(read_once(g_cpu_hz, "SHIM_CPU_HZ", settings_parse::cpu_hz, [](const char* text) {
+        say("SHIM_CPU_HZ=%s is not a number of samples a second (0 to %u); using %u", text, kMaxCpuHz,
+            kDefaultCpuHz);
+    }));
+}
+
+int setting_cpu_signal() {
+    return static_cast<int>(read_once(g_cpu_signal, "SHIM_CPU_SIGNAL", settings_parse::cpu_signal, [](const char* text) {
+        say("SHIM_CPU_SIGNAL=%s is not SIGPROF, SIGVTALRM or a real-time signal (RTMIN+N); using SIGPROF", text);
+    }));
 }
 
 bool setting_no_task_io() {

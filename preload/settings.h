@@ -24,6 +24,17 @@ constexpr uint32_t kDefaultSampleIntervalUs = 1000;
 constexpr uint32_t kMaxSampleIntervalUs = 100000;
 uint32_t setting_sample_interval_us();
 
+// SHIM_CPU_HZ: CPU profile samples per second of each thread's CPU; 0: no
+// profile. The kernel's tick caps deliveries (about 250 a second here):
+// above that, the timer's overruns carry the weight.
+constexpr uint32_t kDefaultCpuHz = 100;
+constexpr uint32_t kMaxCpuHz = 10000;
+uint32_t setting_cpu_hz();
+
+// SHIM_CPU_SIGNAL: the signal the CPU profile's timers raise, a number or a
+// name (PROF, VTALRM, RTMIN+N); SIGPROF when unset.
+int setting_cpu_signal();
+
 // SHIM_DIRECT_SYSCALLS=0: the hooks call glibc's wrappers, never the syscall.
 bool setting_direct_syscalls();
 
@@ -40,6 +51,8 @@ uint32_t stack_verify_every(const char* text, bool* bad);
 uint64_t alloc_sample_bytes(const char* text, bool* bad);
 uint32_t sample_interval_us(const char* text, bool* bad);
 bool direct_syscalls(const char* text, bool* bad);
+uint32_t cpu_hz(const char* text, bool* bad);
+int cpu_signal(const char* text, bool* bad);
 bool no_task_io(const char* text);
 }  // namespace settings_parse
 

@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "../record/cpu_profile.h"
 #include "../record/alloc_events.h"
 #include "interpose.h"
 #include "../record/io_stats.h"
@@ -95,6 +96,7 @@ void fork_child() {
     shim::alloc_after_fork_child();
     shim::threads_after_fork_child();
     shim::sampler_after_fork_child();
+    shim::cpu_profile_after_fork_child();
 }
 
 // A new process made by syscall(SYS_clone/clone3/fork) is a fork that runs no

@@ -20,8 +20,11 @@
 #include <csignal>
 #include <cstring>
 
+#include <sys/time.h>
+
 #include "interpose.h"
 #include "../log/flush.h"
+#include "../record/cpu_profile.h"
 
 using shim::RealFunction;
 
@@ -56,6 +59,19 @@ void on_fatal_signal(int sig, siginfo_t* info, void*) {
     if (info == nullptr || info->si_code <= 0) raise(sig);
 }
 
+// The CPU profile's signal (cpu_profile.h) while the program has left it at
+// SIG_DFL: our timers' are samples; any other (a kill, the program's own
+// ITIMER_PROF) does what SIG_DFL does, after the log is written.
+void on_cpu_signal(int sig, siginfo_t* info, void* context) {
+    if (shim::cpu_profile_owns(info)) return shim::cpu_profile_on_signal(info, context);
+    shim::ErrnoKeeper keep;
+    if (!__atomic_exchange_n(&g_dying, 1, __ATOMIC_SEQ_CST)) shim::log_flush(shimlog::EndReason::Signal, sig);
+    restore_default(sig);
+    raise(sig);
+}
+
+bool is_cpu_signal(int sig) { return sig > 0 && sig == shim::cpu_profile_signal(); }
+
 // The program's handler for each signal, as it set it. Two copies per signal,
 // the one in use named by `current`: a handler running while the program
 // changes it reads a whole entry, old or new.
@@ -67,6 +83,8 @@ ProgramAction g_program[NSIG][2];
 std::atomic<int> g_program_current[NSIG];
 
 void on_program_signal(int sig, siginfo_t* info, void* context) {
+    // A sample still queued when the program took the signal over is not its.
+    if (shim::cpu_profile_owns(info)) return;
     shim::SignalScope scope;
     const ProgramAction& program = g_program[sig][g_program_current[sig].load(std::memory_order_acquire)];
     if (program.siginfo)
@@ -81,7 +99,8 @@ void* handler_of(const struct sigaction& action) {
 }
 
 bool is_ours(const struct sigaction& action) {
-    return (action.sa_flags & SA_SIGINFO) && action.sa_sigaction == on_fatal_signal;
+    return (action.sa_flags & SA_SIGINFO) &&
+           (action.sa_sigaction == on_fatal_signal || action.sa_sigaction == on_cpu_signal);
 }
 
 bool is_routed(const struct sigaction& action) {
@@ -111,11 +130,14 @@ bool is_default(const struct sigaction& action) {
 }
 
 // Puts our handler in place of SIG_DFL; `previous` (optional) gets what was there.
+// The profile's samples restart an interrupted call (SA_RESTART): the program
+// never sees an EINTR of ours.
 int install_ours(int sig, struct sigaction* previous = nullptr) {
     struct sigaction ours;
     memset(&ours, 0, sizeof ours);
-    ours.sa_sigaction = on_fatal_signal;
-    ours.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    bool cpu = is_cpu_signal(sig);
+    ours.sa_sigaction = cpu ? on_cpu_signal : on_fatal_signal;
+    ours.sa_flags = SA_SIGINFO | (cpu ? SA_RESTART : SA_ONSTACK);
     sigemptyset(&ours.sa_mask);
     return real_sigaction.get()(sig, &ours, previous);
 }
@@ -133,7 +155,8 @@ void as_the_program_sees_it(int sig, struct sigaction* action) {
 // For the signal()-style calls, which answer the previous handler.
 sighandler_t seen_handler(int sig, sighandler_t previous) {
     void* was = reinterpret_cast<void*>(previous);
-    if (was == reinterpret_cast<void*>(&on_fatal_signal)) return SIG_DFL;
+    if (was == reinterpret_cast<void*>(&on_fatal_signal) || was == reinterpret_cast<void*>(&on_cpu_signal))
+        return SIG_DFL;
     if (was == reinterpret_cast<void*>(&on_program_signal))
         return reinterpret_cast<sighandler_t>(handler_of(g_program[sig][g_program_current[sig].load()].action));
     return previous;
@@ -143,9 +166,10 @@ sighandler_t seen_handler(int sig, sighandler_t previous) {
 // again, and the previous handler as the program would have seen it.
 sighandler_t set_handler(RealFunction<sighandler_t (*)(int, sighandler_t)>& real, int sig,
                          sighandler_t handler) {
+    if (is_cpu_signal(sig) && handler != SIG_DFL) shim::cpu_profile_stop(shim::CpuProfileOff::ProgramHandler);
     sighandler_t previous = real.get()(sig, handler);
     if (previous == SIG_ERR) return previous;
-    if (handler == SIG_DFL && is_fatal(sig)) {
+    if (handler == SIG_DFL && (is_fatal(sig) || is_cpu_signal(sig))) {
         shim::ErrnoKeeper keep;
         install_ours(sig);
     } else {
@@ -169,6 +193,16 @@ void signals_init() {
         if (install_ours(sig, &previous) != 0) continue;
         if (!is_default(previous)) real_sigaction.get()(sig, &previous, nullptr);
     }
+    // The CPU profile's signal: ours only where the program left the default.
+    int cpu = cpu_profile_configure();
+    if (cpu == 0) return;
+    struct sigaction previous;
+    bool installed = install_ours(cpu, &previous) == 0;
+    if (installed && !is_default(previous)) {
+        real_sigaction.get()(cpu, &previous, nullptr);
+        installed = false;
+    }
+    cpu_profile_start(installed);
 }
 
 }  // namespace shim
@@ -179,7 +213,12 @@ extern "C" {
 int sigaction(int sig, const struct sigaction* act, struct sigaction* old) {
     struct sigaction previous;  // `old` may be `act` itself
     int result;
-    if (act != nullptr && is_default(*act) && is_fatal(sig)) {
+    bool keeps_default = act != nullptr && is_default(*act);
+    // The program's own handler (or SIG_IGN) on the profile's signal: the
+    // profile stops first, and the program's profiler gets its signal alone.
+    if (act != nullptr && !keeps_default && is_cpu_signal(sig))
+        shim::cpu_profile_stop(shim::CpuProfileOff::ProgramHandler);
+    if (keeps_default && (is_fatal(sig) || is_cpu_signal(sig))) {
         result = real_sigaction.get()(sig, nullptr, &previous);
         if (result == 0) result = install_ours(sig);
     } else {
@@ -190,6 +229,16 @@ int sigaction(int sig, const struct sigaction* act, struct sigaction* old) {
     as_the_program_sees_it(sig, &previous);
     if (old != nullptr) *old = previous;
     return 0;
+}
+
+// The program's own profiling timer (gperftools, a hand-made profiler): the
+// profile steps aside so that SIGPROF means what the program meant.
+int setitimer(__itimer_which_t which, const struct itimerval* value, struct itimerval* old) {
+    static RealFunction<int (*)(__itimer_which_t, const struct itimerval*, struct itimerval*)> real("setitimer");
+    bool starts = value != nullptr && (value->it_value.tv_sec != 0 || value->it_value.tv_usec != 0);
+    int signal_of_timer = which == ITIMER_PROF ? SIGPROF : which == ITIMER_VIRTUAL ? SIGVTALRM : SIGALRM;
+    if (starts && is_cpu_signal(signal_of_timer)) shim::cpu_profile_stop(shim::CpuProfileOff::ProgramItimer);
+    return real.get()(which, value, old);
 }
 
 // signal() and the old APIs, each of which sets the disposition inside libc.

@@ -14,6 +14,7 @@
 #include "../record/alloc_events.h"
 #include "../record/alloc_sampling.h"
 #include "../record/alloc_stacks.h"
+#include "../record/cpu_profile.h"
 #include "../record/exit_scan.h"
 #include "../record/io_stats.h"
 #include "../record/kernel_io.h"
@@ -150,6 +151,7 @@ void log_checkpoint_due(uint64_t now) {
     if (g_finalized.load(std::memory_order_acquire)) return;
     if (check_process() != Process::Same) return;  // the next checkpoint writes an adopted one's own log
     alloc_flush_this_thread();
+    cpu_profile_write(false);
     FileLock lock(false);
     if (!lock.held() || !begin_writing()) return;
     write_state();
@@ -167,10 +169,12 @@ void log_flush(shimlog::EndReason reason, int status) {
     // takes the file lock itself). Before an exec only this thread's are safe.
     if (final) {
         sampler_stop();
+        cpu_profile_write(true);
         alloc_flush_all();
         threads_write_alive();
     } else {
         alloc_flush_this_thread();
+        cpu_profile_write(true);
     }
     FileLock lock;
     if (!lock.held()) return;

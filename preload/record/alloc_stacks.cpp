@@ -289,6 +289,23 @@ int capture_frames(void** frames, int max) {
     return n;
 }
 
+int capture_frames_in_signal(void** frames, int max, shimlog::CpuSampleDepth* why) {
+    BacktraceFn unwinder = g_unw_backtrace.load(std::memory_order_acquire);
+    *why = shimlog::CpuSampleDepth::NoUnwinder;
+    if (unwinder == nullptr) return 0;  // loading it is not for a handler
+    if (t_unwinding != 0) {
+        *why = shimlog::CpuSampleDepth::InUnwinder;
+        return 0;
+    }
+    LoaderWalk walk;  // a fork under way waits for no signal handler
+    if (!walk.entered()) return 0;
+    *why = shimlog::CpuSampleDepth::Full;
+    ++t_unwinding;
+    int n = unwinder(frames, max);
+    --t_unwinding;
+    return n;
+}
+
 AllocStacks* alloc_stacks_acquire() {
     AllocStacks* memo = pool_acquire(g_pool);
     if (memo != nullptr) {

@@ -9,6 +9,8 @@
 #pragma once
 #include <cstdint>
 
+#include "../../format/log_format.h"
+
 namespace shim {
 
 struct AllocStacks;  // per-thread memo, opaque
@@ -27,6 +29,12 @@ uint32_t handler_stack_id(uint64_t return_address);
 // frames included): libunwind's unw_backtrace once loaded, glibc's
 // backtrace() before that or without it. Counts in t_unwinding meanwhile.
 int capture_frames(void** frames, int max);
+
+// The same from the CPU profile's signal handler, which may have interrupted
+// anything: only an unwinder already loaded, never inside the shim's own
+// unwind on this thread, never while a fork waits for the loader's lock.
+// 0 frames when one of those holds, and `why` says which.
+int capture_frames_in_signal(void** frames, int max, shimlog::CpuSampleDepth* why);
 
 // Non-zero while this thread unwinds (libunwind's or libgcc's unwinder).
 extern __thread int t_unwinding __attribute__((tls_model("initial-exec")));

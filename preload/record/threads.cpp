@@ -1,4 +1,5 @@
 #include "threads.h"
+#include "cpu_profile.h"
 
 #include <ctime>
 #include <unistd.h>
@@ -107,6 +108,7 @@ uint64_t since_image_start(uint32_t tid, uint64_t cpu_ns) {
 void thread_finished(void* raw) {
     auto* info = static_cast<ThreadInfo*>(raw);
     ReentryGuard guard;
+    cpu_profile_thread_end();
     uint64_t end = now_ticks();
     shimlog::ThreadCpu source = cpu_source_for(info->start_ticks, end);
     uint64_t cpu = source == shimlog::ThreadCpu::NotRead
@@ -163,6 +165,7 @@ void* thread_trampoline(void* raw) {
     info->tid.store(current_tid(), std::memory_order_release);
     t_info = info;
     if (g_key_ready.load(std::memory_order_acquire)) pthread_setspecific(g_end_key, info);
+    cpu_profile_thread_start();
     void* result = info->routine(info->arg);
     info->end = shimlog::ThreadEnd::Returned;
     return result;

@@ -1,0 +1,344 @@
+#include "cpu_profile.h"
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <elf.h>
+#include <sys/auxv.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "../../format/log_format.h"
+#include "../clock.h"
+#include "../hooks/interpose.h"
+#include "../log/record_sink.h"
+#include "../settings.h"
+#include "alloc_stacks.h"
+#include "block_pool.h"
+#include "stacks.h"
+
+namespace shim {
+namespace {
+
+using shimlog::CpuSampleDepth;
+
+// A sample as the handler leaves it; encoded only when written out.
+struct Sample {
+    uint64_t ticks;
+    uint32_t stack;
+    uint16_t expiries;
+    uint8_t depth;  // CpuSampleDepth
+};
+
+// 2,048 samples: 20 s of a thread's CPU at 100 Hz, 8 s at the kernel's cap of
+// ~250 deliveries a second, between writes (the sampler writes every 0.25 s).
+constexpr uint32_t kRingSamples = 2048;
+constexpr uint32_t kBatchSamples = 256;
+constexpr uint32_t kSampleMaxBytes = 10 + 5 + 3 + 1;
+constexpr uint32_t kMaxFrames = shimlog::kMaxStackDepth;
+
+enum class RingState : int { Live, Ended };
+
+// One thread's samples: its handler adds at `head`, the writer (one at a
+// time, g_writing) takes from `tail`. A finished thread's ring is written out
+// and then handed to the next thread.
+struct CpuRing {
+    CpuRing* next;  // pool list
+    std::atomic<bool> in_use;
+    std::atomic<uint32_t> head;
+    std::atomic<uint32_t> tail;
+    std::atomic<uint32_t> dropped;
+    std::atomic<uint32_t> tid;
+    std::atomic<int> state;
+    std::atomic<int> timer;  // the kernel's timer id, -1 when none
+    Sample samples[kRingSamples];
+};
+
+std::atomic<CpuRing*> g_rings{nullptr};
+std::atomic<bool> g_writing{false};
+std::atomic<bool> g_stopped{false};
+std::atomic<int> g_main_timer{-1};  // the main thread's: its ring is taken at its first sample
+int g_signal = 0;
+uint64_t g_period_ns = 0;
+uint64_t g_loader_lo = 0, g_loader_hi = 0;  // the dynamic loader's code
+// The value our timers carry: a signal with it is ours, whatever else is sent.
+const char g_magic = 0;
+
+__thread CpuRing* t_ring __attribute__((tls_model("initial-exec"))) = nullptr;
+__thread bool t_ended __attribute__((tls_model("initial-exec"))) = false;
+
+// The loader's executable segment, from its ELF header in memory (AT_BASE):
+// a sample that lands there may find its object list half-changed (dlopen,
+// dlclose), so it is not unwound.
+void find_loader_code() {
+    uint64_t base = getauxval(AT_BASE);
+    if (base == 0) return;
+    const auto* header = reinterpret_cast<const Elf64_Ehdr*>(base);
+    if (memcmp(header->e_ident, ELFMAG, SELFMAG) != 0) return;
+    const auto* phdrs = reinterpret_cast<const Elf64_Phdr*>(base + header->e_phoff);
+    for (int i = 0; i < header->e_phnum; ++i) {
+        if (phdrs[i].p_type != PT_LOAD || !(phdrs[i].p_flags & PF_X)) continue;
+        uint64_t lo = base + phdrs[i].p_vaddr, hi = lo + phdrs[i].p_memsz;
+        if (g_loader_lo == 0 || lo < g_loader_lo) g_loader_lo = lo;
+        if (hi > g_loader_hi) g_loader_hi = hi;
+    }
+}
+
+bool in_loader(uint64_t pc) { return pc >= g_loader_lo && pc < g_loader_hi; }
+
+// A timer on `clock` that signals thread `tid`, first expiring at a random
+// point within the period so that threads shorter than it are sampled in
+// proportion to their CPU. -1 when the kernel refuses.
+int arm_timer(clockid_t clock, uint32_t tid) {
+    struct sigevent event;
+    memset(&event, 0, sizeof event);
+    event.sigev_notify = SIGEV_THREAD_ID;
+    event.sigev_signo = g_signal;
+    event.sigev_value.sival_ptr = const_cast<char*>(&g_magic);
+    event._sigev_un._tid = static_cast<int>(tid);
+    int timer = -1;
+    if (syscall(SYS_timer_create, clock, &event, &timer) != 0) return -1;
+    uint64_t mixed = (now_ticks() ^ (uint64_t(tid) << 32)) * 0x9e3779b97f4a7c15ull;
+    uint64_t first = 1 + (mixed >> 11) % g_period_ns;
+    struct itimerspec when;
+    when.it_interval = {static_cast<time_t>(g_period_ns / 1000000000u), static_cast<long>(g_period_ns % 1000000000u)};
+    when.it_value = {static_cast<time_t>(first / 1000000000u), static_cast<long>(first % 1000000000u)};
+    if (syscall(SYS_timer_settime, timer, 0, &when, nullptr) != 0) {
+        syscall(SYS_timer_delete, timer);
+        return -1;
+    }
+    return timer;
+}
+
+void disarm(std::atomic<int>& slot) {
+    int timer = slot.exchange(-1, std::memory_order_acq_rel);
+    if (timer >= 0) syscall(SYS_timer_delete, timer);
+}
+
+CpuRing* take_ring(uint32_t tid) {
+    CpuRing* ring = pool_acquire(g_rings);
+    if (ring == nullptr) return nullptr;
+    ring->tid.store(tid, std::memory_order_relaxed);
+    ring->state.store(static_cast<int>(RingState::Live), std::memory_order_relaxed);
+    ring->timer.store(-1, std::memory_order_relaxed);
+    return ring;
+}
+
+// Encodes and writes [tail, head) of one ring, in batches. Caller holds g_writing.
+void write_ring(CpuRing& ring) {
+    uint32_t head = ring.head.load(std::memory_order_acquire);
+    uint32_t tail = ring.tail.load(std::memory_order_relaxed);
+    uint8_t buffer[kBatchSamples * kSampleMaxBytes];
+    while (tail != head) {
+        uint32_t count = head - tail < kBatchSamples ? head - tail : kBatchSamples;
+        shimlog::CpuSamplesRecord rec{};
+        rec.tid = ring.tid.load(std::memory_order_relaxed);
+        rec.count = count;
+        rec.period_ns = g_period_ns;
+        rec.first_ticks = ring.samples[tail % kRingSamples].ticks;
+        uint8_t* out = buffer;
+        uint64_t previous = rec.first_ticks;
+        for (uint32_t i = 0; i < count; ++i) {
+            const Sample& s = ring.samples[(tail + i) % kRingSamples];
+            out = shimlog::put_varint(out, s.ticks - previous);
+            out = shimlog::put_varint(out, s.stack);
+            out = shimlog::put_varint(out, s.expiries);
+            *out++ = s.depth;
+            previous = s.ticks;
+        }
+        rec.raw_size = static_cast<uint32_t>(out - buffer);
+        rec.dropped = ring.dropped.exchange(0, std::memory_order_relaxed);
+        if (!log_write_record(shimlog::RecordType::CpuSamples, {{&rec, sizeof rec}, {buffer, rec.raw_size}}))
+            for (uint32_t i = 0; i < count; ++i) count_dropped();
+        tail += count;
+        ring.tail.store(tail, std::memory_order_release);
+    }
+}
+
+bool take_writing(bool wait) {
+    for (int spin = 0;; ++spin) {
+        bool expected = false;
+        if (g_writing.compare_exchange_strong(expected, true, std::memory_order_acquire)) return true;
+        if (!wait || spin > 20000) return false;
+        if (spin > 100) usleep(100);
+    }
+}
+
+void write_all_rings() {
+    for (CpuRing* ring = g_rings.load(std::memory_order_acquire); ring; ring = ring->next) {
+        if (!ring->in_use.load(std::memory_order_acquire)) continue;
+        write_ring(*ring);
+        if (ring->state.load(std::memory_order_acquire) == static_cast<int>(RingState::Ended)) {
+            ring->head.store(0, std::memory_order_relaxed);
+            ring->tail.store(0, std::memory_order_relaxed);
+            pool_release(ring);
+        }
+    }
+}
+
+void note_off(CpuProfileOff why) {
+    static const char* const kWhy[] = {
+        "the program installed its own handler for the profile's signal (SHIM_CPU_SIGNAL names another)",
+        "the program started its own profiling timer (ITIMER_PROF)",
+        "the profile's signal already had a handler or was ignored when the shim started",
+        "the kernel refused a CPU-time timer"};
+    const char* text = kWhy[static_cast<int>(why)];
+    shimlog::NoteRecord rec{static_cast<uint16_t>(shimlog::NoteKind::CpuProfile),
+                            static_cast<uint16_t>(strlen(text))};
+    arena_record(shimlog::RecordType::Note, {{&rec, sizeof rec}, {text, rec.text_len}});
+}
+
+// The stack at the interrupted instruction: unwound when that is safe, else
+// the instruction alone. frames[0] is its address + 1 (format/log_format.h).
+uint32_t sample_frames(uint64_t pc, uint64_t* frames, CpuSampleDepth* why) {
+    frames[0] = pc + 1;
+    if (in_loader(pc)) {
+        *why = CpuSampleDepth::InLoader;
+        return 1;
+    }
+    void* raw[kMaxFrames + 16];
+    int n = capture_frames_in_signal(raw, kMaxFrames + 16, why);
+    // The handler's own frames and the signal trampoline come first: the
+    // interrupted frame is where the stack meets the interrupted address.
+    int at = 0;
+    while (at < n && reinterpret_cast<uint64_t>(raw[at]) != pc) ++at;
+    if (at == n) {
+        if (*why == CpuSampleDepth::Full) *why = CpuSampleDepth::NoUnwinder;
+        return 1;
+    }
+    uint32_t depth = 1;
+    for (int i = at + 1; i < n && depth < kMaxFrames; ++i) frames[depth++] = reinterpret_cast<uint64_t>(raw[i]);
+    return depth;
+}
+
+CpuRing* ring_for_this_thread() {
+    if (t_ring != nullptr || t_ended) return t_ring;
+    t_ring = take_ring(thread_id());
+    return t_ring;
+}
+
+}  // namespace
+
+int cpu_profile_signal() { return g_stopped.load(std::memory_order_relaxed) ? 0 : g_signal; }
+
+bool cpu_profile_owns(const siginfo_t* info) {
+    return g_signal != 0 && info != nullptr && info->si_signo == g_signal && info->si_code == SI_TIMER &&
+           info->si_value.sival_ptr == &g_magic;
+}
+
+void cpu_profile_on_signal(const siginfo_t* info, void* context) {
+    if (g_stopped.load(std::memory_order_relaxed)) return;
+    ErrnoKeeper keep;
+    CpuRing* ring = ring_for_this_thread();
+    if (ring == nullptr) return count_dropped();
+    uint32_t head = ring->head.load(std::memory_order_relaxed);
+    uint32_t pending = head - ring->tail.load(std::memory_order_acquire);
+    if (pending >= kRingSamples) {
+        ring->dropped.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    uint64_t pc = static_cast<uint64_t>(static_cast<const ucontext_t*>(context)->uc_mcontext.gregs[REG_RIP]);
+    uint64_t frames[kMaxFrames];
+    CpuSampleDepth why = CpuSampleDepth::Full;
+    uint32_t depth = sample_frames(pc, frames, &why);
+    Sample& s = ring->samples[head % kRingSamples];
+    s.ticks = now_ticks();
+    s.stack = stack_intern(frames, depth);
+    int overruns = info->si_overrun > 0 ? info->si_overrun : 0;
+    s.expiries = static_cast<uint16_t>(overruns < 65534 ? overruns + 1 : 65535);
+    s.depth = static_cast<uint8_t>(why);
+    ring->head.store(head + 1, std::memory_order_release);
+    // A busy thread that makes no call the shim sees (no checkpoint, no
+    // sampler in a one-thread program) writes its own ring before it fills,
+    // while it runs program code: no lock of the shim's is held on it then.
+    if (pending + 1 >= kRingSamples * 3 / 4 && t_guard_depth == 0 && log_created()) {
+        ReentryGuard guard;
+        if (take_writing(false)) {
+            write_all_rings();
+            g_writing.store(false, std::memory_order_release);
+        }
+    }
+}
+
+int cpu_profile_configure() {
+    uint32_t hz = setting_cpu_hz();
+    if (hz == 0) return 0;
+    g_period_ns = 1000000000u / hz;
+    g_signal = setting_cpu_signal();
+    find_loader_code();
+    return g_signal;
+}
+
+void cpu_profile_start(bool handler_installed) {
+    if (g_signal == 0) return;
+    if (!handler_installed) {
+        g_stopped.store(true, std::memory_order_relaxed);
+        return note_off(CpuProfileOff::SignalTaken);
+    }
+    int timer = arm_timer(CLOCK_THREAD_CPUTIME_ID, thread_id());
+    if (timer < 0) {
+        g_stopped.store(true, std::memory_order_relaxed);
+        return note_off(CpuProfileOff::NoTimer);
+    }
+    g_main_timer.store(timer, std::memory_order_release);
+}
+
+void cpu_profile_thread_start() {
+    if (g_signal == 0 || g_stopped.load(std::memory_order_relaxed)) return;
+    uint32_t tid = thread_id();
+    CpuRing* ring = take_ring(tid);
+    if (ring == nullptr) return;
+    t_ring = ring;
+    ring->timer.store(arm_timer(CLOCK_THREAD_CPUTIME_ID, tid), std::memory_order_release);
+    // A stop that ran meanwhile missed this timer.
+    if (g_stopped.load(std::memory_order_acquire)) disarm(ring->timer);
+}
+
+void cpu_profile_thread_end() {
+    CpuRing* ring = t_ring;
+    t_ended = true;  // a signal still queued finds no ring
+    if (ring == nullptr) return;
+    disarm(ring->timer);
+    t_ring = nullptr;
+    ring->state.store(static_cast<int>(RingState::Ended), std::memory_order_release);
+}
+
+void cpu_profile_after_fork_child() {
+    if (g_signal == 0) return;
+    g_writing.store(false, std::memory_order_relaxed);
+    // The parent's samples are the parent's to write: every ring starts empty,
+    // and only this thread's stays in use.
+    for (CpuRing* ring = g_rings.load(std::memory_order_acquire); ring; ring = ring->next) {
+        ring->head.store(0, std::memory_order_relaxed);
+        ring->tail.store(0, std::memory_order_relaxed);
+        ring->dropped.store(0, std::memory_order_relaxed);
+        ring->timer.store(-1, std::memory_order_relaxed);  // timers are not inherited
+        if (ring == t_ring)
+            ring->tid.store(thread_id(), std::memory_order_relaxed);
+        else
+            pool_release(ring);
+    }
+    g_main_timer.store(-1, std::memory_order_relaxed);
+    if (g_stopped.load(std::memory_order_relaxed)) return;
+    int timer = arm_timer(CLOCK_THREAD_CPUTIME_ID, thread_id());
+    if (t_ring != nullptr)
+        t_ring->timer.store(timer, std::memory_order_relaxed);
+    else
+        g_main_timer.store(timer, std::memory_order_relaxed);
+}
+
+void cpu_profile_stop(CpuProfileOff why) {
+    if (g_signal == 0 || g_stopped.exchange(true, std::memory_order_acq_rel)) return;
+    disarm(g_main_timer);
+    for (CpuRing* ring = g_rings.load(std::memory_order_acquire); ring; ring = ring->next) disarm(ring->timer);
+    note_off(why);
+}
+
+void cpu_profile_write(bool wait) {
+    if (g_signal == 0 || !take_writing(wait)) return;
+    write_all_rings();
+    g_writing.store(false, std::memory_order_release);
+}
+
+}  // namespace shim
