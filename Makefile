@@ -11,9 +11,9 @@ WORDS       := workloads/words
 MANDELBROT  := workloads/mandelbrot
 TEST_RUNNER := tests/run_tests
 
-SHIM_SRC     := $(wildcard preload/*.cpp)
-ANALYZER_SRC := $(filter-out analyzer/main.cpp,$(wildcard analyzer/*.cpp analyzer/*/*.cpp))
-TEST_SRC     := $(wildcard tests/unit/*.cpp tests/integration/*.cpp)
+SHIM_SRC     := $(wildcard preload/*.cpp preload/*/*.cpp)
+ANALYZER_SRC := $(filter-out analyzer/cli/main.cpp,$(wildcard analyzer/*.cpp analyzer/*/*.cpp))
+TEST_SRC     := $(wildcard tests/unit/*.cpp tests/integration/*.cpp tests/golden/*.cpp)
 TEST_PROGRAMS := $(patsubst %.c,%,$(wildcard tests/programs/*.c)) \
                  $(patsubst %.cpp,%,$(wildcard tests/programs/*.cpp)) \
                  $(patsubst %.c,%.so,$(wildcard tests/programs/interposers/*.c)) \
@@ -25,7 +25,7 @@ TEST_OBJ     := $(TEST_SRC:.cpp=.o)
 
 # The shim runs inside other programs: position-independent, no exceptions,
 # no RTTI, and no libstdc++ dependency (C programs should not load it). Only
-# the hooks are exported (hooks_*.cpp): internal calls go direct, not via PLT.
+# the hooks are exported (hooks/hooks_*.cpp): internal calls go direct, not via PLT.
 # Link-time optimization lets a hook inline the recorder it calls in another
 # file (measured: words alloc 40.8 -> 36.3 ms over bare).
 SHIM_FLAGS := -falign-functions=64 -flto=auto -fPIC -fno-exceptions -fno-rtti -fno-omit-frame-pointer -fvisibility=hidden
@@ -40,7 +40,7 @@ deps:
 $(SHIM): $(SHIM_OBJ)
 	$(CXX) $(CXXFLAGS) $(SHIM_FLAGS) -shared -o $@ $^ -Wl,-Bstatic -lzstd -Wl,-Bdynamic -Wl,--exclude-libs,ALL -ldl -lpthread -Wl,-z,defs -Wl,--as-needed
 
-$(ANALYZER): analyzer/main.o $(ANALYZER_OBJ)
+$(ANALYZER): analyzer/cli/main.o $(ANALYZER_OBJ)
 	$(CXX) -o $@ $^ -ldw -lelf -liberty -lzstd -lz -pthread
 
 $(WORDS): workloads/words.cpp
@@ -69,8 +69,17 @@ tests/programs/interposers/%.so: tests/programs/interposers/%.c
 tests/programs/%: tests/programs/%.cpp
 	$(CXX) $(CXXFLAGS) -pthread -o $@ $<
 
-# The shim's pieces with no dependency on the rest of it, tested in-process.
-SHIM_UNIT_OBJ := preload/loader_gate.o
+# The shim's pieces tested in-process (tests/unit/test_shim_*.cpp; the flush,
+# module map and unwinder they call are stand-ins, test_shim_doubles.cpp):
+# compiled again under their own names, without LTO. Never the hooks: they
+# would interpose the test runner's own read and malloc.
+SHIM_UNIT_SRC := preload/hooks/loader_gate.cpp preload/hooks/interpose.cpp preload/shim_messages.cpp \
+                 preload/settings.cpp preload/record/files.cpp preload/record/stacks.cpp \
+                 preload/log/passing_records.cpp preload/log/arena.cpp
+SHIM_UNIT_OBJ := $(SHIM_UNIT_SRC:.cpp=.unit.o)
+SHIM_UNIT_FLAGS := -fPIC -fno-exceptions -fno-rtti -fno-omit-frame-pointer -fvisibility=hidden
+preload/%.unit.o: preload/%.cpp
+	$(CXX) $(CXXFLAGS) $(SHIM_UNIT_FLAGS) -c -o $@ $<
 $(TEST_RUNNER): $(TEST_OBJ) $(ANALYZER_OBJ) $(SHIM_UNIT_OBJ)
 	$(CXX) -o $@ $^ -ldw -lelf -liberty -lzstd -lz -pthread
 
@@ -82,13 +91,14 @@ demo: deps
 test: deps
 	@$(MAKE) --no-print-directory all $(TEST_RUNNER) $(TEST_PROGRAMS)
 	@python3 tests/bench/bench.py --smoke
+	@python3 tests/tools/check_include_direction.py
 	@cd tests && ./run_tests
 
 # The libFuzzer target over the decoder, analyses, rules and views, with ASan
 # and UBSan, seeded with real logs; runs for FUZZ_SECONDS (CI: 60).
 FUZZ_SECONDS ?= 60
 FUZZ_BIN := tests/fuzz/fuzz_report
-FUZZ_SRC := tests/fuzz/fuzz_report.cpp $(filter-out analyzer/cmd_%.cpp analyzer/commands.cpp,$(ANALYZER_SRC))
+FUZZ_SRC := tests/fuzz/fuzz_report.cpp $(filter-out analyzer/cli/cmd_%.cpp analyzer/cli/commands.cpp,$(ANALYZER_SRC))
 $(FUZZ_BIN): $(FUZZ_SRC) $(wildcard analyzer/*.h analyzer/*/*.h format/*.h)
 	clang++ -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		-o $@ $(FUZZ_SRC) -ldw -lelf -liberty -lzstd -lz -pthread
@@ -126,4 +136,4 @@ clean:
 	find . -name '*.o' -delete -o -name '*.d' -delete
 	rm -f log.bin log.bin.* workloads/log.bin*
 
--include $(wildcard preload/*.d analyzer/*.d analyzer/*/*.d tests/*/*.d)
+-include $(wildcard preload/*.d preload/*/*.d analyzer/*.d analyzer/*/*.d tests/*/*.d)

@@ -61,7 +61,8 @@ struct RecordHeader {
 };
 
 // Times: *_ns are CLOCK_MONOTONIC nanoseconds; *_ticks are the CPU's
-// timestamp counter, converted with ticks_per_second from the Process record.
+// timestamp counter, converted to time from the (ticks, ns) pairs the log
+// holds: this record's start, the Clock records and the End record.
 struct ProcessRecord {
     uint32_t pid;
     uint32_t ppid;
@@ -70,7 +71,7 @@ struct ProcessRecord {
     uint64_t start_realtime_ns;  // CLOCK_REALTIME at start, for humans
     uint64_t start_ns;           // CLOCK_MONOTONIC at start
     uint64_t start_ticks;
-    uint64_t ticks_per_second;   // 0 when ticks are nanoseconds already
+    uint64_t ticks_per_second;   // never written (always 0) and not read: the pairs above convert ticks
     uint32_t exe_len;            // followed by exe path bytes (no NUL)
     uint32_t cmdline_len;        // then the command line: arguments, each NUL-terminated
 };

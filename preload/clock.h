@@ -10,17 +10,20 @@
 
 namespace shim {
 
-inline uint64_t monotonic_ns() {
-    timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+inline uint64_t timespec_ns(const timespec& ts) {
     return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
 }
 
-inline uint64_t realtime_ns() {
+// A clock's reading in ns; 0 when the clock cannot be read (a thread's that ended).
+inline uint64_t clock_ns(clockid_t clock) {
     timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+    if (clock_gettime(clock, &ts) != 0) return 0;
+    return timespec_ns(ts);
 }
+
+inline uint64_t monotonic_ns() { return clock_ns(CLOCK_MONOTONIC); }
+
+inline uint64_t realtime_ns() { return clock_ns(CLOCK_REALTIME); }
 
 inline uint64_t now_ticks() {
 #if defined(__x86_64__) || defined(__i386__)

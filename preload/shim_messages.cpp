@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <unistd.h>
 
-#include "interpose.h"
+#include "hooks/interpose.h"
 
 namespace shim {
 

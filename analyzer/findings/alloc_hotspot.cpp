@@ -5,8 +5,8 @@
 // the sizes spread out, blocks of one size made and dropped when they do not.
 #include <algorithm>
 
-#include "../alloc_sites.h"
-#include "../views/format.h"
+#include "../analysis/alloc_sites.h"
+#include "../text/format.h"
 #include "rules.h"
 
 namespace analyzer {

@@ -8,8 +8,8 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "../run_clock.h"
-#include "../views/format.h"
+#include "../model/time_axis.h"
+#include "../text/format.h"
 
 namespace analyzer {
 

@@ -1,9 +1,9 @@
 // Finding "idle-phase": a long stretch with under half a core busy. That is
 // waiting (I/O, sleep, locks, a child process), which more cores cannot
 // shorten, so it is reported apart from serial work and only when large.
-#include "../phase_attribution.h"
-#include "../run_clock.h"
-#include "../views/format.h"
+#include "../analysis/phase_attribution.h"
+#include "../model/time_axis.h"
+#include "../text/format.h"
 #include "phase_evidence.h"
 #include "rules.h"
 

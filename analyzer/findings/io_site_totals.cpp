@@ -1,6 +1,6 @@
 #include "io_site_totals.h"
 
-#include "../file_groups.h"
+#include "../analysis/file_groups.h"
 
 namespace analyzer {
 namespace {

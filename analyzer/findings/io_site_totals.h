@@ -6,7 +6,7 @@
 #include <map>
 #include <tuple>
 
-#include "../model.h"
+#include "../model/model.h"
 
 namespace analyzer {
 

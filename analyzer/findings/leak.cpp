@@ -7,8 +7,8 @@
 // the cut looks unfreed.
 #include <algorithm>
 
-#include "../alloc_sites.h"
-#include "../views/format.h"
+#include "../analysis/alloc_sites.h"
+#include "../text/format.h"
 #include "rules.h"
 
 namespace analyzer {

@@ -3,9 +3,9 @@
 
 #include <algorithm>
 
-#include "../run_clock.h"
-#include "../views/format.h"
-#include "../views/report.h"
+#include "../model/time_axis.h"
+#include "../text/format.h"
+#include "../analysis/io_totals.h"
 #include "rules.h"
 
 namespace analyzer {

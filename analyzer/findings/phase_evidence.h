@@ -2,9 +2,9 @@
 #pragma once
 #include <string>
 
-#include "../concurrency.h"
-#include "../model.h"
-#include "../thread_names.h"
+#include "../analysis/concurrency.h"
+#include "../model/model.h"
+#include "../symbols/thread_names.h"
 
 namespace analyzer {
 

@@ -2,9 +2,9 @@
 // of times (sqlite in autocommit mode recreates its journal per statement; a
 // logger that opens its file per line). Each open is a path lookup and a
 // descriptor, and often a create, truncate and unlink with it.
-#include "../file_groups.h"
-#include "../views/format.h"
-#include "../views/report.h"
+#include "../analysis/file_groups.h"
+#include "../text/format.h"
+#include "../analysis/io_totals.h"
 #include "rules.h"
 
 namespace analyzer {

@@ -3,10 +3,10 @@
 #include <string>
 #include <vector>
 
-#include "../alloc_analysis.h"
-#include "../call_sites.h"
-#include "../concurrency.h"
-#include "../model.h"
+#include "../analysis/alloc_analysis.h"
+#include "../symbols/call_sites.h"
+#include "../analysis/concurrency.h"
+#include "../model/model.h"
 #include "finding.h"
 
 namespace analyzer {

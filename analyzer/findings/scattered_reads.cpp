@@ -6,8 +6,8 @@
 // previous four: most of them so is the same bytes read again (cache them);
 // few is different small records (read them together). Older logs keep no
 // offsets, and the finding then says it cannot tell.
-#include "../syscall_names.h"
-#include "../views/format.h"
+#include "../model/syscall_names.h"
+#include "../text/format.h"
 #include "io_site_totals.h"
 #include "rules.h"
 

@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <map>
 
-#include "../phase_attribution.h"
-#include "../run_clock.h"
-#include "../views/format.h"
+#include "../analysis/phase_attribution.h"
+#include "../model/time_axis.h"
+#include "../text/format.h"
 #include "phase_evidence.h"
 #include "rules.h"
 

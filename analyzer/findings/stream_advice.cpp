@@ -1,7 +1,7 @@
 #include "stream_advice.h"
 
-#include "../syscall_names.h"
-#include "../views/format.h"
+#include "../model/syscall_names.h"
+#include "../text/format.h"
 
 namespace analyzer {
 namespace {

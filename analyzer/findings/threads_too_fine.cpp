@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <map>
 
-#include "../run_clock.h"
-#include "../threads_summary.h"
-#include "../views/format.h"
+#include "../model/time_axis.h"
+#include "../analysis/threads_summary.h"
+#include "../text/format.h"
 #include "rules.h"
 
 namespace analyzer {

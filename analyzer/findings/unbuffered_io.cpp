@@ -1,8 +1,8 @@
 // Finding "unbuffered I/O": many small reads or writes from one call site on
 // one file, where a buffer would need a handful (Darshan/Drishti's small-I/O
 // rule, made specific: which file, which line, what it costs).
-#include "../syscall_names.h"
-#include "../views/format.h"
+#include "../model/syscall_names.h"
+#include "../text/format.h"
 #include "io_site_totals.h"
 #include "rules.h"
 #include "stream_advice.h"

@@ -7,11 +7,11 @@
 #include <algorithm>
 #include <utility>
 
-#include "../saturate.h"
-#include "../syscall_names.h"
-#include "../thread_names.h"
-#include "../unseen_io.h"
-#include "../views/format.h"
+#include "../model/saturate.h"
+#include "../model/syscall_names.h"
+#include "../symbols/thread_names.h"
+#include "../analysis/unseen_io.h"
+#include "../text/format.h"
 #include "rules.h"
 
 namespace analyzer {

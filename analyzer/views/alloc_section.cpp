@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "../alloc_sites.h"
-#include "../name_simplify.h"
-#include "format.h"
+#include "../analysis/alloc_sites.h"
+#include "../symbols/name_simplify.h"
+#include "../text/format.h"
 #include "report.h"
 
 namespace analyzer {

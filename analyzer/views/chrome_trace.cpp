@@ -3,11 +3,11 @@
 #include <algorithm>
 
 #include "../findings/rules.h"
-#include "../phase_attribution.h"
-#include "../run_clock.h"
-#include "../threads_summary.h"
-#include "format.h"
-#include "json_writer.h"
+#include "../analysis/phase_attribution.h"
+#include "../model/time_axis.h"
+#include "../analysis/threads_summary.h"
+#include "../text/format.h"
+#include "../encode/json_writer.h"
 
 namespace analyzer {
 namespace {

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "../call_sites.h"
+#include "../symbols/call_sites.h"
 #include "../findings/finding.h"
-#include "../model.h"
-#include "../timeline_layout.h"
+#include "../model/model.h"
+#include "../analysis/timeline_layout.h"
 
 namespace analyzer {
 

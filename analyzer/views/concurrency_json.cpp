@@ -3,10 +3,10 @@
 #include <algorithm>
 
 #include "../findings/rules.h"
-#include "../phase_attribution.h"
-#include "../run_clock.h"
-#include "../threads_summary.h"
-#include "json_writer.h"
+#include "../analysis/phase_attribution.h"
+#include "../model/time_axis.h"
+#include "../analysis/threads_summary.h"
+#include "../encode/json_writer.h"
 #include "report.h"
 
 namespace analyzer {

@@ -6,10 +6,10 @@
 #include <cstdio>
 
 #include "../findings/rules.h"
-#include "../phase_attribution.h"
-#include "../run_clock.h"
-#include "../thread_names.h"
-#include "format.h"
+#include "../analysis/phase_attribution.h"
+#include "../model/time_axis.h"
+#include "../symbols/thread_names.h"
+#include "../text/format.h"
 #include "report.h"
 #include "strip_chart.h"
 

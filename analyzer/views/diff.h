@@ -4,7 +4,7 @@
 #include <ostream>
 #include <string>
 
-#include "../run_diff.h"
+#include "../diff/compare.h"
 
 namespace analyzer {
 

@@ -2,7 +2,7 @@
 // and the relative change. Bump kDiffVersion on any change that is not a
 // pure addition.
 #include "diff.h"
-#include "json_writer.h"
+#include "../encode/json_writer.h"
 
 namespace analyzer {
 namespace {

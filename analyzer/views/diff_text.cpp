@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "../terminal.h"
+#include "../text/terminal.h"
 #include "diff.h"
-#include "format.h"
+#include "../text/format.h"
 
 namespace analyzer {
 namespace {

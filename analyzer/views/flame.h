@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "../alloc_analysis.h"
-#include "../model.h"
-#include "../symbolize.h"
+#include "../analysis/alloc_analysis.h"
+#include "../model/model.h"
+#include "../symbols/symbolize.h"
 
 namespace analyzer {
 

@@ -2,7 +2,7 @@
 #include <cstdio>
 #include <map>
 
-#include "../name_simplify.h"
+#include "../symbols/name_simplify.h"
 #include "flame.h"
 
 namespace analyzer {

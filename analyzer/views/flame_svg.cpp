@@ -7,7 +7,7 @@
 
 #include "flame.h"
 #include "html_parts.h"
-#include "format.h"
+#include "../text/format.h"
 
 namespace analyzer {
 namespace {

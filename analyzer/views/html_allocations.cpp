@@ -3,10 +3,10 @@
 // the folded allocation stacks (flame.h) carrying both counts and bytes.
 #include <map>
 
-#include "../alloc_sites.h"
-#include "../name_simplify.h"
+#include "../analysis/alloc_sites.h"
+#include "../symbols/name_simplify.h"
 #include "flame.h"
-#include "format.h"
+#include "../text/format.h"
 #include "html_parts.h"
 
 namespace analyzer {

@@ -6,12 +6,12 @@
 #include <map>
 
 #include "../findings/rules.h"
-#include "../phase_attribution.h"
-#include "../run_clock.h"
-#include "../thread_names.h"
-#include "../threads_summary.h"
-#include "../timeline_layout.h"
-#include "format.h"
+#include "../analysis/phase_attribution.h"
+#include "../model/time_axis.h"
+#include "../symbols/thread_names.h"
+#include "../analysis/threads_summary.h"
+#include "../analysis/timeline_layout.h"
+#include "../text/format.h"
 #include "html_parts.h"
 
 namespace analyzer {

@@ -2,7 +2,7 @@
 #include <cstdio>
 
 #include "html_parts.h"
-#include "json_writer.h"
+#include "../encode/json_writer.h"
 
 namespace analyzer {
 

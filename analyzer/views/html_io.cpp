@@ -2,8 +2,8 @@
 // file and direction a bar chart of how many calls moved how many bytes.
 #include <algorithm>
 
-#include "../syscall_names.h"
-#include "format.h"
+#include "../model/syscall_names.h"
+#include "../text/format.h"
 #include "html_parts.h"
 
 namespace analyzer {

@@ -2,8 +2,8 @@
 // fetches) with the findings on top and the evidence below them.
 #include <ctime>
 
-#include "../name_simplify.h"
-#include "format.h"
+#include "../symbols/name_simplify.h"
+#include "../text/format.h"
 #include "html_parts.h"
 
 namespace analyzer {

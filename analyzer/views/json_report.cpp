@@ -1,12 +1,12 @@
 // The JSON report: the same model as the text report, under stable keys
 // (described by analyzer/report.schema.json: change both together). Bump
 // kReportVersion on any change that is not a pure addition.
-#include "../alloc_sites.h"
-#include "../elf_kind.h"
-#include "../name_simplify.h"
-#include "../syscall_names.h"
-#include "../unseen_io.h"
-#include "json_writer.h"
+#include "../analysis/alloc_sites.h"
+#include "../symbols/elf_kind.h"
+#include "../symbols/name_simplify.h"
+#include "../model/syscall_names.h"
+#include "../analysis/unseen_io.h"
+#include "../encode/json_writer.h"
 #include "report.h"
 
 namespace analyzer {

@@ -3,7 +3,7 @@
 // binaries), mappings from the log's module map.
 #include <cstdio>
 
-#include "../syscall_names.h"
+#include "../model/syscall_names.h"
 #include "pprof.h"
 
 namespace analyzer {

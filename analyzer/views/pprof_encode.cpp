@@ -1,5 +1,5 @@
 // PprofProfile to protobuf bytes, field numbers from pprof's profile.proto.
-#include "../protobuf_wire.h"
+#include "../encode/protobuf_wire.h"
 #include "pprof.h"
 
 namespace analyzer {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "format.h"
+#include "../text/format.h"
 
 namespace analyzer {
 namespace {

@@ -4,12 +4,12 @@
 #include <ctime>
 #include <string>
 
-#include "../syscall_names.h"
-#include "../elf_kind.h"
-#include "../name_simplify.h"
-#include "../terminal.h"
-#include "../unseen_io.h"
-#include "format.h"
+#include "../model/syscall_names.h"
+#include "../symbols/elf_kind.h"
+#include "../symbols/name_simplify.h"
+#include "../text/terminal.h"
+#include "../analysis/unseen_io.h"
+#include "../text/format.h"
 #include "report.h"
 
 namespace analyzer {

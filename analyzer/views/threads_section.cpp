@@ -2,10 +2,10 @@
 // lifetimes, CPU and start-up cost by what they ran, and time in pthread_join.
 #include <cstdio>
 
-#include "../thread_names.h"
-#include "../threads_summary.h"
-#include "../unseen_io.h"
-#include "format.h"
+#include "../symbols/thread_names.h"
+#include "../analysis/threads_summary.h"
+#include "../analysis/unseen_io.h"
+#include "../text/format.h"
 #include "report.h"
 
 namespace analyzer {

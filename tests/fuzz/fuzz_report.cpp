@@ -6,9 +6,9 @@
 #include <sstream>
 #include <string>
 
-#include "../../analyzer/alloc_analysis.h"
-#include "../../analyzer/call_sites.h"
-#include "../../analyzer/decode.h"
+#include "../../analyzer/analysis/alloc_analysis.h"
+#include "../../analyzer/symbols/call_sites.h"
+#include "../../analyzer/decode/decode.h"
 #include "../../analyzer/findings/rules.h"
 #include "../../analyzer/views/report.h"
 

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "../../analyzer/call_sites.h"
-#include "../../analyzer/decode.h"
+#include "../../analyzer/symbols/call_sites.h"
+#include "../../analyzer/decode/decode.h"
 #include "../../analyzer/findings/rules.h"
 
 namespace harness {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "../../analyzer/alloc_analysis.h"
+#include "../../analyzer/analysis/alloc_analysis.h"
 #include "analysis.h"
 #include "harness.h"
 

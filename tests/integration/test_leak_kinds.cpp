@@ -2,8 +2,8 @@
 // shim's exit scan and the analyzer's reachability on real C and C++ programs.
 #include <catch2/catch.hpp>
 
-#include "../../analyzer/alloc_analysis.h"
-#include "../../analyzer/alloc_sites.h"
+#include "../../analyzer/analysis/alloc_analysis.h"
+#include "../../analyzer/analysis/alloc_sites.h"
 #include "analysis.h"
 #include "harness.h"
 

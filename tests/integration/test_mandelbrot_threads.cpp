@@ -9,8 +9,8 @@
 #include <map>
 #include <unistd.h>
 
-#include "../../analyzer/concurrency.h"
-#include "../../analyzer/threads_summary.h"
+#include "../../analyzer/analysis/concurrency.h"
+#include "../../analyzer/analysis/threads_summary.h"
 #include "analysis.h"
 #include "harness.h"
 

@@ -2,8 +2,8 @@
 // them whole; threads are still grouped by the whole name.
 #include <catch2/catch.hpp>
 
-#include "../../analyzer/thread_names.h"
-#include "../../analyzer/threads_summary.h"
+#include "../../analyzer/symbols/thread_names.h"
+#include "../../analyzer/analysis/threads_summary.h"
 #include "analysis.h"
 #include "harness.h"
 

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <dirent.h>
 
-#include "../../analyzer/run_tree.h"
+#include "../../analyzer/cli/child_logs.h"
 #include "analysis.h"
 #include "harness.h"
 

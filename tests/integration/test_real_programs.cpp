@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "../../analyzer/alloc_analysis.h"
+#include "../../analyzer/analysis/alloc_analysis.h"
 #include "analysis.h"
 #include "harness.h"
 

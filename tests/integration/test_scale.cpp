@@ -7,8 +7,8 @@
 #include <sstream>
 #include <sys/stat.h>
 
-#include "../../analyzer/alloc_analysis.h"
-#include "../../analyzer/decode.h"
+#include "../../analyzer/analysis/alloc_analysis.h"
+#include "../../analyzer/decode/decode.h"
 #include "harness.h"
 
 using namespace harness;

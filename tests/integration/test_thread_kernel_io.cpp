@@ -5,8 +5,8 @@
 
 #include <cstdio>
 
-#include "../../analyzer/thread_names.h"
-#include "../../analyzer/unseen_io.h"
+#include "../../analyzer/symbols/thread_names.h"
+#include "../../analyzer/analysis/unseen_io.h"
 #include "analysis.h"
 #include "harness.h"
 

@@ -6,7 +6,7 @@
 
 #include <cstdio>
 
-#include "../../analyzer/unseen_io.h"
+#include "../../analyzer/analysis/unseen_io.h"
 #include "analysis.h"
 #include "harness.h"
 

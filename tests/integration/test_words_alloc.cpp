@@ -4,8 +4,8 @@
 
 #include <set>
 
-#include "../../analyzer/alloc_analysis.h"
-#include "../../analyzer/alloc_sites.h"
+#include "../../analyzer/analysis/alloc_analysis.h"
+#include "../../analyzer/analysis/alloc_sites.h"
 #include "analysis.h"
 #include "harness.h"
 

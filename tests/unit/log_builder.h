@@ -5,31 +5,36 @@
 #include <vector>
 #include <zstd.h>
 
+#include "../../format/event_encoders.h"
 #include "../../format/log_format.h"
 
 namespace testlog {
 
-// One thread's allocation events, encoded as the shim encodes them: the
-// first event's sequence delta counts from first_seq, pointers are zigzag
-// deltas from the previous one, Time marks move the clock.
+// One thread's allocation events, encoded by the shim's own encoder
+// (format/event_encoders.h): the first event's sequence delta counts
+// from first_seq, pointers are zigzag deltas from the previous one, Time
+// marks move the clock.
 class AllocEvents {
 public:
     explicit AllocEvents(uint64_t first_seq) : first_seq(first_seq), prev_seq_(first_seq) {}
     AllocEvents& alloc(uint64_t seq, uint32_t stack, uint64_t size, uint64_t ptr) {
-        tag(shimlog::AllocTag::Alloc, seq);
-        varint(stack);
-        varint(size);
-        pointer(ptr);
+        uint8_t buf[64];
+        uint8_t* out = shimlog::put_event_start(buf, shimlog::AllocTag::Alloc, seq, prev_seq_);
+        out = shimlog::put_alloc_fields(out, stack, size);
+        append(buf, shimlog::put_event_pointer(out, ptr, prev_ptr_));
+        count++;
         return *this;
     }
     AllocEvents& free(uint64_t seq, uint64_t ptr) {
-        tag(shimlog::AllocTag::Free, seq);
-        pointer(ptr);
+        uint8_t buf[64];
+        uint8_t* out = shimlog::put_event_start(buf, shimlog::AllocTag::Free, seq, prev_seq_);
+        append(buf, shimlog::put_event_pointer(out, ptr, prev_ptr_));
+        count++;
         return *this;
     }
     AllocEvents& time(uint64_t ticks_later) {
-        bytes += static_cast<char>(shimlog::AllocTag::Time);
-        varint(ticks_later);
+        uint8_t buf[16];
+        append(buf, shimlog::put_time_mark(buf, ticks_later));
         return *this;
     }
     uint64_t first_seq;
@@ -37,19 +42,8 @@ public:
     std::string bytes;
 
 private:
-    void tag(shimlog::AllocTag t, uint64_t seq) {
-        bytes += static_cast<char>(t);
-        varint(seq - prev_seq_);
-        prev_seq_ = seq;
-        count++;
-    }
-    void pointer(uint64_t ptr) {
-        varint(shimlog::zigzag(static_cast<int64_t>(ptr - prev_ptr_)));
-        prev_ptr_ = ptr;
-    }
-    void varint(uint64_t value) {
-        uint8_t buf[10];
-        bytes.append(reinterpret_cast<char*>(buf), shimlog::put_varint(buf, value) - buf);
+    void append(const uint8_t* buf, const uint8_t* end) {
+        bytes.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(end - buf));
     }
     uint64_t prev_seq_;
     uint64_t prev_ptr_ = 0;
@@ -125,8 +119,7 @@ public:
         std::string raw;
         for (const SampleEvent& e : events) {
             uint8_t buf[21];
-            buf[0] = static_cast<uint8_t>(e.tag);
-            uint8_t* end = shimlog::put_varint(shimlog::put_varint(buf + 1, e.a), e.b);
+            uint8_t* end = shimlog::put_sample_event(buf, e.tag, e.a, e.b);
             raw.append(reinterpret_cast<char*>(buf), size_t(end - buf));
         }
         shimlog::SampleChunkRecord rec{};
@@ -157,11 +150,8 @@ public:
         uint64_t where = 0, value = 0;
         for (const ScanPair& pair : pairs) {
             uint8_t buf[20];
-            uint8_t* end = shimlog::put_varint(buf, (pair.where - where) / 8);
-            end = shimlog::put_varint(end, shimlog::zigzag(int64_t(pair.value - value)));
+            uint8_t* end = shimlog::put_scan_pair(buf, pair.where, pair.value, where, value);
             raw.append(reinterpret_cast<char*>(buf), size_t(end - buf));
-            where = pair.where;
-            value = pair.value;
         }
         rec = shimlog::ExitScanRecord{};
         rec.part = static_cast<uint8_t>(shimlog::ExitScanPart::Pairs);

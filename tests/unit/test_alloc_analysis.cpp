@@ -4,8 +4,8 @@
 
 #include <sstream>
 
-#include "../../analyzer/alloc_analysis.h"
-#include "../../analyzer/decode.h"
+#include "../../analyzer/analysis/alloc_analysis.h"
+#include "../../analyzer/decode/decode.h"
 #include "../../analyzer/views/report.h"
 #include "log_builder.h"
 

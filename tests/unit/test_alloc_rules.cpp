@@ -3,8 +3,8 @@
 
 #include <sstream>
 
-#include "../../analyzer/alloc_sites.h"
-#include "../../analyzer/decode.h"
+#include "../../analyzer/analysis/alloc_sites.h"
+#include "../../analyzer/decode/decode.h"
 #include "../../analyzer/findings/rules.h"
 #include "../../analyzer/views/report.h"
 #include "log_builder.h"

@@ -2,8 +2,8 @@
 // hand-made sampler data.
 #include <catch2/catch.hpp>
 
-#include "../../analyzer/concurrency.h"
-#include "../../analyzer/phase_attribution.h"
+#include "../../analyzer/analysis/concurrency.h"
+#include "../../analyzer/analysis/phase_attribution.h"
 #include "thread_fixtures.h"
 
 using namespace analyzer;

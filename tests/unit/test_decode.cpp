@@ -1,7 +1,7 @@
 // The log format round trip and the decoder's defences against bad input.
 #include <catch2/catch.hpp>
 
-#include "../../analyzer/decode.h"
+#include "../../analyzer/decode/decode.h"
 #include "log_builder.h"
 
 using analyzer::decode_log;

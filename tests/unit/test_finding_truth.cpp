@@ -5,8 +5,8 @@
 
 #include "../../analyzer/findings/cost_ranking.h"
 #include "../../analyzer/findings/rules.h"
-#include "../../analyzer/thread_cpu_estimate.h"
-#include "../../analyzer/threads_summary.h"
+#include "../../analyzer/decode/thread_cpu_estimate.h"
+#include "../../analyzer/analysis/threads_summary.h"
 #include "thread_fixtures.h"
 
 using namespace analyzer;

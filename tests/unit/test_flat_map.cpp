@@ -5,7 +5,7 @@
 #include <random>
 #include <unordered_map>
 
-#include "../../analyzer/flat_map.h"
+#include "../../analyzer/analysis/flat_map.h"
 
 namespace {
 struct LiveBlock {

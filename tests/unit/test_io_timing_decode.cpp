@@ -2,8 +2,8 @@
 // unbuffered-I/O finding saying its time is an estimate when it was sampled.
 #include <catch2/catch.hpp>
 
-#include "../../analyzer/call_sites.h"
-#include "../../analyzer/decode.h"
+#include "../../analyzer/symbols/call_sites.h"
+#include "../../analyzer/decode/decode.h"
 #include "../../analyzer/findings/rules.h"
 #include "log_builder.h"
 

@@ -1,4 +1,4 @@
-// The shim's walks of the loader's list and fork (preload/loader_gate.h): a
+// The shim's walks of the loader's list and fork (preload/hooks/loader_gate.h): a
 // fork must never happen while one is under way on another thread, or the
 // child inherits glibc's loader lock held (a hang at its _exit).
 #include <catch2/catch.hpp>
@@ -7,7 +7,7 @@
 #include <chrono>
 #include <thread>
 
-#include "../../preload/loader_gate.h"
+#include "../../preload/hooks/loader_gate.h"
 
 using namespace shim;
 

@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <string>
 
-#include "../../analyzer/log_bytes.h"
+#include "../../analyzer/decode/log_bytes.h"
 
 TEST_CASE("a log truncated while mapped ends the analyzer with one line", "[decode][log_bytes]") {
     char path[] = "/tmp/shim_shrinking_log_XXXXXX";

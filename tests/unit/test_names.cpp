@@ -4,8 +4,8 @@
 // are from nm -C of libstdc++.so.6, the workloads and the test programs.
 #include <catch2/catch.hpp>
 
-#include "../../analyzer/demangle.h"
-#include "../../analyzer/name_simplify.h"
+#include "../../analyzer/symbols/demangle.h"
+#include "../../analyzer/symbols/name_simplify.h"
 
 using namespace analyzer;
 

@@ -5,8 +5,8 @@
 
 #include <zlib.h>
 
-#include "../../analyzer/gzip_compress.h"
-#include "../../analyzer/protobuf_wire.h"
+#include "../../analyzer/encode/gzip_compress.h"
+#include "../../analyzer/encode/protobuf_wire.h"
 #include "../../analyzer/views/pprof.h"
 
 using namespace analyzer;

@@ -1,11 +1,11 @@
 // Reachability of the blocks live at exit, from a built log's exit scan
-// (analyzer/reachability.h), and how the leak rule and the report use it.
+// (analyzer/analysis/reachability.h), and how the leak rule and the report use it.
 #include <catch2/catch.hpp>
 
 #include <sstream>
 
-#include "../../analyzer/alloc_sites.h"
-#include "../../analyzer/decode.h"
+#include "../../analyzer/analysis/alloc_sites.h"
+#include "../../analyzer/decode/decode.h"
 #include "../../analyzer/findings/rules.h"
 #include "../../analyzer/views/report.h"
 #include "log_builder.h"

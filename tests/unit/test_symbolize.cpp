@@ -1,7 +1,7 @@
 // Tests for analyzer::Symbolizer against the test binary's own process image.
 #include <catch2/catch.hpp>
 
-#include "../../analyzer/symbolize.h"
+#include "../../analyzer/symbols/symbolize.h"
 
 #include <dlfcn.h>
 #include <elf.h>

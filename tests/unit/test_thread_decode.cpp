@@ -1,7 +1,7 @@
 // Thread and SampleChunk records: round trip, zstd, and malformed chunks.
 #include <catch2/catch.hpp>
 
-#include "../../analyzer/decode.h"
+#include "../../analyzer/decode/decode.h"
 #include "log_builder.h"
 
 using analyzer::decode_log;

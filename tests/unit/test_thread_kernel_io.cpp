@@ -3,8 +3,8 @@
 // kernel hands out again), and the state when the kernel keeps no counts.
 #include <catch2/catch.hpp>
 
-#include "../../analyzer/decode.h"
-#include "../../analyzer/unseen_io.h"
+#include "../../analyzer/decode/decode.h"
+#include "../../analyzer/analysis/unseen_io.h"
 #include "log_builder.h"
 
 using analyzer::decode_log;

@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "../../analyzer/findings/rules.h"
-#include "../../analyzer/threads_summary.h"
+#include "../../analyzer/analysis/threads_summary.h"
 #include "thread_fixtures.h"
 
 using namespace analyzer;

@@ -7,7 +7,7 @@
 #include <sstream>
 #include <unistd.h>
 
-#include "../../analyzer/timeline_layout.h"
+#include "../../analyzer/analysis/timeline_layout.h"
 #include "../../analyzer/views/chrome_trace.h"
 #include "thread_fixtures.h"
 

@@ -1,7 +1,7 @@
 // The unbuffered-I/O rule on hand-made models: its thresholds and figures.
 #include <catch2/catch.hpp>
 
-#include "../../analyzer/call_sites.h"
+#include "../../analyzer/symbols/call_sites.h"
 #include "../../analyzer/findings/rules.h"
 
 using namespace analyzer;

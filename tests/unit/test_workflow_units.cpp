@@ -6,12 +6,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "../../analyzer/child_process.h"
-#include "../../analyzer/elf_kind.h"
-#include "../../analyzer/gates.h"
-#include "../../analyzer/run_diff.h"
-#include "../../analyzer/site_key.h"
-#include "../../analyzer/terminal.h"
+#include "../../analyzer/cli/child_process.h"
+#include "../../analyzer/symbols/elf_kind.h"
+#include "../../analyzer/cli/gates.h"
+#include "../../analyzer/diff/compare.h"
+#include "../../analyzer/symbols/site_key.h"
+#include "../../analyzer/text/terminal.h"
 #include "../../analyzer/views/diff.h"
 
 using namespace analyzer;

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "../../analyzer/model.h"
+#include "../../analyzer/model/model.h"
 
 namespace fixtures {
 

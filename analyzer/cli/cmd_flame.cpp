@@ -1,0 +1,85 @@
+// `analyzer flame LOG --what allocs|alloc-bytes|reads [-o FILE]`: folded
+// stacks, or an SVG flame graph when FILE ends in .svg.
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "../analysis/alloc_analysis.h"
+#include "commands.h"
+#include "load_log.h"
+#include "../views/flame.h"
+
+namespace analyzer {
+namespace {
+
+struct FlameOptions {
+    std::string log_path;
+    std::string what = "allocs";
+    std::string output;  // empty: stdout
+};
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+int run_flame(const FlameOptions& options) {
+    Log log;
+    if (!load_log_or_say(options.log_path, log)) return 2;
+    FlameWeight weight = options.what == "reads"         ? FlameWeight::Reads
+                         : options.what == "alloc-bytes" ? FlameWeight::AllocatedBytes
+                                                         : FlameWeight::Allocations;
+    AllocReport allocs;
+    if (weight != FlameWeight::Reads) allocs = analyze_allocations(log);
+    Symbolizer symbols(log.modules);
+    std::vector<FoldedStack> stacks = flame_stacks(log, allocs, symbols, weight);
+    if (stacks.empty())
+        std::cerr << "analyzer: note: " << log.path << " has no "
+                  << (weight == FlameWeight::Reads ? "read calls" : "allocation events") << " to draw\n";
+    note_if_partial(log);
+
+    std::ofstream file;
+    if (!options.output.empty()) {
+        file.open(options.output, std::ios::binary | std::ios::trunc);
+        if (!file) {
+            std::cerr << "analyzer: cannot write " << options.output << "\n";
+            return 2;
+        }
+    }
+    std::ostream& out = options.output.empty() ? std::cout : file;
+    if (ends_with(options.output, ".svg")) {
+        static const char* const units[] = {"allocations", "bytes", "calls"};
+        static const char* const titles[] = {"Allocations by stack", "Bytes allocated by stack", "Read calls by stack"};
+        unsigned w = static_cast<unsigned>(weight);
+        write_flame_svg(stacks, std::string(titles[w]) + " - " + log.process.exe, units[w], out);
+    } else {
+        write_folded(stacks, out);
+    }
+    print_symbol_notes(symbols);
+    out.flush();
+    if (!out) {
+        std::cerr << "analyzer: error writing " << (options.output.empty() ? "stdout" : options.output) << "\n";
+        return 2;
+    }
+    return 0;
+}
+
+}  // namespace
+
+void add_flame_command(CLI::App& app) {
+    auto options = std::make_shared<FlameOptions>();
+    CLI::App* cmd = app.add_subcommand(
+        "flame",
+        "Stacks weighted by allocations, bytes allocated or read calls, as folded text\n"
+        "(one 'outer;...;inner COUNT' line per stack, for flamegraph.pl, inferno or speedscope)\n"
+        "or, when the output name ends in .svg, as a flame graph drawn by the analyzer.\n"
+        "Example: analyzer flame log.bin --what allocs -o allocs.svg\n"
+        "         analyzer flame log.bin --what reads > reads.folded");
+    cmd->add_option("log", options->log_path, "log written by libshim.so")->required();
+    cmd->add_option("--what", options->what, "allocs, alloc-bytes or reads")
+        ->check(CLI::IsMember({"allocs", "alloc-bytes", "reads"}))
+        ->capture_default_str();
+    cmd->add_option("-o,--output", options->output, "output file (.svg: a flame graph); default stdout");
+    cmd->callback([options]() { set_command_status(run_flame(*options)); });
+}
+
+}  // namespace analyzer

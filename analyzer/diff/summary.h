@@ -1,0 +1,42 @@
+// A run reduced to named, comparable numbers for `analyzer diff`: sections
+// of rows (a file, a call site, a finding), each row a few metrics. Rows are
+// keyed by what stays the same between two builds (site_key.h, file paths).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "../pipeline.h"
+
+namespace analyzer {
+
+enum class Unit { Count, Bytes, Seconds, Ratio };
+
+struct Metric {
+    std::string name;  // "calls", "bytes", "seconds", ...
+    Unit unit = Unit::Count;
+    double value = 0;
+    bool needs_both = false;  // compare only when both runs have it (serial fraction needs samples)
+};
+
+struct SummaryRow {
+    std::string key;  // "read /data/moby.txt", "readbyte() in words.cpp", "wall"
+    std::vector<Metric> metrics;
+};
+
+struct SummarySection {
+    std::string name;       // stable id, the JSON key: "run", "files", ...
+    std::string title;      // for the text view
+    bool ranked = false;    // rows sorted by their first metric (else kept in order)
+    std::vector<SummaryRow> rows;
+};
+
+struct RunSummary {
+    std::string path;
+    std::string command;
+    bool partial = false;
+    std::vector<SummarySection> sections;
+};
+
+RunSummary summarize_run(RunAnalysis& run);
+
+}  // namespace analyzer

@@ -1,0 +1,229 @@
+// The flush: the only part of the shim that knows every recorder. See flush.h.
+#include "flush.h"
+
+#include <atomic>
+#include <climits>
+#include <cstdio>
+#include <cstring>
+#include <linux/kcmp.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "../clock.h"
+#include "../hooks/interpose.h"
+#include "../record/alloc_events.h"
+#include "../record/alloc_sampling.h"
+#include "../record/alloc_stacks.h"
+#include "../record/exit_scan.h"
+#include "../record/io_stats.h"
+#include "../record/kernel_io.h"
+#include "../record/modules.h"
+#include "../record/sampler.h"
+#include "../record/threads.h"
+#include "arena.h"
+#include "file_lock.h"
+#include "log_file.h"
+#include "output_buffer.h"
+#include "passing_records.h"
+#include "proc_files.h"
+
+namespace shim {
+namespace {
+
+using shimlog::RecordType;
+
+std::atomic<bool> g_finalized{false};
+// Set once log_init chose the path. Hooks can run before the shim's
+// constructor (another library's constructor allocates: LLVM's tools do);
+// until then nothing is written, and nothing is taken for a failure.
+std::atomic<bool> g_ready{false};
+// Checkpoints put what is known on disk about once a second, so a SIGKILL
+// loses at most that much. In ticks: ~0.7 s at 3 GHz, ~1 s at 2 GHz.
+constexpr uint64_t kCheckpointTicks = uint64_t(1) << 31;
+
+// Copies the arena's complete records, then the passing ones (passing_records.h).
+void write_arena() {
+    arena_write_out(out_write);
+    passing_write_out(out_write);
+}
+
+// True when the parent process has this shim mapped: then we are a later
+// process of a traced run (exec'd child, posix_spawn, system()). Its maps
+// cost 0.1-0.3 ms to read (a line per mapping, each path printed by the
+// kernel), so first the cheap sign: a parent whose environment at its start
+// had no LD_PRELOAD, on a system without /etc/ld.so.preload, had nothing
+// preloaded (unless started as `ld.so --preload`, which this misses).
+bool parent_is_traced(uint32_t ppid) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%u/environ", ppid);
+    static const char kPreload[] = "\0LD_PRELOAD=";
+    if (proc_file_contains(path, kPreload, sizeof kPreload - 1) == 0 && access("/etc/ld.so.preload", F_OK) != 0)
+        return false;
+    char self[PATH_MAX];
+    if (!shim_library_path(self, sizeof self)) return false;
+    snprintf(path, sizeof path, "/proc/%u/maps", ppid);
+    return proc_file_contains(path, self, strlen(self)) == 1;
+}
+
+void take_start_times() {
+    g_log.start_realtime_ns = realtime_ns();
+    g_log.start_ns = monotonic_ns();
+    g_log.start_ticks = now_ticks();
+    g_next_checkpoint.store(g_log.start_ticks + kCheckpointTicks);
+}
+
+void (*g_new_process_handler)() = nullptr;
+
+// Whose process this is, checked by pid before each write (a syscall per
+// write, not per event). A copy that no fork handler told (a raw clone)
+// becomes that process's own log first: Adopted. A process that shares our
+// memory (vfork, CLONE_VM) or cannot be told apart must write nothing.
+enum class Process { Same, Adopted, Foreign };
+
+Process check_process() {
+    uint32_t pid = static_cast<uint32_t>(getpid());
+    if (pid == g_log.pid) return Process::Same;
+    ErrnoKeeper keep;
+    bool own_memory = syscall(SYS_kcmp, pid, g_log.pid, KCMP_VM, 0, 0) > 0;
+    if (!own_memory || g_new_process_handler == nullptr) return Process::Foreign;
+    // The copy's unwritten events are its parent's and its own since the
+    // clone, mixed: none is written, and the new log says how many.
+    uint64_t unwritten = alloc_events_pending();
+    g_new_process_handler();
+    g_dropped.fetch_add(unwritten, std::memory_order_relaxed);
+    return Process::Adopted;
+}
+
+// What every checkpoint and the final flush write after the pending records:
+// the definitions, the module map and the cumulative counters.
+void write_state() {
+    write_arena();
+    write_module_map();
+    io_write_snapshot();
+    kernel_io_write_record();
+    sampling_write_counts();
+}
+
+bool g_fork_holds_file_lock = false;
+
+}  // namespace
+
+void log_on_new_process(void (*handler)()) { g_new_process_handler = handler; }
+
+void log_init(bool continues_exec, bool takes_run_name) {
+    ReentryGuard guard;  // reading /proc is the shim's business, not the program's
+    g_log.pid = static_cast<uint32_t>(getpid());
+    g_log.ppid = static_cast<uint32_t>(getppid());
+    g_log.parent_traced = continues_exec ? !takes_run_name : parent_is_traced(g_log.ppid);
+    take_start_times();
+    choose_path(!g_log.parent_traced);
+    g_ready.store(true, std::memory_order_release);
+    // Create it now: a program killed later still leaves a (partial) log, and
+    // a log that cannot be created is reported at the start, not the end.
+    FileLock lock;
+    if (lock.held() && begin_writing()) end_writing();
+}
+
+bool log_write_record(RecordType type, std::initializer_list<Bytes> parts) {
+    ReentryGuard guard;
+    if (!g_ready.load(std::memory_order_acquire)) return false;
+    if (g_finalized.load(std::memory_order_acquire) || check_process() != Process::Same) return false;
+    FileLock lock;
+    if (!lock.held()) return false;
+    bool ok = begin_writing();
+    if (ok) {
+        write_arena();  // the stacks this record refers to, first
+        sink_record(type, parts);
+        ok = end_writing();
+    }
+    return ok;
+}
+
+std::atomic<uint64_t> g_next_checkpoint{0};
+
+void log_checkpoint_due(uint64_t now) {
+    if (!g_ready.load(std::memory_order_acquire)) return;  // asked again once it is
+    uint64_t due = g_next_checkpoint.load(std::memory_order_relaxed);
+    if (now < due || !g_next_checkpoint.compare_exchange_strong(due, now + kCheckpointTicks)) return;
+    ErrnoKeeper keep;
+    ReentryGuard guard;
+    if (g_finalized.load(std::memory_order_acquire)) return;
+    if (check_process() != Process::Same) return;  // the next checkpoint writes an adopted one's own log
+    alloc_flush_this_thread();
+    FileLock lock(false);
+    if (!lock.held() || !begin_writing()) return;
+    write_state();
+    shimlog::ClockRecord clock{monotonic_ns(), now_ticks()};
+    sink_record(RecordType::Clock, {{&clock, sizeof clock}});
+    end_writing();
+}
+
+void log_flush(shimlog::EndReason reason, int status) {
+    ReentryGuard guard;  // the shim's own writes are not the program's
+    if (!g_ready.load(std::memory_order_acquire) || g_finalized.load(std::memory_order_acquire)) return;
+    if (check_process() == Process::Foreign) return;
+    bool final = reason != shimlog::EndReason::Exec;
+    // Threads may still run: take their pending events first (each chunk
+    // takes the file lock itself). Before an exec only this thread's are safe.
+    if (final) {
+        sampler_stop();
+        alloc_flush_all();
+        threads_write_alive();
+    } else {
+        alloc_flush_this_thread();
+    }
+    FileLock lock;
+    if (!lock.held()) return;
+    if (!begin_writing()) return;
+    write_state();
+    shimlog::ShimStatsRecord stats{};
+    stats.alloc_events = alloc_events_recorded();
+    stats.stack_checks = alloc_stacks_verified();
+    stats.stack_mismatches = alloc_stacks_mismatches();
+    sink_record(RecordType::ShimStats, {{&stats, sizeof stats}});
+    if (reason == shimlog::EndReason::Exit) exit_scan_write();  // who still points at the live blocks
+    shimlog::EndRecord end{};
+    end.end_ns = monotonic_ns();
+    end.end_ticks = now_ticks();
+    end.exit_status = status;
+    end.reason = static_cast<uint8_t>(reason);
+    end.dropped = g_dropped.load(std::memory_order_relaxed);
+    sink_record(RecordType::End, {{&end, sizeof end}});
+    end_writing();
+    // After the final End nothing more is written: a record after it would
+    // make the log look unfinished.
+    if (final) g_finalized.store(true, std::memory_order_release);
+}
+
+void log_before_fork() {
+    arena_hold_writers();
+    passing_before_fork();
+    arena_wait_for_writers();
+    g_fork_holds_file_lock = acquire_file_lock(true);  // no write half done in the child's copy
+}
+
+void log_after_fork_parent() {
+    g_log.children++;
+    if (g_fork_holds_file_lock) release_file_lock();
+    arena_release_writers();
+    passing_after_fork_parent();
+}
+
+void log_after_fork_child() {
+    file_lock_after_fork_child();  // whoever held it is not in this process
+    arena_after_fork_child();      // the child's log needs every definition again
+    out_after_fork_child();
+    g_finalized.store(false);
+    g_log.pid = static_cast<uint32_t>(getpid());
+    g_log.ppid = static_cast<uint32_t>(getppid());
+    g_log.children = 0;
+    g_log.parent_traced = true;
+    g_log.created = false;  // created on first write; `failed` carries over
+    passing_after_fork_child();  // but not the parent's threads
+    g_dropped.store(0);
+    take_start_times();
+    kernel_io_start();
+    set_path_for_process(false);
+}
+
+}  // namespace shim

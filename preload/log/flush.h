@@ -1,0 +1,40 @@
+// The log's life in a process: where it goes, when it is written, and what
+// happens to it around fork and exec. The flush is the one place that knows
+// every recorder (it asks each to write its state); the recorders write
+// through record_sink.h and know nothing of this.
+#pragma once
+#include "record_sink.h"
+
+namespace shim {
+
+// Decides the log's path (first process of a run: log.bin; later ones:
+// log.bin.<pid>) and takes the start time. Called from the shim's constructor;
+// continues_exec: this image replaced a traced one by exec (same pid);
+// takes_run_name: that one was the run's first process and handed its name on.
+void log_init(bool continues_exec, bool takes_run_name);
+
+// At exec: the run's first process gives the run's name (log.bin) to the
+// image it becomes and keeps its own log as log.bin.<pid>. True if it did.
+bool log_hand_over_name();
+// The exec failed: the name comes back.
+void log_take_name_back();
+
+// Writes everything not yet written, then snapshots of the counters and an End
+// record. Called at exit, _exit and before exec; calling it again later (a
+// failed exec) appends newer snapshots, which supersede the earlier ones.
+void log_flush(shimlog::EndReason reason, int status);
+
+// Around fork: the parent finishes its half-done writes first, so the child
+// copies none; the child starts a new log, with the definitions again.
+void log_before_fork();
+void log_after_fork_parent();
+void log_after_fork_child();
+
+// What a process that was not made by fork (a raw clone the syscall hook did
+// not see) runs on finding itself in a process of its own, before it writes:
+// the same as a fork child. Each write first checks the pid (a syscall, once
+// per write, not per event) and, if it changed, shares no memory with the
+// log's process (kcmp) before it calls this and starts its own log.
+void log_on_new_process(void (*handler)());
+
+}  // namespace shim

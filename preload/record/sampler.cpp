@@ -1,0 +1,294 @@
+#include "sampler.h"
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <ctime>
+#include <cstdio>
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "../../format/event_encoders.h"
+#include "../../format/log_format.h"
+#include "../clock.h"
+#include "../log/compressor.h"
+#include "../hooks/interpose.h"
+#include "../log/record_sink.h"
+#include "../settings.h"
+#include "threads.h"
+
+namespace shim {
+namespace {
+
+using shimlog::SampleTag;
+
+constexpr uint32_t kDefaultIntervalUs = kDefaultSampleIntervalUs;
+constexpr uint32_t kMaxIntervalUs = kMaxSampleIntervalUs;
+constexpr uint32_t kBufferBytes = 64 * 1024;
+constexpr uint32_t kTicksPerThreadScan = 10;     // per-thread clocks every ~10 ms
+constexpr uint32_t kTicksPerTaskRescan = 100;    // /proc/self/task every ~100 ms
+constexpr uint64_t kFlushEveryNs = 1000000000;   // a chunk a second reaches the disk
+constexpr int kMaxForeignThreads = 256;
+
+struct SamplerState {
+    uint8_t buffer[kBufferBytes];
+    uint32_t used = 0;
+    uint32_t events = 0;
+    uint64_t first_ns = 0;     // the reading the chunk's first delta starts from
+    uint64_t last_ns = 0;
+    uint64_t last_cpu = 0;     // process CPU less the sampler's, at last_ns
+    uint64_t last_flush_ns = 0;
+    uint32_t interval_us = kDefaultIntervalUs;
+    uint32_t wanted_interval_us = kDefaultIntervalUs;
+    uint64_t average_cost_ns = 0;
+    uint32_t foreign[kMaxForeignThreads];  // threads found in /proc, not made via pthread_create
+    int foreign_count = 0;
+};
+
+SamplerState g_state;
+std::atomic<bool> g_started{false};
+// Futex words: the sampler sleeps on g_stop and sampler_stop on g_stopped, so
+// that each wakes the other at once. (Sleeping in clock_nanosleep kept an
+// exiting program waiting for the sampler's next tick: half an interval on
+// average, 4 ms once the interval had grown to 8.)
+std::atomic<uint32_t> g_stop{0};
+std::atomic<uint32_t> g_stopped{0};
+
+// Waits while `word` holds `value`, until woken or until `deadline`
+// (CLOCK_MONOTONIC). False once the deadline has passed.
+bool wait_while(std::atomic<uint32_t>& word, uint32_t value, const timespec& deadline) {
+    while (word.load(std::memory_order_acquire) == value) {
+        long r = syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG,
+                         value, &deadline, nullptr, FUTEX_BITSET_MATCH_ANY);
+        if (r != 0 && errno == ETIMEDOUT) return false;
+    }
+    return true;
+}
+
+void add_ns(timespec& t, uint64_t ns) {
+    t.tv_sec += time_t(ns / 1000000000);
+    t.tv_nsec += long(ns % 1000000000);
+    if (t.tv_nsec >= 1000000000) t.tv_nsec -= 1000000000, t.tv_sec++;
+}
+
+void set_and_wake(std::atomic<uint32_t>& word) {
+    word.store(1, std::memory_order_release);
+    syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, nullptr, nullptr, 0);
+}
+
+// The program's CPU time: its threads' own clocks, summed, plus the threads
+// that ended. The process clock would be cheaper, but the kernel brings the
+// other cores' running threads into it only at scheduler ticks (~4 ms): read
+// every millisecond, it swings between 1 and 3.4 threads for 2 busy ones.
+uint64_t program_cpu_ns(const SamplerState& s) {
+    uint64_t total = threads_ended_cpu_ns();
+    threads_for_each_live([&](uint32_t tid) { total += thread_cpu_ns(tid); });
+    for (int i = 0; i < s.foreign_count; ++i) total += thread_cpu_ns(s.foreign[i]);
+    return total;
+}
+
+void flush_chunk(SamplerState& s) {
+    if (s.events > 0) {
+        Compressed packed = compress_chunk(s.buffer, s.used);
+        shimlog::SampleChunkRecord rec{};
+        rec.first_ns = s.first_ns;
+        rec.event_count = s.events;
+        rec.raw_size = s.used;
+        rec.compression = static_cast<uint8_t>(packed.handle >= 0 ? shimlog::Compression::Zstd
+                                                                  : shimlog::Compression::None);
+        rec.interval_us = s.interval_us;
+        log_write_record(shimlog::RecordType::SampleChunk, {{&rec, sizeof rec}, {packed.data, packed.size}});
+        compressor_done(packed.handle);
+    }
+    s.used = 0;
+    s.events = 0;
+    s.first_ns = s.last_ns;
+    s.last_flush_ns = s.last_ns;
+}
+
+void put_event(SamplerState& s, SampleTag tag, uint64_t a, uint64_t b) {
+    if (kBufferBytes - s.used < 32) flush_chunk(s);
+    uint8_t* out = shimlog::put_sample_event(s.buffer + s.used, tag, a, b);
+    s.used = static_cast<uint32_t>(out - s.buffer);
+    s.events++;
+}
+
+bool is_known(uint32_t tid) {
+    bool known = false;
+    threads_for_each_live([&](uint32_t live) { known = known || live == tid; });
+    return known;
+}
+
+// Threads the hooks never saw (made with clone, or before the shim started).
+void rescan_tasks(SamplerState& s, uint32_t self) {
+    s.foreign_count = 0;
+    DIR* dir = opendir("/proc/self/task");
+    if (dir == nullptr) return;
+    while (dirent* entry = readdir(dir)) {
+        uint32_t tid = static_cast<uint32_t>(strtoul(entry->d_name, nullptr, 10));
+        if (tid == 0 || tid == self || is_known(tid)) continue;
+        if (s.foreign_count < kMaxForeignThreads) s.foreign[s.foreign_count++] = tid;
+    }
+    closedir(dir);
+}
+
+// The ns a thread has spent runnable but waiting for a CPU (the second field
+// of its schedstat): what tells "blocked" from "no core free" when another
+// program holds the cores. False when the kernel keeps no schedstats.
+bool thread_run_delay(uint32_t tid, uint64_t& delay) {
+    char path[48];
+    snprintf(path, sizeof path, "/proc/self/task/%u/schedstat", tid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    char text[96];
+    ssize_t got = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (got <= 0) return false;
+    text[got] = '\0';
+    char* end = nullptr;
+    strtoull(text, &end, 10);  // CPU time: the thread clock has it already
+    if (end == text) return false;
+    char* after = nullptr;
+    delay = strtoull(end, &after, 10);
+    return after != end;
+}
+
+// A thread created just before a rescan is listed as foreign before its
+// trampoline marks it live: summed twice until the next rescan (two threads
+// sharing one pinned core read P = 1.5 for the first 360 ms, and the run
+// 0.18 s more CPU than it used). Once the hooks know it, it is theirs.
+void forget_known_foreign(SamplerState& s) {
+    int kept = 0;
+    for (int i = 0; i < s.foreign_count; ++i)
+        if (!is_known(s.foreign[i])) s.foreign[kept++] = s.foreign[i];
+    s.foreign_count = kept;
+}
+
+void sample_thread(SamplerState& s, uint32_t tid) {
+    put_event(s, SampleTag::ThreadCpu, tid, thread_cpu_ns(tid));
+    uint64_t delay = 0;
+    if (thread_run_delay(tid, delay)) put_event(s, SampleTag::ThreadWait, tid, delay);
+}
+
+void sample_threads(SamplerState& s) {
+    threads_for_each_live([&](uint32_t tid) { sample_thread(s, tid); });
+    for (int i = 0; i < s.foreign_count; ++i) sample_thread(s, s.foreign[i]);
+}
+
+// Keeps the sampler under 1% of a core: when its rounds cost more than 1% of
+// the interval on average (the occasional flush or rescan is averaged in,
+// not a reason on its own), the interval doubles; when they cost under 0.25%
+// it halves again, down to the interval asked for. A round's cost is the
+// sampler's CPU since the last one: its wake-up too, which on a VM costs more
+// than the readings.
+void adapt_interval(SamplerState& s, uint64_t cost_ns) {
+    s.average_cost_ns = (s.average_cost_ns * 15 + cost_ns) / 16;
+    uint64_t interval_ns = uint64_t(s.interval_us) * 1000;
+    if (s.average_cost_ns * 100 > interval_ns && s.interval_us < kMaxIntervalUs) {
+        s.interval_us *= 2;
+    } else if (s.average_cost_ns * 400 < interval_ns && s.interval_us / 2 >= s.wanted_interval_us) {
+        s.interval_us /= 2;
+    }
+}
+
+// One reading: the wall time and the program's CPU since the last. Returns now.
+uint64_t read_tick(SamplerState& s) {
+    forget_known_foreign(s);
+    uint64_t now = monotonic_ns();
+    uint64_t cpu = program_cpu_ns(s);
+    put_event(s, SampleTag::Tick, now - s.last_ns, cpu > s.last_cpu ? cpu - s.last_cpu : 0);
+    s.last_ns = now;
+    s.last_cpu = cpu;
+    return now;
+}
+
+void* sampler_main(void*) {
+    ReentryGuard guard;  // everything this thread does is the shim's
+    SamplerState& s = g_state;
+    uint32_t self = static_cast<uint32_t>(gettid());
+    // No wakeup preemption: while every core is busy a reading waits for the
+    // next scheduler tick instead of interrupting a program thread at once.
+    // Its share of the CPU stays a normal thread's, so readings never starve.
+    sched_param normal{};
+    sched_setscheduler(0, SCHED_BATCH, &normal);
+    timespec next;
+    clock_gettime(CLOCK_MONOTONIC, &next);
+    uint64_t own_cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+    for (uint64_t tick = 1;; ++tick) {
+        add_ns(next, uint64_t(s.interval_us) * 1000);
+        if (wait_while(g_stop, 0, next)) break;  // sampler_stop
+        uint64_t now = read_tick(s);
+        if (tick % kTicksPerTaskRescan == 1) rescan_tasks(s, self);
+        if (tick % kTicksPerThreadScan == 0) sample_threads(s);
+        if (now - s.last_flush_ns >= kFlushEveryNs) flush_chunk(s);
+        log_checkpoint(now_ticks());  // about once a second, even while the program's threads are quiet
+        uint64_t own_now = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+        adapt_interval(s, own_now - own_cpu);
+        own_cpu = own_now;
+    }
+    read_tick(s);  // the part interval up to the stop
+    sample_threads(s);
+    flush_chunk(s);
+    set_and_wake(g_stopped);
+    return nullptr;
+}
+
+}  // namespace
+
+void sampler_start() {
+    bool expected = false;
+    if (!g_started.compare_exchange_strong(expected, true)) return;
+    ReentryGuard guard;
+    SamplerState& s = g_state;
+    s.interval_us = s.wanted_interval_us = setting_sample_interval_us();
+    // The readings start at the process's start: one tick covers the time
+    // before the sampler, with the CPU used until now.
+    s.first_ns = s.last_ns = s.last_flush_ns = log_start_ns();
+    uint64_t now = monotonic_ns();
+    s.last_cpu = program_cpu_ns(s);  // the threads so far: the creating thread, mostly
+    put_event(s, SampleTag::Tick, now - s.last_ns, s.last_cpu);
+    s.last_ns = now;
+    // The new thread inherits a full signal mask: program signals never land on it.
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    static RealFunction<int (*)(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*)> real_create(
+        "pthread_create");
+    pthread_t thread;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&attr, 256 * 1024);
+    if (real_create.get()(&thread, &attr, sampler_main, nullptr) != 0) g_stopped.store(1);
+    pthread_attr_destroy(&attr);
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+}
+
+void sampler_stop() {
+    if (!g_started.load(std::memory_order_acquire)) return;
+    ErrnoKeeper keep;
+    set_and_wake(g_stop);
+    // Its last readings take well under a millisecond; do not hold an exiting
+    // program for long if it is somehow stuck.
+    timespec deadline;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    add_ns(deadline, 200 * 1000000);
+    wait_while(g_stopped, 0, deadline);
+}
+
+void sampler_after_fork_child() {
+    g_started.store(false);
+    g_stop.store(0);
+    g_stopped.store(0);
+    g_state.used = 0;
+    g_state.events = 0;
+    g_state.foreign_count = 0;
+}
+
+}  // namespace shim

@@ -1,0 +1,156 @@
+// The SHIM_* settings. See settings.h.
+#include "settings.h"
+
+#include <atomic>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "shim_messages.h"
+
+namespace shim {
+
+namespace settings_parse {
+
+// Leaves room for ".<pid>" and the temporary name's ".<pid>.tmp".
+constexpr size_t kMaxLogNameBytes = PATH_MAX - 32;
+
+bool log_name_too_long(const char* text) { return text != nullptr && strlen(text) >= kMaxLogNameBytes; }
+
+uint32_t stack_verify_every(const char* text, bool* bad) {
+    *bad = false;
+    if (text == nullptr || *text == '\0') return 0;
+    char* end = nullptr;
+    unsigned long every = strtoul(text, &end, 10);
+    if (*end == '\0' && every > 0 && every <= UINT32_MAX) return static_cast<uint32_t>(every);
+    *bad = true;
+    return 0;
+}
+
+uint64_t alloc_sample_bytes(const char* text, bool* bad) {
+    *bad = false;
+    if (text == nullptr || *text == '\0') return 0;
+    char* end = nullptr;
+    unsigned long long bytes = strtoull(text, &end, 10);
+    if (*end != '\0' || bytes == 0 || bytes > (1ull << 40)) {
+        *bad = true;
+        return 0;
+    }
+    return bytes;
+}
+
+uint32_t sample_interval_us(const char* text, bool* bad) {
+    *bad = false;
+    if (text == nullptr || *text == '\0') return kDefaultSampleIntervalUs;
+    char* end = nullptr;
+    unsigned long us = strtoul(text, &end, 10);
+    if (*end != '\0' || us < 100 || us > kMaxSampleIntervalUs) {
+        *bad = true;
+        return kDefaultSampleIntervalUs;
+    }
+    return static_cast<uint32_t>(us);
+}
+
+bool direct_syscalls(const char* text, bool* bad) {
+    bool disabled = text != nullptr && strcmp(text, "0") == 0;
+    *bad = text != nullptr && !disabled && strcmp(text, "1") != 0;
+    return !disabled;
+}
+
+bool no_task_io(const char* text) { return text != nullptr && *text == '1'; }
+
+}  // namespace settings_parse
+
+namespace {
+
+// A setting once read: -1 until then. Hooks may race to read one first; the
+// thread that publishes it says a bad value, so it is said once.
+template <typename Parse, typename Complain>
+int64_t read_once(std::atomic<int64_t>& slot, const char* name, Parse parse, Complain complain) {
+    int64_t known = slot.load(std::memory_order_acquire);
+    if (known >= 0) return known;
+    const char* text = getenv(name);
+    bool bad = false;
+    int64_t value = parse(text, &bad);
+    int64_t expected = -1;
+    if (!slot.compare_exchange_strong(expected, value, std::memory_order_acq_rel)) return expected;
+    if (bad) complain(text);
+    return value;
+}
+
+std::atomic<int64_t> g_stack_verify{-1};
+std::atomic<int64_t> g_alloc_sample{-1};
+std::atomic<int64_t> g_sample_interval{-1};
+std::atomic<int64_t> g_direct_syscalls{-1};
+std::atomic<int64_t> g_no_task_io{-1};
+
+// SHIM_LOG, copied: the program may change its environment later.
+std::atomic<int> g_log_name_state{0};  // 0 unread, 1 being read, 2 read
+char g_log_name[PATH_MAX];  // zeroed (bss): no page of it in the file to map
+bool g_log_name_too_long = false;
+
+}  // namespace
+
+const char* setting_log_name() {
+    int state = 0;
+    if (g_log_name_state.compare_exchange_strong(state, 1, std::memory_order_acq_rel)) {
+        const char* configured = getenv("SHIM_LOG");
+        if (settings_parse::log_name_too_long(configured)) {
+            // Not log.bin instead: a file the user did not name, perhaps another run's.
+            char shown[kShownPathBytes];
+            say("SHIM_LOG=%s is longer than %d bytes: no log (the program runs on, untraced)",
+                shown_path(configured, shown, sizeof shown), PATH_MAX - 32);
+            g_log_name_too_long = true;
+        } else {
+            bool named = configured != nullptr && configured[0] != '\0';
+            snprintf(g_log_name, sizeof g_log_name, "%s", named ? configured : "log.bin");
+        }
+        g_log_name_state.store(2, std::memory_order_release);
+    } else {
+        while (g_log_name_state.load(std::memory_order_acquire) != 2) {
+        }
+    }
+    return g_log_name_too_long ? nullptr : g_log_name;
+}
+
+uint32_t setting_stack_verify_every() {
+    return static_cast<uint32_t>(read_once(g_stack_verify, "SHIM_STACK_VERIFY", settings_parse::stack_verify_every,
+                                           [](const char* text) {
+                                               say("SHIM_STACK_VERIFY=%s is not a positive number; not verifying",
+                                                   text);
+                                           }));
+}
+
+uint64_t setting_alloc_sample_bytes() {
+    return static_cast<uint64_t>(read_once(g_alloc_sample, "SHIM_ALLOC_SAMPLE", settings_parse::alloc_sample_bytes,
+                                           [](const char* text) {
+                                               say("SHIM_ALLOC_SAMPLE=%s is not a number of bytes (1 to 2^40); "
+                                                   "recording every allocation",
+                                                   text);
+                                           }));
+}
+
+uint32_t setting_sample_interval_us() {
+    return static_cast<uint32_t>(read_once(g_sample_interval, "SHIM_SAMPLE_US", settings_parse::sample_interval_us,
+                                           [](const char* text) {
+                                               say("SHIM_SAMPLE_US=%s is not between 100 and %u; using %u", text,
+                                                   kMaxSampleIntervalUs, kDefaultSampleIntervalUs);
+                                           }));
+}
+
+bool setting_direct_syscalls() {
+    return read_once(g_direct_syscalls, "SHIM_DIRECT_SYSCALLS", settings_parse::direct_syscalls,
+                     [](const char* text) { say("SHIM_DIRECT_SYSCALLS=%s is neither 0 nor 1; using 1", text); }) == 1;
+}
+
+bool setting_no_task_io() {
+    return read_once(g_no_task_io, "SHIM_TEST_NO_TASK_IO",
+                     [](const char* text, bool* bad) {
+                         *bad = false;
+                         return settings_parse::no_task_io(text);
+                     },
+                     [](const char*) {}) == 1;
+}
+
+}  // namespace shim

@@ -1,0 +1,46 @@
+// Every SHIM_* variable the shim reads, in one place. Each is read on first
+// use, not in a constructor (hooks run before constructors: another library's
+// constructor may allocate), validated, and kept: a bad value is said once
+// (shim_messages.h) and the default used instead.
+#pragma once
+#include <cstdint>
+
+namespace shim {
+
+// SHIM_LOG: the run's log name; "log.bin" when unset or empty. nullptr when
+// the name is too long (said): then there is no log.
+const char* setting_log_name();
+
+// SHIM_STACK_VERIFY=N: check every Nth cached stack against a full unwind;
+// 0 (unset): never.
+uint32_t setting_stack_verify_every();
+
+// SHIM_ALLOC_SAMPLE=BYTES: sample allocations about every BYTES bytes;
+// 0 (unset): record every allocation.
+uint64_t setting_alloc_sample_bytes();
+
+// SHIM_SAMPLE_US: the CPU sampler's interval in microseconds.
+constexpr uint32_t kDefaultSampleIntervalUs = 1000;
+constexpr uint32_t kMaxSampleIntervalUs = 100000;
+uint32_t setting_sample_interval_us();
+
+// SHIM_DIRECT_SYSCALLS=0: the hooks call glibc's wrappers, never the syscall.
+bool setting_direct_syscalls();
+
+// SHIM_TEST_NO_TASK_IO=1 (tests only): act as if /proc/<pid>/task/<tid>/io
+// could not be read.
+bool setting_no_task_io();
+
+// The parsers behind the settings, pure (tested in-process). `text` may be
+// null (unset); `bad` is set when the text is not a valid value, and the
+// default is returned.
+namespace settings_parse {
+bool log_name_too_long(const char* text);
+uint32_t stack_verify_every(const char* text, bool* bad);
+uint64_t alloc_sample_bytes(const char* text, bool* bad);
+uint32_t sample_interval_us(const char* text, bool* bad);
+bool direct_syscalls(const char* text, bool* bad);
+bool no_task_io(const char* text);
+}  // namespace settings_parse
+
+}  // namespace shim

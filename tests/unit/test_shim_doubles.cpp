@@ -1,0 +1,58 @@
+// Stand-ins for the parts of the shim its recorders call but the test runner
+// must not link (the flush, the module map, libunwind). See shim_doubles.h.
+#include <atomic>
+#include <cstring>
+
+#include "../../preload/log/arena.h"
+#include "../../preload/log/record_sink.h"
+#include "../../preload/record/alloc_stacks.h"
+#include "../../preload/record/modules.h"
+#include "shim_doubles.h"
+
+namespace {
+std::string g_written;
+std::vector<uint64_t> g_frames;
+
+void collect(const void* data, size_t size) { g_written.append(static_cast<const char*>(data), size); }
+}  // namespace
+
+namespace shim_doubles {
+
+std::vector<Record> new_records() {
+    g_written.clear();
+    shim::arena_write_out(collect);
+    std::vector<Record> records;
+    size_t pos = 0;
+    while (pos + sizeof(shimlog::RecordHeader) <= g_written.size()) {
+        shimlog::RecordHeader header;
+        memcpy(&header, g_written.data() + pos, sizeof header);
+        pos += sizeof header;
+        records.push_back({static_cast<shimlog::RecordType>(header.type), g_written.substr(pos, header.size)});
+        pos += header.size;
+    }
+    return records;
+}
+
+void set_captured_frames(std::initializer_list<uint64_t> frames) { g_frames = frames; }
+
+}  // namespace shim_doubles
+
+namespace shim {
+
+// No checkpoint is ever due: nothing here writes a file.
+std::atomic<uint64_t> g_next_checkpoint{UINT64_MAX};
+void log_checkpoint_due(uint64_t) {}
+
+// The shim's own code: nothing, here (no frame of a test is dropped).
+bool in_shim(uint64_t) { return false; }
+
+int capture_frames(void** frames, int max) {
+    int n = 0;
+    for (uint64_t frame : g_frames) {
+        if (n == max) break;
+        frames[n++] = reinterpret_cast<void*>(frame);
+    }
+    return n;
+}
+
+}  // namespace shim

@@ -1,0 +1,120 @@
+// The shim's SHIM_* settings (preload/settings.h), linked in-process: each
+// parser's valid and invalid values, and a bad value said once however often
+// the setting is asked for.
+#include <catch2/catch.hpp>
+
+#include <climits>
+#include <cstdlib>
+#include <fcntl.h>
+#include <string>
+#include <unistd.h>
+
+#include "../../preload/settings.h"
+
+using namespace shim::settings_parse;
+
+namespace {
+
+// What `fn` says on stderr (shim_messages.h writes there with write(2)).
+template <typename Fn>
+std::string said_by(Fn fn) {
+    int pipe_fds[2];
+    REQUIRE(pipe2(pipe_fds, O_NONBLOCK) == 0);
+    int saved = dup(2);
+    dup2(pipe_fds[1], 2);
+    fn();
+    dup2(saved, 2);
+    close(saved);
+    close(pipe_fds[1]);
+    std::string text;
+    char buf[512];
+    for (ssize_t n; (n = read(pipe_fds[0], buf, sizeof buf)) > 0;) text.append(buf, size_t(n));
+    close(pipe_fds[0]);
+    return text;
+}
+
+}  // namespace
+
+TEST_CASE("SHIM_STACK_VERIFY takes a positive count", "[shim]") {
+    bool bad = true;
+    CHECK(stack_verify_every(nullptr, &bad) == 0);
+    CHECK_FALSE(bad);
+    CHECK(stack_verify_every("", &bad) == 0);
+    CHECK_FALSE(bad);
+    CHECK(stack_verify_every("8", &bad) == 8);
+    CHECK_FALSE(bad);
+    CHECK(stack_verify_every("4294967295", &bad) == 4294967295u);
+    CHECK_FALSE(bad);
+    for (const char* wrong : {"0", "-1", "8x", "4294967296", "x"}) {
+        INFO(wrong);
+        CHECK(stack_verify_every(wrong, &bad) == 0);
+        CHECK(bad);
+    }
+}
+
+TEST_CASE("SHIM_ALLOC_SAMPLE takes 1 to 2^40 bytes", "[shim]") {
+    bool bad = true;
+    CHECK(alloc_sample_bytes(nullptr, &bad) == 0);
+    CHECK_FALSE(bad);
+    CHECK(alloc_sample_bytes("524288", &bad) == 524288);
+    CHECK_FALSE(bad);
+    CHECK(alloc_sample_bytes("1099511627776", &bad) == (1ull << 40));
+    CHECK_FALSE(bad);
+    for (const char* wrong : {"0", "1099511627777", "1k", " "}) {
+        INFO(wrong);
+        CHECK(alloc_sample_bytes(wrong, &bad) == 0);
+        CHECK(bad);
+    }
+}
+
+TEST_CASE("SHIM_SAMPLE_US takes 100 to 100000 microseconds", "[shim]") {
+    bool bad = true;
+    CHECK(sample_interval_us(nullptr, &bad) == shim::kDefaultSampleIntervalUs);
+    CHECK_FALSE(bad);
+    CHECK(sample_interval_us("100", &bad) == 100);
+    CHECK_FALSE(bad);
+    CHECK(sample_interval_us("100000", &bad) == 100000);
+    CHECK_FALSE(bad);
+    for (const char* wrong : {"99", "100001", "1ms"}) {
+        INFO(wrong);
+        CHECK(sample_interval_us(wrong, &bad) == shim::kDefaultSampleIntervalUs);
+        CHECK(bad);
+    }
+}
+
+TEST_CASE("SHIM_DIRECT_SYSCALLS is 0 or 1, on by default", "[shim]") {
+    bool bad = true;
+    CHECK(direct_syscalls(nullptr, &bad));
+    CHECK_FALSE(bad);
+    CHECK_FALSE(direct_syscalls("0", &bad));
+    CHECK_FALSE(bad);
+    CHECK(direct_syscalls("1", &bad));
+    CHECK_FALSE(bad);
+    CHECK(direct_syscalls("", &bad));
+    CHECK(bad);
+    CHECK(direct_syscalls("no", &bad));
+    CHECK(bad);
+}
+
+TEST_CASE("SHIM_TEST_NO_TASK_IO and SHIM_LOG's length", "[shim]") {
+    CHECK(no_task_io("1"));
+    CHECK_FALSE(no_task_io(nullptr));
+    CHECK_FALSE(no_task_io("0"));
+    CHECK_FALSE(log_name_too_long(nullptr));
+    CHECK_FALSE(log_name_too_long("log.bin"));
+    CHECK(log_name_too_long(std::string(PATH_MAX - 32, 'a').c_str()));
+    CHECK_FALSE(log_name_too_long(std::string(PATH_MAX - 33, 'a').c_str()));
+}
+
+TEST_CASE("a bad setting is read once and said once", "[shim]") {
+    setenv("SHIM_SAMPLE_US", "7", 1);
+    uint32_t first = 0, second = 0;
+    std::string said = said_by([&] { first = shim::setting_sample_interval_us(); });
+    setenv("SHIM_SAMPLE_US", "500", 1);  // too late: the shim read it already
+    std::string again = said_by([&] { second = shim::setting_sample_interval_us(); });
+    unsetenv("SHIM_SAMPLE_US");
+    CHECK(first == shim::kDefaultSampleIntervalUs);
+    CHECK(second == first);
+    CHECK(said == "shim: SHIM_SAMPLE_US=7 is not between 100 and 100000; using 1000\n");
+    CHECK(again.empty());
+}
