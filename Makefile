@@ -70,11 +70,11 @@ tests/programs/%: tests/programs/%.cpp
 	$(CXX) $(CXXFLAGS) -pthread -o $@ $<
 
 # The shim's pieces tested in-process (tests/unit/test_shim_*.cpp; the flush,
-# module map and unwinder they call are stand-ins, test_shim_doubles.cpp):
+# module map and unwinder pipe they call are stand-ins, test_shim_doubles.cpp):
 # compiled again under their own names, without LTO. Never the hooks: they
 # would interpose the test runner's own read and malloc.
 SHIM_UNIT_SRC := preload/hooks/loader_gate.cpp preload/hooks/interpose.cpp preload/shim_messages.cpp \
-                 preload/settings.cpp preload/record/files.cpp preload/record/stacks.cpp \
+                 preload/settings.cpp preload/record/files.cpp preload/record/stacks.cpp preload/record/alloc_stacks.cpp \
                  preload/log/passing_records.cpp preload/log/arena.cpp
 SHIM_UNIT_OBJ := $(SHIM_UNIT_SRC:.cpp=.unit.o)
 SHIM_UNIT_FLAGS := -fPIC -fno-exceptions -fno-rtti -fno-omit-frame-pointer -fvisibility=hidden

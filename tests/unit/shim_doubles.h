@@ -1,7 +1,7 @@
 // For the shim's recorders linked into the test runner (Makefile:
 // SHIM_UNIT_OBJ): they write to the real arena (preload/log/arena.cpp), read
-// back here as a flush would; the rest of the log and the unwinder are
-// stand-ins (test_shim_doubles.cpp).
+// back here as a flush would; the rest of the log, the module map and the
+// unwinder's pipe are stand-ins (test_shim_doubles.cpp).
 #pragma once
 #include <cstdint>
 #include <initializer_list>
@@ -19,8 +19,5 @@ struct Record {
 
 // The records made since the last call, oldest first, as a flush writes them.
 std::vector<Record> new_records();
-
-// The frames capture_frames hands out (innermost first); empty: none.
-void set_captured_frames(std::initializer_list<uint64_t> frames);
 
 }  // namespace shim_doubles

@@ -1,17 +1,18 @@
 // Stand-ins for the parts of the shim its recorders call but the test runner
-// must not link (the flush, the module map, libunwind). See shim_doubles.h.
+// must not link (the flush, the module map, the unwinder's pipe). See
+// shim_doubles.h.
 #include <atomic>
 #include <cstring>
+#include <unistd.h>
 
 #include "../../preload/log/arena.h"
 #include "../../preload/log/record_sink.h"
-#include "../../preload/record/alloc_stacks.h"
 #include "../../preload/record/modules.h"
+#include "../../preload/record/unwinder_pipe.h"
 #include "shim_doubles.h"
 
 namespace {
 std::string g_written;
-std::vector<uint64_t> g_frames;
 
 void collect(const void* data, size_t size) { g_written.append(static_cast<const char*>(data), size); }
 }  // namespace
@@ -33,8 +34,6 @@ std::vector<Record> new_records() {
     return records;
 }
 
-void set_captured_frames(std::initializer_list<uint64_t> frames) { g_frames = frames; }
-
 }  // namespace shim_doubles
 
 namespace shim {
@@ -46,13 +45,11 @@ void log_checkpoint_due(uint64_t) {}
 // The shim's own code: nothing, here (no frame of a test is dropped).
 bool in_shim(uint64_t) { return false; }
 
-int capture_frames(void** frames, int max) {
-    int n = 0;
-    for (uint64_t frame : g_frames) {
-        if (n == max) break;
-        frames[n++] = reinterpret_cast<void*>(frame);
-    }
-    return n;
-}
+// The test runner is one process: its main thread is the log's.
+uint32_t log_pid() { return static_cast<uint32_t>(getpid()); }
+
+// No module map: the unwinder's own code is not told apart.
+bool object_range(const void*, uint64_t*, uint64_t*) { return false; }
+void unwinder_set_code_range(uint64_t, uint64_t) {}
 
 }  // namespace shim

@@ -1,6 +1,7 @@
 // The shim's recorders linked in-process (no LD_PRELOAD): the file registry,
-// the stack table and the passing records, writing to the real arena, read
-// back as a flush reads it (shim_doubles.h).
+// the stack table and its validated memo (unwinding with libunwind), the
+// passing records; they write to the real arena, read back as a flush reads
+// it (shim_doubles.h).
 #include <catch2/catch.hpp>
 
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "../../preload/log/passing_records.h"
+#include "../../preload/record/alloc_stacks.h"
 #include "../../preload/record/files.h"
 #include "../../preload/record/stacks.h"
 #include "shim_doubles.h"
@@ -88,14 +90,56 @@ TEST_CASE("the stack table keeps each stack once", "[shim]") {
     CHECK(memcmp(records[0].payload.data() + sizeof rec, a, sizeof a) == 0);
 }
 
+namespace {
+
+// An allocation hook's view of its caller: the return address and the
+// caller's stack pointer (this frame's CFA), as hooks_malloc.cpp passes them.
+__attribute__((noinline)) uint32_t stack_of_this_call(shim::AllocStacks* memo) {
+    uint32_t id = shim::alloc_stack_id(memo, reinterpret_cast<uint64_t>(__builtin_return_address(0)),
+                                       reinterpret_cast<uint64_t>(__builtin_frame_address(0)) + 16);
+    asm volatile("" ::: "memory");  // not a tail call: the frame stays
+    return id;
+}
+
+__attribute__((noinline)) uint32_t from_site_a(shim::AllocStacks* memo) {
+    uint32_t id = stack_of_this_call(memo);
+    asm volatile("" ::: "memory");
+    return id;
+}
+
+__attribute__((noinline)) uint32_t from_site_b(shim::AllocStacks* memo) {
+    uint32_t id = stack_of_this_call(memo);
+    asm volatile("" ::: "memory");
+    return id;
+}
+
+}  // namespace
+
 TEST_CASE("a call site's stack is captured once", "[shim]") {
     new_records();
-    shim_doubles::set_captured_frames({0x500000, 0x501000, 0x502000});
     uint32_t id = shim::site_stack_id(0x500000);
-    shim_doubles::set_captured_frames({0x500000, 0x509000});  // would be another stack
     CHECK(shim::site_stack_id(0x500000) == id);
-    shim_doubles::set_captured_frames({});
-    CHECK(new_records().size() == 1);
+    CHECK(new_records().size() <= 1);  // one Stack record, or none when nothing was unwound
+}
+
+TEST_CASE("the validated memo gives each call site its stack, checked by a full unwind", "[shim]") {
+    shim::alloc_stacks_configure(1);  // every memo hit unwound again and compared
+    shim::AllocStacks* memo = shim::alloc_stacks_acquire();
+    REQUIRE(memo != nullptr);
+    uint32_t a = 0, b = 0;
+    for (int i = 0; i < 4; ++i) {
+        uint32_t again_a = from_site_a(memo);
+        uint32_t again_b = from_site_b(memo);
+        if (i == 0) a = again_a, b = again_b;
+        CHECK(again_a == a);
+        CHECK(again_b == b);
+    }
+    CHECK(a != 0);
+    CHECK(a != b);
+    CHECK(shim::alloc_stacks_verified() > 0);
+    CHECK(shim::alloc_stacks_mismatches() == 0);
+    shim::alloc_stacks_release(memo);
+    shim::alloc_stacks_configure(0);
 }
 
 TEST_CASE("passing records are written once, in order", "[shim]") {
