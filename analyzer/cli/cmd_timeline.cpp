@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "load_log.h"
+#include "../pipeline.h"
 #include "../views/chrome_trace.h"
 
 namespace analyzer {
@@ -33,7 +34,8 @@ int run_timeline(const TimelineCommand& command) {
     std::ostream& out = to_stdout ? std::cout : file;
     Symbolizer symbols(log.modules);
     CallSites sites(log, symbols);
-    for (const std::string& note : write_chrome_trace(log, sites, command.options, out))
+    Analysis analysis = analyze_with_limits(log, sites, AllocReport{}, command.options.limits);
+    for (const std::string& note : write_chrome_trace(log, analysis, sites, command.options, out))
         std::cerr << "analyzer: note: " << note << "\n";
     print_symbol_notes(symbols);
     out.flush();
