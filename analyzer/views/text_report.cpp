@@ -16,9 +16,7 @@ namespace analyzer {
 namespace {
 
 std::string pad(const std::string& s, size_t width, bool right = true) {
-    // Width in characters: count UTF-8 lead bytes only.
-    size_t chars = 0;
-    for (unsigned char c : s) chars += (c & 0xC0) != 0x80;
+    size_t chars = utf8_length(s);  // width in characters, not bytes
     if (chars >= width) return s;
     std::string fill(width - chars, ' ');
     return right ? fill + s : s + fill;
