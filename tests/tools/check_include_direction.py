@@ -40,7 +40,6 @@ VIEWS_MAY_NOT_INCLUDE = {
     "analysis/io_totals.h",
 }
 
-
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 
