@@ -1,12 +1,12 @@
 // `analyzer flame LOG --what allocs|alloc-bytes|reads [-o FILE]`: folded
 // stacks, or an SVG flame graph when FILE ends in .svg.
-#include <fstream>
 #include <iostream>
 #include <memory>
 
 #include "../analysis/alloc_analysis.h"
 #include "commands.h"
 #include "load_log.h"
+#include "output_file.h"
 #include "../views/flame.h"
 
 namespace analyzer {
@@ -37,15 +37,9 @@ int run_flame(const FlameOptions& options) {
                   << (weight == FlameWeight::Reads ? "read calls" : "allocation events") << " to draw\n";
     note_if_partial(log);
 
-    std::ofstream file;
-    if (!options.output.empty()) {
-        file.open(options.output, std::ios::binary | std::ios::trunc);
-        if (!file) {
-            std::cerr << "analyzer: cannot write " << options.output << "\n";
-            return 2;
-        }
-    }
-    std::ostream& out = options.output.empty() ? std::cout : file;
+    OutputFile output(options.output);
+    if (!output.opened()) return 2;
+    std::ostream& out = output.stream();
     if (ends_with(options.output, ".svg")) {
         static const char* const units[] = {"allocations", "bytes", "calls"};
         static const char* const titles[] = {"Allocations by stack", "Bytes allocated by stack", "Read calls by stack"};
@@ -55,12 +49,7 @@ int run_flame(const FlameOptions& options) {
         write_folded(stacks, out);
     }
     print_symbol_notes(symbols);
-    out.flush();
-    if (!out) {
-        std::cerr << "analyzer: error writing " << (options.output.empty() ? "stdout" : options.output) << "\n";
-        return 2;
-    }
-    return 0;
+    return output.finish() ? 0 : 2;
 }
 
 }  // namespace

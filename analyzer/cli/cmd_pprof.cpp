@@ -1,12 +1,12 @@
 // `analyzer pprof LOG [--what allocs|reads] -o FILE.pb.gz`: the log as a
 // gzip'd pprof profile, for `go tool pprof` and the viewers that read it.
-#include <fstream>
 #include <iostream>
 #include <memory>
 
 #include "../analysis/alloc_analysis.h"
 #include "commands.h"
 #include "load_log.h"
+#include "output_file.h"
 #include "../encode/gzip_compress.h"
 #include "../views/pprof.h"
 
@@ -33,14 +33,10 @@ int run_pprof(const PprofOptions& options) {
     note_if_partial(log);
     print_symbol_notes(symbols);
 
-    std::ofstream file(options.output, std::ios::binary | std::ios::trunc);
-    if (file) file << gzip_compress(encode_pprof(profile));
-    file.close();
-    if (!file) {
-        std::cerr << "analyzer: cannot write " << options.output << "\n";
-        return 2;
-    }
-    return 0;
+    OutputFile output(options.output, nullptr);  // a binary profile: never to the terminal
+    if (!output.opened()) return 2;
+    output.stream() << gzip_compress(encode_pprof(profile));
+    return output.finish("cannot write") ? 0 : 2;
 }
 
 }  // namespace

@@ -59,7 +59,7 @@ void print_report(const std::string& log_path) {
     try {
         std::unique_ptr<RunAnalysis> run = analyze_run(log_path);
         std::cerr << "\n--- analyzer report " << log_path << " ---\n";
-        ReportInput input{run->log, run->findings, *run->sites, 10, run->allocs};
+        ReportInput input{run->log, run->findings, *run->sites, 10, run->analysis};
         input.limits = &run->limits;
         input.findings_left_out = run->findings_left_out;
         input.min_cost_ns = min_cost_ns(run->log, run->limits);

@@ -10,6 +10,7 @@
 #include "../decode/decode.h"
 #include "../findings/cost_ranking.h"
 #include "../findings/rules.h"
+#include "../pipeline.h"
 #include "gates.h"
 #include "load_log.h"
 #include "child_logs.h"
@@ -48,21 +49,13 @@ int report_one(const ReportOptions& options, std::vector<ProcessSummary>* childr
     Progress progress(file_size(options.log_path));
     Log log;
     if (!load_log_or_say(options.log_path, log, progress)) return 2;
-    Symbolizer symbols(log.modules);
-    CallSites sites(log, symbols);
-    AllocReport allocs =
-        analyze_allocations(log, [&](double f) { progress.update("replaying allocations of " + options.log_path, f); });
-    progress.stage("analysing " + options.log_path);
-    std::vector<Finding> all = find_all(log, allocs, sites, limits);
-    // Cheap count-triggered findings are left out of the report, not the gates:
-    // --fail-on asks for a kind, and a cheap one is still that regression.
-    size_t left_out = mark_below_min_cost(all, log, limits);
-    std::vector<Finding> findings = costly_findings(all);
+    std::unique_ptr<RunAnalysis> run = analyze_log(std::move(log), limits, progress);
     progress.done();
-    ReportInput input{log, findings, sites, options.top, allocs};
+    const Log& analysed = run->log;
+    ReportInput input{analysed, run->findings, *run->sites, options.top, run->analysis};
     input.limits = &limits;
-    input.findings_left_out = left_out;
-    input.min_cost_ns = min_cost_ns(log, limits);
+    input.findings_left_out = run->findings_left_out;
+    input.min_cost_ns = min_cost_ns(analysed, limits);
     input.min_cost_text = min_cost_text(limits);
     input.colour = options.output.empty() && colour_wanted(STDOUT_FILENO);  // never into a file
     if (options.format == "html" || !options.output.empty()) {
@@ -72,12 +65,13 @@ int report_one(const ReportOptions& options, std::vector<ProcessSummary>* childr
     else
         write_text_report(input, out);
     // The first process of a run lists the others, which wrote their own logs.
-    if (children != nullptr && !log.process.parent_traced) {
-        *children = child_logs(options.log_path, log);
-        if (options.format == "text" && options.output.empty()) write_process_tree(log, *children, options.top, std::cout);
+    if (children != nullptr && !analysed.process.parent_traced) {
+        *children = child_logs(options.log_path, analysed);
+        if (options.format == "text" && options.output.empty())
+            write_process_tree(analysed, *children, options.top, std::cout);
     }
-    print_symbol_notes(symbols);
-    return apply_gates(options.gates, log, all);
+    print_symbol_notes(*run->symbols);
+    return apply_gates(options.gates, analysed, run->all_findings);
 }
 
 // Every log named, and with --children every process of the first one's run,
@@ -150,9 +144,8 @@ void add_report_command(CLI::App& app) {
                     "that cost less than this: a share of the run (2%) or a time (5ms, 0.1s); 0 shows every one. "
                     "Default: 1% of the run or 5 ms, the larger. --fail-on still sees the ones left out");
     cmd->add_option("--fail-on", options->gates.fail_on,
-                    "CI gate: exit 1 when a finding of one of these kinds is present (comma-separated: "
-                    "unbuffered-io, alloc-hotspot, leak, serial-phase, idle-phase, threads-too-fine, cpu-contention, file-reopened, "
-                    "re-read; findings left out by --min-cost count too)")
+                    "CI gate: exit 1 when a finding of one of these kinds is present (comma-separated: " +
+                        finding_kinds_list() + "; findings left out by --min-cost count too)")
         ->delimiter(',');
     cmd->add_option("--max-reads-per-mb", options->gates.max_reads_per_mib,
                     "CI gate: exit 1 when read calls per MiB read (all files; under 1 MiB counts as 1) exceed N")

@@ -1,11 +1,12 @@
 // `analyzer timeline LOG -o trace.json`: the threads, P(t) and the phases as
 // Chrome Trace Event JSON for ui.perfetto.dev or chrome://tracing.
-#include <fstream>
 #include <iostream>
 #include <memory>
 
 #include "commands.h"
 #include "load_log.h"
+#include "output_file.h"
+#include "../pipeline.h"
 #include "../views/chrome_trace.h"
 
 namespace analyzer {
@@ -21,27 +22,16 @@ int run_timeline(const TimelineCommand& command) {
     Log log;
     if (!load_log_or_say(command.log_path, log)) return 2;
     note_if_partial(log);
-    std::ofstream file;
-    bool to_stdout = command.output == "-";
-    if (!to_stdout) {
-        file.open(command.output, std::ios::binary | std::ios::trunc);
-        if (!file) {
-            std::cerr << "analyzer: cannot write " << command.output << "\n";
-            return 2;
-        }
-    }
-    std::ostream& out = to_stdout ? std::cout : file;
+    OutputFile output(command.output, "-");
+    if (!output.opened()) return 2;
+    std::ostream& out = output.stream();
     Symbolizer symbols(log.modules);
     CallSites sites(log, symbols);
-    for (const std::string& note : write_chrome_trace(log, sites, command.options, out))
+    Analysis analysis = analyze_with_limits(log, sites, AllocReport{}, command.options.limits);
+    for (const std::string& note : write_chrome_trace(log, analysis, sites, command.options, out))
         std::cerr << "analyzer: note: " << note << "\n";
     print_symbol_notes(symbols);
-    out.flush();
-    if (!out) {
-        std::cerr << "analyzer: error writing " << (to_stdout ? "stdout" : command.output) << "\n";
-        return 2;
-    }
-    return 0;
+    return output.finish() ? 0 : 2;
 }
 
 }  // namespace

@@ -29,9 +29,7 @@ std::string unknown_kind_error(const std::vector<std::string>& kinds) {
     const std::vector<std::string>& known = finding_kinds();
     for (const std::string& kind : kinds) {
         if (std::find(known.begin(), known.end(), kind) != known.end()) continue;
-        std::string valid;
-        for (const std::string& k : known) valid += (valid.empty() ? "" : ", ") + k;
-        return "--fail-on: unknown finding kind '" + kind + "' (valid: " + valid + ")";
+        return "--fail-on: unknown finding kind '" + kind + "' (valid: " + finding_kinds_list() + ")";
     }
     return "";
 }

@@ -91,12 +91,12 @@ SummarySection findings_section(const RunAnalysis& run) {
 
 void add_io_sections(RunAnalysis& run, std::vector<SummarySection>& out) {
     RowTable syscalls, files, sites;
-    for (const SyscallTotals& t : totals_by_syscall(run.log)) {
+    for (const SyscallTotals& t : run.analysis.syscalls) {
         syscalls.add(syscall_name(t.syscall), "calls", Unit::Count, double(t.calls));
         syscalls.add(syscall_name(t.syscall), "errors", Unit::Count, double(t.errors));
         syscalls.add(syscall_name(t.syscall), "seconds", Unit::Seconds, double(t.time_ns) / 1e9);
     }
-    for (const FileTotals& t : totals_by_file(run.log)) {
+    for (const FileTotals& t : run.analysis.files) {
         std::string key = std::string(t.writes ? "write " : "read ") + file_path(run.log, t.file_id);
         files.add(key, "calls", Unit::Count, double(t.calls));
         files.add(key, "bytes", Unit::Bytes, double(t.bytes));
@@ -116,14 +116,14 @@ void add_io_sections(RunAnalysis& run, std::vector<SummarySection>& out) {
 }
 
 void add_alloc_sections(RunAnalysis& run, std::vector<SummarySection>& out) {
-    const AllocReport& a = run.allocs;
+    const AllocReport& a = run.analysis.allocs;
     RowTable totals, sites;
     totals.add("allocations", "count", Unit::Count, double(a.allocations));
     totals.add("bytes allocated", "bytes", Unit::Bytes, double(a.bytes));
     totals.add("temporary allocations", "count", Unit::Count, double(a.temporary));
     totals.add("peak heap", "bytes", Unit::Bytes, double(a.peak_bytes));
     totals.add("still allocated at exit", "bytes", Unit::Bytes, double(a.live_bytes));
-    for (const AllocSite& site : alloc_sites(a, *run.sites)) {
+    for (const AllocSite& site : run.analysis.alloc_sites) {
         std::string key = site_key(site.site);
         sites.add(key, "allocations", Unit::Count, double(site.allocations));
         sites.add(key, "bytes", Unit::Bytes, double(site.bytes));
@@ -140,7 +140,7 @@ SummarySection threads_section(const RunAnalysis& run) {
     rows.add("threads", "count", Unit::Count, double(run.log.threads.size()));
     rows.add("CPU time", "seconds", Unit::Seconds, cpu_ns / 1e9);
     SummarySection section = rows.section("threads", "Threads", false);
-    Concurrency c = analyze_concurrency(run.log, concurrency_options(run.limits));
+    const Concurrency& c = run.analysis.concurrency;
     if (c.present) {
         section.rows.push_back(SummaryRow{"serial fraction", {Metric{"fraction", Unit::Ratio, c.serial_fraction(), true}}});
         section.rows.push_back(

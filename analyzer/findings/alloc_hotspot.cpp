@@ -114,15 +114,17 @@ Finding make_finding(const AllocReport& allocs, CallSites& sites, const AllocSit
 
 }  // namespace
 
-std::vector<Finding> find_alloc_hotspots(const AllocReport& allocs, CallSites& sites, const Thresholds& limits) {
+std::vector<Finding> find_alloc_hotspots(const RuleInput& in) {
+    const AllocReport& allocs = in.analysis.allocs;
+    const Thresholds& limits = in.limits;
     std::vector<Finding> found;
     if (allocs.allocations == 0) return found;
-    for (const AllocSite& site : alloc_sites(allocs, sites)) {
+    for (const AllocSite& site : in.analysis.alloc_sites) {
         if (site.allocations < limits.alloc_min_count) break;  // sorted: the rest have fewer
         if (double(site.allocations) < limits.alloc_min_share * double(allocs.allocations)) break;
         // Sampling mode cannot tell temporary blocks: the counts alone decide.
         if (!allocs.sampled() && !mostly_temporary(site, limits) && !churns(site, allocs, limits)) continue;
-        found.push_back(make_finding(allocs, sites, site, limits));
+        found.push_back(make_finding(allocs, in.sites, site, limits));
     }
     return found;
 }

@@ -1,7 +1,6 @@
 // Finding "idle-phase": a long stretch with under half a core busy. That is
 // waiting (I/O, sleep, locks, a child process), which more cores cannot
 // shorten, so it is reported apart from serial work and only when large.
-#include "../analysis/phase_attribution.h"
 #include "../model/time_axis.h"
 #include "../text/format.h"
 #include "phase_evidence.h"
@@ -10,7 +9,7 @@
 namespace analyzer {
 namespace {
 
-Finding make_finding(const Log& log, const Phase& p) {
+Finding make_finding(const Log& log, const std::vector<FileTotals>& files, const Phase& p) {
     double run = run_wall_ns(log);
     Finding f;
     f.kind = "idle-phase";
@@ -25,7 +24,7 @@ Finding make_finding(const Log& log, const Phase& p) {
                          ": they waited, for I/O, sleep, a lock or a child process, or for a "
                          "core other programs held (the log does not record the machine's load); more cores of "
                          "one's own cannot shorten the first kinds");
-    std::string io = io_context(log);
+    std::string io = io_context(log, files);
     if (!io.empty()) f.evidence.push_back(io);
     f.advice = "Find what it waited for (the Syscalls table's time in read/write, the Threads section's time in "
                "pthread_join) and overlap that wait with work, or remove it; if the machine was busy with other "
@@ -43,14 +42,14 @@ Finding make_finding(const Log& log, const Phase& p) {
 
 }  // namespace
 
-std::vector<Finding> find_idle_phases(const Log& log, const Thresholds& limits) {
+std::vector<Finding> find_idle_phases(const RuleInput& in) {
+    const Log& log = in.log;
     std::vector<Finding> found;
-    Concurrency c = analyze_concurrency(log, concurrency_options(limits));
+    const Concurrency& c = in.analysis.concurrency;  // phases attributed
     if (!c.present || !c.resolved()) return found;  // too short a run to tell phases apart
-    attribute_phases(ThreadCpuTimeline(log), c.idle_phases);
     double run = run_wall_ns(log);
     for (const Phase& p : c.idle_phases)
-        if (p.length_ns() >= limits.idle_min_share * run) found.push_back(make_finding(log, p));
+        if (p.length_ns() >= in.limits.idle_min_share * run) found.push_back(make_finding(log, in.analysis.files, p));
     return found;
 }
 

@@ -138,11 +138,15 @@ Finding undecided_finding(const AllocReport& allocs, CallSites& sites, const All
 
 }  // namespace
 
-std::vector<Finding> find_leaks(const Log& log, const AllocReport& allocs, CallSites& sites, const Thresholds& limits) {
+std::vector<Finding> find_leaks(const RuleInput& in) {
+    const Log& log = in.log;
+    const AllocReport& allocs = in.analysis.allocs;
+    CallSites& sites = in.sites;
+    const Thresholds& limits = in.limits;
     std::vector<Finding> found;
     if (allocs.live_bytes < limits.leak_min_bytes || !can_tell_leaks(log, allocs)) return found;
     bool decided = allocs.reach.decided;
-    for (const AllocSite& site : alloc_sites(allocs, sites)) {
+    for (const AllocSite& site : in.analysis.alloc_sites) {
         uint64_t bytes = decided ? site.lost_bytes : site.leaked_bytes;
         if (bytes == 0 || bytes < limits.leak_min_bytes) continue;
         // Memory the runtime keeps for itself (libstdc++'s emergency exception

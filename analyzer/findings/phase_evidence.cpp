@@ -5,7 +5,6 @@
 
 #include "../model/time_axis.h"
 #include "../text/format.h"
-#include "../analysis/io_totals.h"
 #include "rules.h"
 
 namespace analyzer {
@@ -25,8 +24,7 @@ std::string amdahl_line(const Concurrency& c) {
 
 // I/O is counted per call site for the whole run, without times or threads:
 // say what the run wrote and read, and that it cannot be placed in the phase.
-std::string io_context(const Log& log) {
-    std::vector<FileTotals> files = totals_by_file(log);
+std::string io_context(const Log& log, const std::vector<FileTotals>& files) {
     const FileTotals* top = nullptr;
     for (const FileTotals& t : files)
         if (t.bytes > 0 && (top == nullptr || t.bytes > top->bytes)) top = &t;

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "../analysis/concurrency.h"
+#include "../analysis/io_totals.h"
 #include "../model/model.h"
 #include "../symbols/thread_names.h"
 
@@ -13,7 +14,7 @@ std::string time_range(const Phase& p);  // "146 ms–162 ms"
 std::string amdahl_line(const Concurrency& c);
 // What the run wrote or read most, and why it cannot be placed in a phase
 // (I/O is counted per call site, not timed); "" when the run did no I/O.
-std::string io_context(const Log& log);
+std::string io_context(const Log& log, const std::vector<FileTotals>& files);
 // "the main thread", or the thread's label (thread_names.h).
 std::string thread_name(const Log& log, ThreadNamer& names, uint32_t tid);
 const ThreadInfo* thread_record(const Log& log, uint32_t tid);

@@ -9,7 +9,9 @@
 
 namespace analyzer {
 
-std::vector<Finding> find_reopened_files(const Log& log, const Thresholds& limits) {
+std::vector<Finding> find_reopened_files(const RuleInput& in) {
+    const Log& log = in.log;
+    const Thresholds& limits = in.limits;
     std::vector<Finding> found;
     FileGroups groups = group_files(log);
     for (const auto& [first, opens] : groups.opens) {

@@ -82,14 +82,16 @@ Finding make_finding(const Log& log, CallSites& sites, const SiteTotals& t) {
 
 }  // namespace
 
-std::vector<Finding> find_scattered_reads(const Log& log, CallSites& sites, const Thresholds& limits) {
+std::vector<Finding> find_scattered_reads(const RuleInput& in) {
+    const Log& log = in.log;
+    const Thresholds& limits = in.limits;
     std::vector<Finding> found;
     for (const auto& entry : totals_by_site(log, limits.io_small_bytes)) {
         const SiteTotals& t = entry.second;
         if (t.calls < limits.io_min_calls) continue;
         if (double(t.small) <= limits.io_small_share * double(t.calls)) continue;
         if (!scattered_reads(log, t)) continue;
-        found.push_back(make_finding(log, sites, t));
+        found.push_back(make_finding(log, in.sites, t));
     }
     return found;
 }

@@ -87,8 +87,8 @@ std::string stretch_list(const Stretches& s) {
     return list;
 }
 
-Finding make_finding(const Log& log, const Concurrency& c, Story story, uint32_t tid, const Stretches& s,
-                     CallSites& sites) {
+Finding make_finding(const Log& log, const std::vector<FileTotals>& files, const Concurrency& c, Story story,
+                     uint32_t tid, const Stretches& s, CallSites& sites) {
     ThreadNamer names(sites);
     double run = run_wall_ns(log);
     std::string who = tid ? thread_name(log, names, tid) + " (tid " + std::to_string(tid) + ")"
@@ -139,7 +139,7 @@ Finding make_finding(const Log& log, const Concurrency& c, Story story, uint32_t
                                                      : "that thread made about " + with_commas(allocs.allocations) +
                                                            " allocations (" + human_bytes(double(allocs.bytes)) +
                                                            ") meanwhile");
-    std::string io = io_context(log);
+    std::string io = io_context(log, files);
     if (!io.empty()) f.evidence.push_back(io);
     if (story == Story::Shared)
         f.advice = "The threads never ran more than one core's worth at once. If they take turns on a lock, shorten "
@@ -206,11 +206,11 @@ Finding contention_finding(const Log& log, const Concurrency& c, const Stretches
 
 }  // namespace
 
-std::vector<Finding> find_serial_phases(const Log& log, CallSites& sites, const Thresholds& limits) {
+std::vector<Finding> find_serial_phases(const RuleInput& in) {
+    const Log& log = in.log;
     std::vector<Finding> found;
-    Concurrency c = analyze_concurrency(log, concurrency_options(limits));
+    const Concurrency& c = in.analysis.concurrency;  // phases attributed
     if (!c.present || !c.resolved()) return found;  // too short a run to tell phases apart
-    attribute_phases(ThreadCpuTimeline(log), c);
     std::map<uint32_t, Stretches> groups;  // by the thread that did the most
     for (const Phase& p : c.serial_phases) {
         // One thread alone is only a problem when more could have run: other
@@ -237,7 +237,7 @@ std::vector<Finding> find_serial_phases(const Log& log, CallSites& sites, const 
             contended.length_ns += s.length_ns, contended.cpu_ns += s.cpu_ns, contended.waiting_ns += s.waiting_ns;
             continue;
         }
-        found.push_back(make_finding(log, c, story_of(group.first, s), group.first, s, sites));
+        found.push_back(make_finding(log, in.analysis.files, c, story_of(group.first, s), group.first, s, in.sites));
     }
     if (!contended.phases.empty()) found.push_back(contention_finding(log, c, contended));
     return found;

@@ -88,11 +88,13 @@ Finding make_finding(const Log& log, const ThreadsSummary& s, const ThreadGroupS
 
 }  // namespace
 
-std::vector<Finding> find_threads_too_fine(const Log& log, CallSites& sites, const Thresholds& limits) {
+std::vector<Finding> find_threads_too_fine(const RuleInput& in) {
+    const Log& log = in.log;
+    CallSites& sites = in.sites;
+    const Thresholds& limits = in.limits;
     std::vector<Finding> found;
     if (log.threads.size() < limits.threads_fine_min_count) return found;
-    ThreadNamer names(sites);
-    ThreadsSummary s = summarize_threads(log, names);
+    const ThreadsSummary& s = in.analysis.threads;
     if (!s.times_known) return found;  // lifetimes need the log's clock (an End record)
     for (const ThreadGroupStats& g : s.groups)
         if (too_fine(g, limits)) found.push_back(make_finding(log, s, g, sites));

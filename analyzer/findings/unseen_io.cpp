@@ -46,9 +46,8 @@ double mean_call_ns(const Log& log, bool writes) {
 
 // With several threads: which made the calls no hook saw, from the kernel's
 // per-thread counts (the most first).
-std::string unseen_by_thread(const Log& log, CallSites& sites, bool writes) {
+std::string unseen_by_thread(const Log& log, const ThreadsUnseenIo& io, CallSites& sites, bool writes) {
     if (log.threads.size() < 2) return "";
-    ThreadsUnseenIo io = threads_unseen_io(log);
     if (io.state == ThreadIoState::NotAvailable)
         return "which thread made them is not known: the kernel's per-thread counts are not available "
                "(CONFIG_TASK_IO_ACCOUNTING)";
@@ -78,8 +77,8 @@ std::string unseen_by_thread(const Log& log, CallSites& sites, bool writes) {
     return text;
 }
 
-Finding make_finding(const Log& log, CallSites& sites, const Thresholds& limits, const IoDirection& d,
-                     bool writes) {
+Finding make_finding(const Log& log, const ThreadsUnseenIo& threads_io, CallSites& sites, const Thresholds& limits,
+                     const IoDirection& d, bool writes) {
     Finding f;
     f.kind = "unbuffered-io";
     double average = d.unseen_average();
@@ -103,7 +102,7 @@ Finding make_finding(const Log& log, CallSites& sites, const Thresholds& limits,
                          " syscalls moving " + human_bytes(double(d.kernel_bytes)) + "; the hooks saw " +
                          with_commas(d.hooked_calls) + " of the program's, the shim made " +
                          with_commas(d.own_calls) + " itself");
-    std::string by_thread = unseen_by_thread(log, sites, writes);
+    std::string by_thread = unseen_by_thread(log, threads_io, sites, writes);
     if (!by_thread.empty()) f.evidence.push_back(by_thread);
     uint64_t buffered_calls = d.unseen_bytes / limits.io_buffer_bytes + 1;
     f.evidence.push_back("a " + human_bytes(double(limits.io_buffer_bytes)) + " buffer would move the same " +
@@ -138,12 +137,14 @@ bool is_unbuffered(const IoDirection& d, const Thresholds& limits) {
 
 }  // namespace
 
-std::vector<Finding> find_unseen_unbuffered_io(const Log& log, CallSites& sites, const Thresholds& limits) {
+std::vector<Finding> find_unseen_unbuffered_io(const RuleInput& in) {
+    const Thresholds& limits = in.limits;
+    const ThreadsUnseenIo& threads_io = in.analysis.threads_unseen;
     std::vector<Finding> found;
-    UnseenIo u = unseen_io(log);
+    const UnseenIo& u = in.analysis.unseen;
     if (!u.known) return found;
-    if (is_unbuffered(u.reads, limits)) found.push_back(make_finding(log, sites, limits, u.reads, false));
-    if (is_unbuffered(u.writes, limits)) found.push_back(make_finding(log, sites, limits, u.writes, true));
+    if (is_unbuffered(u.reads, limits)) found.push_back(make_finding(in.log, threads_io, in.sites, limits, u.reads, false));
+    if (is_unbuffered(u.writes, limits)) found.push_back(make_finding(in.log, threads_io, in.sites, limits, u.writes, true));
     return found;
 }
 

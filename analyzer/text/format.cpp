@@ -65,9 +65,14 @@ std::string percent(double part, double whole) {
 }  // namespace analyzer
 
 namespace analyzer {
-std::string pad_right(const std::string& s, size_t width) {
-    size_t chars = 0;  // UTF-8: count lead bytes, not bytes ("µs")
+size_t utf8_length(const std::string& s) {
+    size_t chars = 0;
     for (unsigned char c : s) chars += (c & 0xC0) != 0x80;
+    return chars;
+}
+
+std::string pad_right(const std::string& s, size_t width) {
+    size_t chars = utf8_length(s);
     return chars + 1 >= width ? s + " " : s + std::string(width - chars, ' ');
 }
 

@@ -1,4 +1,4 @@
-// Number formatting shared by the views.
+// Number and column formatting shared by the findings and the views.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -13,6 +13,9 @@ std::string fixed(double value, int decimals);
 // Control characters shown as \n, \t, \xNN: a path or argument can hold any
 // byte but NUL, and one with a newline must not split a report line.
 std::string printable(const std::string& s);
+// Characters, not bytes, of UTF-8 text (only lead bytes count): "µs" is two
+// wide in a column.
+size_t utf8_length(const std::string& s);
 std::string pad_right(const std::string& s, size_t width);  // left-aligned in a column, at least one space after
 
 // "estimated from a sample of M of N calls" (the shim times a

@@ -95,7 +95,7 @@ void write_table(const char* title, const std::vector<AllocSite>& rows, size_t t
 }  // namespace
 
 void write_alloc_section(const ReportInput& in, std::ostream& out) {
-    const AllocReport& a = in.allocs;
+    const AllocReport& a = in.analysis.allocs;
     if (!a.any()) return;
     out << "\nAllocations (malloc family; temporary = freed by the same thread before its next allocation)\n";
     if (a.sampled())
@@ -105,7 +105,7 @@ void write_alloc_section(const ReportInput& in, std::ostream& out) {
     write_totals(in.log, a, out);
     g_sampled = a.sampled();
     g_decided = a.reach.decided;
-    std::vector<AllocSite> by_count = alloc_sites(a, in.sites);
+    const std::vector<AllocSite>& by_count = in.analysis.alloc_sites;
     if (by_count.empty()) return;
     write_table("Top sites by allocations", by_count, in.top, true, in.sites, out);
     std::vector<AllocSite> by_bytes = by_count;

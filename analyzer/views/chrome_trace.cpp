@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "../findings/rules.h"
-#include "../analysis/phase_attribution.h"
 #include "../model/time_axis.h"
 #include "../analysis/threads_summary.h"
 #include "../text/format.h"
@@ -124,12 +122,12 @@ void write_phase(Trace& trace, const Log& log, ThreadNamer& names, const Phase& 
 
 }  // namespace
 
-std::vector<std::string> write_chrome_trace(const Log& log, CallSites& sites, const TimelineOptions& options,
-                                            std::ostream& out) {
+std::vector<std::string> write_chrome_trace(const Log& log, const Analysis& analysis, CallSites& sites,
+                                            const TimelineOptions& options, std::ostream& out) {
     std::vector<std::string> notes;
     ThreadNamer names(sites);
-    ThreadsSummary summary = summarize_threads(log, names);
-    Concurrency c = analyze_concurrency(log, concurrency_options(options.limits));
+    const ThreadsSummary& summary = analysis.threads;
+    Concurrency c = analysis.concurrency;  // a copy: phases are dropped below when unresolved
     double run_ns = run_wall_ns(log);
     if (c.present) run_ns = std::max(run_ns, c.slices.back().end_ns);
 
@@ -152,8 +150,6 @@ std::vector<std::string> write_chrome_trace(const Log& log, CallSites& sites, co
     }
     if (c.present) {
         write_parallelism(trace, c, run_ns, options.max_counter_points);
-        ThreadCpuTimeline timeline(log);
-        attribute_phases(timeline, c);
         if (!c.resolved()) c.serial_phases.clear(), c.idle_phases.clear();  // too short a run to tell
         trace.metadata("thread_name", kPhaseTrack, "name", "serial and idle phases (analyzer)");
         trace.sort_index(kPhaseTrack, -1);  // above the threads

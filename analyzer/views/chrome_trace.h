@@ -10,6 +10,7 @@
 #include "../symbols/call_sites.h"
 #include "../findings/finding.h"
 #include "../model/model.h"
+#include "../analysis/analysis.h"
 #include "../analysis/timeline_layout.h"
 
 namespace analyzer {
@@ -21,7 +22,8 @@ struct TimelineOptions {
 };
 
 // Writes the trace; returns notes for the user (what could not be drawn).
-std::vector<std::string> write_chrome_trace(const Log& log, CallSites& sites, const TimelineOptions& options,
+std::vector<std::string> write_chrome_trace(const Log& log, const Analysis& analysis, CallSites& sites,
+                                            const TimelineOptions& options,
                                             std::ostream& out);
 
 }  // namespace analyzer

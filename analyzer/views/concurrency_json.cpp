@@ -2,8 +2,6 @@
 // the text sections, in seconds. "present" is false when the log has none.
 #include <algorithm>
 
-#include "../findings/rules.h"
-#include "../analysis/phase_attribution.h"
 #include "../model/time_axis.h"
 #include "../analysis/threads_summary.h"
 #include "../encode/json_writer.h"
@@ -43,9 +41,9 @@ const char* io_state_name(ThreadIoState state) {
 }
 
 // Each thread read that made calls: which thread made the ones no hook saw.
-void write_thread_readings(JsonWriter& json, const Log& log, ThreadNamer& names) {
+void write_thread_readings(JsonWriter& json, const Log& log, const ThreadsUnseenIo& io, ThreadNamer& names) {
     json.begin_array("kernel_io_threads");
-    for (const ThreadUnseenIo& t : threads_unseen_io(log).threads) {
+    for (const ThreadUnseenIo& t : io.threads) {
         if (less(t.reads.kernel_calls, t.reads.own_calls) + less(t.writes.kernel_calls, t.writes.own_calls) == 0)
             continue;
         json.begin_object()
@@ -101,7 +99,7 @@ void write_phases(JsonWriter& json, const char* key, const std::vector<Phase>& p
 
 void write_threads_json(const ReportInput& in, JsonWriter& json) {
     ThreadNamer names(in.sites);
-    ThreadsSummary s = summarize_threads(in.log, names);
+    const ThreadsSummary& s = in.analysis.threads;
     json.begin_object("threads")
         .field("present", s.present)
         .field("times_known", s.times_known)
@@ -114,7 +112,7 @@ void write_threads_json(const ReportInput& in, JsonWriter& json) {
     for (const ThreadGroupStats& g : s.groups) write_group(json, g);
     json.end_array();
     json.field("kernel_io_per_thread", io_state_name(s.io_state)).field("kernel_io_threads_read", s.io_read);
-    write_thread_readings(json, in.log, names);
+    write_thread_readings(json, in.log, in.analysis.threads_unseen, names);
     json.begin_array("join_waits");
     for (const JoinWait& j : s.joiners)
         json.begin_object()
@@ -127,15 +125,12 @@ void write_threads_json(const ReportInput& in, JsonWriter& json) {
 }
 
 void write_concurrency_json(const ReportInput& in, JsonWriter& json) {
-    Thresholds limits = in.limits ? *in.limits : Thresholds{};
-    Concurrency c = analyze_concurrency(in.log, concurrency_options(limits));
+    Concurrency c = in.analysis.concurrency;  // a copy: phases are dropped below when unresolved
     json.begin_object("concurrency").field("present", c.present);
     if (!c.present) {
         json.end_object();
         return;
     }
-    ThreadCpuTimeline timeline(in.log);
-    attribute_phases(timeline, c);
     if (!c.resolved()) c.serial_phases.clear(), c.idle_phases.clear();  // too short a run to tell
     double run_ns = std::max(run_wall_ns(in.log), c.slices.back().end_ns);
     double f = c.serial_fraction();

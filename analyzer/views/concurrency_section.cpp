@@ -5,8 +5,6 @@
 #include <cmath>
 #include <cstdio>
 
-#include "../findings/rules.h"
-#include "../analysis/phase_attribution.h"
 #include "../model/time_axis.h"
 #include "../symbols/thread_names.h"
 #include "../text/format.h"
@@ -89,8 +87,7 @@ void write_phases(const char* title, const std::vector<Phase>& phases, double ru
 }  // namespace
 
 void write_concurrency_section(const ReportInput& in, std::ostream& out) {
-    Thresholds limits = in.limits ? *in.limits : Thresholds{};
-    Concurrency c = analyze_concurrency(in.log, concurrency_options(limits));
+    const Concurrency& c = in.analysis.concurrency;
     if (in.log.threads.empty() && !c.present) return;  // a log from before threads were recorded
     out << "\nConcurrency (P(t) = process CPU time / wall time";
     if (in.log.samples.interval_us > 0)
@@ -115,8 +112,6 @@ void write_concurrency_section(const ReportInput& in, std::ostream& out) {
         return;
     }
     write_chart(c, run_ns, out);
-    ThreadCpuTimeline timeline(in.log);
-    attribute_phases(timeline, c);
     ThreadNamer names(in.sites);
     std::string min = human_seconds(c.min_phase_ns / 1e9);
     write_phases(("Serial phases (one thread on CPU for " + min + " or more):").c_str(), c.serial_phases, run_ns,

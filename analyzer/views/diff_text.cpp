@@ -40,12 +40,6 @@ std::string values_text(const MetricChange& m, bool colour) {
     return format_value(m.before, m.unit) + kArrow + format_value(m.after, m.unit) + change_text(m, colour);
 }
 
-std::string padded(const std::string& s, size_t width) {
-    size_t chars = 0;
-    for (unsigned char c : s) chars += (c & 0xC0) != 0x80;
-    return chars >= width ? s + " " : s + std::string(width - chars, ' ');
-}
-
 // A row of several metrics on one line; metrics zero in both runs left out.
 std::string metrics_text(const RowChange& row, bool colour) {
     std::string text;
@@ -84,7 +78,7 @@ void write_section(const SectionChange& section, size_t top, bool colour, std::o
         for (const MetricChange& m : row.metrics) all_zero &= m.before == 0 && m.after == 0;
         if (one_per_line && all_zero) continue;  // "write calls 0 -> 0" says nothing
         if (one_per_line && row.metrics.size() == 1)
-            out << "  " << padded(row.key, 26) << values_text(row.metrics[0], colour) << "\n";
+            out << "  " << pad_right(row.key, 26) << values_text(row.metrics[0], colour) << "\n";
         else if (section.name == "findings")
             out << "  " << finding_status(row, colour) << row.key << ": " << metrics_text(row, colour) << "\n";
         else

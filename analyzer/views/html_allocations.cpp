@@ -72,7 +72,7 @@ void write_summary(const AllocReport& a, std::ostream& out) {
 }
 
 void write_sites(const ReportInput& in, std::ostream& out) {
-    std::vector<AllocSite> rows = alloc_sites(in.allocs, in.sites);
+    const std::vector<AllocSite>& rows = in.analysis.alloc_sites;
     out << "<table class=\"data sites\"><caption>Top sites by allocations (a site is the first frame outside the "
            "allocator and the runtime libraries)</caption><tr><th>allocations</th><th>bytes</th><th>temporary</th>"
            "<th>still allocated</th><th>usual size</th><th>site</th></tr>\n";
@@ -92,8 +92,8 @@ void write_sites(const ReportInput& in, std::ostream& out) {
 void write_flame(const ReportInput& in, std::ostream& out) {
     FlameNode root;
     Symbolizer& symbols = in.sites.symbols();
-    add_stacks(flame_stacks(in.log, in.allocs, symbols, FlameWeight::Allocations), false, root);
-    add_stacks(flame_stacks(in.log, in.allocs, symbols, FlameWeight::AllocatedBytes), true, root);
+    add_stacks(flame_stacks(in.log, in.analysis.allocs, symbols, FlameWeight::Allocations), false, root);
+    add_stacks(flame_stacks(in.log, in.analysis.allocs, symbols, FlameWeight::AllocatedBytes), true, root);
     out << "<h3>Allocation flame graph</h3>\n<div class=\"flame-controls\">"
            "<label>width: <select id=\"flame-weight\"><option value=\"v\">allocations</option>"
            "<option value=\"b\">bytes</option></select></label>"
@@ -113,11 +113,11 @@ void write_flame(const ReportInput& in, std::ostream& out) {
 
 void write_html_allocations(const ReportInput& in, std::ostream& out) {
     out << "<section id=\"allocations\"><h2>Allocations</h2>\n";
-    if (!in.allocs.any()) {
+    if (!in.analysis.allocs.any()) {
         out << "<p class=\"empty\">No allocation events in this log.</p></section>\n";
         return;
     }
-    write_summary(in.allocs, out);
+    write_summary(in.analysis.allocs, out);
     write_sites(in, out);
     write_flame(in, out);
     out << "</section>\n";

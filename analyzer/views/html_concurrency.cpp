@@ -5,8 +5,6 @@
 #include <cmath>
 #include <map>
 
-#include "../findings/rules.h"
-#include "../analysis/phase_attribution.h"
 #include "../model/time_axis.h"
 #include "../symbols/thread_names.h"
 #include "../analysis/threads_summary.h"
@@ -240,15 +238,12 @@ void write_thread_kernel_io(const ThreadsSummary& s, size_t top, std::ostream& o
 
 void write_html_concurrency(const ReportInput& in, std::ostream& out) {
     out << "<section id=\"concurrency\"><h2>Concurrency</h2>\n";
-    Thresholds limits = in.limits ? *in.limits : Thresholds{};
-    Concurrency c = analyze_concurrency(in.log, concurrency_options(limits));
+    const Concurrency& c = in.analysis.concurrency;
     if (!c.present || c.slices.empty()) {
         out << "<p class=\"empty\">No samples: the shim's sampler starts with the first pthread_create, and this "
                "program never called it (it ran on one thread).</p></section>\n";
         return;
     }
-    ThreadCpuTimeline timeline(in.log);
-    attribute_phases(timeline, c);
     TimeAxis axis{std::max({run_wall_ns(in.log), c.slices.back().end_ns, 1.0})};
     out << "<p>Effective parallelism P(t) = process CPU time / wall time, in windows of "
         << html_escape(human_seconds(ConcurrencyOptions{}.window_ns / 1e9))
@@ -256,8 +251,7 @@ void write_html_concurrency(const ReportInput& in, std::ostream& out) {
            "(hover for details).</p>\n";
     write_parallelism_chart(c, axis, out);
     write_summary(c, out);
-    ThreadNamer names(in.sites);
-    ThreadsSummary threads = summarize_threads(in.log, names);
+    const ThreadsSummary& threads = in.analysis.threads;
     if (threads.present && threads.times_known) {
         out << "<h3>Threads</h3><p>" << with_commas(threads.threads) << " threads, at most "
             << with_commas(threads.peak_alive) << " alive at once; each bar is one thread's life.</p>\n";

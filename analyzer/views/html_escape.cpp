@@ -3,6 +3,7 @@
 
 #include "html_parts.h"
 #include "../encode/json_writer.h"
+#include "../text/format.h"
 
 namespace analyzer {
 
@@ -48,9 +49,7 @@ std::string shorten_text(const std::string& s, size_t max_chars) {
 }
 
 std::string shorten_left(const std::string& s, size_t max_chars) {
-    size_t chars = 0;
-    for (unsigned char c : s) chars += (c & 0xC0) != 0x80;
-    if (chars <= max_chars) return s;
+    if (utf8_length(s) <= max_chars) return s;
     if (max_chars == 0) return "";
     size_t keep = max_chars - 1, at = s.size();
     while (keep > 0 && at > 0)  // back over `keep` characters: each ends at its lead byte

@@ -19,8 +19,7 @@ std::string usecs_per_call(const SyscallTotals& r) {
     return us < 10 ? fixed(us, 1) : with_commas(uint64_t(us));
 }
 
-void write_syscalls(const Log& log, std::ostream& out) {
-    std::vector<SyscallTotals> rows = totals_by_syscall(log);
+void write_syscalls(const Log& log, const std::vector<SyscallTotals>& rows, std::ostream& out) {
     if (rows.empty()) {
         out << "<p class=\"empty\">No read or write calls were seen.</p>\n";
         return;
@@ -91,8 +90,8 @@ void write_file_card(const Log& log, const FileTotals& t, std::ostream& out) {
 
 void write_html_io(const ReportInput& in, std::ostream& out) {
     out << "<section id=\"io\"><h2>I/O</h2>\n";
-    write_syscalls(in.log, out);
-    std::vector<FileTotals> files = totals_by_file(in.log);
+    write_syscalls(in.log, in.analysis.syscalls, out);
+    const std::vector<FileTotals>& files = in.analysis.files;
     if (!files.empty()) {
         out << "<h3>Request sizes by file</h3><div class=\"file-grid\">\n";
         for (size_t i = 0; i < files.size() && i < in.top; ++i) write_file_card(in.log, files[i], out);

@@ -86,7 +86,7 @@ void write_html_report(const ReportInput& in, std::ostream& out) {
            "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n";
     out << "<title>" << html_escape(program_name(in.log.process)) << " - analyzer report</title>\n";
     out << "<script>" << kHtmlErrorHook << "</script>\n<style>" << kHtmlStyle << "</style></head>\n<body>\n";
-    write_header(in.log, in.allocs, out);
+    write_header(in.log, in.analysis.allocs, out);
     out << "<main>\n";
     write_html_findings(in.log, in.findings, out);
     if (in.findings_left_out > 0)  // cheap count-triggered findings (findings/cost_ranking.h)

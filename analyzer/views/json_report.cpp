@@ -66,7 +66,7 @@ void write_histogram(JsonWriter& json, const uint64_t (&histogram)[shimlog::kSiz
 
 void write_io(JsonWriter& json, const ReportInput& in) {
     json.begin_array("syscalls");
-    for (const SyscallTotals& t : totals_by_syscall(in.log))
+    for (const SyscallTotals& t : in.analysis.syscalls)
         json.begin_object()
             .field("syscall", syscall_name(t.syscall))
             .field("calls", t.calls)
@@ -75,7 +75,7 @@ void write_io(JsonWriter& json, const ReportInput& in) {
             .end_object();
     json.end_array();
 
-    UnseenIo unseen = unseen_io(in.log);
+    const UnseenIo& unseen = in.analysis.unseen;
     json.begin_object("kernel_io").field("known", unseen.known);
     for (const auto& [name, d] : {std::pair<const char*, const IoDirection&>{"reads", unseen.reads},
                                   std::pair<const char*, const IoDirection&>{"writes", unseen.writes}})
@@ -92,7 +92,7 @@ void write_io(JsonWriter& json, const ReportInput& in) {
     json.end_object();
 
     json.begin_array("files");
-    for (const FileTotals& t : totals_by_file(in.log)) {
+    for (const FileTotals& t : in.analysis.files) {
         const FileInfo* file = in.log.file(t.file_id);
         json.begin_object()
             .field("path", file ? file->path : "")
@@ -146,7 +146,7 @@ void write_io(JsonWriter& json, const ReportInput& in) {
 // "allocations": totals and every site (grouped by site frame), the most
 // allocations first; "present" is false when the log has no allocation events.
 void write_allocations(JsonWriter& json, const ReportInput& in) {
-    const AllocReport& a = in.allocs;
+    const AllocReport& a = in.analysis.allocs;
     double peak_seconds = seconds_since_start(in.log, a.peak_ticks);
     json.begin_object("allocations")
         .field("present", a.any())
@@ -175,7 +175,7 @@ void write_allocations(JsonWriter& json, const ReportInput& in) {
         .field("lost_bytes", a.reach.lost_bytes)
         .end_object();
     json.begin_array("sites");
-    for (const AllocSite& site : alloc_sites(a, in.sites)) {
+    for (const AllocSite& site : in.analysis.alloc_sites) {
         json.begin_object()
             .field("site", site.site)
             .strings("stack", in.sites.frames(site.stack_id, 0, 16))

@@ -1,10 +1,10 @@
 // The report views: everything a view needs, and one function per format.
+// Views only render: every analysis arrives computed, in `analysis`.
 #pragma once
 #include <ostream>
 #include <vector>
 
-#include "../analysis/alloc_analysis.h"
-#include "../analysis/io_totals.h"
+#include "../analysis/analysis.h"
 #include "../symbols/call_sites.h"
 #include "../findings/finding.h"
 #include "../model/model.h"
@@ -16,7 +16,7 @@ struct ReportInput {
     const std::vector<Finding>& findings;
     CallSites& sites;
     size_t top = 10;  // rows per table
-    const AllocReport& allocs;
+    const Analysis& analysis;  // pipeline.h computes it
     const Thresholds* limits = nullptr;  // the rules' thresholds; defaults when null
     bool colour = false;  // ANSI colour for finding titles and warnings (terminal.h decides)
     // Count-triggered findings cheaper than --min-cost, left out of `findings`

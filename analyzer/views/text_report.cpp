@@ -16,9 +16,7 @@ namespace analyzer {
 namespace {
 
 std::string pad(const std::string& s, size_t width, bool right = true) {
-    // Width in characters: count UTF-8 lead bytes only.
-    size_t chars = 0;
-    for (unsigned char c : s) chars += (c & 0xC0) != 0x80;
+    size_t chars = utf8_length(s);  // width in characters, not bytes
     if (chars >= width) return s;
     std::string fill(width - chars, ' ');
     return right ? fill + s : s + fill;
@@ -95,8 +93,8 @@ void write_left_out(const ReportInput& in, std::ostream& out) {
 }
 
 // stdio's calls are not syscalls: a line apart, saying what stays unseen.
-void write_stdio_calls(const Log& log, std::ostream& out) {
-    std::vector<SyscallTotals> rows = totals_by_stdio_call(log);
+void write_stdio_calls(const Log& log, const Analysis& analysis, std::ostream& out) {
+    const std::vector<SyscallTotals>& rows = analysis.stdio_calls;
     if (rows.empty()) return;
     bool streams_seen = std::any_of(log.io_sites.begin(), log.io_sites.end(),
                                     [](const IoSite& site) { return site.made_by_stream(); });
@@ -107,8 +105,8 @@ void write_stdio_calls(const Log& log, std::ostream& out) {
 }
 
 // What the kernel counted beside what the hooks saw (unseen_io.h).
-void write_kernel_counts(const Log& log, std::ostream& out) {
-    UnseenIo u = unseen_io(log);
+void write_kernel_counts(const Analysis& analysis, std::ostream& out) {
+    const UnseenIo& u = analysis.unseen;
     if (!u.known) {
         out << "  (no kernel counts to compare with: an older shim, or a kernel without task I/O accounting)\n";
         return;
@@ -129,13 +127,13 @@ void write_kernel_counts(const Log& log, std::ostream& out) {
         << unseen << "\n";
 }
 
-void write_syscalls(const Log& log, std::ostream& out) {
-    std::vector<SyscallTotals> rows = totals_by_syscall(log);
+void write_syscalls(const Log& log, const Analysis& analysis, std::ostream& out) {
+    const std::vector<SyscallTotals>& rows = analysis.syscalls;
     out << "\nSyscalls (times are wall time inside each call, not CPU time)\n";
     if (rows.empty()) {
         out << "  no read or write calls through the hooks\n";
-        write_kernel_counts(log, out);
-        write_stdio_calls(log, out);
+        write_kernel_counts(analysis, out);
+        write_stdio_calls(log, analysis, out);
         return;
     }
     uint64_t total_ns = 0, total_calls = 0, total_errors = 0, untimed = 0;
@@ -157,12 +155,12 @@ void write_syscalls(const Log& log, std::ostream& out) {
     row(100, total_ns, total_calls, total_errors, "total");
     if (!log.ticks_calibrated) out << "  (times unknown: the log has no end record to calibrate the clock)\n";
     else if (untimed > 0) out << "  (time in calls " << sample_note(total_calls, untimed) << "; every call is counted)\n";
-    write_kernel_counts(log, out);
-    write_stdio_calls(log, out);
+    write_kernel_counts(analysis, out);
+    write_stdio_calls(log, analysis, out);
 }
 
-void write_files(const Log& log, size_t top, std::ostream& out) {
-    std::vector<FileTotals> rows = totals_by_file(log);
+void write_files(const Log& log, const Analysis& analysis, size_t top, std::ostream& out) {
+    const std::vector<FileTotals>& rows = analysis.files;
     if (rows.empty()) return;
     out << "\nFiles (calls by size moved; EOF = reads that returned 0)\n";
     out << "  " << pad("op", 8, false) << pad("calls", 10) << pad("bytes", 11) << pad("avg B", 10)
@@ -194,14 +192,14 @@ void write_files(const Log& log, size_t top, std::ostream& out) {
 }  // namespace
 
 void write_text_report(const ReportInput& in, std::ostream& out) {
-    write_header(in.log, in.allocs, in.colour, out);
+    write_header(in.log, in.analysis.allocs, in.colour, out);
     if (in.findings.empty() && in.findings_left_out > 0)
         out << "\nFindings\n  none that cost " << human_seconds(in.min_cost_ns / 1e9) << " or more\n";
     else
         write_findings(in.log, in.findings, in.colour, out);
     write_left_out(in, out);
-    write_syscalls(in.log, out);
-    write_files(in.log, in.top, out);
+    write_syscalls(in.log, in.analysis, out);
+    write_files(in.log, in.analysis, in.top, out);
     write_alloc_section(in, out);
     write_threads_section(in, out);
     write_concurrency_section(in, out);

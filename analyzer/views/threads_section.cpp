@@ -89,8 +89,7 @@ void write_kernel_io(const ThreadsSummary& s, size_t top, std::ostream& out) {
 }  // namespace
 
 void write_threads_section(const ReportInput& in, std::ostream& out) {
-    ThreadNamer names(in.sites);
-    ThreadsSummary s = summarize_threads(in.log, names);
+    const ThreadsSummary& s = in.analysis.threads;
     if (!s.present) return;
     if (s.threads == 1 && s.groups.size() == 1 && s.groups[0].is_main) {
         const ThreadGroupStats& main = s.groups[0];

@@ -3,13 +3,13 @@
 // crash, hang or trip ASan/UBSan; bad input may only raise LogError.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <sstream>
 #include <string>
+#include <utility>
 
-#include "../../analyzer/analysis/alloc_analysis.h"
-#include "../../analyzer/symbols/call_sites.h"
 #include "../../analyzer/decode/decode.h"
-#include "../../analyzer/findings/rules.h"
+#include "../../analyzer/pipeline.h"
 #include "../../analyzer/views/report.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -22,12 +22,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // Module paths from the input would make the symbolizer open files: keep
     // the fuzzer on the log's own logic (symbolize.cpp has its own tests).
     log.modules.clear();
-    analyzer::Symbolizer symbols(log.modules);
-    analyzer::CallSites sites(log, symbols);
-    analyzer::AllocReport allocs = analyzer::analyze_allocations(log);
-    analyzer::Thresholds limits;
-    std::vector<analyzer::Finding> findings = analyzer::find_all(log, allocs, sites, limits);
-    analyzer::ReportInput input{log, findings, sites, 10, allocs};
+    analyzer::Progress quiet(0);
+    std::unique_ptr<analyzer::RunAnalysis> run = analyzer::analyze_log(std::move(log), analyzer::Thresholds{}, quiet);
+    // Every finding, the cheap ones too: each goes through the views.
+    analyzer::ReportInput input{run->log, run->all_findings, *run->sites, 10, run->analysis};
     std::ostringstream sink;
     analyzer::write_text_report(input, sink);
     analyzer::write_json_report(input, sink);

@@ -1,14 +1,15 @@
 #include "analysis.h"
 
+#include <utility>
+
 namespace harness {
 
+Analysis::Analysis(std::unique_ptr<analyzer::RunAnalysis> analysed)
+    : run(std::move(analysed)), log(run->log), sites(run->sites.get()), findings(run->all_findings) {}
+
 Analysis analyze(const std::string& log_path, analyzer::Thresholds limits) {
-    Analysis a;
-    a.log = analyzer::decode_log_file(log_path);
-    a.symbols = std::make_unique<analyzer::Symbolizer>(a.log.modules);
-    a.sites = std::make_unique<analyzer::CallSites>(a.log, *a.symbols);
-    a.findings = analyzer::find_all(a.log, *a.sites, limits);
-    return a;
+    analyzer::Progress quiet(0);  // tests' logs are small: never shown
+    return Analysis(analyzer::analyze_log(analyzer::decode_log_file(log_path), limits, quiet));
 }
 
 static bool ends_with(const std::string& s, const std::string& suffix) {

@@ -1,20 +1,22 @@
-// Decoding a log and running the rules from tests, as the report does.
+// Decoding a log and running the rules from tests, as the report does
+// (analyzer/pipeline.h), every finding kept (none left out by --min-cost).
 #pragma once
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "../../analyzer/symbols/call_sites.h"
 #include "../../analyzer/decode/decode.h"
-#include "../../analyzer/findings/rules.h"
+#include "../../analyzer/pipeline.h"
 
 namespace harness {
 
 struct Analysis {
-    analyzer::Log log;
-    std::unique_ptr<analyzer::Symbolizer> symbols;
-    std::unique_ptr<analyzer::CallSites> sites;
-    std::vector<analyzer::Finding> findings;
+    explicit Analysis(std::unique_ptr<analyzer::RunAnalysis> analysed);
+
+    std::unique_ptr<analyzer::RunAnalysis> run;  // the pipeline's result; the names below are its parts
+    const analyzer::Log& log;
+    analyzer::CallSites* sites;
+    const std::vector<analyzer::Finding>& findings;
 
     // Calls of the given direction on files whose path ends with `suffix`.
     uint64_t calls_on(const std::string& suffix, bool writes) const;

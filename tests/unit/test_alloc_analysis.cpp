@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "../../analyzer/pipeline.h"
 #include "../../analyzer/analysis/alloc_analysis.h"
 #include "../../analyzer/decode/decode.h"
 #include "../../analyzer/views/report.h"
@@ -243,7 +244,8 @@ TEST_CASE("alloc: an unreadable chunk is warned of in the report's header", "[al
     analyzer::Symbolizer symbols({});
     analyzer::CallSites sites(log, symbols);
     std::vector<analyzer::Finding> findings;
-    analyzer::ReportInput input{log, findings, sites, 10, allocs};
+    analyzer::Analysis analysis = analyzer::analyze_with_limits(log, sites, allocs, analyzer::Thresholds{});
+    analyzer::ReportInput input{log, findings, sites, 10, analysis};
     std::ostringstream text, html;
     analyzer::write_text_report(input, text);
     analyzer::write_html_report(input, html);

@@ -3,6 +3,7 @@
 
 #include <sstream>
 
+#include "../../analyzer/pipeline.h"
 #include "../../analyzer/analysis/alloc_sites.h"
 #include "../../analyzer/decode/decode.h"
 #include "../../analyzer/findings/rules.h"
@@ -40,7 +41,8 @@ void add_stack(AllocReport& r, uint32_t id, uint64_t allocations, uint64_t tempo
 std::vector<Finding> hotspots(const Log& log, const AllocReport& r, Thresholds limits = {}) {
     Symbolizer symbols({});
     CallSites sites(log, symbols);
-    return find_alloc_hotspots(r, sites, limits);
+    Analysis analysis = analyze_with_limits(log, sites, r, limits);
+    return find_alloc_hotspots({log, analysis, sites, limits});
 }
 
 }  // namespace
@@ -118,7 +120,8 @@ std::vector<Finding> leaks(const std::string& bytes, Thresholds limits = {}) {
     Log log = decode_log(bytes, "leaky");
     Symbolizer symbols({});
     CallSites sites(log, symbols);
-    return find_leaks(log, analyze_allocations(log), sites, limits);
+    Analysis analysis = analyze_with_limits(log, sites, analyze_allocations(log), limits);
+    return find_leaks({log, analysis, sites, limits});
 }
 
 }  // namespace
@@ -150,8 +153,10 @@ TEST_CASE("report: the allocation section and its JSON", "[alloc][views]") {
     Symbolizer symbols({});
     CallSites sites(log, symbols);
     AllocReport allocs = analyze_allocations(log);
-    std::vector<Finding> findings = find_all(log, allocs, sites, Thresholds{});
-    ReportInput input{log, findings, sites, 10, allocs};
+    Thresholds limits;
+    Analysis analysis = analyze_with_limits(log, sites, allocs, limits);
+    std::vector<Finding> findings = find_all({log, analysis, sites, limits});
+    ReportInput input{log, findings, sites, 10, analysis};
     std::ostringstream text, json;
     write_text_report(input, text);
     write_json_report(input, json);
@@ -165,7 +170,8 @@ TEST_CASE("report: the allocation section and its JSON", "[alloc][views]") {
 
     Log quiet = decode_log(LogBuilder().process(1, "x", "").end(2000, 6000, 0).bytes(), "quiet");
     AllocReport none = analyze_allocations(quiet);
-    ReportInput empty{quiet, findings, sites, 10, none};
+    Analysis quiet_analysis = analyze_with_limits(quiet, sites, none, limits);
+    ReportInput empty{quiet, findings, sites, 10, quiet_analysis};
     std::ostringstream quiet_text, quiet_json;
     write_text_report(empty, quiet_text);
     write_json_report(empty, quiet_json);

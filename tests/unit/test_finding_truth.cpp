@@ -3,6 +3,7 @@
 // than the old wording did.
 #include <catch2/catch.hpp>
 
+#include "../../analyzer/pipeline.h"
 #include "../../analyzer/findings/cost_ranking.h"
 #include "../../analyzer/findings/rules.h"
 #include "../../analyzer/decode/thread_cpu_estimate.h"
@@ -19,7 +20,8 @@ constexpr uint64_t kUs = 1000;
 std::vector<Finding> findings_of(const Log& log, const AllocReport& allocs = {}, const Thresholds& limits = {}) {
     Symbolizer symbols({});
     CallSites sites(log, symbols);
-    return find_all(log, allocs, sites, limits);
+    Analysis analysis = analyze_with_limits(log, sites, allocs, limits);
+    return find_all({log, analysis, sites, limits});
 }
 
 const Finding* first_of(const std::vector<Finding>& all, const std::string& kind) {

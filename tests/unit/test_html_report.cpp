@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "../../analyzer/pipeline.h"
 #include "../../analyzer/views/html_parts.h"
 
 using namespace analyzer;
@@ -61,7 +62,8 @@ TEST_CASE("html: a page with every section and a hostile file name", "[html]") {
     finding.evidence = {"a & b"};
     finding.advice = "buffer";
     std::vector<Finding> findings{finding};
-    ReportInput input{log, findings, sites, 10, allocs};
+    Analysis analysis = analyze_with_limits(log, sites, allocs, Thresholds{});
+    ReportInput input{log, findings, sites, 10, analysis};
 
     std::ostringstream out;
     write_html_report(input, out);

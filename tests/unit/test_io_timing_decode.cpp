@@ -2,6 +2,7 @@
 // unbuffered-I/O finding saying its time is an estimate when it was sampled.
 #include <catch2/catch.hpp>
 
+#include "../../analyzer/pipeline.h"
 #include "../../analyzer/symbols/call_sites.h"
 #include "../../analyzer/decode/decode.h"
 #include "../../analyzer/findings/rules.h"
@@ -77,7 +78,9 @@ TEST_CASE("the unbuffered-I/O finding says when its time is estimated", "[rules]
         analyzer::Log log = decode(one_byte_reads(100000), timing(timed));
         analyzer::Symbolizer symbols({});
         analyzer::CallSites sites(log, symbols);
-        std::vector<analyzer::Finding> found = analyzer::find_unbuffered_io(log, sites, {});
+        analyzer::Thresholds limits;
+        analyzer::Analysis analysis = analyzer::analyze_with_limits(log, sites, analyzer::AllocReport{}, limits);
+        std::vector<analyzer::Finding> found = analyzer::find_unbuffered_io({log, analysis, sites, limits});
         REQUIRE(found.size() == 1);
         std::string evidence;
         for (const std::string& line : found[0].evidence) evidence += line + "\n";

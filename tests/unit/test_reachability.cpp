@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "../../analyzer/pipeline.h"
 #include "../../analyzer/analysis/alloc_sites.h"
 #include "../../analyzer/decode/decode.h"
 #include "../../analyzer/findings/rules.h"
@@ -97,14 +98,15 @@ TEST_CASE("leak rule: only lost memory is a finding once the exit scan decided",
     AllocReport allocs = analyze_allocations(log);
     Thresholds limits;
     limits.leak_min_bytes = 0x100;
-    std::vector<Finding> found = find_leaks(log, allocs, sites, limits);
+    Analysis analysis = analyze_with_limits(log, sites, allocs, limits);
+    std::vector<Finding> found = find_leaks({log, analysis, sites, limits});
     REQUIRE(found.size() == 1);  // stack 3; the reachable and the possibly lost are not leaks
     CHECK(found[0].site == "0x3000");
     CHECK(found[0].figures.at("leaked_bytes") == 0x300);
     CHECK(found[0].figures.at("lost_bytes") == 0x300);
     CHECK(found[0].title == "Leak: 768 B in 3 allocations lost (no pointer to them left at exit), from 0x3000");
 
-    ReportInput input{log, found, sites, 10, allocs};
+    ReportInput input{log, found, sites, 10, analysis};
     std::ostringstream text;
     write_text_report(input, text);
     CHECK(text.str().find("still reachable at exit: 4 allocations, 1 KiB (kept until exit on purpose, the OS frees it)") !=
@@ -120,7 +122,8 @@ TEST_CASE("leak rule: undecided without a usable exit scan, and says why", "[rea
         Log log = decode_log(bytes, "scanned");
         Symbolizer symbols({});
         CallSites sites(log, symbols);
-        return find_leaks(log, analyze_allocations(log), sites, limits);
+        Analysis analysis = analyze_with_limits(log, sites, analyze_allocations(log), limits);
+        return find_leaks({log, analysis, sites, limits});
     };
     auto undecided = [](const std::vector<Finding>& found, const std::string& why) {
         REQUIRE(!found.empty());

@@ -1,6 +1,7 @@
 // The threads summary and the thread findings on hand-made models.
 #include <catch2/catch.hpp>
 
+#include "../../analyzer/pipeline.h"
 #include "../../analyzer/findings/rules.h"
 #include "../../analyzer/analysis/threads_summary.h"
 #include "thread_fixtures.h"
@@ -30,7 +31,8 @@ Log many_threads(uint64_t count, uint64_t life_ns, uint64_t startup_ns, uint64_t
 std::vector<Finding> findings_of(const Log& log, const Thresholds& limits = {}) {
     Symbolizer symbols({});
     CallSites sites(log, symbols);
-    return find_all(log, AllocReport{}, sites, limits);
+    Analysis analysis = analyze_with_limits(log, sites, AllocReport{}, limits);
+    return find_all({log, analysis, sites, limits});
 }
 
 std::vector<Finding> of_kind(const std::vector<Finding>& all, const std::string& kind) {

@@ -3,6 +3,7 @@
 
 #include <sstream>
 
+#include "../../analyzer/pipeline.h"
 #include "../../analyzer/views/report.h"
 #include "../../analyzer/views/strip_chart.h"
 #include "thread_fixtures.h"
@@ -16,7 +17,8 @@ std::string text_report(const Log& log) {
     CallSites sites(log, symbols);
     std::vector<Finding> findings;
     AllocReport allocs;
-    ReportInput input{log, findings, sites, 10, allocs};
+    Analysis analysis = analyze_with_limits(log, sites, allocs, Thresholds{});
+    ReportInput input{log, findings, sites, 10, analysis};
     std::ostringstream out;
     write_threads_section(input, out);
     write_concurrency_section(input, out);

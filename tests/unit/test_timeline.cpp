@@ -7,6 +7,7 @@
 #include <sstream>
 #include <unistd.h>
 
+#include "../../analyzer/pipeline.h"
 #include "../../analyzer/analysis/timeline_layout.h"
 #include "../../analyzer/views/chrome_trace.h"
 #include "thread_fixtures.h"
@@ -51,7 +52,8 @@ std::string trace_of(const Log& log, std::vector<std::string>* notes = nullptr, 
     TimelineOptions options;
     options.layout = layout;
     std::ostringstream out;
-    std::vector<std::string> said = write_chrome_trace(log, sites, options, out);
+    Analysis analysis = analyze_with_limits(log, sites, AllocReport{}, options.limits);
+    std::vector<std::string> said = write_chrome_trace(log, analysis, sites, options, out);
     if (notes) *notes = said;
     return out.str();
 }

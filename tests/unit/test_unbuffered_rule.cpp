@@ -1,6 +1,7 @@
 // The unbuffered-I/O rule on hand-made models: its thresholds and figures.
 #include <catch2/catch.hpp>
 
+#include "../../analyzer/pipeline.h"
 #include "../../analyzer/symbols/call_sites.h"
 #include "../../analyzer/findings/rules.h"
 
@@ -31,7 +32,8 @@ Log log_with_site(uint64_t calls, unsigned bucket, uint64_t bytes_per_call) {
 std::vector<Finding> run_rule(const Log& log, Thresholds limits = {}) {
     Symbolizer symbols({});
     CallSites sites(log, symbols);
-    return find_unbuffered_io(log, sites, limits);
+    Analysis analysis = analyze_with_limits(log, sites, AllocReport{}, limits);
+    return find_unbuffered_io({log, analysis, sites, limits});
 }
 
 }  // namespace
@@ -83,7 +85,9 @@ TEST_CASE("unseen I/O: a cost past uint64_t saturates", "[io][rules]") {
     log.io_sites = {hooked};
     Symbolizer symbols({});
     CallSites sites(log, symbols);
-    std::vector<Finding> found = find_unseen_unbuffered_io(log, sites, Thresholds{});
+    Thresholds limits;
+    Analysis analysis = analyze_with_limits(log, sites, AllocReport{}, limits);
+    std::vector<Finding> found = find_unseen_unbuffered_io({log, analysis, sites, limits});
     REQUIRE(found.size() == 1);
     CHECK(found[0].cost_ns == UINT64_MAX);
 }

@@ -1,0 +1,26 @@
+#include "analysis.h"
+
+#include <utility>
+
+#include "phase_attribution.h"
+#include "../symbols/thread_names.h"
+
+namespace analyzer {
+
+Analysis analyze(const Log& log, CallSites& sites, AllocReport allocs, const ConcurrencyOptions& concurrency) {
+    Analysis a;
+    a.allocs = std::move(allocs);
+    a.alloc_sites = alloc_sites(a.allocs, sites);
+    a.concurrency = analyze_concurrency(log, concurrency);
+    if (a.concurrency.present) attribute_phases(ThreadCpuTimeline(log), a.concurrency);
+    ThreadNamer names(sites);
+    a.threads = summarize_threads(log, names);
+    a.syscalls = totals_by_syscall(log);
+    a.stdio_calls = totals_by_stdio_call(log);
+    a.files = totals_by_file(log);
+    a.unseen = unseen_io(log);
+    a.threads_unseen = threads_unseen_io(log);
+    return a;
+}
+
+}  // namespace analyzer

@@ -1,0 +1,37 @@
+// Everything computed from one log before a rule or a view reads it. Each
+// analysis runs once (pipeline.cpp) and is handed to the rules and the views,
+// which only read it: one report used to compute concurrency three times.
+#pragma once
+#include <vector>
+
+#include "../model/model.h"
+#include "../symbols/call_sites.h"
+#include "alloc_analysis.h"
+#include "alloc_sites.h"
+#include "concurrency.h"
+#include "io_totals.h"
+#include "threads_summary.h"
+#include "unseen_io.h"
+
+namespace analyzer {
+
+struct Analysis {
+    AllocReport allocs;                 // empty when the log's allocations were not replayed
+    std::vector<AllocSite> alloc_sites; // of allocs, the most allocations first
+    // P(t), with the serial phases split where threads start or end and every
+    // phase attributed to its threads (phase_attribution.h).
+    Concurrency concurrency;
+    ThreadsSummary threads;
+    std::vector<SyscallTotals> syscalls;     // most time first (syscalls only)
+    std::vector<SyscallTotals> stdio_calls;  // the stdio calls seen
+    std::vector<FileTotals> files;           // a row per file, not per open; most calls first
+    UnseenIo unseen;                         // what the kernel counted that no hook saw
+    ThreadsUnseenIo threads_unseen;          // the same, per thread
+};
+
+// Every analysis of `log` around its allocation report (analyze_allocations,
+// or empty when not needed); `concurrency` sets the phase lengths (the rules'
+// concurrency_options). `sites` names the threads and allocation sites.
+Analysis analyze(const Log& log, CallSites& sites, AllocReport allocs, const ConcurrencyOptions& concurrency);
+
+}  // namespace analyzer
