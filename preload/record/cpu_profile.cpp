@@ -17,6 +17,7 @@
 #include "alloc_stacks.h"
 #include "block_pool.h"
 #include "stacks.h"
+#include "threads.h"
 
 namespace shim {
 namespace {
@@ -62,8 +63,11 @@ std::atomic<int> g_main_timer{-1};  // the main thread's: its ring is taken at i
 int g_signal = 0;
 uint64_t g_period_ns = 0;
 uint64_t g_loader_lo = 0, g_loader_hi = 0;  // the dynamic loader's code
-// The value our timers carry: a signal with it is ours, whatever else is sent.
+// The values our timers carry: a signal with one is ours, whatever else is
+// sent. A foreign thread's (one the hooks never saw start) says so: such a
+// thread may share another's TLS (a raw clone without CLONE_SETTLS).
 const char g_magic = 0;
+const char g_magic_foreign = 0;
 
 __thread CpuRing* t_ring __attribute__((tls_model("initial-exec"))) = nullptr;
 __thread bool t_ended __attribute__((tls_model("initial-exec"))) = false;
@@ -87,15 +91,19 @@ void find_loader_code() {
 
 bool in_loader(uint64_t pc) { return pc >= g_loader_lo && pc < g_loader_hi; }
 
+// A thread's CPU clock, formed from its id as the kernel does: for a thread
+// other than the caller.
+clockid_t thread_cpu_clock(uint32_t tid) { return static_cast<clockid_t>((~tid << 3) | 6); }
+
 // A timer on `clock` that signals thread `tid`, first expiring at a random
 // point within the period so that threads shorter than it are sampled in
 // proportion to their CPU. -1 when the kernel refuses.
-int arm_timer(clockid_t clock, uint32_t tid) {
+int arm_timer(clockid_t clock, uint32_t tid, const char* magic = &g_magic) {
     struct sigevent event;
     memset(&event, 0, sizeof event);
     event.sigev_notify = SIGEV_THREAD_ID;
     event.sigev_signo = g_signal;
-    event.sigev_value.sival_ptr = const_cast<char*>(&g_magic);
+    event.sigev_value.sival_ptr = const_cast<char*>(magic);
     event._sigev_un._tid = static_cast<int>(tid);
     int timer = -1;
     if (syscall(SYS_timer_create, clock, &event, &timer) != 0) return -1;
@@ -114,6 +122,40 @@ int arm_timer(clockid_t clock, uint32_t tid) {
 void disarm(std::atomic<int>& slot) {
     int timer = slot.exchange(-1, std::memory_order_acq_rel);
     if (timer >= 0) syscall(SYS_timer_delete, timer);
+}
+
+// Threads found by the sampler that the hooks never saw start, and their timers.
+constexpr int kMaxForeign = 256;
+uint32_t g_foreign_seen[kMaxForeign];  // in the previous scan
+int g_foreign_seen_count = 0;
+uint32_t g_foreign_armed[kMaxForeign];
+std::atomic<int> g_foreign_timers[kMaxForeign];  // timer id + 1: zeroed means none
+int g_foreign_armed_count = 0;
+
+std::atomic<bool> g_foreign_busy{false};  // the sampler, or the constructor arming early threads
+
+// Arms one thread the hooks did not see start (caller holds g_foreign_busy).
+void arm_foreign(uint32_t tid) {
+    if (g_foreign_armed_count >= kMaxForeign) return;
+    g_foreign_armed[g_foreign_armed_count] = tid;
+    g_foreign_timers[g_foreign_armed_count].store(arm_timer(thread_cpu_clock(tid), tid, &g_magic_foreign) + 1,
+                                                 std::memory_order_release);
+    g_foreign_armed_count++;
+}
+
+class ForeignTable {
+public:
+    ForeignTable() {
+        bool expected = false;
+        while (!g_foreign_busy.compare_exchange_weak(expected, true, std::memory_order_acquire)) expected = false;
+    }
+    ~ForeignTable() { g_foreign_busy.store(false, std::memory_order_release); }
+};
+
+bool listed(const uint32_t* tids, int count, uint32_t tid) {
+    for (int i = 0; i < count; ++i)
+        if (tids[i] == tid) return true;
+    return false;
 }
 
 CpuRing* take_ring(uint32_t tid) {
@@ -224,12 +266,15 @@ int cpu_profile_signal() { return g_stopped.load(std::memory_order_relaxed) ? 0 
 
 bool cpu_profile_owns(const siginfo_t* info) {
     return g_signal != 0 && info != nullptr && info->si_signo == g_signal && info->si_code == SI_TIMER &&
-           info->si_value.sival_ptr == &g_magic;
+           (info->si_value.sival_ptr == &g_magic || info->si_value.sival_ptr == &g_magic_foreign);
 }
 
 void cpu_profile_on_signal(const siginfo_t* info, void* context) {
     if (g_stopped.load(std::memory_order_relaxed)) return;
     ErrnoKeeper keep;
+    // A thread whose TLS is another's records nothing: its ring would be that one's.
+    if (info->si_value.sival_ptr == &g_magic_foreign && static_cast<uint32_t>(syscall(SYS_gettid)) != thread_id())
+        return;
     CpuRing* ring = ring_for_this_thread();
     if (ring == nullptr) return count_dropped();
     uint32_t head = ring->head.load(std::memory_order_relaxed);
@@ -282,6 +327,13 @@ void cpu_profile_start(bool handler_installed) {
         return note_off(CpuProfileOff::NoTimer);
     }
     g_main_timer.store(timer, std::memory_order_release);
+    // Threads another library's constructor started before ours ran: their
+    // trampolines found no profile yet.
+    uint32_t self = thread_id();
+    ForeignTable table;
+    threads_for_each_live([&](uint32_t tid) {
+        if (tid != self) arm_foreign(tid);
+    });
 }
 
 void cpu_profile_thread_start() {
@@ -320,6 +372,8 @@ void cpu_profile_after_fork_child() {
             pool_release(ring);
     }
     g_main_timer.store(-1, std::memory_order_relaxed);
+    g_foreign_seen_count = g_foreign_armed_count = 0;
+    for (auto& timer : g_foreign_timers) timer.store(0, std::memory_order_relaxed);
     if (g_stopped.load(std::memory_order_relaxed)) return;
     int timer = arm_timer(CLOCK_THREAD_CPUTIME_ID, thread_id());
     if (t_ring != nullptr)
@@ -328,9 +382,27 @@ void cpu_profile_after_fork_child() {
         g_main_timer.store(timer, std::memory_order_relaxed);
 }
 
+void cpu_profile_foreign_threads(const uint32_t* tids, int count) {
+    if (g_signal == 0 || g_stopped.load(std::memory_order_relaxed)) return;
+    ForeignTable table;
+    for (int i = 0; i < count; ++i) {
+        uint32_t tid = tids[i];
+        // Seen in the scan before too: not a pthread_create'd thread caught
+        // before its trampoline ran (which arms its own timer).
+        if (listed(g_foreign_seen, g_foreign_seen_count, tid) && !listed(g_foreign_armed, g_foreign_armed_count, tid))
+            arm_foreign(tid);
+    }
+    g_foreign_seen_count = count < kMaxForeign ? count : kMaxForeign;
+    memcpy(g_foreign_seen, tids, g_foreign_seen_count * sizeof *tids);
+}
+
 void cpu_profile_stop(CpuProfileOff why) {
     if (g_signal == 0 || g_stopped.exchange(true, std::memory_order_acq_rel)) return;
     disarm(g_main_timer);
+    for (auto& slot : g_foreign_timers) {
+        int timer = slot.exchange(0, std::memory_order_acq_rel) - 1;
+        if (timer >= 0) syscall(SYS_timer_delete, timer);
+    }
     for (CpuRing* ring = g_rings.load(std::memory_order_acquire); ring; ring = ring->next) disarm(ring->timer);
     note_off(why);
 }

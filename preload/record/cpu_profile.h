@@ -28,6 +28,11 @@ void cpu_profile_thread_start();      // on a new thread, first thing
 void cpu_profile_thread_end();        // on an ending thread: no more samples from it
 void cpu_profile_after_fork_child();  // timers are not inherited: the child's thread gets one
 
+// The sampler's scan of /proc/self/task found these threads, which the hooks
+// never saw start (a raw clone, or running before the shim): one listed in two
+// scans in a row gets a timer on its own CPU clock. Sampler thread only.
+void cpu_profile_foreign_threads(const uint32_t* tids, int count);
+
 // The profile's signal number; 0 when there is no profile.
 int cpu_profile_signal();
 // True when `info` comes from one of the profile's timers.

@@ -17,6 +17,7 @@
 #include "../../format/event_encoders.h"
 #include "../../format/log_format.h"
 #include "../clock.h"
+#include "cpu_profile.h"
 #include "../log/compressor.h"
 #include "../hooks/interpose.h"
 #include "../log/record_sink.h"
@@ -136,6 +137,7 @@ void rescan_tasks(SamplerState& s, uint32_t self) {
         if (s.foreign_count < kMaxForeignThreads) s.foreign[s.foreign_count++] = tid;
     }
     closedir(dir);
+    cpu_profile_foreign_threads(s.foreign, s.foreign_count);
 }
 
 // The ns a thread has spent runnable but waiting for a CPU (the second field
