@@ -18,6 +18,7 @@ packages=(
   zlib1g-dev                # gzip'd pprof profiles
   golang-go                 # tests read the pprof export with `go tool pprof`
   chromium                  # tests load the HTML report in headless Chromium
+  google-perftools          # gperftools' own CPU profiler must keep working under the shim
 )
 
 missing=()
