@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <climits>
+#include <csignal>
 #include <cstdlib>
 #include <fcntl.h>
 #include <string>
@@ -78,6 +79,38 @@ TEST_CASE("SHIM_SAMPLE_US takes 100 to 100000 microseconds", "[shim]") {
     for (const char* wrong : {"99", "100001", "1ms"}) {
         INFO(wrong);
         CHECK(sample_interval_us(wrong, &bad) == shim::kDefaultSampleIntervalUs);
+        CHECK(bad);
+    }
+}
+
+TEST_CASE("SHIM_CPU_HZ takes 0 (off) to 10000 samples a second, 100 by default", "[shim]") {
+    bool bad = true;
+    CHECK(cpu_hz(nullptr, &bad) == shim::kDefaultCpuHz);
+    CHECK_FALSE(bad);
+    CHECK(cpu_hz("0", &bad) == 0);
+    CHECK_FALSE(bad);
+    CHECK(cpu_hz("10000", &bad) == 10000);
+    CHECK_FALSE(bad);
+    for (const char* wrong : {"10001", "-1", "100Hz", "fast"}) {
+        INFO(wrong);
+        CHECK(cpu_hz(wrong, &bad) == shim::kDefaultCpuHz);
+        CHECK(bad);
+    }
+}
+
+TEST_CASE("SHIM_CPU_SIGNAL takes SIGPROF, SIGVTALRM or a real-time signal", "[shim]") {
+    bool bad = true;
+    CHECK(cpu_signal(nullptr, &bad) == SIGPROF);
+    CHECK_FALSE(bad);
+    CHECK(cpu_signal("SIGVTALRM", &bad) == SIGVTALRM);
+    CHECK(cpu_signal("PROF", &bad) == SIGPROF);
+    CHECK(cpu_signal("RTMIN+3", &bad) == SIGRTMIN + 3);
+    CHECK(cpu_signal(std::to_string(SIGRTMAX).c_str(), &bad) == SIGRTMAX);
+    CHECK_FALSE(bad);
+    // The program's own signals (job control, faults, SIGALRM) are not ours to take.
+    for (const char* wrong : {"SIGALRM", "15", "11", "RTMIN+99", "PROFX"}) {
+        INFO(wrong);
+        CHECK(cpu_signal(wrong, &bad) == SIGPROF);
         CHECK(bad);
     }
 }
