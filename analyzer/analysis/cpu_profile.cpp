@@ -6,13 +6,16 @@
 #include <set>
 #include <unistd.h>
 
+#include "../model/time_axis.h"
 #include "../symbols/name_simplify.h"
 
 namespace analyzer {
 
 std::string CpuFunction::where() const {
     std::string out = short_name;
-    if (!file.empty()) {
+    if (!shim && module.rfind("libshim", 0) == 0) {
+        out += " (the libc call, through the shim's hook)";  // an interposer: its file is the shim's
+    } else if (!file.empty()) {
         out += " at " + file;
         if (line > 0) out += ":" + std::to_string(line);
     } else if (!module.empty() && name.find(module) == std::string::npos) {
@@ -23,6 +26,26 @@ std::string CpuFunction::where() const {
 }
 
 namespace {
+
+// The C and C++ runtimes, the loader and the shim: code the program calls
+// through, not the program's own (call_sites.cpp has the same list).
+bool is_runtime_module(const std::string& module) {
+    static const char* const prefixes[] = {"libc.so", "libc-", "libstdc++", "libshim", "ld-linux",
+                                           "libgcc_s", "libpthread", "libm.so", "libunwind"};
+    for (const char* prefix : prefixes)
+        if (module.rfind(prefix, 0) == 0) return true;
+    return false;
+}
+
+// A function the shim interposes (read, malloc, pthread_create): it stands
+// for the libc function the program called, so its time is the program's,
+// not the shim's own.
+bool is_interposer(const SourceLocation& where) {
+    return where.file.find("hooks/hooks_") != std::string::npos && where.function.find("::") == std::string::npos;
+}
+
+// The syscall the shim makes for an interposed call: the call's own cost.
+bool is_shim_syscall(const CpuFunction& f) { return f.shim && f.name.rfind("shim::DirectSyscall::", 0) == 0; }
 
 std::string hex(uint64_t value) {
     char buf[32];
@@ -40,9 +63,12 @@ public:
 
     // One frame as functions, innermost first: the function the code is in,
     // then each function it was inlined into.
-    void frame(uint64_t address, std::vector<size_t>& out) {
+    // `in_shim`: the sample landed in the shim's own unwinder (its depth
+    // says so), whatever library that code is in (libunwind).
+    void frame(uint64_t address, std::vector<size_t>& out, bool in_shim = false) {
         const SourceLocation& where = symbols_.resolve(address);
-        bool shim = where.module.rfind("libshim", 0) == 0;
+        bool in_shim_module = where.module.rfind("libshim", 0) == 0;
+        bool shim = in_shim || in_shim_module;
         if (where.function.empty()) {
             std::string name = where.module.empty() ? hex(address) : where.module + "+" + hex(where.module_offset);
             out.push_back(function(name, "", 0, where.module, shim));
@@ -50,9 +76,12 @@ public:
         }
         // Each level's line is in the function of that level; the call
         // site of level i (inlined_by[i]) is a line of the next one out.
-        out.push_back(function(where.function, where.file, where.line, where.module, shim));
+        // Each level's file is in its own function: an interposer is told by it.
+        out.push_back(function(where.function, where.file, where.line, where.module, shim && !is_interposer(where)));
         for (const SourceLocation& outer : where.inlined_by)
-            if (!outer.function.empty()) out.push_back(function(outer.function, outer.file, outer.line, where.module, shim));
+            if (!outer.function.empty())
+                out.push_back(function(outer.function, outer.file, outer.line, where.module,
+                                       in_shim || (in_shim_module && !is_interposer(outer))));
     }
 
     size_t no_stack() { return function("[no stack]", "", 0, "", false); }
@@ -85,6 +114,7 @@ private:
             f.file = file;
             f.module = module;
             f.shim = shim;
+            f.program = !shim && !is_runtime_module(module);
             functions_.push_back(f);
             index_.emplace(key, i);
         }
@@ -136,11 +166,23 @@ CpuProfileSummary summarize_cpu_profile(const Log& log, CallSites& sites, const 
                 lines.functions.push_back(table.no_stack());
                 lines.lines.push_back(0);
             } else {
+                bool in_shim = sample.depth == shimlog::CpuSampleDepth::InUnwinder;
                 for (uint64_t address : *stack) {
                     size_t before = lines.functions.size();
-                    table.frame(address, lines.functions);
+                    table.frame(address, lines.functions, in_shim);
                     for (size_t i = before; i < lines.functions.size(); ++i)
                         lines.lines.push_back(table.lines_[lines.functions[i]]);
+                }
+            }
+            // In a syscall the shim made for an interposed read or write: the
+            // sample is that call's, so the interposer is innermost (as the
+            // libc wrapper is without the shim), not the shim's frames inside it.
+            if (is_shim_syscall(s.functions[lines.functions.front()])) {
+                size_t hook = 0;
+                while (hook < lines.functions.size() && s.functions[lines.functions[hook]].shim) ++hook;
+                if (hook < lines.functions.size() && s.functions[lines.functions[hook]].module.rfind("libshim", 0) == 0) {
+                    lines.functions.erase(lines.functions.begin(), lines.functions.begin() + long(hook));
+                    lines.lines.erase(lines.lines.begin(), lines.lines.begin() + long(hook));
                 }
             }
             found = stacks.emplace(sample.stack_id, std::move(lines)).first;
@@ -209,6 +251,72 @@ CpuProfileSummary summarize_cpu_profile(const Log& log, CallSites& sites, const 
     std::stable_sort(s.kinds.begin(), s.kinds.end(),
                      [](const CpuThreadKind& a, const CpuThreadKind& b) { return a.cpu_ns > b.cpu_ns; });
     return s;
+}
+
+std::vector<std::pair<size_t, uint64_t>> cpu_callers(const Log& log, const CpuProfileSummary& profile, size_t index,
+                                                     bool program_only) {
+    std::map<size_t, uint64_t> by_caller;
+    for (const CpuSample& sample : log.cpu.samples) {
+        auto stack = profile.stack_functions.find(sample.stack_id);
+        if (stack == profile.stack_functions.end() || stack->second.empty() || stack->second.front() != index) continue;
+        for (size_t i = 1; i < stack->second.size(); ++i) {
+            size_t f = stack->second[i];
+            if (f == index || (program_only && !profile.functions[f].program)) continue;
+            by_caller[f] += sample.weight_ns;
+            break;
+        }
+    }
+    std::vector<std::pair<size_t, uint64_t>> out(by_caller.begin(), by_caller.end());
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
+    return out;
+}
+
+CpuPath cpu_path_in_range(const Log& log, const CpuProfileSummary& profile, uint32_t tid, double start_ns,
+                          double end_ns) {
+    CpuPath path;
+    if (!log.ticks_calibrated) return path;
+    // The samples' stacks, outermost first, and the CPU of each.
+    std::vector<std::pair<const std::vector<size_t>*, uint64_t>> stacks;
+    for (const CpuSample& sample : log.cpu.samples) {
+        if (sample.tid != tid) continue;
+        double at = run_ns_from_ticks(log, sample.ticks);
+        if (at < start_ns || at >= end_ns) continue;
+        auto stack = profile.stack_functions.find(sample.stack_id);
+        if (stack == profile.stack_functions.end()) continue;
+        path.samples++;
+        stacks.emplace_back(&stack->second, sample.weight_ns);
+    }
+    // From the outermost frame in: at each depth the heaviest function among
+    // the samples still on the path, until the path has one innermost.
+    std::vector<size_t> on(stacks.size());
+    for (size_t i = 0; i < on.size(); ++i) on[i] = i;
+    uint64_t current = 0;
+    for (const auto& st : stacks) current += st.second;
+    for (size_t depth = 0; !on.empty(); ++depth) {
+        std::map<size_t, uint64_t> weight;
+        for (size_t i : on) {
+            const std::vector<size_t>& st = *stacks[i].first;
+            if (depth < st.size()) weight[st[st.size() - 1 - depth]] += stacks[i].second;
+        }
+        if (weight.empty()) break;
+        auto heaviest = std::max_element(weight.begin(), weight.end(), [](const auto& a, const auto& b) {
+            return a.second != b.second ? a.second < b.second : a.first > b.first;
+        });
+        // Stop where most of the path's CPU was the function itself, not a callee.
+        if (depth > 0 && heaviest->second * 2 < current) break;
+        current = heaviest->second;
+        size_t best = heaviest->first;
+        std::vector<size_t> next;
+        for (size_t i : on) {
+            const std::vector<size_t>& st = *stacks[i].first;
+            if (depth < st.size() && st[st.size() - 1 - depth] == best) next.push_back(i);
+        }
+        path.frames.push_back(best);
+        on = std::move(next);
+        path.path_samples = on.size();
+    }
+    return path;
 }
 
 }  // namespace analyzer

@@ -29,6 +29,7 @@ void write_cpu_json(const ReportInput& in, JsonWriter& json) {
             .field("line", f.line)
             .field("module", f.module)
             .field("shim", f.shim)
+            .field("program", f.program)
             .field("self_samples", f.self_samples)
             .field("self_seconds", double(f.self_ns) / 1e9)
             .field("self_share", p.share_of_cpu(f.self_ns))

@@ -74,12 +74,16 @@ void write_cpu_section(const ReportInput& in, std::ostream& out) {
                  100 * p.share_of_cpu(f.cum_ns));
         out << line << printable(f.where()) << "\n";
     }
-    out << "  By cumulative CPU:";
-    for (size_t i = 0; i < p.by_cum.size() && i < 5; ++i) {
+    // The runtime's thread entry points (start_thread, clone3) hold every
+    // sample: the cumulative line names the program's own functions.
+    std::string cum;
+    size_t listed = 0;
+    for (size_t i = 0; i < p.by_cum.size() && listed < 6; ++i) {
         const CpuFunction& f = p.functions[p.by_cum[i]];
-        out << (i ? ", " : " ") << printable(f.short_name) << " " << percent(double(f.cum_ns), double(p.cpu_ns));
+        if (!f.program || f.cum_ns == 0) continue;
+        cum += std::string(listed++ ? ", " : " ") + printable(f.short_name) + " " + percent(double(f.cum_ns), double(p.cpu_ns));
     }
-    out << "\n";
+    if (!cum.empty()) out << "  By cumulative CPU (the program's functions):" << cum << "\n";
     write_kinds(p, in.top, out);
     write_depth_caveat(p, out);
     if (p.dropped > 0)
