@@ -27,13 +27,11 @@ std::string CpuFunction::where() const {
 
 namespace {
 
-// The C and C++ runtimes, the loader and the shim: code the program calls
-// through, not the program's own (call_sites.cpp has the same list).
-bool is_runtime_module(const std::string& module) {
-    static const char* const prefixes[] = {"libc.so", "libc-", "libstdc++", "libshim", "ld-linux",
-                                           "libgcc_s", "libpthread", "libm.so", "libunwind"};
+// Code from the standard library's headers (call_sites.cpp has the same list).
+bool is_system_source(const std::string& file) {
+    static const char* const prefixes[] = {"/usr/include/", "/usr/lib/gcc/", "/usr/local/include/"};
     for (const char* prefix : prefixes)
-        if (module.rfind(prefix, 0) == 0) return true;
+        if (file.rfind(prefix, 0) == 0) return true;
     return false;
 }
 
@@ -56,7 +54,8 @@ std::string hex(uint64_t value) {
 // Functions keyed by (name, file), each made once, with the CPU per line.
 class FunctionTable {
 public:
-    FunctionTable(Symbolizer& symbols, std::vector<CpuFunction>& functions) : symbols_(symbols), functions_(functions) {
+    FunctionTable(Symbolizer& symbols, std::vector<CpuFunction>& functions, std::string exe)
+        : symbols_(symbols), functions_(functions), exe_(std::move(exe)) {
         char buf[PATH_MAX];
         if (getcwd(buf, sizeof buf) != nullptr) cwd_ = std::string(buf) + "/";
     }
@@ -114,7 +113,9 @@ private:
             f.file = file;
             f.module = module;
             f.shim = shim;
-            f.program = !shim && !is_runtime_module(module);
+            // The executable's own source: not a library, not a system header
+            // instantiated into it (std::function's plumbing).
+            f.program = !shim && module == exe_ && !is_system_source(file);
             functions_.push_back(f);
             index_.emplace(key, i);
         }
@@ -123,6 +124,7 @@ private:
     }
     Symbolizer& symbols_;
     std::vector<CpuFunction>& functions_;
+    std::string exe_;  // the executable's basename, as modules are named
     std::string cwd_;
     std::map<std::pair<std::string, std::string>, size_t> index_;
     std::map<size_t, std::map<int, uint64_t>> line_ns_;
@@ -152,7 +154,8 @@ CpuProfileSummary summarize_cpu_profile(const Log& log, CallSites& sites, const 
     s.present = true;
     s.period_ns = profile.period_ns;
     s.dropped = profile.dropped;
-    FunctionTable table(sites.symbols(), s.functions);
+    std::string exe = log.process.exe.substr(log.process.exe.rfind('/') + 1);
+    FunctionTable table(sites.symbols(), s.functions, exe);
     std::map<uint32_t, StackLines> stacks;
     std::map<uint32_t, std::string> kind_of = thread_kinds_by_tid(log, threads);
     std::map<std::string, CpuThreadKind> kinds;
@@ -272,16 +275,18 @@ std::vector<std::pair<size_t, uint64_t>> cpu_callers(const Log& log, const CpuPr
     return out;
 }
 
-CpuPath cpu_path_in_range(const Log& log, const CpuProfileSummary& profile, uint32_t tid, double start_ns,
-                          double end_ns) {
+CpuPath cpu_path_in_ranges(const Log& log, const CpuProfileSummary& profile, uint32_t tid,
+                           const std::vector<TimeRange>& ranges) {
     CpuPath path;
     if (!log.ticks_calibrated) return path;
     // The samples' stacks, outermost first, and the CPU of each.
     std::vector<std::pair<const std::vector<size_t>*, uint64_t>> stacks;
     for (const CpuSample& sample : log.cpu.samples) {
-        if (sample.tid != tid) continue;
+        if (tid != 0 && sample.tid != tid) continue;
         double at = run_ns_from_ticks(log, sample.ticks);
-        if (at < start_ns || at >= end_ns) continue;
+        if (std::none_of(ranges.begin(), ranges.end(),
+                         [at](const TimeRange& r) { return at >= r.start_ns && at < r.end_ns; }))
+            continue;
         auto stack = profile.stack_functions.find(sample.stack_id);
         if (stack == profile.stack_functions.end()) continue;
         path.samples++;

@@ -22,7 +22,7 @@ struct CpuFunction {
     int line = 0;            // its line that held the most CPU (own, or calls out of it)
     std::string module;      // basename of the object it is in
     bool shim = false;       // the shim's own code (libshim.so, or its unwinder at work), not the program's
-    bool program = false;    // in none of the runtimes (libc, libstdc++, the loader, the shim)
+    bool program = false;    // the executable's own code (not a library's, nor a system header's)
     uint64_t self_samples = 0, cum_samples = 0;
     uint64_t self_ns = 0, cum_ns = 0;
     // "f() at x.cpp:31", "f() (libc.so.6)": what the views print.
@@ -65,15 +65,19 @@ CpuProfileSummary summarize_cpu_profile(const Log& log, CallSites& sites, const 
 std::vector<std::pair<size_t, uint64_t>> cpu_callers(const Log& log, const CpuProfileSummary& profile, size_t index,
                                                      bool program_only);
 
-// What one thread ran within [start_ns, end_ns) of the run (time_axis.h), from
-// its samples there: the heaviest path from the innermost function outwards,
+// What one thread ran within some ranges [start_ns, end_ns) of the run
+// (time_axis.h), from its samples there: the heaviest path from the innermost function outwards,
 // and how many of the samples it covers.
 struct CpuPath {
     uint64_t samples = 0;         // the thread's samples in the range
     uint64_t path_samples = 0;    // of which on the path (its innermost function's)
     std::vector<size_t> frames;   // function indexes, outermost first; empty: no samples
 };
-CpuPath cpu_path_in_range(const Log& log, const CpuProfileSummary& profile, uint32_t tid, double start_ns,
-                          double end_ns);
+struct TimeRange {
+    double start_ns = 0, end_ns = 0;
+};
+// tid 0: every thread's samples.
+CpuPath cpu_path_in_ranges(const Log& log, const CpuProfileSummary& profile, uint32_t tid,
+                           const std::vector<TimeRange>& ranges);
 
 }  // namespace analyzer
