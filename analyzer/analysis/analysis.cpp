@@ -15,6 +15,7 @@ Analysis analyze(const Log& log, CallSites& sites, AllocReport allocs, const Con
     if (a.concurrency.present) attribute_phases(ThreadCpuTimeline(log), a.concurrency);
     ThreadNamer names(sites);
     a.threads = summarize_threads(log, names);
+    a.cpu = summarize_cpu_profile(log, sites, a.threads);
     a.syscalls = totals_by_syscall(log);
     a.stdio_calls = totals_by_stdio_call(log);
     a.files = totals_by_file(log);

@@ -9,6 +9,7 @@
 #include "alloc_analysis.h"
 #include "alloc_sites.h"
 #include "concurrency.h"
+#include "cpu_profile.h"
 #include "io_totals.h"
 #include "threads_summary.h"
 #include "unseen_io.h"
@@ -22,6 +23,7 @@ struct Analysis {
     // phase attributed to its threads (phase_attribution.h).
     Concurrency concurrency;
     ThreadsSummary threads;
+    CpuProfileSummary cpu;                   // the CPU profile by function; absent without CpuSamples
     std::vector<SyscallTotals> syscalls;     // most time first (syscalls only)
     std::vector<SyscallTotals> stdio_calls;  // the stdio calls seen
     std::vector<FileTotals> files;           // a row per file, not per open; most calls first

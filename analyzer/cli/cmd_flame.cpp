@@ -1,4 +1,4 @@
-// `analyzer flame LOG --what allocs|alloc-bytes|reads [-o FILE]`: folded
+// `analyzer flame LOG --what allocs|alloc-bytes|reads|cpu [-o FILE]`: folded
 // stacks, or an SVG flame graph when FILE ends in .svg.
 #include <iostream>
 #include <memory>
@@ -27,22 +27,27 @@ int run_flame(const FlameOptions& options) {
     if (!load_log_or_say(options.log_path, log)) return 2;
     FlameWeight weight = options.what == "reads"         ? FlameWeight::Reads
                          : options.what == "alloc-bytes" ? FlameWeight::AllocatedBytes
+                         : options.what == "cpu"         ? FlameWeight::CpuSamples
                                                          : FlameWeight::Allocations;
     AllocReport allocs;
-    if (weight != FlameWeight::Reads) allocs = analyze_allocations(log);
+    if (weight == FlameWeight::Allocations || weight == FlameWeight::AllocatedBytes) allocs = analyze_allocations(log);
     Symbolizer symbols(log.modules);
     std::vector<FoldedStack> stacks = flame_stacks(log, allocs, symbols, weight);
     if (stacks.empty())
         std::cerr << "analyzer: note: " << log.path << " has no "
-                  << (weight == FlameWeight::Reads ? "read calls" : "allocation events") << " to draw\n";
+                  << (weight == FlameWeight::Reads        ? "read calls"
+                      : weight == FlameWeight::CpuSamples ? "CPU samples (SHIM_CPU_HZ=0, or an older shim)"
+                                                          : "allocation events")
+                  << " to draw\n";
     note_if_partial(log);
 
     OutputFile output(options.output);
     if (!output.opened()) return 2;
     std::ostream& out = output.stream();
     if (ends_with(options.output, ".svg")) {
-        static const char* const units[] = {"allocations", "bytes", "calls"};
-        static const char* const titles[] = {"Allocations by stack", "Bytes allocated by stack", "Read calls by stack"};
+        static const char* const units[] = {"allocations", "bytes", "calls", "samples"};
+        static const char* const titles[] = {"Allocations by stack", "Bytes allocated by stack", "Read calls by stack",
+                                             "CPU samples by stack"};
         unsigned w = static_cast<unsigned>(weight);
         write_flame_svg(stacks, std::string(titles[w]) + " - " + log.process.exe, units[w], out);
     } else {
@@ -58,14 +63,16 @@ void add_flame_command(CLI::App& app) {
     auto options = std::make_shared<FlameOptions>();
     CLI::App* cmd = app.add_subcommand(
         "flame",
-        "Stacks weighted by allocations, bytes allocated or read calls, as folded text\n"
+        "Stacks weighted by allocations, bytes allocated, read calls or CPU samples (each a\n"
+        "period of a thread's CPU, SHIM_CPU_HZ), as folded text\n"
         "(one 'outer;...;inner COUNT' line per stack, for flamegraph.pl, inferno or speedscope)\n"
         "or, when the output name ends in .svg, as a flame graph drawn by the analyzer.\n"
         "Example: analyzer flame log.bin --what allocs -o allocs.svg\n"
-        "         analyzer flame log.bin --what reads > reads.folded");
+        "         analyzer flame log.bin --what reads > reads.folded\n"
+        "         analyzer flame log.bin --what cpu -o cpu.svg");
     cmd->add_option("log", options->log_path, "log written by libshim.so")->required();
-    cmd->add_option("--what", options->what, "allocs, alloc-bytes or reads")
-        ->check(CLI::IsMember({"allocs", "alloc-bytes", "reads"}))
+    cmd->add_option("--what", options->what, "allocs, alloc-bytes, reads or cpu")
+        ->check(CLI::IsMember({"allocs", "alloc-bytes", "reads", "cpu"}))
         ->capture_default_str();
     cmd->add_option("-o,--output", options->output, "output file (.svg: a flame graph); default stdout");
     cmd->callback([options]() { set_command_status(run_flame(*options)); });

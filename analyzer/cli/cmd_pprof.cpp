@@ -1,4 +1,4 @@
-// `analyzer pprof LOG [--what allocs|reads] -o FILE.pb.gz`: the log as a
+// `analyzer pprof LOG [--what allocs|reads|cpu] -o FILE.pb.gz`: the log as a
 // gzip'd pprof profile, for `go tool pprof` and the viewers that read it.
 #include <iostream>
 #include <memory>
@@ -22,14 +22,19 @@ struct PprofOptions {
 int run_pprof(const PprofOptions& options) {
     Log log;
     if (!load_log_or_say(options.log_path, log)) return 2;
-    PprofWhat what = options.what == "reads" ? PprofWhat::Reads : PprofWhat::Allocations;
+    PprofWhat what = options.what == "reads" ? PprofWhat::Reads
+                     : options.what == "cpu" ? PprofWhat::Cpu
+                                             : PprofWhat::Allocations;
     AllocReport allocs;
     if (what == PprofWhat::Allocations) allocs = analyze_allocations(log);
     Symbolizer symbols(log.modules);
     PprofProfile profile = build_pprof(log, allocs, symbols, what);
     if (profile.samples.empty())
         std::cerr << "analyzer: note: " << log.path << " has no "
-                  << (what == PprofWhat::Reads ? "read calls" : "allocation events") << ": the profile is empty\n";
+                  << (what == PprofWhat::Reads ? "read calls"
+                      : what == PprofWhat::Cpu ? "CPU samples (SHIM_CPU_HZ=0, or an older shim)"
+                                               : "allocation events")
+                  << ": the profile is empty\n";
     note_if_partial(log);
     print_symbol_notes(symbols);
 
@@ -45,16 +50,18 @@ void add_pprof_command(CLI::App& app) {
     auto options = std::make_shared<PprofOptions>();
     CLI::App* cmd = app.add_subcommand(
         "pprof",
-        "A pprof profile (gzip'd profile.proto) of allocations or read calls per stack.\n"
+        "A pprof profile (gzip'd profile.proto) of allocations, read calls or CPU per stack.\n"
         "allocs: alloc_objects (the default view), alloc_space, inuse_objects, inuse_space\n"
         "(inuse = still allocated when the log ends); reads: read_calls, read_bytes, with\n"
-        "file and syscall labels. Counts are exact, not sampled.\n"
+        "file and syscall labels. Counts are exact, not sampled. cpu: samples/count and\n"
+        "cpu/nanoseconds (the default view) of each thread's CPU-time samples, like a Go CPU profile.\n"
         "Example: analyzer pprof log.bin --what allocs -o allocs.pb.gz\n"
         "         go tool pprof -top allocs.pb.gz\n"
-        "         go tool pprof -sample_index=inuse_space -http=: allocs.pb.gz");
+        "         go tool pprof -sample_index=inuse_space -http=: allocs.pb.gz\n"
+        "         analyzer pprof log.bin --what cpu -o cpu.pb.gz && go tool pprof -top cpu.pb.gz");
     cmd->add_option("log", options->log_path, "log written by libshim.so")->required();
-    cmd->add_option("--what", options->what, "allocs or reads")
-        ->check(CLI::IsMember({"allocs", "reads"}))
+    cmd->add_option("--what", options->what, "allocs, reads or cpu")
+        ->check(CLI::IsMember({"allocs", "reads", "cpu"}))
         ->capture_default_str();
     cmd->add_option("-o,--output", options->output, "the profile to write, e.g. allocs.pb.gz")->required();
     cmd->callback([options]() { set_command_status(run_pprof(*options)); });

@@ -133,6 +133,10 @@ void add_report_command(CLI::App& app) {
                     "serial/idle phase: shortest phase reported, as a share of the run")->check(CLI::Range(0.0, 1.0))->capture_default_str();
     cmd->add_option("--idle-min-share", options->limits.idle_min_share,
                     "idle phase: least share of the run for a finding")->check(CLI::Range(0.0, 1.0))->capture_default_str();
+    cmd->add_option("--cpu-min-share", options->limits.cpu_min_share,
+                    "CPU hot spot: least share of the sampled CPU in one function")->check(CLI::Range(0.0, 1.0))->capture_default_str();
+    cmd->add_option("--cpu-min-samples", options->limits.cpu_min_samples,
+                    "CPU hot spot: least CPU samples in the profile")->capture_default_str();
     cmd->add_option("--threads-fine-min-count", options->limits.threads_fine_min_count,
                     "too-fine threads: least threads doing the same work")->capture_default_str();
     cmd->add_option("--threads-fine-factor", options->limits.threads_fine_lifetime_factor,

@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "cpu_samples_reader.h"
 #include "sample_chunk_reader.h"
 #include "thread_cpu_estimate.h"
 
@@ -445,6 +446,9 @@ Log decode_log(std::shared_ptr<const LogBytes> file, const std::string& name) {
             case RecordType::ExitScan: ok = decode_exit_scan(payload, log, why); break;
             case RecordType::SampleChunk:
                 ok = decode_sample_chunk(payload.rest(), payload.rest_size(), log.samples, why);
+                break;
+            case RecordType::CpuSamples:
+                ok = decode_cpu_samples(payload.rest(), payload.rest_size(), log.cpu, why);
                 break;
             default: log.unknown_records++; break;
         }

@@ -53,6 +53,12 @@ struct Thresholds {
     // idle phase: nothing on CPU for at least this share of the run (shorter
     // idle phases are listed in the Concurrency section only).
     double idle_min_share = 0.25;
+    // CPU hot spot: one function holding at least this share of the CPU the
+    // profile sampled (its flat share) ...
+    double cpu_min_share = 0.20;
+    // ... in a profile of at least this many samples (half a second of one
+    // thread's CPU at the default 100 Hz): fewer are too noisy to rank.
+    uint64_t cpu_min_samples = 50;
     // threads too fine-grained: at least this many threads doing the same work ...
     uint64_t threads_fine_min_count = 1000;
     // ... whose median lifetime is at most this many times the median cost of

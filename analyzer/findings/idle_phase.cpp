@@ -9,7 +9,8 @@
 namespace analyzer {
 namespace {
 
-Finding make_finding(const Log& log, const std::vector<FileTotals>& files, const Phase& p) {
+Finding make_finding(const Log& log, const std::vector<FileTotals>& files, const CpuProfileSummary& cpu,
+                     const Phase& p) {
     double run = run_wall_ns(log);
     Finding f;
     f.kind = "idle-phase";
@@ -24,7 +25,9 @@ Finding make_finding(const Log& log, const std::vector<FileTotals>& files, const
                          ": they waited, for I/O, sleep, a lock or a child process, or for a "
                          "core other programs held (the log does not record the machine's load); more cores of "
                          "one's own cannot shorten the first kinds");
-    std::string io = io_context(log, files);
+    // What little ran meanwhile, from the CPU profile; else what the I/O counts can say.
+    std::string code = code_context(log, cpu, 0, "what ran", {&p});
+    std::string io = code.empty() ? io_context(log, files) : code;
     if (!io.empty()) f.evidence.push_back(io);
     f.advice = "Find what it waited for (the Syscalls table's time in read/write, the Threads section's time in "
                "pthread_join) and overlap that wait with work, or remove it; if the machine was busy with other "
@@ -49,7 +52,7 @@ std::vector<Finding> find_idle_phases(const RuleInput& in) {
     if (!c.present || !c.resolved()) return found;  // too short a run to tell phases apart
     double run = run_wall_ns(log);
     for (const Phase& p : c.idle_phases)
-        if (p.length_ns() >= in.limits.idle_min_share * run) found.push_back(make_finding(log, in.analysis.files, p));
+        if (p.length_ns() >= in.limits.idle_min_share * run) found.push_back(make_finding(log, in.analysis.files, in.analysis.cpu, p));
     return found;
 }
 

@@ -37,6 +37,32 @@ std::string io_context(const Log& log, const std::vector<FileTotals>& files) {
            with_commas(top->calls) + " calls";
 }
 
+std::string code_context(const Log& log, const CpuProfileSummary& cpu, uint32_t tid, const std::string& who,
+                         const std::vector<const Phase*>& phases) {
+    if (!cpu.present) return "";
+    std::vector<TimeRange> ranges;
+    for (const Phase* p : phases) ranges.push_back({p->start_ns, p->end_ns});
+    CpuPath path = cpu_path_in_ranges(log, cpu, tid, ranges);
+    if (path.samples == 0 || path.frames.empty()) return "";
+    // From the innermost of the program's own functions on the path (what the
+    // programmer wrote) to where the samples were; the runtime's entry
+    // frames (start_thread, __libc_start_main) say nothing.
+    size_t from = path.frames.size() > 3 ? path.frames.size() - 3 : 0;
+    for (size_t i = 0; i < path.frames.size(); ++i)
+        if (cpu.functions[path.frames[i]].program) from = i;
+    std::vector<std::string> names;
+    for (size_t i = from; i < path.frames.size(); ++i) {
+        const CpuFunction& f = cpu.functions[path.frames[i]];
+        names.push_back(i == from ? f.where() : f.short_name);
+    }
+    if (names.size() > 4) names.erase(names.begin() + 2, names.end() - 1), names.insert(names.begin() + 2, "…");
+    std::string chain;
+    for (const std::string& name : names) chain += (chain.empty() ? "" : " → ") + name;
+    return who + " was in " + chain + " (" + percent(double(path.path_samples), double(path.samples)) + " of " +
+           (tid ? "its " : "the ") + with_commas(path.samples) + " CPU sample" + (path.samples == 1 ? "" : "s") +
+           " there)";
+}
+
 std::string thread_name(const Log& log, ThreadNamer& names, uint32_t tid) {
     for (const ThreadInfo& t : log.threads)
         if (t.tid == tid) return t.is_main ? "the main thread" : names.label(t);

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "../analysis/concurrency.h"
+#include "../analysis/cpu_profile.h"
 #include "../analysis/io_totals.h"
 #include "../model/model.h"
 #include "../symbols/thread_names.h"
@@ -15,6 +16,12 @@ std::string amdahl_line(const Concurrency& c);
 // What the run wrote or read most, and why it cannot be placed in a phase
 // (I/O is counted per call site, not timed); "" when the run did no I/O.
 std::string io_context(const Log& log, const std::vector<FileTotals>& files);
+// What `who` (tid; 0: any thread) ran in the phases, from the CPU profile's
+// samples there: "the main thread was in write_png() at mandelbrot.cpp:131 →
+// png_write_row → deflate (86% of its 41 samples)"; "" when the log has no
+// CPU samples there (then io_context says what it can).
+std::string code_context(const Log& log, const CpuProfileSummary& cpu, uint32_t tid, const std::string& who,
+                         const std::vector<const Phase*>& phases);
 // "the main thread", or the thread's label (thread_names.h).
 std::string thread_name(const Log& log, ThreadNamer& names, uint32_t tid);
 const ThreadInfo* thread_record(const Log& log, uint32_t tid);

@@ -17,6 +17,7 @@ const std::vector<Rule>& rules() {
         {{"serial-phase", "cpu-contention"}, find_serial_phases},
         {{"threads-too-fine"}, find_threads_too_fine},
         {{"idle-phase"}, find_idle_phases},
+        {{"cpu-hotspot"}, find_cpu_hotspots},
     };
     return table;
 }
@@ -44,6 +45,7 @@ std::vector<Finding> find_all(const RuleInput& in) {
         std::vector<Finding> found = rule.find(in);
         all.insert(all.end(), found.begin(), found.end());
     }
+    link_cpu_hotspots(all);
     state_costs(all, in.log);
     rank_by_cost(all);
     return all;

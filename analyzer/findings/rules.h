@@ -35,6 +35,11 @@ std::vector<Finding> find_leaks(const RuleInput& in);
 std::vector<Finding> find_serial_phases(const RuleInput& in);
 std::vector<Finding> find_threads_too_fine(const RuleInput& in);
 std::vector<Finding> find_idle_phases(const RuleInput& in);
+// One function holding a large share of the CPU profile's samples.
+std::vector<Finding> find_cpu_hotspots(const RuleInput& in);
+// Points a CPU hot spot in a syscall wrapper or the allocator at the
+// unbuffered-I/O or allocation finding that explains it, when one fired.
+void link_cpu_hotspots(std::vector<Finding>& findings);
 // The phase lengths the serial-phase rule uses: the Analysis is computed with
 // them (pipeline.cpp), so the views list the same phases.
 ConcurrencyOptions concurrency_options(const Thresholds& limits);

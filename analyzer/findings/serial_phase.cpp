@@ -88,7 +88,7 @@ std::string stretch_list(const Stretches& s) {
 }
 
 Finding make_finding(const Log& log, const std::vector<FileTotals>& files, const Concurrency& c, Story story,
-                     uint32_t tid, const Stretches& s, CallSites& sites) {
+                     uint32_t tid, const Stretches& s, CallSites& sites, const CpuProfileSummary& cpu) {
     ThreadNamer names(sites);
     double run = run_wall_ns(log);
     std::string who = tid ? thread_name(log, names, tid) + " (tid " + std::to_string(tid) + ")"
@@ -139,7 +139,9 @@ Finding make_finding(const Log& log, const std::vector<FileTotals>& files, const
                                                      : "that thread made about " + with_commas(allocs.allocations) +
                                                            " allocations (" + human_bytes(double(allocs.bytes)) +
                                                            ") meanwhile");
-    std::string io = io_context(log, files);
+    // What the thread ran there, from the CPU profile; else what the I/O counts can say.
+    std::string code = code_context(log, cpu, tid, tid ? thread_name(log, names, tid) : "the threads", s.phases);
+    std::string io = code.empty() ? io_context(log, files) : code;
     if (!io.empty()) f.evidence.push_back(io);
     if (story == Story::Shared)
         f.advice = "The threads never ran more than one core's worth at once. If they take turns on a lock, shorten "
@@ -237,7 +239,8 @@ std::vector<Finding> find_serial_phases(const RuleInput& in) {
             contended.length_ns += s.length_ns, contended.cpu_ns += s.cpu_ns, contended.waiting_ns += s.waiting_ns;
             continue;
         }
-        found.push_back(make_finding(log, in.analysis.files, c, story_of(group.first, s), group.first, s, in.sites));
+        found.push_back(make_finding(log, in.analysis.files, c, story_of(group.first, s), group.first, s, in.sites,
+                                     in.analysis.cpu));
     }
     if (!contended.phases.empty()) found.push_back(contention_finding(log, c, contended));
     return found;

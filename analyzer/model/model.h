@@ -173,6 +173,24 @@ struct ExitScan {
     shimlog::ExitScanSummary summary{};
 };
 
+// One CPU-profile sample (CpuSamples records): where a thread was when its
+// CPU-time timer expired. The stack's innermost frame is the interrupted
+// instruction + 1, so it symbolizes like a return address.
+struct CpuSample {
+    uint32_t tid = 0;
+    uint64_t ticks = 0;      // raw timestamp-counter ticks, like ThreadInfo's (time_axis.h converts)
+    uint32_t stack_id = 0;   // 0: no stack could be had
+    uint64_t weight_ns = 0;  // expiries x period: the CPU this sample stands for
+    shimlog::CpuSampleDepth depth = shimlog::CpuSampleDepth::Full;
+};
+struct CpuProfile {
+    std::vector<CpuSample> samples;  // batches in file order, each thread's in time order
+    uint64_t period_ns = 0;          // of the latest batch; 0: no CpuSamples record
+    uint64_t dropped = 0;            // samples lost because a thread's buffer was full
+    uint64_t batches = 0;
+    bool present() const { return batches > 0; }
+};
+
 struct Log {
     std::string path;
     std::shared_ptr<const LogBytes> bytes;  // what alloc_chunks point into
@@ -185,6 +203,7 @@ struct Log {
     std::vector<AllocChunk> alloc_chunks;  // in file order
     std::vector<ThreadInfo> threads;       // in the order they ended
     Samples samples;                       // empty: no thread was ever created
+    CpuProfile cpu;                        // empty: SHIM_CPU_HZ=0 or an older shim
     bool partial = false;          // the log stops before its End record
     std::string partial_reason;
     uint64_t records = 0;

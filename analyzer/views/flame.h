@@ -13,15 +13,16 @@
 
 namespace analyzer {
 
-enum class FlameWeight { Allocations, AllocatedBytes, Reads };
+enum class FlameWeight { Allocations, AllocatedBytes, Reads, CpuSamples };
 
 struct FoldedStack {
     std::vector<std::string> frames;  // function names, outermost first
     uint64_t weight = 0;
 };
 
-// The stacks to draw: allocation stacks by count or bytes, or the read
-// family's call sites by calls. Equal name sequences merged; sorted by names.
+// The stacks to draw: allocation stacks by count or bytes, the read
+// family's call sites by calls, or the CPU profile's stacks by timer
+// expiries (each a period of CPU). Equal name sequences merged; sorted by names.
 std::vector<FoldedStack> flame_stacks(const Log& log, const AllocReport& allocs, Symbolizer& symbols,
                                       FlameWeight weight);
 

@@ -39,6 +39,8 @@ void add_stack(const Log& log, Symbolizer& symbols, uint32_t stack_id, uint64_t 
         for (auto it = stack->rbegin(); it != stack->rend(); ++it) append_frames(symbols, *it, frames);
     } else if (fallback != 0) {
         append_frames(symbols, fallback, frames);
+    } else if (stack_id == 0) {
+        frames.push_back("[no stack]");
     } else {
         frames.push_back("[stack " + std::to_string(stack_id) + " not in the log]");
     }
@@ -62,6 +64,10 @@ std::vector<FoldedStack> flame_stacks(const Log& log, const AllocReport& allocs,
     if (weight == FlameWeight::Reads) {
         for (const IoSite& site : log.io_sites)
             if (!shimlog::is_write(site.syscall)) add_stack(log, symbols, site.stack_id, site.site, site.calls, merged);
+    } else if (weight == FlameWeight::CpuSamples) {
+        // The innermost frame is the interrupted pc + 1: it symbolizes like a return address.
+        for (const CpuSample& s : log.cpu.samples)
+            add_stack(log, symbols, s.stack_id, 0, log.cpu.period_ns ? s.weight_ns / log.cpu.period_ns : 1, merged);
     } else {
         for (const auto& entry : allocs.stacks) {
             const AllocStackStats& stack = entry.second;

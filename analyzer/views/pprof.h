@@ -17,6 +17,7 @@ namespace analyzer {
 enum class PprofWhat {
     Allocations,  // alloc_objects, alloc_space, inuse_objects, inuse_space per allocation stack
     Reads,        // read_calls, read_bytes per read-family call site
+    Cpu,          // samples/count, cpu/nanoseconds per sampled stack, as a Go CPU profile
 };
 
 struct PprofValueType {

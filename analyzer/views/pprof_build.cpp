@@ -184,6 +184,27 @@ void add_read_samples(const Log& log, ProfileBuilder& builder, PprofProfile& p) 
     }
 }
 
+// Like a Go CPU profile, so `go tool pprof -top` reads it the same way: each
+// sample weighs its timer expiries (count) and the CPU they stand for.
+void add_cpu_samples(const Log& log, ProfileBuilder& builder, PprofProfile& p) {
+    add_sample_type(p, "samples", "count");
+    add_sample_type(p, "cpu", "nanoseconds");
+    p.default_sample_type = p.intern("cpu");
+    p.period_type = {p.intern("cpu"), p.intern("nanoseconds")};
+    std::map<uint32_t, std::pair<uint64_t, uint64_t>> by_stack;  // stack id -> (expiries, ns)
+    for (const CpuSample& s : log.cpu.samples) {
+        auto& [expiries, ns] = by_stack[s.stack_id];
+        expiries += log.cpu.period_ns ? s.weight_ns / log.cpu.period_ns : 1;
+        ns += s.weight_ns;
+    }
+    for (const auto& [stack_id, weight] : by_stack) {
+        PprofSample sample;
+        sample.location_ids = builder.stack_locations(stack_id, 0);
+        sample.values = {as_int64(weight.first), as_int64(weight.second)};
+        p.samples.push_back(std::move(sample));
+    }
+}
+
 }  // namespace
 
 PprofProfile build_pprof(const Log& log, const AllocReport& allocs, Symbolizer& symbols, PprofWhat what) {
@@ -191,14 +212,20 @@ PprofProfile build_pprof(const Log& log, const AllocReport& allocs, Symbolizer& 
     ProfileBuilder builder(log, symbols, p);
     if (what == PprofWhat::Allocations)
         add_allocation_samples(allocs, builder, p);
-    else
+    else if (what == PprofWhat::Reads)
         add_read_samples(log, builder, p);
-    p.period = 1;  // every event is counted: nothing is sampled
+    else
+        add_cpu_samples(log, builder, p);
+    // Every event is counted (nothing is sampled), but the CPU profile's
+    // period is the CPU one timer expiry stands for.
+    p.period = what == PprofWhat::Cpu ? as_int64(log.cpu.period_ns) : 1;
     p.time_nanos = as_int64(log.process.start_realtime_ns);
     p.duration_nanos = as_int64(log.duration_ns());
     p.comments.insert(p.comments.begin(),
                       p.intern("analyzer pprof of " + log.path + ": " + log.process.command_line()));
-    p.comments.push_back(p.intern("exact counts recorded by libshim.so, not samples"));
+    p.comments.push_back(p.intern(what == PprofWhat::Cpu
+                                      ? "CPU-time samples taken by libshim.so (SHIM_CPU_HZ) on each thread's CPU clock"
+                                      : "exact counts recorded by libshim.so, not samples"));
     if (log.partial) p.comments.push_back(p.intern("the log is partial: " + log.partial_reason));
     return p;
 }

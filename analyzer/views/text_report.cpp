@@ -51,6 +51,8 @@ void write_header(const Log& log, const AllocReport& allocs, bool colour, std::o
         else if (note.first == shimlog::NoteKind::Sanitizer)
             out << "Note:     " << note.second
                 << " is loaded and owns malloc: allocation sizes and counts include its own bookkeeping\n";
+        else if (note.first == shimlog::NoteKind::CpuProfile)
+            out << "Note:     CPU profile: " << printable(note.second) << "\n";
     }
     if (log.stack_mismatches > 0)
         out << "Warning:  " << with_commas(log.stack_mismatches) << " of " << with_commas(log.stack_checks)
@@ -198,6 +200,7 @@ void write_text_report(const ReportInput& in, std::ostream& out) {
     else
         write_findings(in.log, in.findings, in.colour, out);
     write_left_out(in, out);
+    write_cpu_section(in, out);
     write_syscalls(in.log, in.analysis, out);
     write_files(in.log, in.analysis, in.top, out);
     write_alloc_section(in, out);

@@ -133,6 +133,36 @@ public:
         rec.compression = static_cast<uint8_t>(shimlog::Compression::Zstd);
         return record(shimlog::RecordType::SampleChunk, rec, packed);
     }
+    // A CpuSamples batch of one thread, encoded as the shim writes it
+    // (FORMAT.md row 17): ticks delta, stack id, expiries, depth byte.
+    struct CpuSampleEvent {
+        uint64_t ticks;
+        uint32_t stack;
+        uint64_t expiries = 1;
+        shimlog::CpuSampleDepth depth = shimlog::CpuSampleDepth::Full;
+    };
+    LogBuilder& cpu_samples(uint32_t tid, uint64_t period_ns, const std::vector<CpuSampleEvent>& events,
+                            uint32_t dropped = 0) {
+        std::string raw;
+        uint64_t previous = events.empty() ? 0 : events.front().ticks;
+        for (const CpuSampleEvent& e : events) {
+            uint8_t buf[40];
+            uint8_t* out = shimlog::put_varint(buf, e.ticks - previous);
+            out = shimlog::put_varint(out, e.stack);
+            out = shimlog::put_varint(out, e.expiries);
+            *out++ = static_cast<uint8_t>(e.depth);
+            raw.append(reinterpret_cast<char*>(buf), size_t(out - buf));
+            previous = e.ticks;
+        }
+        shimlog::CpuSamplesRecord rec{};
+        rec.tid = tid;
+        rec.count = uint32_t(events.size());
+        rec.period_ns = period_ns;
+        rec.first_ticks = events.empty() ? 0 : events.front().ticks;
+        rec.raw_size = uint32_t(raw.size());
+        rec.dropped = dropped;
+        return record(shimlog::RecordType::CpuSamples, rec, raw);
+    }
     // The shim's exit scan: a Regions record, one Pairs record (pairs in
     // address order of `where`), then the Summary with `flags`.
     struct ScanPair {

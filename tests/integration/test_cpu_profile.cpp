@@ -1,0 +1,114 @@
+// The CPU profile end to end: programs whose CPU split is known by
+// construction, sampled by the shim, read back through the analyzer's
+// exports (folded stacks, the text report, pprof read by `go tool pprof`).
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+#include "harness.h"
+
+using namespace harness;
+
+namespace {
+
+// CPU samples (folded: "outer;...;inner COUNT") of the stacks that pass `keep`,
+// and of those, the ones with `frame` on them.
+struct Share {
+    uint64_t of = 0, with = 0;
+    double share() const { return of ? double(with) / double(of) : 0; }
+};
+
+bool has_frame(const std::string& stack, const std::string& frame) {
+    std::string padded = ";" + stack + ";";
+    return padded.find(";" + frame + ";") != std::string::npos;
+}
+
+Share folded_share(const std::string& folded, const std::string& keep, const std::string& frame) {
+    Share s;
+    std::istringstream in(folded);
+    std::string line;
+    while (std::getline(in, line)) {
+        size_t space = line.rfind(' ');
+        if (space == std::string::npos) continue;
+        std::string stack = line.substr(0, space);
+        uint64_t weight = std::stoull(line.substr(space + 1));
+        if (!keep.empty() && !has_frame(stack, keep)) continue;
+        s.of += weight;
+        if (has_frame(stack, frame)) s.with += weight;
+    }
+    return s;
+}
+
+std::string profile(const std::string& command, const std::string& dir, const std::string& hz = "1000") {
+    Result traced = run("SHIM_CPU_HZ=" + hz + " SHIM_LOG=" + dir + "/log.bin " + preload() + command + " > /dev/null", dir);
+    REQUIRE(traced.status == 0);
+    return dir + "/log.bin";
+}
+
+std::string folded_cpu(const std::string& log, const std::string& dir) {
+    Result folded = run(analyzer_path() + " flame '" + log + "' --what cpu", dir);
+    REQUIRE(folded.status == 0);
+    return folded.out;
+}
+
+}  // namespace
+
+TEST_CASE("cpu_split: heavy() holds ~75% of the work threads' samples, light() ~25%", "[cpu][integration]") {
+    std::string dir = scratch_dir("cpu_split_shares");
+    std::string log = profile(program_path("cpu_split") + " 100", dir);
+    std::string folded = folded_cpu(log, dir);
+    INFO(folded);
+    Share heavy = folded_share(folded, "work", "heavy");
+    Share light = folded_share(folded, "work", "light");
+    REQUIRE(heavy.of >= 100);  // enough samples to measure a share
+    CHECK(heavy.share() == Approx(0.75).margin(0.08));
+    CHECK(light.share() == Approx(0.25).margin(0.08));
+
+    Result report = run(analyzer_path() + " report '" + log + "'", dir);
+    REQUIRE(report.status == 0);
+    CHECK(report.out.find("\nCPU profile (") != std::string::npos);
+    CHECK(report.out.find("CPU hot spot: ") != std::string::npos);
+    CHECK(report.out.find("This is the work itself") != std::string::npos);
+
+    if (run("command -v go", dir).status != 0) {
+        WARN("skipped go tool pprof: no go");
+        return;
+    }
+    Result exported = run(analyzer_path() + " pprof '" + log + "' --what cpu -o cpu.pb.gz", dir);
+    REQUIRE(exported.status == 0);
+    Result top = run("PPROF_TMPDIR='" + dir + "' go tool pprof -top cpu.pb.gz", dir);
+    INFO(top.out << top.err);
+    REQUIRE(top.status == 0);
+    CHECK(top.out.find("Type: cpu") != std::string::npos);
+    CHECK(top.out.find("spin") != std::string::npos);
+}
+
+TEST_CASE("words unbuffered: read() called from readbyte() tops the CPU profile", "[cpu][integration]") {
+    std::string dir = scratch_dir("cpu_words_unbuffered");
+    std::string log = profile(words_path() + " --mode unbuffered '" + book_path() + "'", dir, "100");
+    Result report = run(analyzer_path() + " report '" + log + "'", dir);
+    REQUIRE(report.status == 0);
+    INFO(report.out);
+    size_t section = report.out.find("\nCPU profile (");
+    REQUIRE(section != std::string::npos);
+    size_t header = report.out.find("flat%", section);
+    REQUIRE(header != std::string::npos);
+    size_t first_row = report.out.find('\n', header) + 1;
+    std::string top = report.out.substr(first_row, report.out.find('\n', first_row) - first_row);
+    CHECK(top.find("  read (the libc call") != std::string::npos);
+    CHECK(report.out.find("CPU hot spot: ") != std::string::npos);
+    CHECK(report.out.find("called from the program at readbyte()") != std::string::npos);
+    CHECK(report.out.find("The unbuffered-I/O finding names the calls to buffer") != std::string::npos);
+}
+
+TEST_CASE("blocked_waits: threads blocked in waits get no samples, the burners nearly all", "[cpu][integration]") {
+    std::string dir = scratch_dir("cpu_blocked_waits");
+    std::string log = profile(program_path("blocked_waits") + " 0.5", dir);
+    std::string folded = folded_cpu(log, dir);
+    INFO(folded);
+    Share burn = folded_share(folded, "", "burn");
+    REQUIRE(burn.of >= 50);
+    CHECK(burn.share() >= 0.9);
+    for (const char* wait : {"nanosleep", "clock_nanosleep", "sem_wait", "pthread_cond_timedwait", "poll", "select"})
+        CHECK(folded_share(folded, "", wait).share() < 0.05);
+}
