@@ -1,5 +1,7 @@
 /* Allocates in a signal handler while the main thread allocates too: the
-   shim must not deadlock (no lock a handler can wait on). */
+   shim must not deadlock (no lock a handler can wait on). The handler
+   allocates only where it did not interrupt libc itself (libc_range.h). */
+#include "libc_range.h"
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,8 +10,10 @@
 
 static volatile sig_atomic_t handled;
 
-static void on_alarm(int sig) {
+static void on_alarm(int sig, siginfo_t* info, void* context) {
     (void)sig;
+    (void)info;
+    if (interrupted_libc(context)) return;
     void* p = malloc(64); /* not async-signal-safe in general; programs do it */
     free(p);
     handled++;
@@ -18,7 +22,9 @@ static void on_alarm(int sig) {
 int main(void) {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_alarm;
+    find_libc_code();
+    sa.sa_sigaction = on_alarm;
+    sa.sa_flags = SA_SIGINFO;
     sigaction(SIGALRM, &sa, NULL);
     struct itimerval every = {{0, 200}, {0, 200}};
     setitimer(ITIMER_REAL, &every, NULL);
