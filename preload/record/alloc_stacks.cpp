@@ -300,6 +300,7 @@ int capture_frames_in_signal(void** frames, int max, shimlog::CpuSampleDepth* wh
     LoaderWalk walk;  // a fork under way waits for no signal handler
     if (!walk.entered()) return 0;
     *why = shimlog::CpuSampleDepth::Full;
+    ReentryGuard guard;  // libunwind's reads of its pipe are the shim's, not the program's
     ++t_unwinding;
     int n = unwinder(frames, max);
     --t_unwinding;

@@ -32,18 +32,28 @@ struct Sample {
     uint8_t depth;  // CpuSampleDepth
 };
 
-// 2,048 samples: 20 s of a thread's CPU at 100 Hz, 8 s at the kernel's cap of
-// ~250 deliveries a second, between writes (the sampler writes every 0.25 s).
-constexpr uint32_t kRingSamples = 2048;
+// 512 samples: 5 s of a thread's CPU at 100 Hz, 2 s at the kernel's cap of
+// ~250 deliveries a second, between writes (the sampler writes every 0.25 s;
+// a thread writes its own at three quarters full).
+constexpr uint32_t kRingSamples = 512;
 constexpr uint32_t kBatchSamples = 256;
 constexpr uint32_t kSampleMaxBytes = 10 + 5 + 3 + 1;
 constexpr uint32_t kMaxFrames = shimlog::kMaxStackDepth;
 
 enum class RingState : int { Live, Ended };
 
-// One thread's samples: its handler adds at `head`, the writer (one at a
-// time, g_writing) takes from `tail`. A finished thread's ring is written out
-// and then handed to the next thread.
+// The samples themselves (8 KiB): taken at a thread's first sample, so that
+// the many threads too short to be sampled cost no more than a CpuRing.
+struct SampleBlock {
+    SampleBlock* next;  // pool list
+    std::atomic<bool> in_use;
+    Sample samples[kRingSamples];
+};
+
+// One thread's timer and samples: its handler adds at `head`, the writer (one
+// at a time, g_writing) takes from `tail`. A finished thread's ring is written
+// out and then handed to the next thread; one that was never sampled is
+// handed on at once.
 struct CpuRing {
     CpuRing* next;  // pool list
     std::atomic<bool> in_use;
@@ -53,13 +63,13 @@ struct CpuRing {
     std::atomic<uint32_t> tid;
     std::atomic<int> state;
     std::atomic<int> timer;  // the kernel's timer id, -1 when none
-    Sample samples[kRingSamples];
+    std::atomic<SampleBlock*> block;
 };
 
+std::atomic<SampleBlock*> g_blocks{nullptr};
 std::atomic<CpuRing*> g_rings{nullptr};
 std::atomic<bool> g_writing{false};
 std::atomic<bool> g_stopped{false};
-std::atomic<int> g_main_timer{-1};  // the main thread's: its ring is taken at its first sample
 int g_signal = 0;
 uint64_t g_period_ns = 0;
 uint64_t g_loader_lo = 0, g_loader_hi = 0;  // the dynamic loader's code
@@ -164,11 +174,22 @@ CpuRing* take_ring(uint32_t tid) {
     ring->tid.store(tid, std::memory_order_relaxed);
     ring->state.store(static_cast<int>(RingState::Live), std::memory_order_relaxed);
     ring->timer.store(-1, std::memory_order_relaxed);
+    ring->dropped.store(0, std::memory_order_relaxed);
     return ring;
+}
+
+// Hands a ring (and its samples) to the next thread; its samples are written.
+void release_ring(CpuRing* ring) {
+    ring->head.store(0, std::memory_order_relaxed);
+    ring->tail.store(0, std::memory_order_relaxed);
+    pool_release(ring->block.exchange(nullptr, std::memory_order_acq_rel));
+    pool_release(ring);
 }
 
 // Encodes and writes [tail, head) of one ring, in batches. Caller holds g_writing.
 void write_ring(CpuRing& ring) {
+    const SampleBlock* block = ring.block.load(std::memory_order_acquire);
+    if (block == nullptr) return;
     uint32_t head = ring.head.load(std::memory_order_acquire);
     uint32_t tail = ring.tail.load(std::memory_order_relaxed);
     uint8_t buffer[kBatchSamples * kSampleMaxBytes];
@@ -178,11 +199,11 @@ void write_ring(CpuRing& ring) {
         rec.tid = ring.tid.load(std::memory_order_relaxed);
         rec.count = count;
         rec.period_ns = g_period_ns;
-        rec.first_ticks = ring.samples[tail % kRingSamples].ticks;
+        rec.first_ticks = block->samples[tail % kRingSamples].ticks;
         uint8_t* out = buffer;
         uint64_t previous = rec.first_ticks;
         for (uint32_t i = 0; i < count; ++i) {
-            const Sample& s = ring.samples[(tail + i) % kRingSamples];
+            const Sample& s = block->samples[(tail + i) % kRingSamples];
             out = shimlog::put_varint(out, s.ticks - previous);
             out = shimlog::put_varint(out, s.stack);
             out = shimlog::put_varint(out, s.expiries);
@@ -211,11 +232,7 @@ void write_all_rings() {
     for (CpuRing* ring = g_rings.load(std::memory_order_acquire); ring; ring = ring->next) {
         if (!ring->in_use.load(std::memory_order_acquire)) continue;
         write_ring(*ring);
-        if (ring->state.load(std::memory_order_acquire) == static_cast<int>(RingState::Ended)) {
-            ring->head.store(0, std::memory_order_relaxed);
-            ring->tail.store(0, std::memory_order_relaxed);
-            pool_release(ring);
-        }
+        if (ring->state.load(std::memory_order_acquire) == static_cast<int>(RingState::Ended)) release_ring(ring);
     }
 }
 
@@ -254,10 +271,18 @@ uint32_t sample_frames(uint64_t pc, uint64_t* frames, CpuSampleDepth* why) {
     return depth;
 }
 
-CpuRing* ring_for_this_thread() {
-    if (t_ring != nullptr || t_ended) return t_ring;
-    t_ring = take_ring(thread_id());
-    return t_ring;
+// This thread's ring with room for samples: a thread the hooks never saw
+// start takes its ring here, any thread its samples at the first one.
+SampleBlock* samples_for_this_thread() {
+    if (t_ended) return nullptr;
+    if (t_ring == nullptr) t_ring = take_ring(thread_id());
+    if (t_ring == nullptr) return nullptr;
+    SampleBlock* block = t_ring->block.load(std::memory_order_relaxed);
+    if (block == nullptr) {
+        block = pool_acquire(g_blocks);
+        t_ring->block.store(block, std::memory_order_release);
+    }
+    return block;
 }
 
 }  // namespace
@@ -275,8 +300,9 @@ void cpu_profile_on_signal(const siginfo_t* info, void* context) {
     // A thread whose TLS is another's records nothing: its ring would be that one's.
     if (info->si_value.sival_ptr == &g_magic_foreign && static_cast<uint32_t>(syscall(SYS_gettid)) != thread_id())
         return;
-    CpuRing* ring = ring_for_this_thread();
-    if (ring == nullptr) return count_dropped();
+    SampleBlock* block = samples_for_this_thread();
+    if (block == nullptr) return count_dropped();
+    CpuRing* ring = t_ring;
     uint32_t head = ring->head.load(std::memory_order_relaxed);
     uint32_t pending = head - ring->tail.load(std::memory_order_acquire);
     if (pending >= kRingSamples) {
@@ -287,7 +313,7 @@ void cpu_profile_on_signal(const siginfo_t* info, void* context) {
     uint64_t frames[kMaxFrames];
     CpuSampleDepth why = CpuSampleDepth::Full;
     uint32_t depth = sample_frames(pc, frames, &why);
-    Sample& s = ring->samples[head % kRingSamples];
+    Sample& s = block->samples[head % kRingSamples];
     s.ticks = now_ticks();
     s.stack = stack_intern(frames, depth);
     int overruns = info->si_overrun > 0 ? info->si_overrun : 0;
@@ -315,18 +341,33 @@ int cpu_profile_configure() {
     return g_signal;
 }
 
+namespace {
+
+// Gives the calling thread its ring and its timer (the timer's id lives in the
+// ring, where a stop finds every one).
+bool arm_this_thread() {
+    uint32_t tid = thread_id();
+    CpuRing* ring = t_ring != nullptr ? t_ring : take_ring(tid);
+    if (ring == nullptr) return false;
+    t_ring = ring;
+    ring->timer.store(arm_timer(CLOCK_THREAD_CPUTIME_ID, tid), std::memory_order_release);
+    // A stop that ran meanwhile missed this timer.
+    if (g_stopped.load(std::memory_order_acquire)) disarm(ring->timer);
+    return ring->timer.load(std::memory_order_relaxed) >= 0;
+}
+
+}  // namespace
+
 void cpu_profile_start(bool handler_installed) {
     if (g_signal == 0) return;
     if (!handler_installed) {
         g_stopped.store(true, std::memory_order_relaxed);
         return note_off(CpuProfileOff::SignalTaken);
     }
-    int timer = arm_timer(CLOCK_THREAD_CPUTIME_ID, thread_id());
-    if (timer < 0) {
+    if (!arm_this_thread()) {
         g_stopped.store(true, std::memory_order_relaxed);
         return note_off(CpuProfileOff::NoTimer);
     }
-    g_main_timer.store(timer, std::memory_order_release);
     // Threads another library's constructor started before ours ran: their
     // trampolines found no profile yet.
     uint32_t self = thread_id();
@@ -338,21 +379,18 @@ void cpu_profile_start(bool handler_installed) {
 
 void cpu_profile_thread_start() {
     if (g_signal == 0 || g_stopped.load(std::memory_order_relaxed)) return;
-    uint32_t tid = thread_id();
-    CpuRing* ring = take_ring(tid);
-    if (ring == nullptr) return;
-    t_ring = ring;
-    ring->timer.store(arm_timer(CLOCK_THREAD_CPUTIME_ID, tid), std::memory_order_release);
-    // A stop that ran meanwhile missed this timer.
-    if (g_stopped.load(std::memory_order_acquire)) disarm(ring->timer);
+    arm_this_thread();
 }
 
 void cpu_profile_thread_end() {
     CpuRing* ring = t_ring;
     t_ended = true;  // a signal still queued finds no ring
+    std::atomic_signal_fence(std::memory_order_seq_cst);
     if (ring == nullptr) return;
     disarm(ring->timer);
     t_ring = nullptr;
+    // Never sampled: nothing for the writer, the ring goes to the next thread now.
+    if (ring->block.load(std::memory_order_acquire) == nullptr) return pool_release(ring);
     ring->state.store(static_cast<int>(RingState::Ended), std::memory_order_release);
 }
 
@@ -368,18 +406,12 @@ void cpu_profile_after_fork_child() {
         ring->timer.store(-1, std::memory_order_relaxed);  // timers are not inherited
         if (ring == t_ring)
             ring->tid.store(thread_id(), std::memory_order_relaxed);
-        else
-            pool_release(ring);
+        else if (ring->in_use.load(std::memory_order_relaxed))
+            release_ring(ring);
     }
-    g_main_timer.store(-1, std::memory_order_relaxed);
     g_foreign_seen_count = g_foreign_armed_count = 0;
     for (auto& timer : g_foreign_timers) timer.store(0, std::memory_order_relaxed);
-    if (g_stopped.load(std::memory_order_relaxed)) return;
-    int timer = arm_timer(CLOCK_THREAD_CPUTIME_ID, thread_id());
-    if (t_ring != nullptr)
-        t_ring->timer.store(timer, std::memory_order_relaxed);
-    else
-        g_main_timer.store(timer, std::memory_order_relaxed);
+    if (!g_stopped.load(std::memory_order_relaxed)) arm_this_thread();
 }
 
 void cpu_profile_foreign_threads(const uint32_t* tids, int count) {
@@ -398,7 +430,6 @@ void cpu_profile_foreign_threads(const uint32_t* tids, int count) {
 
 void cpu_profile_stop(CpuProfileOff why) {
     if (g_signal == 0 || g_stopped.exchange(true, std::memory_order_acq_rel)) return;
-    disarm(g_main_timer);
     for (auto& slot : g_foreign_timers) {
         int timer = slot.exchange(0, std::memory_order_acq_rel) - 1;
         if (timer >= 0) syscall(SYS_timer_delete, timer);
