@@ -31,7 +31,7 @@ TEST_OBJ     := $(TEST_SRC:.cpp=.o)
 SHIM_FLAGS := -falign-functions=64 -flto=auto -fPIC -fno-exceptions -fno-rtti -fno-omit-frame-pointer -fvisibility=hidden
 $(SHIM_OBJ): CXXFLAGS += $(SHIM_FLAGS)
 
-.PHONY: all deps demo test bench soak fuzz clean
+.PHONY: all deps demo test bench bench-cpu soak fuzz clean
 all: $(SHIM) $(ANALYZER) $(WORDS) $(MANDELBROT)
 
 deps:
@@ -112,6 +112,12 @@ fuzz: deps
 bench: deps
 	@$(MAKE) --no-print-directory all $(TEST_PROGRAMS)
 	python3 tests/bench/bench.py --runs $(or $(RUNS),21)
+
+# The CPU profile's cost beside the shim without it, perf and gperftools, and
+# whether their hottest function's shares agree (BENCHMARKS.md).
+bench-cpu: deps
+	@$(MAKE) --no-print-directory all
+	python3 tests/bench/cpu_profile.py --runs $(or $(RUNS),11)
 
 # The long run: a two-thread program for SOAK_SECONDS bare, traced and
 # sampled; log growth, memory, analyzer speed (see BENCHMARKS.md).
