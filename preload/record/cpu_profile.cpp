@@ -5,6 +5,7 @@
 #include <cstring>
 #include <elf.h>
 #include <sys/auxv.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -105,10 +106,30 @@ bool in_loader(uint64_t pc) { return pc >= g_loader_lo && pc < g_loader_hi; }
 // other than the caller.
 clockid_t thread_cpu_clock(uint32_t tid) { return static_cast<clockid_t>((~tid << 3) | 6); }
 
+// Each timer holds one of the user's pending-signal slots (RLIMIT_SIGPENDING,
+// shared by all their processes) from its creation: the profile takes at most
+// a quarter of them, never so many that the program's own sigqueue or
+// timer_create would fail. Threads past that are not sampled, and the log says so.
+std::atomic<uint32_t> g_armed{0};
+uint32_t g_max_armed = 0;
+std::atomic<bool> g_said_capped{false};
+
+void note_capped();
+
+void delete_timer(int timer) {
+    syscall(SYS_timer_delete, timer);
+    g_armed.fetch_sub(1, std::memory_order_relaxed);
+}
+
 // A timer on `clock` that signals thread `tid`, first expiring at a random
 // point within the period so that threads shorter than it are sampled in
-// proportion to their CPU. -1 when the kernel refuses.
+// proportion to their CPU. -1 when the kernel refuses or the cap is reached.
 int arm_timer(clockid_t clock, uint32_t tid, const char* magic = &g_magic) {
+    if (g_armed.fetch_add(1, std::memory_order_relaxed) >= g_max_armed) {
+        g_armed.fetch_sub(1, std::memory_order_relaxed);
+        note_capped();
+        return -1;
+    }
     struct sigevent event;
     memset(&event, 0, sizeof event);
     event.sigev_notify = SIGEV_THREAD_ID;
@@ -116,14 +137,17 @@ int arm_timer(clockid_t clock, uint32_t tid, const char* magic = &g_magic) {
     event.sigev_value.sival_ptr = const_cast<char*>(magic);
     event._sigev_un._tid = static_cast<int>(tid);
     int timer = -1;
-    if (syscall(SYS_timer_create, clock, &event, &timer) != 0) return -1;
+    if (syscall(SYS_timer_create, clock, &event, &timer) != 0) {
+        g_armed.fetch_sub(1, std::memory_order_relaxed);
+        return -1;
+    }
     uint64_t mixed = (now_ticks() ^ (uint64_t(tid) << 32)) * 0x9e3779b97f4a7c15ull;
     uint64_t first = 1 + (mixed >> 11) % g_period_ns;
     struct itimerspec when;
     when.it_interval = {static_cast<time_t>(g_period_ns / 1000000000u), static_cast<long>(g_period_ns % 1000000000u)};
     when.it_value = {static_cast<time_t>(first / 1000000000u), static_cast<long>(first % 1000000000u)};
     if (syscall(SYS_timer_settime, timer, 0, &when, nullptr) != 0) {
-        syscall(SYS_timer_delete, timer);
+        delete_timer(timer);
         return -1;
     }
     return timer;
@@ -131,7 +155,7 @@ int arm_timer(clockid_t clock, uint32_t tid, const char* magic = &g_magic) {
 
 void disarm(std::atomic<int>& slot) {
     int timer = slot.exchange(-1, std::memory_order_acq_rel);
-    if (timer >= 0) syscall(SYS_timer_delete, timer);
+    if (timer >= 0) delete_timer(timer);
 }
 
 // Threads found by the sampler that the hooks never saw start, and their timers.
@@ -248,6 +272,15 @@ void note_off(CpuProfileOff why) {
     arena_record(shimlog::RecordType::Note, {{&rec, sizeof rec}, {text, rec.text_len}});
 }
 
+void note_capped() {
+    if (g_said_capped.exchange(true, std::memory_order_relaxed)) return;
+    static const char text[] =
+        "more threads were alive at once than the profile arms timers for (a quarter of the user's "
+        "pending-signal limit, RLIMIT_SIGPENDING): the threads past that were not sampled";
+    shimlog::NoteRecord rec{static_cast<uint16_t>(shimlog::NoteKind::CpuProfile), uint16_t(sizeof text - 1)};
+    arena_record(shimlog::RecordType::Note, {{&rec, sizeof rec}, {text, rec.text_len}});
+}
+
 // The stack at the interrupted instruction: unwound when that is safe, else
 // the instruction alone. frames[0] is its address + 1 (format/log_format.h).
 uint32_t sample_frames(uint64_t pc, uint64_t* frames, CpuSampleDepth* why) {
@@ -336,6 +369,11 @@ int cpu_profile_configure() {
     uint32_t hz = setting_cpu_hz();
     if (hz == 0) return 0;
     g_period_ns = 1000000000u / hz;
+    struct rlimit pending;
+    g_max_armed = 8192;
+    if (getrlimit(RLIMIT_SIGPENDING, &pending) == 0 && pending.rlim_cur != RLIM_INFINITY &&
+        pending.rlim_cur / 4 < g_max_armed)
+        g_max_armed = static_cast<uint32_t>(pending.rlim_cur / 4);
     g_signal = setting_cpu_signal();
     find_loader_code();
     return g_signal;
@@ -411,6 +449,7 @@ void cpu_profile_after_fork_child() {
     }
     g_foreign_seen_count = g_foreign_armed_count = 0;
     for (auto& timer : g_foreign_timers) timer.store(0, std::memory_order_relaxed);
+    g_armed.store(0, std::memory_order_relaxed);
     if (!g_stopped.load(std::memory_order_relaxed)) arm_this_thread();
 }
 
@@ -432,7 +471,7 @@ void cpu_profile_stop(CpuProfileOff why) {
     if (g_signal == 0 || g_stopped.exchange(true, std::memory_order_acq_rel)) return;
     for (auto& slot : g_foreign_timers) {
         int timer = slot.exchange(0, std::memory_order_acq_rel) - 1;
-        if (timer >= 0) syscall(SYS_timer_delete, timer);
+        if (timer >= 0) delete_timer(timer);
     }
     for (CpuRing* ring = g_rings.load(std::memory_order_acquire); ring; ring = ring->next) disarm(ring->timer);
     note_off(why);

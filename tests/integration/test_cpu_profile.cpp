@@ -112,3 +112,18 @@ TEST_CASE("blocked_waits: threads blocked in waits get no samples, the burners n
     for (const char* wait : {"nanosleep", "clock_nanosleep", "sem_wait", "pthread_cond_timedwait", "poll", "select"})
         CHECK(folded_share(folded, "", wait).share() < 0.05);
 }
+
+TEST_CASE("the profile's timers leave the program its pending-signal quota", "[cpu][safety][integration]") {
+    // 300 threads alive at once under a quota of 400: a timer per thread would
+    // leave the program fewer than the 200 timers it creates itself.
+    std::string dir = scratch_dir("cpu_sigpending_quota");
+    std::string command = "prlimit --sigpending=400 " + program_path("sigpending_quota") + " 300 200";
+    Result bare = run(command, dir);
+    REQUIRE(bare.status == 0);
+    Result traced = run("SHIM_LOG=" + dir + "/log.bin " + preload() + command, dir);
+    CHECK(traced.out == bare.out);
+    CHECK(traced.status == 0);
+    Result report = run(analyzer_path() + " report log.bin", dir);
+    CHECK(report.out.find("Note:     CPU profile: more threads were alive at once than the profile arms timers for") !=
+          std::string::npos);
+}
