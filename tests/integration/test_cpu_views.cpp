@@ -7,10 +7,19 @@
 
 using namespace harness;
 
-TEST_CASE("cpu_split: the HTML report's first view is the CPU flame graph, naming heavy()", "[cpu][html][integration]") {
-    std::string dir = scratch_dir("cpu_views_html");
+namespace {
+
+// cpu_split's log, sampled at 1000 Hz, in `dir` as log.bin.
+void sampled_cpu_split(const std::string& dir) {
     Result traced = run("SHIM_CPU_HZ=1000 SHIM_LOG=log.bin " + preload() + program_path("cpu_split") + " 40 > /dev/null", dir);
     REQUIRE(traced.status == 0);
+}
+
+}  // namespace
+
+TEST_CASE("cpu_split: the HTML report's first view is the CPU flame graph, naming heavy()", "[cpu][html][integration]") {
+    std::string dir = scratch_dir("cpu_views_html");
+    sampled_cpu_split(dir);
     Result made = run(analyzer_path() + " report log.bin --format html -o report.html", dir);
     INFO(made.err);
     REQUIRE(made.status == 0);
@@ -30,8 +39,7 @@ TEST_CASE("cpu_split: the HTML report's first view is the CPU flame graph, namin
 
 TEST_CASE("cpu_split: the Chrome trace holds the samples on the workers' tracks, heavy() the most", "[cpu][timeline][integration]") {
     std::string dir = scratch_dir("cpu_views_trace");
-    Result traced = run("SHIM_CPU_HZ=1000 SHIM_LOG=log.bin " + preload() + program_path("cpu_split") + " 40 > /dev/null", dir);
-    REQUIRE(traced.status == 0);
+    sampled_cpu_split(dir);
     Result made = run(analyzer_path() + " timeline log.bin -o trace.json", dir);
     INFO(made.err);
     REQUIRE(made.status == 0);

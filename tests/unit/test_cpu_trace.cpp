@@ -4,17 +4,12 @@
 // and a capped trace keeps the totals.
 #include <catch2/catch.hpp>
 
-#include <cstdio>
-#include <fstream>
-#include <sstream>
-#include <unistd.h>
-
-#include "../../analyzer/pipeline.h"
-#include "../../analyzer/views/chrome_trace.h"
 #include "thread_fixtures.h"
+#include "trace_reader.h"
 
 using namespace analyzer;
 using fixtures::kMs;
+using trace_reader::trace_of;
 
 namespace {
 
@@ -22,9 +17,7 @@ namespace {
 // "<frames> <samples written> <total weight> <sampled tracks> <stacks of the samples>"
 // with each stack its frames' names, outermost first, joined by ';'.
 std::string inspect(const std::string& json) {
-    std::string path = "/tmp/test_cpu_trace_" + std::to_string(getpid()) + ".json";
-    std::ofstream(path) << json;
-    std::string script =
+    return trace_reader::python_on(
         "import json,sys\n"
         "d=json.load(open(sys.argv[1]))\n"
         "ev=d['traceEvents']\n"
@@ -43,27 +36,8 @@ std::string inspect(const std::string& json) {
         "keys=set((f.get('parent'),f['name']) for f in sf.values())\n"
         "assert len(keys)==len(sf), 'frames not deduplicated'\n"
         "stacks=sorted(set(chain(x['sf']) for x in s))\n"
-        "print(len(sf), len(s), sum(x['weight'] for x in s), len({x['tid'] for x in s}), ' '.join(stacks))\n";
-    std::string command = "python3 -c \"$SCRIPT\" " + path + " 2>&1";
-    setenv("SCRIPT", script.c_str(), 1);
-    std::string out;
-    if (FILE* p = popen(command.c_str(), "r")) {
-        char buf[512];
-        while (fgets(buf, sizeof buf, p)) out += buf;
-        pclose(p);
-    }
-    unlink(path.c_str());
-    return out;
-}
-
-std::string trace_of(const Log& log, TimelineOptions options = {}, std::vector<std::string>* notes = nullptr) {
-    Symbolizer symbols({});
-    CallSites sites(log, symbols);
-    std::ostringstream out;
-    Analysis analysis = analyze_with_limits(log, sites, AllocReport{}, options.limits);
-    std::vector<std::string> said = write_chrome_trace(log, analysis, sites, options, out);
-    if (notes) *notes = said;
-    return out.str();
+        "print(len(sf), len(s), sum(x['weight'] for x in s), len({x['tid'] for x in s}), ' '.join(stacks))\n",
+        json);
 }
 
 // fixtures::two_then_one sampled every 10 ms of CPU: threads 2 and 3 in the
