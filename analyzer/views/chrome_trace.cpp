@@ -1,6 +1,7 @@
 #include "chrome_trace.h"
 
 #include <algorithm>
+#include <map>
 
 #include "../model/time_axis.h"
 #include "../analysis/threads_summary.h"
@@ -11,6 +12,7 @@ namespace analyzer {
 namespace {
 
 constexpr uint64_t kPhaseTrack = kSyntheticTrackBase - 1;
+constexpr uint64_t kUndrawnSamplesTrack = kSyntheticTrackBase - 2;  // minus the kind's index
 constexpr size_t kAliveCounterPoints = 2000;
 
 double us(double ns) { return ns / 1e3; }
@@ -54,13 +56,42 @@ void write_thread_slice(Trace& trace, const Log& log, const ThreadGroupStats& gr
     trace.json.end_object().end_object();
 }
 
-void write_threads(Trace& trace, const Log& log, const ThreadsSummary& summary, const TimelineLayout& layout) {
+void write_threads(Trace& trace, const Log& log, const ThreadsSummary& summary, const TimelineLayout& layout,
+                   std::map<uint32_t, uint64_t>& track_of) {
     int64_t order = 0;
     for (const TimelineTrack& track : layout.tracks) {
         trace.metadata("thread_name", track.id, "name", track.name);
         trace.sort_index(track.id, order++);
-        for (size_t index : track.threads) write_thread_slice(trace, log, summary.groups[track.group], index, track.id);
+        for (size_t index : track.threads) {
+            write_thread_slice(trace, log, summary.groups[track.group], index, track.id);
+            track_of[log.threads[index].tid] = track.id;
+        }
     }
+}
+
+// Where the CPU samples of threads with no track of their own go: a thread
+// left undrawn (every lane busy) onto one track for its kind, so thousands of
+// them do not make thousands of tracks; a thread with no record (the main
+// thread of a program that never created one) onto its own id, named.
+void name_sample_tracks(Trace& trace, const Log& log, const ThreadsSummary& summary, const TimelineLayout& layout,
+                        std::map<uint32_t, uint64_t>& track_of) {
+    std::map<uint32_t, bool> sampled;
+    for (const CpuSample& s : log.cpu.samples) sampled[s.tid] = true;
+    for (const TimelineGroup& g : layout.summarized) {
+        uint64_t track = kUndrawnSamplesTrack - g.group;
+        bool named = false;
+        for (size_t index : summary.groups[g.group].members) {
+            uint32_t tid = log.threads[index].tid;
+            if (track_of.count(tid) || !sampled.count(tid)) continue;
+            track_of[tid] = track;
+            if (!named) trace.metadata("thread_name", track, "name", summary.groups[g.group].label + ": CPU samples of the threads not drawn");
+            named = true;
+        }
+    }
+    for (const auto& entry : sampled)
+        if (!track_of.count(entry.first))
+            trace.metadata("thread_name", entry.first, "name",
+                           entry.first == log.process.pid ? "main thread" : "thread " + std::to_string(entry.first));
 }
 
 // The most threads of one kind alive in each of kAliveCounterPoints slices of the run.
@@ -136,9 +167,11 @@ std::vector<std::string> write_chrome_trace(const Log& log, const Analysis& anal
     Trace trace{json, log.process.pid};
     std::string exe = log.process.argv.empty() ? log.process.exe : log.process.argv.front();
     trace.metadata("process_name", 0, "name", exe.substr(exe.rfind('/') + 1) + " (pid " + std::to_string(log.process.pid) + ")");
+    std::map<uint32_t, uint64_t> track_of;  // a thread's track, for its CPU samples
+    TimelineLayout layout;
     if (summary.present && summary.times_known) {
-        TimelineLayout layout = lay_out_threads(log, summary, options.layout);
-        write_threads(trace, log, summary, layout);
+        layout = lay_out_threads(log, summary, options.layout);
+        write_threads(trace, log, summary, layout, track_of);
         for (const TimelineGroup& g : layout.summarized) {
             write_alive_counter(trace, log, summary.groups[g.group], run_ns);
             if (g.undrawn > 0)
@@ -158,7 +191,11 @@ std::vector<std::string> write_chrome_trace(const Log& log, const Analysis& anal
     } else {
         notes.push_back("no \"threads on CPU\" counter: the log has no samples (the program never created a thread)");
     }
-    json.end_array().end_object();
+    if (log.cpu.present()) name_sample_tracks(trace, log, summary, layout, track_of);
+    json.end_array();
+    std::vector<std::string> cpu_notes = write_cpu_trace(json, log, analysis.cpu, track_of, options.cpu);
+    notes.insert(notes.end(), cpu_notes.begin(), cpu_notes.end());
+    json.end_object();
     out << "\n";
     return notes;
 }

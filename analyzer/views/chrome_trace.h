@@ -1,7 +1,8 @@
 // The timeline as Chrome Trace Event JSON ({"traceEvents": [...]}), which
 // ui.perfetto.dev and chrome://tracing open: a track per thread (or shared
 // lanes for many of a kind), a "threads on CPU" counter from P(t), and the
-// serial and idle phases as markers on a track of their own.
+// serial and idle phases as markers on a track of their own; the CPU samples,
+// when the log has them, on each thread's track (chrome_trace_cpu.h).
 #pragma once
 #include <ostream>
 #include <string>
@@ -12,6 +13,7 @@
 #include "../model/model.h"
 #include "../analysis/analysis.h"
 #include "../analysis/timeline_layout.h"
+#include "chrome_trace_cpu.h"
 
 namespace analyzer {
 
@@ -19,6 +21,7 @@ struct TimelineOptions {
     LayoutOptions layout;
     Thresholds limits;               // the phase lengths, as in the report
     size_t max_counter_points = 20000;  // the P(t) counter is averaged down to this
+    CpuTraceOptions cpu;                // the CPU samples (chrome_trace_cpu.h)
 };
 
 // Writes the trace; returns notes for the user (what could not be drawn).

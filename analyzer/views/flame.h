@@ -3,6 +3,7 @@
 // or as an SVG drawn here, with no external resources.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -33,5 +34,16 @@ void write_folded(const std::vector<FoldedStack>& stacks, std::ostream& out);
 // `unit` names what the weights count ("allocations", "bytes", "calls").
 void write_flame_svg(const std::vector<FoldedStack>& stacks, const std::string& title, const std::string& unit,
                      std::ostream& out);
+
+// The same graph drawn inside an HTML page (the report's CPU view): its
+// styles scoped to `id` so they leave the page's other charts alone, no fixed
+// size (it scales to the page's width), and each frame's amount in the
+// tooltip written by `amount` (the CPU view shows time, not a count).
+struct InlineFlameSvg {
+    std::string id;
+    std::string title;
+    std::function<std::string(uint64_t weight)> amount;
+};
+void write_flame_svg(const std::vector<FoldedStack>& stacks, const InlineFlameSvg& page, std::ostream& out);
 
 }  // namespace analyzer

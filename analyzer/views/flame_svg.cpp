@@ -3,6 +3,7 @@
 // flamegraph.pl). Self-contained: no scripts, fonts or links.
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <map>
 
 #include "flame.h"
@@ -70,8 +71,8 @@ std::string label(const std::string& name, double width) {
 
 class Painter {
 public:
-    Painter(std::ostream& out, double total, double bottom, const std::string& unit)
-        : out_(out), scale_((kWidth - 2 * kMargin) / total), bottom_(bottom), total_(total), unit_(unit) {}
+    Painter(std::ostream& out, double total, double bottom, const std::function<std::string(uint64_t)>& amount)
+        : out_(out), scale_((kWidth - 2 * kMargin) / total), bottom_(bottom), total_(total), amount_(amount) {}
 
     void draw(const Node& node, double x, size_t depth) {
         double width = double(node.value) * scale_;
@@ -80,7 +81,7 @@ public:
         char geometry[160];
         snprintf(geometry, sizeof geometry, "x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\"", x, y, width,
                  kFrameHeight - 1);
-        out_ << "<g><title>" << html_escape(node.name) << " (" << with_commas(node.value) << " " << unit_ << ", "
+        out_ << "<g><title>" << html_escape(node.name) << " (" << html_escape(amount_(node.value)) << ", "
              << percent(double(node.value), total_) << ")</title><rect " << geometry << " rx=\"2\" fill=\""
              << colour(node.name) << "\"/>";
         std::string text = label(node.name, width);
@@ -102,31 +103,52 @@ public:
 private:
     std::ostream& out_;
     double scale_, bottom_, total_;
-    std::string unit_;
+    const std::function<std::string(uint64_t)>& amount_;
 };
 
-}  // namespace
-
-void write_flame_svg(const std::vector<FoldedStack>& stacks, const std::string& title, const std::string& unit,
-                     std::ostream& out) {
+// The whole graph. `id` empty: a file of its own, at its natural size; else
+// inline in a page, which sizes it, with styles that reach only this graph.
+void write_svg(const std::vector<FoldedStack>& stacks, const std::string& title,
+               const std::function<std::string(uint64_t)>& amount, const std::string& id, std::ostream& out) {
     Node root = build_tree(stacks);
     size_t depth = root.value > 0 ? depth_of(root) : 1;
     double height = kTitleHeight + double(depth) * kFrameHeight + kMargin;
-    char header[256];
-    snprintf(header, sizeof header,
-             "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%.0f\" height=\"%.0f\" "
-             "viewBox=\"0 0 %.0f %.0f\">\n",
-             kWidth, height, kWidth, height);
-    out << header;
-    out << "<style>text { font-family: monospace; font-size: " << kFontSize
-        << "px; fill: #000; pointer-events: none; } .title { font-size: 17px; }</style>\n";
+    char size[160];
+    if (id.empty())
+        snprintf(size, sizeof size, "width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\"", kWidth, height, kWidth,
+                 height);
+    else
+        snprintf(size, sizeof size, "viewBox=\"0 0 %.0f %.0f\"", kWidth, height);
+    // HTML needs no namespace on an inline <svg> (and a report names no URL).
+    if (id.empty())
+        out << "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" " << size << ">\n";
+    else
+        out << "<svg id=\"" << html_escape(id) << "\" class=\"flame-svg\" " << size << ">\n";
+    // Inside a page a <style> applies to the whole page: scoped to the graph.
+    std::string scope = id.empty() ? "" : "#" + id + " ";
+    out << "<style>" << scope << "text { font-family: monospace; font-size: " << kFontSize
+        << "px; fill: #000; pointer-events: none; } " << scope << ".title { font-size: 17px; }";
+    if (!id.empty()) out << " #" << id << " { display: block; width: 100%; height: auto; } " << scope << "g:hover rect { stroke: #1f2328; }";
+    out << "</style>\n";
     out << "<text class=\"title\" x=\"" << kWidth / 2 << "\" y=\"24\" text-anchor=\"middle\">" << html_escape(title)
         << "</text>\n";
     if (root.value == 0)
         out << "<text x=\"" << kMargin << "\" y=\"" << kTitleHeight + 12 << "\">no data</text>\n";
     else
-        Painter(out, double(root.value), height - kMargin, unit).draw(root, kMargin, 0);
+        Painter(out, double(root.value), height - kMargin, amount).draw(root, kMargin, 0);
     out << "</svg>\n";
+}
+
+}  // namespace
+
+void write_flame_svg(const std::vector<FoldedStack>& stacks, const std::string& title, const std::string& unit,
+                     std::ostream& out) {
+    std::function<std::string(uint64_t)> amount = [&unit](uint64_t value) { return with_commas(value) + " " + unit; };
+    write_svg(stacks, title, amount, "", out);
+}
+
+void write_flame_svg(const std::vector<FoldedStack>& stacks, const InlineFlameSvg& page, std::ostream& out) {
+    write_svg(stacks, page.title, page.amount, page.id.empty() ? "flame-svg" : page.id, out);
 }
 
 }  // namespace analyzer

@@ -33,5 +33,9 @@ void write_html_concurrency(const ReportInput& in, std::ostream& out);
 void write_html_io(const ReportInput& in, std::ostream& out);
 // Top allocation sites and the flame graph's data.
 void write_html_allocations(const ReportInput& in, std::ostream& out);
+// The CPU view: the report's first section when the log has CPU samples
+// (html_has_cpu_view), nothing otherwise.
+bool html_has_cpu_view(const ReportInput& in);
+void write_html_cpu(const ReportInput& in, std::ostream& out);
 
 }  // namespace analyzer

@@ -1,5 +1,6 @@
 // The HTML report: one self-contained page (inline CSS, SVG and script, no
-// fetches) with the findings on top and the evidence below them.
+// fetches) with the findings on top and the evidence below them; a CPU
+// profile, when the log has one, comes first (html_cpu.cpp).
 #include <ctime>
 
 #include "../symbols/name_simplify.h"
@@ -25,7 +26,9 @@ std::string start_time(const ProcessInfo& p) {
     return when;
 }
 
-void write_header(const Log& log, const AllocReport& allocs, std::ostream& out) {
+void write_header(const ReportInput& in, std::ostream& out) {
+    const Log& log = in.log;
+    const AllocReport& allocs = in.analysis.allocs;
     const ProcessInfo& p = log.process;
     out << "<header><h1>Why is <code>" << html_escape(program_name(p)) << "</code> slow?</h1>\n";
     out << "<p class=\"command\"><code>" << html_escape(p.shell_command()) << "</code></p>\n<p class=\"facts\">";
@@ -44,7 +47,9 @@ void write_header(const Log& log, const AllocReport& allocs, std::ostream& out) 
             << "): allocation figures are lower bounds.</p>\n";
     for (const auto& note : log.notes)
         out << "<p class=\"note\">Note from the shim: " << html_escape(note.second) << "</p>\n";
-    out << "<nav><a href=\"#findings\">Findings</a><a href=\"#concurrency\">Concurrency</a><a href=\"#io\">I/O</a>"
+    out << "<nav>";
+    if (html_has_cpu_view(in)) out << "<a href=\"#cpu\">CPU</a>";
+    out << "<a href=\"#findings\">Findings</a><a href=\"#concurrency\">Concurrency</a><a href=\"#io\">I/O</a>"
            "<a href=\"#allocations\">Allocations</a></nav></header>\n";
 }
 
@@ -86,8 +91,9 @@ void write_html_report(const ReportInput& in, std::ostream& out) {
            "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n";
     out << "<title>" << html_escape(program_name(in.log.process)) << " - analyzer report</title>\n";
     out << "<script>" << kHtmlErrorHook << "</script>\n<style>" << kHtmlStyle << "</style></head>\n<body>\n";
-    write_header(in.log, in.analysis.allocs, out);
+    write_header(in, out);
     out << "<main>\n";
+    write_html_cpu(in, out);  // first: what the program spent its CPU on, when it was sampled
     write_html_findings(in.log, in.findings, out);
     if (in.findings_left_out > 0)  // cheap count-triggered findings (findings/cost_ranking.h)
         out << "<p class=\"empty\">" << with_commas(in.findings_left_out)

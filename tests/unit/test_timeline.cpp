@@ -2,15 +2,9 @@
 // groups many threads of one kind onto a few non-overlapping lanes.
 #include <catch2/catch.hpp>
 
-#include <cstdio>
-#include <fstream>
-#include <sstream>
-#include <unistd.h>
-
-#include "../../analyzer/pipeline.h"
 #include "../../analyzer/analysis/timeline_layout.h"
-#include "../../analyzer/views/chrome_trace.h"
 #include "thread_fixtures.h"
+#include "trace_reader.h"
 
 using namespace analyzer;
 using fixtures::kMs;
@@ -20,9 +14,7 @@ namespace {
 // Python reads the trace back: the JSON parses, and it prints
 // "<thread tracks> <X slices> <lane tracks> <counter events> <instant events>".
 std::string inspect(const std::string& json) {
-    std::string path = "/tmp/test_timeline_" + std::to_string(getpid()) + ".json";
-    std::ofstream(path) << json;
-    std::string script =
+    return trace_reader::python_on(
         "import json,sys\n"
         "d=json.load(open(sys.argv[1]))\n"
         "ev=d['traceEvents']\n"
@@ -33,29 +25,14 @@ std::string inspect(const std::string& json) {
         "[by.setdefault(e['tid'],[]).append((e['ts'],e['ts']+e['dur'])) for e in x]\n"
         "ok=all(a[1]<=b[0]+1e-6 for s in by.values() for a,b in zip(sorted(s),sorted(s)[1:]))\n"
         "assert ok, 'overlapping slices on one track'\n"
-        "print(len(by), len(x), len(lanes), sum(e['ph']=='C' for e in ev), sum(e['ph']=='i' for e in ev))\n";
-    std::string command = "python3 -c \"$SCRIPT\" " + path + " 2>&1";
-    setenv("SCRIPT", script.c_str(), 1);
-    std::string out;
-    if (FILE* p = popen(command.c_str(), "r")) {
-        char buf[512];
-        while (fgets(buf, sizeof buf, p)) out += buf;
-        pclose(p);
-    }
-    unlink(path.c_str());
-    return out;
+        "print(len(by), len(x), len(lanes), sum(e['ph']=='C' for e in ev), sum(e['ph']=='i' for e in ev))\n",
+        json);
 }
 
 std::string trace_of(const Log& log, std::vector<std::string>* notes = nullptr, LayoutOptions layout = {}) {
-    Symbolizer symbols({});
-    CallSites sites(log, symbols);
     TimelineOptions options;
     options.layout = layout;
-    std::ostringstream out;
-    Analysis analysis = analyze_with_limits(log, sites, AllocReport{}, options.limits);
-    std::vector<std::string> said = write_chrome_trace(log, analysis, sites, options, out);
-    if (notes) *notes = said;
-    return out.str();
+    return trace_reader::trace_of(log, options, notes);
 }
 
 // The main thread and `count` workers started every `gap_ns`, each living `life_ns`.
