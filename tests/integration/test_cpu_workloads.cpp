@@ -47,6 +47,14 @@ TEST_CASE("mandelbrot seq: pixel() tops the CPU profile", "[cpu][integration]") 
     REQUIRE(report.status == 0);
     CHECK(report.out.find("CPU hot spot: ") != std::string::npos);
     CHECK(report.out.find("of the sampled CPU in pixel() at ") != std::string::npos);
+
+    // The diff lists it by a key that survives a rebuild: function and file name.
+    Result diff = run(analyzer_path() + " diff log.bin log.bin", dir);
+    REQUIRE(diff.status == 0);
+    INFO(diff.out);
+    size_t functions = diff.out.find("\nCPU by function");
+    REQUIRE(functions != std::string::npos);
+    CHECK(diff.out.find("\n  pixel() in mandelbrot.cpp: flat ", functions) != std::string::npos);
 }
 
 // 2048x2048, as test_mandelbrot_threads.cpp: the encoding takes ~50 ms, 12 or
