@@ -1,6 +1,7 @@
 #include "compare.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 namespace analyzer {
@@ -45,6 +46,11 @@ double size_of(const RowChange& row) {
     return std::max(row.metrics[0].before, row.metrics[0].after);
 }
 
+double change_of(const RowChange& row) {
+    if (row.metrics.empty()) return 0;
+    return std::fabs(row.metrics[0].after - row.metrics[0].before);
+}
+
 SectionChange compare_sections(const SummarySection& model, const SummarySection* before,
                                const SummarySection* after) {
     SectionChange section;
@@ -65,7 +71,12 @@ SectionChange compare_sections(const SummarySection& model, const SummarySection
                                      a == rows_after.end() ? nullptr : a->second);
         if (!row.metrics.empty()) section.rows.push_back(std::move(row));
     }
-    if (model.ranked)
+    if (model.by_change)  // equal changes: the bigger row first
+        std::stable_sort(section.rows.begin(), section.rows.end(), [](const RowChange& x, const RowChange& y) {
+            if (change_of(x) != change_of(y)) return change_of(x) > change_of(y);
+            return size_of(x) > size_of(y);
+        });
+    else if (model.ranked)
         std::stable_sort(section.rows.begin(), section.rows.end(),
                          [](const RowChange& x, const RowChange& y) { return size_of(x) > size_of(y); });
     return section;

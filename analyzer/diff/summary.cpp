@@ -8,6 +8,7 @@
 #include "../symbols/site_key.h"
 #include "../model/syscall_names.h"
 #include "../analysis/io_totals.h"
+#include "cpu_sections.h"
 
 namespace analyzer {
 namespace {
@@ -161,6 +162,7 @@ RunSummary summarize_run(RunAnalysis& run) {
     add_io_sections(run, summary.sections);
     add_alloc_sections(run, summary.sections);
     summary.sections.push_back(threads_section(run));
+    add_cpu_sections(run, summary.sections);  // last, and only with samples: other logs' diffs stay as they were
     return summary;
 }
 

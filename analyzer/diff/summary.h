@@ -9,7 +9,7 @@
 
 namespace analyzer {
 
-enum class Unit { Count, Bytes, Seconds, Ratio };
+enum class Unit { Count, Bytes, Seconds, Ratio, Share };  // Share: a fraction of a whole, shown as a percentage
 
 struct Metric {
     std::string name;  // "calls", "bytes", "seconds", ...
@@ -28,6 +28,9 @@ struct SummarySection {
     std::string title;      // for the text view
     bool ranked = false;    // rows sorted by their first metric (else kept in order)
     std::vector<SummaryRow> rows;
+    // Ranked by how much the first metric changed, not by its size: what moved
+    // most between the runs first (the CPU profile, as `pprof -diff_base` ranks it).
+    bool by_change = false;
 };
 
 struct RunSummary {

@@ -15,6 +15,7 @@ const char* unit_name(Unit unit) {
         case Unit::Bytes: return "bytes";
         case Unit::Seconds: return "seconds";
         case Unit::Ratio: return "ratio";
+        case Unit::Share: return "share";  // a fraction of the run's whole (0..1)
     }
     return "?";
 }

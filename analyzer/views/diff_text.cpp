@@ -19,6 +19,9 @@ std::string change_text(const MetricChange& m, bool colour) {
     if (m.unit == Unit::Ratio) {
         double delta = m.after - m.before;
         if (std::fabs(delta) >= 0.005) text = std::string(delta < 0 ? kMinus : "+") + fixed(std::fabs(delta), 2);
+    } else if (m.unit == Unit::Share) {  // in percentage points: "+50%" of a 2% share says little
+        double points = (m.after - m.before) * 100;
+        if (std::fabs(points) >= 0.05) text = std::string(points < 0 ? kMinus : "+") + fixed(std::fabs(points), 1) + " pts";
     } else if (m.before == m.after) {
         return "";
     } else {
@@ -66,7 +69,8 @@ void write_section(const SectionChange& section, size_t top, bool colour, std::o
         out << "  none in either run\n";
         return;
     }
-    bool one_per_line = section.name == "run" || section.name == "allocations" || section.name == "threads";
+    bool one_per_line = section.name == "run" || section.name == "allocations" || section.name == "threads" ||
+                        section.name == "cpu";
     size_t shown = 0;
     for (const RowChange& row : section.rows) {
         if (!one_per_line && shown == top) {
@@ -111,6 +115,7 @@ std::string format_value(double value, Unit unit) {
         case Unit::Bytes: return human_bytes(value);
         case Unit::Seconds: return human_seconds(value);
         case Unit::Ratio: return fixed(value, 2);
+        case Unit::Share: return fixed(value * 100, 1) + "%";
     }
     return fixed(value, 2);
 }
