@@ -400,6 +400,8 @@ enum class CpuSampleDepth : uint8_t {
     InLoader = 1,       // the interrupted instruction only: in the dynamic loader (its lists may be mid-change)
     InUnwinder = 2,     // ... only: the shim's own unwinder was running on this thread
     NoUnwinder = 3,     // ... only: the unwinder was not loaded yet, or a fork was under way
+    AtThreadEnd = 4,    // the expiries due but not delivered when the thread ended (the kernel
+                        // checks CPU timers at its tick), at its newest sample's stack or its start function
 };
 
 // ---- exit scan: who points at the blocks still allocated at exit ----

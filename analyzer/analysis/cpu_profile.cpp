@@ -194,7 +194,12 @@ CpuProfileSummary summarize_cpu_profile(const Log& log, CallSites& sites, const 
         const StackLines& lines = found->second;
         s.samples++;
         s.cpu_ns += sample.weight_ns;
-        if (sample.depth != shimlog::CpuSampleDepth::Full) s.pc_only[static_cast<uint8_t>(sample.depth)]++;
+        if (sample.depth == shimlog::CpuSampleDepth::AtThreadEnd) {
+            s.at_thread_end_samples++;
+            s.at_thread_end_ns += sample.weight_ns;
+        } else if (sample.depth != shimlog::CpuSampleDepth::Full) {
+            s.pc_only[static_cast<uint8_t>(sample.depth)]++;
+        }
         size_t leaf = lines.functions.front();
         s.functions[leaf].self_samples++;
         s.functions[leaf].self_ns += sample.weight_ns;

@@ -47,6 +47,10 @@ struct CpuProfileSummary {
     // Samples with the interrupted instruction only, by shimlog::CpuSampleDepth.
     uint64_t pc_only[4] = {};
     uint64_t pc_only_total() const { return pc_only[1] + pc_only[2] + pc_only[3]; }
+    // The CPU ended threads used after their timer's last delivered expiry
+    // (shimlog::CpuSampleDepth::AtThreadEnd): estimated from their CPU clocks.
+    uint64_t at_thread_end_samples = 0;
+    uint64_t at_thread_end_ns = 0;
     std::vector<CpuFunction> functions;  // every function seen, the most self CPU first (then cum)
     std::vector<size_t> by_cum;          // indexes into functions, the most cumulative CPU first
     std::vector<CpuThreadKind> kinds;    // the most CPU first

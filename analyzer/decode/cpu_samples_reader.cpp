@@ -27,7 +27,7 @@ bool read_samples(const shimlog::CpuSamplesRecord& rec, const uint8_t* in, const
         if (delta > UINT64_MAX - ticks) return fail(why, "its clock overflows");
         if (stack > UINT32_MAX) return fail(why, "a stack id out of range");
         if (expiries == 0) return fail(why, "a sample of no timer expiry");
-        if (depth > static_cast<uint8_t>(shimlog::CpuSampleDepth::NoUnwinder))
+        if (depth > static_cast<uint8_t>(shimlog::CpuSampleDepth::AtThreadEnd))
             return fail(why, "a sample of unknown depth " + std::to_string(depth));
         ticks += delta;
         CpuSample s;

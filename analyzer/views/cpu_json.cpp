@@ -21,6 +21,10 @@ void write_cpu_json(const ReportInput& in, JsonWriter& json) {
         .field("in_unwinder", p.pc_only[2])
         .field("no_unwinder", p.pc_only[3])
         .end_object();
+    json.begin_object("at_thread_end")
+        .field("samples", p.at_thread_end_samples)
+        .field("cpu_seconds", double(p.at_thread_end_ns) / 1e9)
+        .end_object();
     auto function = [&](const CpuFunction& f) {
         json.begin_object()
             .field("function", f.name)

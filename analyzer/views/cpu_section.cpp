@@ -86,6 +86,11 @@ void write_cpu_section(const ReportInput& in, std::ostream& out) {
     if (!cum.empty()) out << "  By cumulative CPU (the program's functions):" << cum << "\n";
     write_kinds(p, in.top, out);
     write_depth_caveat(p, out);
+    if (p.at_thread_end_samples > 0)
+        out << "  " << seconds(p.at_thread_end_ns) << " (" << percent(double(p.at_thread_end_ns), double(p.cpu_ns))
+            << ") is CPU that " << with_commas(p.at_thread_end_samples)
+            << (p.at_thread_end_samples == 1 ? " thread" : " threads") << " used after their timer's last signal (the kernel checks CPU timers only at its tick): "
+               "estimated from their CPU clocks when they ended, at their newest sample or their start function\n";
     if (p.dropped > 0)
         out << "  " << with_commas(p.dropped) << " samples were lost (a thread's sample buffer was full): shares are "
             << "of the samples kept\n";

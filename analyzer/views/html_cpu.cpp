@@ -25,6 +25,10 @@ void write_summary(const CpuProfileSummary& p, std::ostream& out) {
     if (p.pc_only_total() > 0)
         out << "<p class=\"note\">" << with_commas(p.pc_only_total())
             << " samples have the interrupted function only, no callers: they stand on the graph's bottom row.</p>\n";
+    if (p.at_thread_end_samples > 0)
+        out << "<p class=\"note\">" << html_escape(cpu_seconds(p.at_thread_end_ns))
+            << " is CPU that threads used after their timer's last signal, estimated when they ended: "
+               "at their newest sample, or at their start function alone.</p>\n";
 }
 
 // Weights are timer expiries, each one period of a thread's CPU.

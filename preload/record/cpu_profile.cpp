@@ -65,6 +65,13 @@ struct CpuRing {
     std::atomic<int> state;
     std::atomic<int> timer;  // the kernel's timer id, -1 when none
     std::atomic<SampleBlock*> block;
+    // The timer's schedule on the thread's CPU clock (armed at `armed_cpu_ns`,
+    // first expiry `first_ns` later, then every period) and the expiries its
+    // signals brought: at the thread's end, the ones due but never delivered.
+    uint64_t armed_cpu_ns;
+    uint64_t first_ns;
+    std::atomic<uint64_t> delivered;
+    std::atomic<uint32_t> last_stack;  // the stack of the newest sample, 0 before one
 };
 
 std::atomic<SampleBlock*> g_blocks{nullptr};
@@ -124,7 +131,7 @@ void delete_timer(int timer) {
 // A timer on `clock` that signals thread `tid`, first expiring at a random
 // point within the period so that threads shorter than it are sampled in
 // proportion to their CPU. -1 when the kernel refuses or the cap is reached.
-int arm_timer(clockid_t clock, uint32_t tid, const char* magic = &g_magic) {
+int arm_timer(clockid_t clock, uint32_t tid, const char* magic = &g_magic, uint64_t* first_ns = nullptr) {
     if (g_armed.fetch_add(1, std::memory_order_relaxed) >= g_max_armed) {
         g_armed.fetch_sub(1, std::memory_order_relaxed);
         note_capped();
@@ -150,6 +157,7 @@ int arm_timer(clockid_t clock, uint32_t tid, const char* magic = &g_magic) {
         delete_timer(timer);
         return -1;
     }
+    if (first_ns != nullptr) *first_ns = first;
     return timer;
 }
 
@@ -199,6 +207,9 @@ CpuRing* take_ring(uint32_t tid) {
     ring->state.store(static_cast<int>(RingState::Live), std::memory_order_relaxed);
     ring->timer.store(-1, std::memory_order_relaxed);
     ring->dropped.store(0, std::memory_order_relaxed);
+    ring->armed_cpu_ns = ring->first_ns = 0;
+    ring->delivered.store(0, std::memory_order_relaxed);
+    ring->last_stack.store(0, std::memory_order_relaxed);
     return ring;
 }
 
@@ -336,6 +347,8 @@ void cpu_profile_on_signal(const siginfo_t* info, void* context) {
     SampleBlock* block = samples_for_this_thread();
     if (block == nullptr) return count_dropped();
     CpuRing* ring = t_ring;
+    int overruns = info->si_overrun > 0 ? info->si_overrun : 0;
+    if (info->si_value.sival_ptr == &g_magic) ring->delivered.fetch_add(uint64_t(overruns) + 1, std::memory_order_relaxed);
     uint32_t head = ring->head.load(std::memory_order_relaxed);
     uint32_t pending = head - ring->tail.load(std::memory_order_acquire);
     if (pending >= kRingSamples) {
@@ -349,9 +362,9 @@ void cpu_profile_on_signal(const siginfo_t* info, void* context) {
     Sample& s = block->samples[head % kRingSamples];
     s.ticks = now_ticks();
     s.stack = stack_intern(frames, depth);
-    int overruns = info->si_overrun > 0 ? info->si_overrun : 0;
     s.expiries = static_cast<uint16_t>(overruns < 65534 ? overruns + 1 : 65535);
     s.depth = static_cast<uint8_t>(why);
+    ring->last_stack.store(s.stack, std::memory_order_relaxed);
     ring->head.store(head + 1, std::memory_order_release);
     // A busy thread that makes no call the shim sees (no checkpoint, no
     // sampler in a one-thread program) writes its own ring before it fills,
@@ -381,6 +394,40 @@ int cpu_profile_configure() {
 
 namespace {
 
+// The kernel checks a CPU-time timer at its tick (4 ms at HZ=250) only: the
+// expiries due since a thread's last tick are never delivered once it ends,
+// and a thread shorter than a tick may get none at all. They are recorded
+// here, from the thread's CPU clock and the timer's schedule, as one sample
+// at the thread's newest sampled stack, or at its start function when it has
+// none.
+void record_undelivered(CpuRing& ring, uint64_t start_routine) {
+    uint64_t now = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+    uint64_t first = ring.armed_cpu_ns + ring.first_ns;
+    if (now < first || g_period_ns == 0) return;
+    uint64_t due = (now - first) / g_period_ns + 1;
+    uint64_t delivered = ring.delivered.load(std::memory_order_relaxed);
+    if (due <= delivered) return;
+    uint32_t stack = ring.last_stack.load(std::memory_order_relaxed);
+    if (stack == 0 && start_routine == 0) return;
+    SampleBlock* block = samples_for_this_thread();
+    if (block == nullptr) return count_dropped();
+    uint32_t head = ring.head.load(std::memory_order_relaxed);
+    if (head - ring.tail.load(std::memory_order_acquire) >= kRingSamples) {
+        ring.dropped.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    if (stack == 0) {
+        uint64_t frame = start_routine + 1;  // a return address's convention: frames[0] is pc + 1
+        stack = stack_intern(&frame, 1);
+    }
+    Sample& s = block->samples[head % kRingSamples];
+    s.ticks = now_ticks();
+    s.stack = stack;
+    s.expiries = static_cast<uint16_t>(due - delivered < 65535 ? due - delivered : 65535);
+    s.depth = static_cast<uint8_t>(CpuSampleDepth::AtThreadEnd);
+    ring.head.store(head + 1, std::memory_order_release);
+}
+
 // Gives the calling thread its ring and its timer (the timer's id lives in the
 // ring, where a stop finds every one).
 bool arm_this_thread() {
@@ -388,7 +435,9 @@ bool arm_this_thread() {
     CpuRing* ring = t_ring != nullptr ? t_ring : take_ring(tid);
     if (ring == nullptr) return false;
     t_ring = ring;
-    ring->timer.store(arm_timer(CLOCK_THREAD_CPUTIME_ID, tid), std::memory_order_release);
+    ring->delivered.store(0, std::memory_order_relaxed);
+    ring->armed_cpu_ns = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+    ring->timer.store(arm_timer(CLOCK_THREAD_CPUTIME_ID, tid, &g_magic, &ring->first_ns), std::memory_order_release);
     // A stop that ran meanwhile missed this timer.
     if (g_stopped.load(std::memory_order_acquire)) disarm(ring->timer);
     return ring->timer.load(std::memory_order_relaxed) >= 0;
@@ -420,12 +469,18 @@ void cpu_profile_thread_start() {
     arm_this_thread();
 }
 
-void cpu_profile_thread_end() {
+void cpu_profile_thread_end(uint64_t start_routine) {
     CpuRing* ring = t_ring;
+    if (ring == nullptr) {
+        t_ended = true;
+        return;
+    }
+    // First the timer goes: a signal it had queued is handled as this returns.
+    bool armed = ring->timer.load(std::memory_order_relaxed) >= 0;
+    disarm(ring->timer);
+    if (armed && !g_stopped.load(std::memory_order_relaxed)) record_undelivered(*ring, start_routine);
     t_ended = true;  // a signal still queued finds no ring
     std::atomic_signal_fence(std::memory_order_seq_cst);
-    if (ring == nullptr) return;
-    disarm(ring->timer);
     t_ring = nullptr;
     // Never sampled: nothing for the writer, the ring goes to the next thread now.
     if (ring->block.load(std::memory_order_acquire) == nullptr) return pool_release(ring);

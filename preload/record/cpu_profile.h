@@ -25,7 +25,9 @@ int cpu_profile_configure();
 // already (`handler_installed` false), says why there is no profile.
 void cpu_profile_start(bool handler_installed);
 void cpu_profile_thread_start();      // on a new thread, first thing
-void cpu_profile_thread_end();        // on an ending thread: no more samples from it
+// On an ending thread: no more samples from it, and the CPU its timer had
+// not signalled yet is recorded (at `start_routine` when it has no sample).
+void cpu_profile_thread_end(uint64_t start_routine);
 void cpu_profile_after_fork_child();  // timers are not inherited: the child's thread gets one
 
 // The sampler's scan of /proc/self/task found these threads, which the hooks

@@ -108,7 +108,7 @@ uint64_t since_image_start(uint32_t tid, uint64_t cpu_ns) {
 void thread_finished(void* raw) {
     auto* info = static_cast<ThreadInfo*>(raw);
     ReentryGuard guard;
-    cpu_profile_thread_end();
+    cpu_profile_thread_end(reinterpret_cast<uint64_t>(info->routine));
     uint64_t end = now_ticks();
     shimlog::ThreadCpu source = cpu_source_for(info->start_ticks, end);
     uint64_t cpu = source == shimlog::ThreadCpu::NotRead

@@ -104,14 +104,11 @@ TEST_CASE("mandelbrot workers: the serial phase names the PNG encoding", "[cpu][
 // (sd ~0.3 ms); over 400 threads (~0.4 s) the sum's sd is ~6 ms, under 2%:
 // 10% leaves room for the CPU a thread uses before its timer is armed.
 //
-// KNOWN SHIM DEFECT (hence [!mayfail]; remove the tag once fixed): the kernel
-// checks CPU-time timers only at its tick (4 ms here), and the shim deletes a
-// thread's timer when the thread ends, so the expiries since the thread's last
-// tick are never delivered. Threads of ~1 ms are sampled at 15-25% of their
-// CPU (62 ms of 421 ms). The fix belongs in the shim: at thread end, read the
-// thread's CPU clock and record the expiries due but not delivered.
+// The kernel checks CPU-time timers only at its tick (4 ms here): threads of
+// ~1 ms would keep 15-25% of their CPU (62 ms of 421 ms) if the shim did not
+// add, at each thread's end, the expiries due but never delivered.
 TEST_CASE("short_cpu_threads: many short threads get samples in proportion to their CPU",
-          "[cpu][integration][!mayfail]") {
+          "[cpu][integration]") {
     std::string dir = scratch_dir("cpu_short_threads");
     profile(program_path("short_cpu_threads") + " 400", dir);
     Analysis a = analyze(dir + "/log.bin");
@@ -135,4 +132,18 @@ TEST_CASE("short_cpu_threads: many short threads get samples in proportion to th
     INFO("sampled " << sampled_ns / 1e6 << " ms of the task threads' " << threads_cpu_ns / 1e6 << " ms");
     REQUIRE(threads_cpu_ns > 2e8);  // ~0.5 s of work: enough for the errors to average out
     CHECK(sampled_ns == Approx(threads_cpu_ns).epsilon(0.10));
+    // And split among the four kinds of task as their work, 1:2:3:4 (of the
+    // task threads' samples, so the main thread's few do not count).
+    const analyzer::CpuProfileSummary& summary = a.run->analysis.cpu;
+    double task_ns[5] = {};
+    for (const analyzer::CpuFunction& f : summary.functions)
+        for (int k = 1; k <= 4; ++k)
+            if (starts_with(f.short_name, "task" + std::to_string(k))) task_ns[k] += double(f.cum_ns);
+    double tasks = task_ns[1] + task_ns[2] + task_ns[3] + task_ns[4];
+    REQUIRE(tasks > 0.9 * sampled_ns);
+    for (int k = 1; k <= 4; ++k) {
+        INFO("task" << k << ": " << task_ns[k] / tasks);
+        CHECK(task_ns[k] / tasks == Approx(k / 10.0).margin(0.04));
+    }
+    CHECK(summary.at_thread_end_samples > 0);
 }

@@ -91,3 +91,21 @@ TEST_CASE("CPU profile: the text section lists flat, sum and cum, and the pc-onl
     CHECK(text.find("1 of the samples have the interrupted function only, no callers (1 in the dynamic loader)") !=
           std::string::npos);
 }
+
+TEST_CASE("CPU profile: CPU estimated at threads' ends is counted apart and said", "[cpu]") {
+    Log log = profile_log();
+    log.cpu.samples.push_back({10, 500, 3, 30000000, shimlog::CpuSampleDepth::AtThreadEnd});
+    Symbolizer symbols({});
+    CallSites sites(log, symbols);
+    Analysis a;
+    a.cpu = summarize_cpu_profile(log, sites, ThreadsSummary{});
+    CHECK(a.cpu.cpu_ns == 80000000);
+    CHECK(a.cpu.at_thread_end_samples == 1);
+    CHECK(a.cpu.at_thread_end_ns == 30000000);
+    CHECK(a.cpu.pc_only_total() == 1);  // not a pc-only sample: its stack is a thread's newest or its start
+    std::vector<Finding> none;
+    std::ostringstream out;
+    write_cpu_section(ReportInput{log, none, sites, 10, a}, out);
+    CHECK(out.str().find("30.0 ms (37.5%) is CPU that 1 thread used after their timer's last signal") !=
+          std::string::npos);
+}
