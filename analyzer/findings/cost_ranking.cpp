@@ -73,6 +73,19 @@ void rank_by_cost(std::vector<Finding>& findings) {
         if (a_memory != b_memory) return b_memory;  // time first
         return a_memory ? a.cost_bytes > b.cost_bytes : a.cost_ns > b.cost_ns;
     });
+    // A symptom after its cause, whichever sampled figure came out larger:
+    // the unbuffered-I/O finding first, then the CPU its calls took.
+    for (size_t i = 0; i < findings.size(); ++i) {
+        if (findings[i].follows.empty()) continue;
+        auto cause = std::find_if(findings.begin(), findings.end(),
+                                  [&](const Finding& f) { return f.kind == findings[i].follows; });
+        if (cause == findings.end() || cause - findings.begin() < long(i)) continue;
+        Finding moved = std::move(findings[i]);
+        findings.erase(findings.begin() + long(i));
+        cause = std::find_if(findings.begin(), findings.end(), [&](const Finding& f) { return f.kind == moved.follows; });
+        findings.insert(cause + 1, std::move(moved));
+        --i;  // the finding now at i has not been looked at
+    }
 }
 
 size_t mark_below_min_cost(std::vector<Finding>& findings, const Log& log, const Thresholds& limits) {

@@ -165,10 +165,14 @@ void link_cpu_hotspots(std::vector<Finding>& findings) {
     bool unbuffered = has_kind(findings, "unbuffered-io"), allocations = has_kind(findings, "alloc-hotspot");
     for (Finding& f : findings) {
         if (f.kind != "cpu-hotspot") continue;
-        if (unbuffered && f.figures["syscall_wrapper"] > 0)
+        if (unbuffered && f.figures["syscall_wrapper"] > 0) {
             f.advice += " The unbuffered-I/O finding names the calls to buffer: fixing it removes this cost.";
-        if (allocations && f.figures["allocator"] > 0)
+            f.follows = "unbuffered-io";
+        }
+        if (allocations && f.figures["allocator"] > 0) {
             f.advice += " The allocation hot-spot finding names the allocations to remove: fixing it removes this cost.";
+            f.follows = "alloc-hotspot";
+        }
     }
 }
 

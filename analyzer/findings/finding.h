@@ -21,6 +21,7 @@ struct Finding {
     bool cost_known = true;            // false: the log cannot tell (no calibrated clock); never "cheap"
     uint64_t cost_bytes = 0;           // memory findings (leaks): ranked after every time finding, by this
     bool below_min_cost = false;       // count-triggered and cheaper than --min-cost: left out of the report
+    std::string follows;               // a finding kind whose fix removes this cost too: ranked right after it
     std::map<std::string, double> figures;  // the numbers behind it, for JSON
 };
 

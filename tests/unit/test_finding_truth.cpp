@@ -202,6 +202,25 @@ TEST_CASE("findings say their cost and rank by it: time first, then leaks by byt
     CHECK(mixed[3].cost_bytes == uint64_t(2 << 20));
 }
 
+TEST_CASE("a finding whose cost another's fix removes is ranked right after that one", "[rules][cost]") {
+    // words unbuffered: the CPU in read() is sampled a little above the
+    // unbuffered-I/O finding's timed cost, or a little below, run to run.
+    Finding io, cpu_in_read, other;
+    io.kind = "unbuffered-io", io.cost_ns = 1960;
+    cpu_in_read.kind = "cpu-hotspot", cpu_in_read.cost_ns = 1990, cpu_in_read.follows = "unbuffered-io";
+    other.kind = "alloc-hotspot", other.cost_ns = 1970;
+    std::vector<Finding> ranked = {cpu_in_read, io, other};
+    rank_by_cost(ranked);
+    REQUIRE(ranked.size() == 3);
+    CHECK(ranked[0].kind == "alloc-hotspot");
+    CHECK(ranked[1].kind == "unbuffered-io");
+    CHECK(ranked[2].kind == "cpu-hotspot");
+    // With no such finding it keeps its place by cost.
+    std::vector<Finding> alone = {other, cpu_in_read};
+    rank_by_cost(alone);
+    CHECK(alone[0].kind == "cpu-hotspot");
+}
+
 TEST_CASE("--min-cost: cheap count-triggered findings are left out, others never", "[rules][cost]") {
     // 2 ms of a 1 s run: 0.2%, under the default (1% of the run, at least 5 ms).
     Log log = one_read_site(shimlog::Syscall::read, 2003, 16, 2003, 2 * kMs);
