@@ -55,14 +55,14 @@ std::string folded_cpu(const std::string& log, const std::string& dir) {
 
 TEST_CASE("cpu_split: heavy() holds ~75% of the work threads' samples, light() ~25%", "[cpu][integration]") {
     std::string dir = scratch_dir("cpu_split_shares");
-    std::string log = profile(program_path("cpu_split") + " 100", dir);
+    std::string log = profile(program_path("cpu_split") + " 200", dir);  // ~2,000 expiries over ~500 samples
     std::string folded = folded_cpu(log, dir);
     INFO(folded);
     Share heavy = folded_share(folded, "work", "heavy");
     Share light = folded_share(folded, "work", "light");
     REQUIRE(heavy.of >= 100);  // enough samples to measure a share
-    CHECK(heavy.share() == Approx(0.75).margin(0.08));
-    CHECK(light.share() == Approx(0.25).margin(0.08));
+    CHECK(heavy.share() == Approx(0.75).margin(0.05));  // the issue's ±5 points
+    CHECK(light.share() == Approx(0.25).margin(0.05));
 
     Result report = run(analyzer_path() + " report '" + log + "'", dir);
     REQUIRE(report.status == 0);

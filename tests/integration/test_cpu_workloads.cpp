@@ -55,6 +55,57 @@ TEST_CASE("mandelbrot seq: pixel() tops the CPU profile", "[cpu][integration]") 
     size_t functions = diff.out.find("\nCPU by function");
     REQUIRE(functions != std::string::npos);
     CHECK(diff.out.find("\n  pixel() in mandelbrot.cpp: flat ", functions) != std::string::npos);
+
+    // pprof reads the export as a Go CPU profile and ranks pixel first by flat.
+    if (run("command -v go", dir).status != 0) {
+        WARN("skipped go tool pprof: no go");
+        return;
+    }
+    REQUIRE(run(analyzer_path() + " pprof log.bin --what cpu -o cpu.pb.gz", dir).status == 0);
+    Result listed = run("PPROF_TMPDIR='" + dir + "' go tool pprof -top cpu.pb.gz", dir);
+    INFO(listed.out << listed.err);
+    REQUIRE(listed.status == 0);
+    size_t header = listed.out.find("flat%");
+    REQUIRE(header != std::string::npos);
+    size_t first_row = listed.out.find('\n', header) + 1;
+    CHECK(listed.out.substr(first_row, listed.out.find('\n', first_row) - first_row).find(" pixel") != std::string::npos);
+}
+
+// The word counter's other two versions: buffered, its CPU is the counting
+// loop; allocating a buffer per byte, it is the allocator (and the shim's
+// recording of each allocation), and the hot spot defers to the allocation
+// finding. 20 copies of the book, for ~100 ms of CPU and enough samples.
+TEST_CASE("words buffered and alloc: the counting loop, then the allocator, on top", "[cpu][words][integration]") {
+    std::string dir = scratch_dir("cpu_words_modes");
+    REQUIRE(run("for i in $(seq 20); do cat '" + book_path() + "'; done > books.txt", dir).status == 0);
+    profile(words_path() + " --mode buffered books.txt", dir);
+    Analysis buffered = analyze(dir + "/log.bin");
+    const analyzer::CpuProfileSummary& b = buffered.run->analysis.cpu;
+    REQUIRE(b.samples >= 10);
+    INFO(b.functions[0].where());
+    CHECK(starts_with(b.functions[0].short_name, "countwords"));
+    CHECK(buffered.finding("alloc-hotspot") == nullptr);
+
+    profile(words_path() + " --mode alloc books.txt", dir);
+    Analysis alloc = analyze(dir + "/log.bin");
+    const analyzer::CpuProfileSummary& c = alloc.run->analysis.cpu;
+    REQUIRE(c.samples >= 10);
+    uint64_t allocating = 0;  // samples under operator new, malloc or free, the shim's recording included
+    for (const analyzer::CpuSample& sample : alloc.log.cpu.samples) {
+        auto stack = c.stack_functions.find(sample.stack_id);
+        if (stack == c.stack_functions.end()) continue;
+        for (size_t f : stack->second) {
+            const std::string& name = c.functions[f].name;
+            if (name.rfind("operator new", 0) == 0 || name.rfind("operator delete", 0) == 0 || name == "free" ||
+                name == "malloc") {
+                allocating += sample.weight_ns;
+                break;
+            }
+        }
+    }
+    INFO("under the allocator: " << c.share_of_cpu(allocating));
+    CHECK(c.share_of_cpu(allocating) > 0.5);
+    REQUIRE(alloc.finding("alloc-hotspot") != nullptr);
 }
 
 // 2048x2048, as test_mandelbrot_threads.cpp: the encoding takes ~50 ms, 12 or
