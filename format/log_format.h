@@ -47,7 +47,10 @@ struct FileHeader {
     X(KernelIo, 14)    /* the kernel's read/write counts for the process, at each checkpoint */ \
     X(ThreadKernelIo, 15) /* the kernel's read/write counts for one thread */ \
     X(ExitScan, 16)    /* at a normal exit: the words that point into the heap, for reachability */ \
-    X(CpuSamples, 17)  /* one thread's CPU-time profile samples: where it was, every period of its CPU */
+    X(CpuSamples, 17)  /* one thread's CPU-time profile samples: where it was, every period of its CPU */ \
+    X(WaitSite, 18)    /* contended waits, exact totals for one (object, kind, wait site) */ \
+    X(LockHolder, 19)  /* the waits a mutex's releases ended, charged to the releasing site */ \
+    X(WaitChunk, 20)   /* a thread's batch of contended waits, each with its start and length */
 
 enum class RecordType : uint16_t {
 #define SHIMLOG_ENUM(name, id) name = id,
@@ -403,6 +406,67 @@ enum class CpuSampleDepth : uint8_t {
     AtThreadEnd = 4,    // the expiries due but not delivered when the thread ended (the kernel
                         // checks CPU timers at its tick), at its newest sample's stack or its start function
 };
+
+// ---- waits (synchronisation the program blocked in) ----
+// A lock is tried first (the trylock form): only a wait that blocked is
+// timed and recorded, so an uncontended acquisition costs no clock read.
+// Condition, semaphore and barrier waits are waits for work or an event,
+// not contention; a condition wait's re-lock of its mutex is part of it.
+enum class WaitKind : uint8_t {
+    Mutex = 0,      // pthread_mutex_lock / timedlock (std::mutex too) that found it held
+    RwRead = 1,     // pthread_rwlock_rdlock / timedrdlock that found a writer
+    RwWrite = 2,    // pthread_rwlock_wrlock / timedwrlock that found it held
+    Condition = 3,  // pthread_cond_wait / timedwait: every call
+    Semaphore = 4,  // sem_wait / sem_timedwait that found the count at 0
+    Barrier = 5,    // pthread_barrier_wait: every call
+    Join = 6,       // pthread_join / timedjoin of a thread still running (object: its tid)
+};
+
+// Written at the end and at checkpoints with the totals so far: the newest
+// record of an (object, kind, stack_id) replaces the older ones. `object` is
+// the synchronisation object's address (a join's: the joined thread's tid).
+struct WaitSiteRecord {
+    uint64_t object;
+    uint32_t stack_id;    // the wait site's stack (the caller of the hooked function first)
+    uint8_t kind;         // WaitKind
+    uint8_t reserved[3];
+    uint64_t waits;       // waits that blocked
+    uint64_t timeouts;    // of them, timed waits that gave up (ETIMEDOUT)
+    uint64_t wait_ticks;  // total time blocked
+    uint64_t max_ticks;   // the longest wait
+    uint32_t threads;     // distinct threads that waited here (saturates at UINT32_MAX)
+    uint32_t reserved2;
+};
+
+// Mutexes only: at an unlock that had waiters, the releasing site; each
+// waiter's wait is charged, when it gets the lock, to the site of the release
+// that let it in (Go's mutex profile). Hold time is known for acquisitions
+// that waited (their end is timed); others were not timed. Same replacement
+// rule as WaitSiteRecord, keyed by (object, stack_id).
+struct LockHolderRecord {
+    uint64_t object;
+    uint32_t stack_id;       // where the holder unlocked it
+    uint32_t reserved;
+    uint64_t releases;       // unlocks of it, at this site, that had waiters
+    uint64_t delay_ticks;    // the waits those releases ended, summed
+    uint64_t timed_holds;    // of `releases`, how many followed an acquisition that waited
+    uint64_t hold_ticks;     // their hold times (acquisition to release), summed
+    uint64_t max_hold_ticks;
+};
+
+// A thread's contended waits in time order, like CpuSamples: written when its
+// buffer fills, at checkpoints and at its end. Each wait: varint start delta
+// (ticks, from the previous wait's start or first_ticks), varint length
+// (ticks), varint stack id, varint object, one WaitKind byte, one flags byte
+// (WaitFlags).
+struct WaitChunkRecord {
+    uint32_t tid;
+    uint32_t count;
+    uint64_t first_ticks;
+    uint32_t raw_size;  // bytes of encoded waits that follow
+    uint32_t dropped;   // this thread's waits lost since the last chunk (buffer full); totals above stay exact
+};
+enum WaitFlags : uint8_t { WaitTimedOut = 1 };
 
 // ---- exit scan: who points at the blocks still allocated at exit ----
 // At a normal exit, with every allocation recorded, the shim reads the roots
