@@ -191,6 +191,45 @@ struct CpuProfile {
     bool present() const { return batches > 0; }
 };
 
+// Contended waits (WaitSite, LockHolder and WaitChunk records): totals
+// exact per (object, kind, site), holders per (mutex, release site), and
+// each wait with its time, as far as the threads' buffers kept them.
+struct WaitSite {
+    uint64_t object = 0;  // the object's address; a join's: the joined thread's tid
+    shimlog::WaitKind kind = shimlog::WaitKind::Mutex;
+    uint32_t stack_id = 0;
+    uint64_t waits = 0;
+    uint64_t timeouts = 0;
+    uint64_t wait_ns = 0;
+    uint64_t max_ns = 0;
+    uint32_t threads = 0;
+};
+struct LockHolder {
+    uint64_t object = 0;
+    uint32_t stack_id = 0;     // the releasing site
+    uint64_t releases = 0;
+    uint64_t delay_ns = 0;     // the waits its releases ended
+    uint64_t timed_holds = 0;
+    uint64_t hold_ns = 0;
+    uint64_t max_hold_ns = 0;
+};
+struct WaitEvent {
+    uint32_t tid = 0;
+    uint64_t start_ticks = 0;  // raw ticks, like CpuSample's (time_axis.h converts)
+    uint64_t length_ns = 0;
+    uint32_t stack_id = 0;
+    uint64_t object = 0;
+    shimlog::WaitKind kind = shimlog::WaitKind::Mutex;
+    bool timed_out = false;
+};
+struct Waits {
+    std::vector<WaitSite> sites;      // the newest record of each (object, kind, stack)
+    std::vector<LockHolder> holders;  // the newest record of each (object, stack)
+    std::vector<WaitEvent> events;    // chunks in file order, each thread's in time order
+    uint64_t dropped_events = 0;      // lost to full buffers: the totals above stay exact
+    bool present() const { return !sites.empty() || !holders.empty() || !events.empty(); }
+};
+
 struct Log {
     std::string path;
     std::shared_ptr<const LogBytes> bytes;  // what alloc_chunks point into
@@ -204,6 +243,7 @@ struct Log {
     std::vector<ThreadInfo> threads;       // in the order they ended
     Samples samples;                       // empty: no thread was ever created
     CpuProfile cpu;                        // empty: SHIM_CPU_HZ=0 or an older shim
+    Waits waits;                           // empty: no contended wait, or an older shim
     bool partial = false;          // the log stops before its End record
     std::string partial_reason;
     uint64_t records = 0;
