@@ -82,10 +82,14 @@ __attribute__((noinline)) void count_sharded(std::string_view text, Counts& mine
 }
 
 // Adds every shard into the first, on the main thread after the workers ended.
+// A word new to the total moves its node over (no copy, no allocation).
 __attribute__((noinline)) Counts merge(std::vector<Counts>& shards) {
   Counts total = std::move(shards[0]);
   for (size_t i = 1; i < shards.size(); ++i) {
-    for (const auto& [word, count] : shards[i]) total[word] += count;
+    while (!shards[i].empty()) {
+      auto moved = total.insert(shards[i].extract(shards[i].begin()));
+      if (!moved.inserted) moved.position->second += moved.node.mapped();
+    }
   }
   return total;
 }
