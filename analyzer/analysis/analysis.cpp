@@ -21,6 +21,7 @@ Analysis analyze(const Log& log, CallSites& sites, AllocReport allocs, const Con
     a.files = totals_by_file(log);
     a.unseen = unseen_io(log);
     a.threads_unseen = threads_unseen_io(log);
+    a.waits = summarize_waits(log, names);
     return a;
 }
 

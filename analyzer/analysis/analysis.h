@@ -13,6 +13,7 @@
 #include "io_totals.h"
 #include "threads_summary.h"
 #include "unseen_io.h"
+#include "waits.h"
 
 namespace analyzer {
 
@@ -29,6 +30,7 @@ struct Analysis {
     std::vector<FileTotals> files;           // a row per file, not per open; most calls first
     UnseenIo unseen;                         // what the kernel counted that no hook saw
     ThreadsUnseenIo threads_unseen;          // the same, per thread
+    WaitsSummary waits;                      // contended waits per object; absent without wait records
 };
 
 // Every analysis of `log` around its allocation report (analyze_allocations,

@@ -13,27 +13,15 @@ std::string basename_of(const std::string& path) {
     return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-// The noun for an object of this kind ("rwlock", not "rwlock (read)": the
-// same lock is waited for both ways).
-const char* object_noun(shimlog::WaitKind kind) {
-    switch (kind) {
-        case shimlog::WaitKind::Mutex: return "mutex";
-        case shimlog::WaitKind::RwRead:
-        case shimlog::WaitKind::RwWrite: return "rwlock";
-        case shimlog::WaitKind::Condition: return "condition variable";
-        case shimlog::WaitKind::Semaphore: return "semaphore";
-        case shimlog::WaitKind::Barrier: return "barrier";
-        case shimlog::WaitKind::Join: return "thread";
-    }
-    return "object";
-}
-
 std::string join_label(uint32_t tid, ThreadNamer& namer) {
     const Log& log = namer.sites().log();
     std::string name;
     for (const ThreadInfo& thread : log.threads)
         if (thread.tid == tid) name = namer.label(thread);
-    return name.empty() ? "thread " + std::to_string(tid) : "thread " + name + " (tid " + std::to_string(tid) + ")";
+    if (name.empty()) return "thread " + std::to_string(tid);
+    // "main thread", "thread from f() at x.cpp:3" say "thread" already.
+    bool says_thread = name.find("thread") != std::string::npos;
+    return (says_thread ? name : "thread " + name) + " (tid " + std::to_string(tid) + ")";
 }
 
 }  // namespace
@@ -56,6 +44,31 @@ bool is_lock_wait(shimlog::WaitKind kind) {
            kind == shimlog::WaitKind::RwWrite;
 }
 
+// "rwlock", not "rwlock (read)": the same lock is waited for both ways.
+const char* wait_object_noun(shimlog::WaitKind kind) {
+    switch (kind) {
+        case shimlog::WaitKind::Mutex: return "mutex";
+        case shimlog::WaitKind::RwRead:
+        case shimlog::WaitKind::RwWrite: return "rwlock";
+        case shimlog::WaitKind::Condition: return "condition variable";
+        case shimlog::WaitKind::Semaphore: return "semaphore";
+        case shimlog::WaitKind::Barrier: return "barrier";
+        case shimlog::WaitKind::Join: return "thread";
+    }
+    return "object";
+}
+
+const char* wait_meaning(shimlog::WaitKind kind) {
+    if (is_lock_wait(kind)) return "contention";
+    if (kind == shimlog::WaitKind::Join) return "waiting for a thread to end";
+    return "waiting for work or an event";
+}
+
+const char* wait_class(shimlog::WaitKind kind) {
+    if (is_lock_wait(kind)) return "lock";
+    return kind == shimlog::WaitKind::Join ? "join" : "event";
+}
+
 std::string wait_object_label(uint64_t object, shimlog::WaitKind kind, uint32_t site_stack_id, ThreadNamer& namer) {
     if (kind == shimlog::WaitKind::Join) return join_label(static_cast<uint32_t>(object), namer);
     DataSymbol variable = namer.sites().symbols().data_symbol(object);
@@ -68,7 +81,7 @@ std::string wait_object_label(uint64_t object, shimlog::WaitKind kind, uint32_t 
         }
         return label + " in " + (variable.file.empty() ? variable.module : basename_of(variable.file));
     }
-    std::string noun = object_noun(kind);
+    std::string noun = wait_object_noun(kind);
     if (site_stack_id == 0) {
         char address[24];
         std::snprintf(address, sizeof address, "0x%" PRIx64, object);

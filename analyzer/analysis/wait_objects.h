@@ -16,6 +16,16 @@ const char* wait_kind_name(shimlog::WaitKind kind);
 // the waits for work or an event (condition, semaphore, barrier, join).
 bool is_lock_wait(shimlog::WaitKind kind);
 
+// The noun for the object waited on: "mutex", "rwlock" (read and write waits
+// are one lock), "condition variable", "semaphore", "barrier", "thread" (join).
+const char* wait_object_noun(shimlog::WaitKind kind);
+// What a wait of this kind means, the same words everywhere (text, JSON,
+// findings): "contention" (a lock), "waiting for work or an event"
+// (condition, semaphore, barrier), "waiting for a thread to end" (join).
+const char* wait_meaning(shimlog::WaitKind kind);
+// One word for the same, for JSON and tables: "lock", "event", "join".
+const char* wait_class(shimlog::WaitKind kind);
+
 // "g_counts_mutex in wordfreq.cpp"; "mutex first waited for at worker() at
 // pool.cpp:40" (`site_stack_id`: its first or most frequent wait site);
 // "thread worker(void*) (tid 1234)" for a join, whose object is the tid.

@@ -49,8 +49,9 @@ void write_header(const ReportInput& in, std::ostream& out) {
         out << "<p class=\"note\">Note from the shim: " << html_escape(note.second) << "</p>\n";
     out << "<nav>";
     if (html_has_cpu_view(in)) out << "<a href=\"#cpu\">CPU</a>";
-    out << "<a href=\"#findings\">Findings</a><a href=\"#concurrency\">Concurrency</a><a href=\"#io\">I/O</a>"
-           "<a href=\"#allocations\">Allocations</a></nav></header>\n";
+    out << "<a href=\"#findings\">Findings</a><a href=\"#concurrency\">Concurrency</a>";
+    if (html_has_waits(in)) out << "<a href=\"#waits\">Waits</a>";
+    out << "<a href=\"#io\">I/O</a><a href=\"#allocations\">Allocations</a></nav></header>\n";
 }
 
 }  // namespace
@@ -102,6 +103,7 @@ void write_html_report(const ReportInput& in, std::ostream& out) {
             << (in.findings_left_out == 1 ? ") is left out; <code>--min-cost 0</code> shows it.</p>\n"
                                           : ") are left out; <code>--min-cost 0</code> shows them.</p>\n");
     write_html_concurrency(in, out);
+    write_html_waits(in, out);
     write_html_io(in, out);
     write_html_allocations(in, out);
     out << "</main>\n<footer>Made by <code>analyzer report --format html</code> from a log written by libshim.so. "

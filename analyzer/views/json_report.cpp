@@ -216,6 +216,7 @@ void write_json_report(const ReportInput& in, std::ostream& out) {
     write_threads_json(in, json);
     write_concurrency_json(in, json);
     write_cpu_json(in, json);
+    write_waits_json(in, json);
     json.end_object();
     out << "\n";
 }

@@ -37,11 +37,15 @@ void write_threads_section(const ReportInput& in, std::ostream& out);
 void write_concurrency_section(const ReportInput& in, std::ostream& out);
 // The text report's "CPU profile" section; nothing when the log has no CPU samples.
 void write_cpu_section(const ReportInput& in, std::ostream& out);
+// The text report's "Waits" section; nothing when the log has no wait records.
+void write_waits_section(const ReportInput& in, std::ostream& out);
 class JsonWriter;
 // The JSON report's "threads" and "concurrency" objects ("present": false without data).
 void write_threads_json(const ReportInput& in, JsonWriter& json);
 void write_concurrency_json(const ReportInput& in, JsonWriter& json);
 // The JSON report's "cpu_profile" object, only when the log has CPU samples.
 void write_cpu_json(const ReportInput& in, JsonWriter& json);
+// The JSON report's "waits" object, only when the log has wait records.
+void write_waits_json(const ReportInput& in, JsonWriter& json);
 
 }  // namespace analyzer

@@ -201,6 +201,7 @@ void write_text_report(const ReportInput& in, std::ostream& out) {
         write_findings(in.log, in.findings, in.colour, out);
     write_left_out(in, out);
     write_cpu_section(in, out);
+    write_waits_section(in, out);
     write_syscalls(in.log, in.analysis, out);
     write_files(in.log, in.analysis, in.top, out);
     write_alloc_section(in, out);
