@@ -137,6 +137,11 @@ void add_report_command(CLI::App& app) {
                     "CPU hot spot: least share of the sampled CPU in one function")->check(CLI::Range(0.0, 1.0))->capture_default_str();
     cmd->add_option("--cpu-min-samples", options->limits.cpu_min_samples,
                     "CPU hot spot: least CPU samples in the profile")->capture_default_str();
+    cmd->add_option("--lock-min-share", options->limits.lock_min_share,
+                    "lock contention: least share of the threads' summed lifetimes spent waiting for one lock")
+        ->check(CLI::Range(0.0, 1.0))->capture_default_str();
+    cmd->add_option("--lock-min-us", options->limits.lock_min_wait_us,
+                    "lock contention: least total wait for one lock, in microseconds")->capture_default_str();
     cmd->add_option("--threads-fine-min-count", options->limits.threads_fine_min_count,
                     "too-fine threads: least threads doing the same work")->capture_default_str();
     cmd->add_option("--threads-fine-factor", options->limits.threads_fine_lifetime_factor,

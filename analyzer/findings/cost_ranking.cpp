@@ -59,7 +59,7 @@ void state_costs(std::vector<Finding>& findings, const Log& log) {
     for (Finding& f : findings) {
         if (f.cost_bytes > 0 || f.cost_ns == 0) continue;  // memory, or nothing the program can win back
         if (!f.cost_known) continue;
-        f.title += std::string(f.cost_at_least ? " — costs at least " : " — costs ~") +
+        f.title += std::string(f.cost_at_least ? " — costs at least " : f.cost_up_to ? " — costs up to " : " — costs ~") +
                    human_seconds(double(f.cost_ns) / 1e9) +
                    (f.cost_estimated ? " (estimated)" : "") +
                    (run > 0 ? ", " + percent(double(f.cost_ns), run) + " of the run" : std::string());

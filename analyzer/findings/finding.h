@@ -18,6 +18,7 @@ struct Finding {
     uint64_t cost_ns = 0;              // time it costs, for ranking
     bool cost_estimated = false;       // cost_ns is an estimate (from a model), not a measured time
     bool cost_at_least = false;        // cost_ns is a lower bound (part of the cost was not timed)
+    bool cost_up_to = false;           // cost_ns is an upper bound (waits overlap other threads' work)
     bool cost_known = true;            // false: the log cannot tell (no calibrated clock); never "cheap"
     uint64_t cost_bytes = 0;           // memory findings (leaks): ranked after every time finding, by this
     bool below_min_cost = false;       // count-triggered and cheaper than --min-cost: left out of the report
@@ -66,6 +67,12 @@ struct Thresholds {
     // starting one (pthread_create to running), or at most threads_fine_max_lifetime_us
     double threads_fine_lifetime_factor = 4;
     uint64_t threads_fine_max_lifetime_us = 100;
+    // lock contention: a mutex or rwlock whose waits cost at least this share
+    // of the threads' summed lifetimes (one thread in twenty blocked on it the
+    // whole run, or all of them a twentieth of it) ...
+    double lock_min_share = 0.05;
+    // ... and at least this much wait in all: less is nothing a user notices.
+    uint64_t lock_min_wait_us = 1000;
     // --min-cost: a count-triggered finding (count_triggered()) is raised only
     // when it costs at least max(min_cost_share x the run's wall time,
     // min_cost_floor_ns). Under 1% of the run, fixing it cannot be told from

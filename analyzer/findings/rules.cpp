@@ -18,6 +18,7 @@ const std::vector<Rule>& rules() {
         {{"threads-too-fine"}, find_threads_too_fine},
         {{"idle-phase"}, find_idle_phases},
         {{"cpu-hotspot"}, find_cpu_hotspots},
+        {{"lock-contention"}, find_lock_contention},
     };
     return table;
 }

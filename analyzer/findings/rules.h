@@ -37,6 +37,8 @@ std::vector<Finding> find_threads_too_fine(const RuleInput& in);
 std::vector<Finding> find_idle_phases(const RuleInput& in);
 // One function holding a large share of the CPU profile's samples.
 std::vector<Finding> find_cpu_hotspots(const RuleInput& in);
+// One mutex or rwlock whose contended waits cost a large share of the threads' time (waits.h).
+std::vector<Finding> find_lock_contention(const RuleInput& in);
 // Points a CPU hot spot in a syscall wrapper or the allocator at the
 // unbuffered-I/O or allocation finding that explains it, when one fired.
 void link_cpu_hotspots(std::vector<Finding>& findings);
