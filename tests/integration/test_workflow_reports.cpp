@@ -91,7 +91,7 @@ TEST_CASE("--fail-on refuses an unknown kind in one line, exit 2", "[gates][inte
     CHECK(r.status == 2);
     CHECK(r.out.empty());
     CHECK(r.err == "analyzer: --fail-on: unknown finding kind 'slow-stuff' (valid: unbuffered-io, re-read, "
-                   "file-reopened, alloc-hotspot, leak, serial-phase, cpu-contention, threads-too-fine, idle-phase, cpu-hotspot)\n");
+                   "file-reopened, alloc-hotspot, leak, serial-phase, cpu-contention, threads-too-fine, idle-phase, cpu-hotspot, lock-contention)\n");
 }
 
 TEST_CASE("--max-reads-per-mb gates on read calls per MiB", "[gates][integration]") {

@@ -199,6 +199,68 @@ public:
         return record(shimlog::RecordType::ExitScan, rec,
                       std::string(reinterpret_cast<const char*>(&summary), sizeof summary));
     }
+    // Contended waits (records 18-20), as the shim writes them: a wait site's
+    // or a mutex holder's totals so far (the newest per key wins), and a
+    // thread's batch of waits (start delta, length, stack, object varints,
+    // then the kind and flags bytes).
+    LogBuilder& wait_site(uint64_t object, shimlog::WaitKind kind, uint32_t stack, uint64_t waits, uint64_t wait_ticks,
+                          uint64_t max_ticks, uint32_t threads, uint64_t timeouts = 0) {
+        shimlog::WaitSiteRecord rec{};
+        rec.object = object;
+        rec.stack_id = stack;
+        rec.kind = static_cast<uint8_t>(kind);
+        rec.waits = waits;
+        rec.timeouts = timeouts;
+        rec.wait_ticks = wait_ticks;
+        rec.max_ticks = max_ticks;
+        rec.threads = threads;
+        return record(shimlog::RecordType::WaitSite, rec);
+    }
+    LogBuilder& lock_holder(uint64_t object, uint32_t stack, uint64_t releases, uint64_t delay_ticks,
+                            uint64_t timed_holds, uint64_t hold_ticks, uint64_t max_hold_ticks) {
+        shimlog::LockHolderRecord rec{};
+        rec.object = object;
+        rec.stack_id = stack;
+        rec.releases = releases;
+        rec.delay_ticks = delay_ticks;
+        rec.timed_holds = timed_holds;
+        rec.hold_ticks = hold_ticks;
+        rec.max_hold_ticks = max_hold_ticks;
+        return record(shimlog::RecordType::LockHolder, rec);
+    }
+    struct WaitEvent {
+        uint64_t start_ticks, length_ticks;
+        uint32_t stack;
+        uint64_t object;
+        shimlog::WaitKind kind = shimlog::WaitKind::Mutex;
+        uint8_t flags = 0;
+    };
+    static std::string encode_waits(uint64_t first_ticks, const std::vector<WaitEvent>& waits) {
+        std::string raw;
+        uint64_t previous = first_ticks;
+        for (const WaitEvent& w : waits) {
+            uint8_t buf[48];
+            uint8_t* out = shimlog::put_varint(buf, w.start_ticks - previous);
+            out = shimlog::put_varint(out, w.length_ticks);
+            out = shimlog::put_varint(out, w.stack);
+            out = shimlog::put_varint(out, w.object);
+            *out++ = static_cast<uint8_t>(w.kind);
+            *out++ = w.flags;
+            raw.append(reinterpret_cast<char*>(buf), size_t(out - buf));
+            previous = w.start_ticks;
+        }
+        return raw;
+    }
+    LogBuilder& wait_chunk(uint32_t tid, const std::vector<WaitEvent>& waits, uint32_t dropped = 0) {
+        shimlog::WaitChunkRecord rec{};
+        rec.tid = tid;
+        rec.count = uint32_t(waits.size());
+        rec.first_ticks = waits.empty() ? 0 : waits.front().start_ticks;
+        std::string raw = encode_waits(rec.first_ticks, waits);
+        rec.raw_size = uint32_t(raw.size());
+        rec.dropped = dropped;
+        return record(shimlog::RecordType::WaitChunk, rec, raw);
+    }
     LogBuilder& raw(const std::string& bytes) {
         bytes_ += bytes;
         return *this;
