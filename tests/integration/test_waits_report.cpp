@@ -1,0 +1,115 @@
+// Contended waits of real programs under the shim, as the report names them:
+// wordfreq's one global mutex is lock contention at its lock_guard, the
+// sharded mode has none, a condition-variable pool is waiting for work, and
+// an rwlock's read and write waits are one lock.
+#include <catch2/catch.hpp>
+
+#include "../../analyzer/analysis/waits.h"
+#include "analysis.h"
+#include "harness.h"
+
+using namespace harness;
+
+namespace {
+
+Analysis traced(const std::string& name, const std::string& command) {
+    std::string dir = scratch_dir(name);
+    Result r = run(preload() + command + " > out.txt", dir);
+    REQUIRE(r.status == 0);
+    return analyze(dir + "/log.bin");
+}
+
+std::string wordfreq(const std::string& mode) {
+    return repo_root() + "/workloads/wordfreq --mode " + mode + " -t 4 " + book_path();
+}
+
+const analyzer::WaitObject* object_named(const analyzer::WaitsSummary& s, const std::string& label) {
+    for (const analyzer::WaitObject& o : s.objects)
+        if (o.label == label) return &o;
+    return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("wordfreq locked: lock contention on counts_mutex at its lock_guard", "[waits][integration]") {
+    Analysis a = traced("waits_wordfreq_locked", wordfreq("locked"));
+    const analyzer::WaitsSummary& s = a.run->analysis.waits;
+    REQUIRE(s.present);
+    const analyzer::WaitObject* lock = object_named(s, "counts_mutex in wordfreq.cpp");  // its data symbol
+    REQUIRE(lock != nullptr);
+    CHECK(lock->noun == "mutex");
+    CHECK(lock->waits > 0);
+    CHECK(lock->threads >= 2);
+    CHECK_FALSE(lock->holders.empty());
+
+    int line = line_of(repo_root() + "/workloads/wordfreq.cpp", "std::lock_guard<std::mutex> lock(counts_mutex);");
+    REQUIRE(line > 0);
+    const analyzer::Finding* f = a.finding("lock-contention");
+    REQUIRE(f != nullptr);
+    INFO(f->title << "\n" << f->site);
+    CHECK(f->title.find("counts_mutex in wordfreq.cpp") != std::string::npos);
+    CHECK(f->title.find("costs up to") != std::string::npos);
+    CHECK(f->site.find("wordfreq.cpp:" + std::to_string(line)) != std::string::npos);
+    CHECK(f->figures.at("share_of_threads_time") >= 0.05);
+}
+
+TEST_CASE("wordfreq sharded: no lock contention", "[waits][integration]") {
+    Analysis a = traced("waits_wordfreq_sharded", wordfreq("sharded"));
+    CHECK(a.finding("lock-contention") == nullptr);
+    for (const analyzer::WaitObject& o : a.run->analysis.waits.objects) CHECK(o.label != "counts_mutex in wordfreq.cpp");
+}
+
+TEST_CASE("a condition-variable pool waits for work, which is no lock contention", "[waits][integration]") {
+    Analysis a = traced("waits_condpool", program_path("waits_cases") + " condpool");
+    const analyzer::WaitsSummary& s = a.run->analysis.waits;
+    REQUIRE(s.present);
+    const analyzer::WaitObject* cond = object_named(s, "pool_cond in waits_cases.c");
+    REQUIRE(cond != nullptr);
+    CHECK(cond->noun == "condition variable");
+    CHECK(cond->waits > 0);
+    CHECK_FALSE(cond->is_lock());
+    CHECK(s.event_wait_ns >= cond->wait_ns);
+    CHECK(a.finding("lock-contention") == nullptr);
+}
+
+TEST_CASE("an rwlock's read and write waits are one lock, each site with its line", "[waits][integration]") {
+    Analysis a = traced("waits_rwlock", program_path("rwlock_handoff"));
+    const analyzer::WaitObject* rw = object_named(a.run->analysis.waits, "table_lock in rwlock_handoff.c");
+    REQUIRE(rw != nullptr);
+    CHECK(rw->noun == "rwlock");
+    CHECK(rw->waits == 3);  // two readers behind the writer, then the writer behind a reader
+    std::string source = repo_root() + "/tests/programs/rwlock_handoff.c";
+    bool read = false, write = false;
+    for (const analyzer::WaitSiteTotals& site : rw->sites) {
+        if (site.kind == shimlog::WaitKind::RwRead)
+            read = site.waits == 2 && site.where.find("rwlock_handoff.c:" + std::to_string(line_of(source, "a read wait"))) != std::string::npos;
+        if (site.kind == shimlog::WaitKind::RwWrite)
+            write = site.waits == 1 && site.where.find("rwlock_handoff.c:" + std::to_string(line_of(source, "a write wait"))) != std::string::npos;
+    }
+    CHECK(read);
+    CHECK(write);
+
+    // waits_cases rwlock contends only when a holder is preempted: when it
+    // does, its waits are one lock named by its variable too.
+    Analysis cases = traced("waits_cases_rwlock", program_path("waits_cases") + " rwlock");
+    for (const analyzer::WaitObject& o : cases.run->analysis.waits.objects)
+        if (o.noun == "rwlock") CHECK(o.label == "rw in waits_cases.c");
+}
+
+TEST_CASE("the report's Waits section and JSON of a real run", "[waits][integration][report]") {
+    std::string dir = scratch_dir("waits_report_text");
+    REQUIRE(run(preload() + wordfreq("locked") + " > out.txt", dir).status == 0);
+    Result text = run(analyzer_path() + " report log.bin", dir);
+    REQUIRE(text.status == 0);
+    CHECK(text.out.find("\nWaits (contended only: ") != std::string::npos);
+    CHECK(text.out.find("mutex counts_mutex in wordfreq.cpp — contention: ") != std::string::npos);
+    CHECK(text.out.find("not seen: waits on raw futexes") != std::string::npos);
+    CHECK(run(analyzer_path() + " report log.bin --fail-on lock-contention", dir).status == 1);
+    if (run("command -v python3", dir).status != 0) return;
+    REQUIRE(run(analyzer_path() + " report --format json log.bin > report.json", dir).status == 0);
+    Result fits = run("python3 " + repo_root() + "/tests/tools/check_schema.py " + repo_root() +
+                          "/analyzer/report.schema.json report.json",
+                      dir);
+    INFO(fits.out << fits.err);
+    CHECK(fits.status == 0);
+}
