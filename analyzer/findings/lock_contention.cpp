@@ -6,6 +6,7 @@
 
 #include "../analysis/wait_objects.h"
 #include "../analysis/waits.h"
+#include "../model/saturate.h"
 #include "../model/time_axis.h"
 #include "../symbols/name_simplify.h"
 #include "../text/format.h"
@@ -19,6 +20,8 @@ constexpr size_t kSitesInEvidence = 3;
 
 std::string secs(uint64_t ns) { return human_seconds(double(ns) / 1e9); }
 
+std::string plural(uint64_t n, const char* one, const char* many) { return with_commas(n) + " " + (n == 1 ? one : many); }
+
 uint64_t rwlock_reads(const WaitObject& o) {
     uint64_t reads = 0;
     for (const WaitSiteTotals& s : o.sites) reads += s.kind == shimlog::WaitKind::RwRead ? s.waits : 0;
@@ -28,13 +31,14 @@ uint64_t rwlock_reads(const WaitObject& o) {
 void add_site_evidence(const WaitObject& o, Finding& f) {
     for (size_t i = 0; i < o.sites.size() && i < kSitesInEvidence; ++i) {
         const WaitSiteTotals& s = o.sites[i];
-        f.evidence.push_back("waited for at " + simplify_site(s.where) + ": " + with_commas(s.waits) + " waits, " +
-                             secs(s.wait_ns) + (o.noun == "rwlock" ? std::string(" (") + wait_kind_name(s.kind) + ")" : ""));
+        std::string way = o.noun != "rwlock" ? "" : s.kind == shimlog::WaitKind::RwRead ? " to read" : " to write";
+        f.evidence.push_back("waited for" + way + " at " + simplify_site(s.where) + ": " + plural(s.waits, "wait", "waits") +
+                             ", " + secs(s.wait_ns));
     }
     for (size_t i = 0; i < o.holders.size() && i < kSitesInEvidence; ++i) {
         const HolderSiteTotals& h = o.holders[i];
-        std::string line = "held until " + simplify_site(h.where) + ": released " + with_commas(h.releases) +
-                           " times with threads waiting, ending " + secs(h.delay_ns) + " of their waits";
+        std::string line = "held until " + simplify_site(h.where) + ": released " + plural(h.releases, "time", "times") +
+                           " with threads waiting, ending " + secs(h.delay_ns) + " of their waits";
         if (h.timed_holds > 0)
             line += "; the holds timed there lasted " + secs(h.hold_ns / h.timed_holds) + " on average, " +
                     secs(h.max_hold_ns) + " at most";
@@ -57,6 +61,9 @@ std::string advice_for(const WaitObject& o) {
 }
 
 Finding make_finding(const RuleInput& in, const WaitsSummary& s, const WaitObject& o) {
+    // However many threads waited, the run cannot get shorter than by its own length.
+    uint64_t wall = saturating_u64(run_wall_ns(in.log));
+    uint64_t up_to = wall > 0 ? std::min(o.wait_ns, wall) : o.wait_ns;
     Finding f;
     f.kind = "lock-contention";
     f.title = "Lock contention: threads waited " + secs(o.wait_ns) + " for " + o.noun + " " + o.label;
@@ -66,18 +73,17 @@ Finding make_finding(const RuleInput& in, const WaitsSummary& s, const WaitObjec
         f.stack = in.sites.frames(top.stack_id, 0, kStackFrames);
         if (f.stack.empty()) f.stack.push_back(top.where);
     }
-    f.evidence.push_back(with_commas(o.waits) + " contended waits by " + (o.threads_at_least ? "at least " : "") +
-                         with_commas(o.threads) + " threads, " + secs(o.wait_ns) + " in all: " +
+    f.evidence.push_back(plural(o.waits, "contended wait", "contended waits") + " by " +
+                         (o.threads_at_least ? "at least " : "") + plural(o.threads, "thread", "threads") + ", " + secs(o.wait_ns) + " in all: " +
                          percent(double(o.wait_ns), s.threads_lifetime_ns) + " of the threads' summed lifetimes (" +
-                         secs(uint64_t(s.threads_lifetime_ns)) + "); the longest wait " + secs(o.max_ns));
+                         human_seconds(s.threads_lifetime_ns / 1e9) + "); the longest wait " + secs(o.max_ns));
     if (o.timeouts > 0) f.evidence.push_back(with_commas(o.timeouts) + " of the waits timed out");
     add_site_evidence(o, f);
     f.evidence.push_back("a thread's wait overlaps the other threads' work: the run would be faster by up to " +
-                         secs(std::min<uint64_t>(o.wait_ns, uint64_t(run_wall_ns(in.log)))) +
+                         secs(up_to) +
                          ", less where the waiting threads had nothing else to do");
     f.advice = advice_for(o);
-    uint64_t wall = uint64_t(run_wall_ns(in.log));
-    f.cost_ns = wall > 0 ? std::min(o.wait_ns, wall) : o.wait_ns;
+    f.cost_ns = up_to;
     f.cost_up_to = true;
     const HolderSiteTotals* holder = o.holders.empty() ? nullptr : &o.holders.front();
     f.figures = {{"waits", double(o.waits)},

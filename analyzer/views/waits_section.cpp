@@ -79,7 +79,7 @@ void write_waits_section(const ReportInput& in, std::ostream& out) {
         write_sites(s, o, out);
     }
     if (s.timed && s.threads_lifetime_ns > 0)
-        out << "  Shares are of the threads' summed lifetimes (" << seconds(uint64_t(s.threads_lifetime_ns))
+        out << "  Shares are of the threads' summed lifetimes (" << human_seconds(s.threads_lifetime_ns / 1e9)
             << "); a wait overlaps other threads' work, so it is not time the run would save.\n";
     if (s.dropped_events > 0)
         out << "  " << with_commas(s.dropped_events)
