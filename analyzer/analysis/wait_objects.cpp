@@ -90,4 +90,10 @@ std::string wait_object_label(uint64_t object, shimlog::WaitKind kind, uint32_t 
     return noun + " first waited for at " + simplify_site(namer.sites().site_name(site_stack_id, 0));
 }
 
+std::string wait_object_phrase(shimlog::WaitKind kind, const std::string& label) {
+    std::string noun = wait_object_noun(kind);
+    if (label.compare(0, noun.size(), noun) == 0 || label.find("thread") != std::string::npos) return label;
+    return noun + " " + label;
+}
+
 }  // namespace analyzer

@@ -66,7 +66,7 @@ Finding make_finding(const RuleInput& in, const WaitsSummary& s, const WaitObjec
     uint64_t up_to = wall > 0 ? std::min(o.wait_ns, wall) : o.wait_ns;
     Finding f;
     f.kind = "lock-contention";
-    f.title = "Lock contention: threads waited " + secs(o.wait_ns) + " for " + o.noun + " " + o.label;
+    f.title = "Lock contention: threads waited " + secs(o.wait_ns) + " for " + wait_object_phrase(o.kind, o.label);
     if (!o.sites.empty()) {
         const WaitSiteTotals& top = o.sites.front();
         f.site = top.where;

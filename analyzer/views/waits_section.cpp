@@ -18,8 +18,7 @@ std::string seconds(uint64_t ns) { return human_seconds(double(ns) / 1e9); }
 std::string count(uint64_t n, const char* one, const char* many) { return with_commas(n) + " " + (n == 1 ? one : many); }
 
 std::string object_line(const WaitsSummary& s, const WaitObject& o) {
-    bool named = o.label.compare(0, o.noun.size(), o.noun) == 0;  // "mutex first waited for at ...", "thread ..."
-    std::string line = (named ? o.label : o.noun + " " + o.label) + " — " + wait_meaning(o.kind) + ": ";
+    std::string line = wait_object_phrase(o.kind, o.label) + " — " + wait_meaning(o.kind) + ": ";
     if (s.timed) {
         line += seconds(o.wait_ns) + " in " + count(o.waits, "wait", "waits");
         if (s.threads_lifetime_ns > 0) line += " (" + percent(double(o.wait_ns), s.threads_lifetime_ns) + " of the threads' time)";

@@ -11,7 +11,8 @@ using namespace harness;
 
 namespace {
 
-const char* const kGoldenLogs[] = {"words_unbuffered", "words_buffered", "words_alloc", "mandelbrot_workers"};
+const char* const kGoldenLogs[] = {"words_unbuffered", "words_buffered", "words_alloc", "mandelbrot_workers",
+                                     "waits_handshake"};
 
 // The reports name functions in the system's libraries (libc, libstdc++) from
 // the files on this machine: a machine whose libraries are other builds (the
