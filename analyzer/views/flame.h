@@ -14,7 +14,7 @@
 
 namespace analyzer {
 
-enum class FlameWeight { Allocations, AllocatedBytes, Reads, CpuSamples };
+enum class FlameWeight { Allocations, AllocatedBytes, Reads, CpuSamples, WaitNs };
 
 struct FoldedStack {
     std::vector<std::string> frames;  // function names, outermost first
@@ -23,7 +23,9 @@ struct FoldedStack {
 
 // The stacks to draw: allocation stacks by count or bytes, the read
 // family's call sites by calls, or the CPU profile's stacks by timer
-// expiries (each a period of CPU). Equal name sequences merged; sorted by names.
+// expiries (each a period of CPU), or the wait sites by the time threads
+// blocked there (ns, the exact totals), the object waited on as the innermost
+// pseudo-frame ("[mutex 0x601040]"). Equal name sequences merged; sorted by names.
 std::vector<FoldedStack> flame_stacks(const Log& log, const AllocReport& allocs, Symbolizer& symbols,
                                       FlameWeight weight);
 
