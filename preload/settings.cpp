@@ -59,6 +59,8 @@ bool direct_syscalls(const char* text, bool* bad) {
     return !disabled;
 }
 
+bool waits(const char* text, bool* bad) { return direct_syscalls(text, bad); }  // same 0/1 rule
+
 uint32_t cpu_hz(const char* text, bool* bad) {
     *bad = false;
     if (text == nullptr || *text == '\0') return kDefaultCpuHz;
@@ -121,6 +123,7 @@ std::atomic<int64_t> g_stack_verify{-1};
 std::atomic<int64_t> g_alloc_sample{-1};
 std::atomic<int64_t> g_sample_interval{-1};
 std::atomic<int64_t> g_direct_syscalls{-1};
+std::atomic<int64_t> g_waits{-1};
 std::atomic<int64_t> g_cpu_hz{-1};
 std::atomic<int64_t> g_cpu_signal{-1};
 std::atomic<int64_t> g_no_task_io{-1};
@@ -182,6 +185,11 @@ uint32_t setting_sample_interval_us() {
 bool setting_direct_syscalls() {
     return read_once(g_direct_syscalls, "SHIM_DIRECT_SYSCALLS", settings_parse::direct_syscalls,
                      [](const char* text) { say("SHIM_DIRECT_SYSCALLS=%s is neither 0 nor 1; using 1", text); }) == 1;
+}
+
+bool setting_waits() {
+    return read_once(g_waits, "SHIM_WAITS", settings_parse::waits,
+                     [](const char* text) { say("SHIM_WAITS=%s is neither 0 nor 1; using 1", text); }) == 1;
 }
 
 uint32_t setting_cpu_hz() {

@@ -38,6 +38,10 @@ int setting_cpu_signal();
 // SHIM_DIRECT_SYSCALLS=0: the hooks call glibc's wrappers, never the syscall.
 bool setting_direct_syscalls();
 
+// SHIM_WAITS=0: no waits are recorded (the lock, condition, semaphore,
+// barrier and join hooks pass straight through); 1 (unset): recorded.
+bool setting_waits();
+
 // SHIM_TEST_NO_TASK_IO=1 (tests only): act as if /proc/<pid>/task/<tid>/io
 // could not be read.
 bool setting_no_task_io();
@@ -51,6 +55,7 @@ uint32_t stack_verify_every(const char* text, bool* bad);
 uint64_t alloc_sample_bytes(const char* text, bool* bad);
 uint32_t sample_interval_us(const char* text, bool* bad);
 bool direct_syscalls(const char* text, bool* bad);
+bool waits(const char* text, bool* bad);
 uint32_t cpu_hz(const char* text, bool* bad);
 int cpu_signal(const char* text, bool* bad);
 bool no_task_io(const char* text);

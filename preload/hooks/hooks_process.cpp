@@ -20,6 +20,7 @@
 #include "../log/flush.h"
 #include "../record/sampler.h"
 #include "../record/threads.h"
+#include "../record/waits.h"
 #include "../record/unwinder_pipe.h"
 
 using shim::RealFunction;
@@ -93,6 +94,7 @@ void fork_child() {
     g_allocs_at_fork = shim::alloc_events_recorded();
     shim::log_after_fork_child();
     shim::io_after_fork_child();
+    shim::waits_after_fork_child();
     shim::alloc_after_fork_child();
     shim::threads_after_fork_child();
     shim::sampler_after_fork_child();
@@ -166,6 +168,7 @@ __attribute__((constructor)) static void shim_start() {
     shim::io_init();
     shim::alloc_init();
     shim::threads_init();
+    shim::waits_init();
     shim::signals_init();
     shim::check_allocator();
     pthread_atfork(fork_prepare, fork_parent, fork_child);

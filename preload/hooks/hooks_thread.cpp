@@ -2,14 +2,28 @@
 // through a trampoline that records the thread's life (threads.h).
 #include <pthread.h>
 
+#include <cerrno>
+#include <ctime>
+
 #include "../record/alloc_stacks.h"
 #include "../clock.h"
 #include "direct_syscall.h"
 #include "interpose.h"
 #include "../record/sampler.h"
 #include "../record/threads.h"
+#include "../record/waits.h"
 
 using shim::RealFunction;
+
+namespace {
+// A live thread's kernel id, from its CPU clock id (the kernel's ABI:
+// ~tid << 3 | per-thread | scheduler time); 0 when it is not of that form.
+uint64_t joined_tid(pthread_t thread) {
+    clockid_t clock;
+    if (pthread_getcpuclockid(thread, &clock) != 0 || (clock & 7) != 6) return 0;
+    return static_cast<uint32_t>(~(clock >> 3));
+}
+}  // namespace
 
 extern "C" {
 #pragma GCC visibility push(default)  // the hooks: what the program links to
@@ -39,11 +53,32 @@ void pthread_exit(void* value) {
     __builtin_unreachable();
 }
 
+// A join that finds the thread ended returns at once (pthread_tryjoin_np,
+// which neither blocks nor acts on cancellation, as join does not then
+// either); one that blocks is a wait for the joined thread, by its tid.
 int pthread_join(pthread_t thread, void** value) {
     static RealFunction<int (*)(pthread_t, void**)> real("pthread_join");
+    static RealFunction<int (*)(pthread_t, void**)> real_tryjoin("pthread_tryjoin_np");
+    if (shim::t_guard_depth != 0 || !shim::waits_on()) {
+        uint64_t start = shim::now_ticks();
+        int result = real.get()(thread, value);
+        shim::thread_add_join_wait(shim::now_ticks() - start);
+        return result;
+    }
+    int tried = real_tryjoin.get()(thread, value);
+    if (tried != EBUSY) {
+        if (tried != 0) return real.get()(thread, value);  // ESRCH, EINVAL, EDEADLK: join's own answer
+        shim::thread_add_join_wait(0);
+        return 0;
+    }
+    shim::CallSite site{reinterpret_cast<uint64_t>(__builtin_return_address(0)),
+                        reinterpret_cast<uint64_t>(__builtin_frame_address(0)) + 16};
+    uint64_t tid = joined_tid(thread);  // before the join: after it, the handle is gone
     uint64_t start = shim::now_ticks();
     int result = real.get()(thread, value);
-    shim::thread_add_join_wait(shim::now_ticks() - start);
+    uint64_t end = shim::now_ticks();
+    shim::thread_add_join_wait(end - start);
+    if (result == 0) shim::waits_record(tid, shimlog::WaitKind::Join, start, end, false, site);
     return result;
 }
 

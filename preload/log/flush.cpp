@@ -21,6 +21,7 @@
 #include "../record/modules.h"
 #include "../record/sampler.h"
 #include "../record/threads.h"
+#include "../record/waits.h"
 #include "arena.h"
 #include "file_lock.h"
 #include "log_file.h"
@@ -101,6 +102,7 @@ void write_state() {
     write_arena();
     write_module_map();
     io_write_snapshot();
+    waits_write_totals();
     kernel_io_write_record();
     sampling_write_counts();
 }
@@ -152,6 +154,7 @@ void log_checkpoint_due(uint64_t now) {
     if (check_process() != Process::Same) return;  // the next checkpoint writes an adopted one's own log
     alloc_flush_this_thread();
     cpu_profile_write(false);
+    waits_write_chunks(false);
     FileLock lock(false);
     if (!lock.held() || !begin_writing()) return;
     write_state();
@@ -170,11 +173,13 @@ void log_flush(shimlog::EndReason reason, int status) {
     if (final) {
         sampler_stop();
         cpu_profile_write(true);
+        waits_write_chunks(true);
         alloc_flush_all();
         threads_write_alive();
     } else {
         alloc_flush_this_thread();
         cpu_profile_write(true);
+        waits_write_chunks(false);
     }
     FileLock lock;
     if (!lock.held()) return;

@@ -1,0 +1,337 @@
+// The synchronisation cases the waits hooks must pass through unchanged: each
+// mode prints what the calls returned (and errno), so a run under the shim
+// can be compared with a bare one. Usage: waits_cases MODE [N]
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static pthread_mutex_t static_mutex = PTHREAD_MUTEX_INITIALIZER;
+static long static_total;
+
+static void* add_under_static(void* arg) {
+    (void)arg;
+    for (int i = 0; i < 200000; ++i) {
+        pthread_mutex_lock(&static_mutex);
+        static_total++;
+        pthread_mutex_unlock(&static_mutex);
+    }
+    return NULL;
+}
+
+static int static_mutex_case(void) {
+    pthread_t t[4];
+    for (int i = 0; i < 4; ++i) pthread_create(&t[i], NULL, add_under_static, NULL);
+    for (int i = 0; i < 4; ++i) pthread_join(t[i], NULL);
+    printf("total %ld\n", static_total);
+    return 0;
+}
+
+static int recursive_case(void) {
+    pthread_mutexattr_t attr;
+    pthread_mutex_t m;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&m, &attr);
+    int a = pthread_mutex_lock(&m), b = pthread_mutex_lock(&m), c = pthread_mutex_lock(&m);
+    int d = pthread_mutex_unlock(&m), e = pthread_mutex_unlock(&m), f = pthread_mutex_unlock(&m);
+    int g = pthread_mutex_unlock(&m);  // not owned any more: EPERM
+    printf("recursive %d %d %d / %d %d %d / %d\n", a, b, c, d, e, f, g == EPERM);
+    return 0;
+}
+
+static pthread_mutex_t robust;
+static void* die_holding(void* arg) {
+    (void)arg;
+    pthread_mutex_lock(&robust);
+    return NULL;  // ends with the mutex held
+}
+
+static int robust_case(void) {
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+    pthread_mutex_init(&robust, &attr);
+    pthread_t t;
+    pthread_create(&t, NULL, die_holding, NULL);
+    pthread_join(t, NULL);
+    int r = pthread_mutex_lock(&robust);
+    int c = pthread_mutex_consistent(&robust);
+    int u = pthread_mutex_unlock(&robust);
+    int again = pthread_mutex_lock(&robust);
+    printf("robust %s consistent %d unlock %d again %d\n", r == EOWNERDEAD ? "EOWNERDEAD" : strerror(r), c, u,
+           again);
+    return 0;
+}
+
+static int errorcheck_case(void) {
+    pthread_mutexattr_t attr;
+    pthread_mutex_t m;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ERRORCHECK);
+    pthread_mutex_init(&m, &attr);
+    int a = pthread_mutex_lock(&m);
+    int b = pthread_mutex_lock(&m);
+    int c = pthread_mutex_unlock(&m);
+    int d = pthread_mutex_unlock(&m);
+    printf("errorcheck %d %s %d %s\n", a, b == EDEADLK ? "EDEADLK" : strerror(b), c, d == EPERM ? "EPERM" : strerror(d));
+    return 0;
+}
+
+static pthread_mutex_t held = PTHREAD_MUTEX_INITIALIZER;
+static atomic_int held_state;
+
+static void* hold_a_while(void* arg) {
+    (void)arg;
+    pthread_mutex_lock(&held);
+    atomic_store(&held_state, 1);
+    while (atomic_load(&held_state) != 2) usleep(1000);
+    pthread_mutex_unlock(&held);
+    return NULL;
+}
+
+static int timedlock_case(void) {
+    pthread_t t;
+    pthread_create(&t, NULL, hold_a_while, NULL);
+    while (atomic_load(&held_state) != 1) usleep(1000);
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_nsec += 20 * 1000 * 1000;
+    if (deadline.tv_nsec >= 1000000000) deadline.tv_sec++, deadline.tv_nsec -= 1000000000;
+    errno = 1234;
+    int r = pthread_mutex_timedlock(&held, &deadline);
+    int kept = errno;
+    struct timespec bad = {0, 2000000000};
+    int b = pthread_mutex_timedlock(&held, &bad);
+    atomic_store(&held_state, 2);
+    pthread_join(t, NULL);
+    int free_now = pthread_mutex_timedlock(&held, &bad);  // uncontended: glibc never looks at the deadline
+    printf("timedlock %s errno %d bad %s free %d\n", r == ETIMEDOUT ? "ETIMEDOUT" : strerror(r), kept,
+           b == EINVAL ? "EINVAL" : strerror(b), free_now);
+    return 0;
+}
+
+static pthread_rwlock_t rw = PTHREAD_RWLOCK_INITIALIZER;
+static long rw_value;
+static void* reader(void* arg) {
+    long sum = 0;
+    for (int i = 0; i < 20000; ++i) {
+        pthread_rwlock_rdlock(&rw);
+        sum += rw_value;
+        pthread_rwlock_unlock(&rw);
+    }
+    *(long*)arg = sum >= 0;
+    return NULL;
+}
+static void* writer(void* arg) {
+    (void)arg;
+    for (int i = 0; i < 20000; ++i) {
+        pthread_rwlock_wrlock(&rw);
+        rw_value++;
+        pthread_rwlock_unlock(&rw);
+    }
+    return NULL;
+}
+
+static int rwlock_case(void) {
+    pthread_t r[3], w;
+    long ok[3];
+    for (int i = 0; i < 3; ++i) pthread_create(&r[i], NULL, reader, &ok[i]);
+    pthread_create(&w, NULL, writer, NULL);
+    for (int i = 0; i < 3; ++i) pthread_join(r[i], NULL);
+    pthread_join(w, NULL);
+    pthread_rwlock_wrlock(&rw);
+    int self = pthread_rwlock_rdlock(&rw);  // the writer itself: EDEADLK
+    pthread_rwlock_unlock(&rw);
+    printf("rwlock %ld readers ok %ld self %s\n", rw_value, ok[0] + ok[1] + ok[2],
+           self == EDEADLK ? "EDEADLK" : strerror(self));
+    return 0;
+}
+
+// A pool of workers taking jobs from a queue under a condition variable.
+static pthread_mutex_t pool_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pool_cond = PTHREAD_COND_INITIALIZER;
+static int jobs_left, jobs_done, closing;
+
+static void* pool_worker(void* arg) {
+    (void)arg;
+    pthread_mutex_lock(&pool_mutex);
+    for (;;) {
+        while (jobs_left == 0 && !closing) pthread_cond_wait(&pool_cond, &pool_mutex);
+        if (jobs_left == 0) break;
+        jobs_left--;
+        pthread_mutex_unlock(&pool_mutex);
+        usleep(100);
+        pthread_mutex_lock(&pool_mutex);
+        jobs_done++;
+    }
+    pthread_mutex_unlock(&pool_mutex);
+    return NULL;
+}
+
+static int condpool_case(void) {
+    pthread_t t[4];
+    for (int i = 0; i < 4; ++i) pthread_create(&t[i], NULL, pool_worker, NULL);
+    for (int i = 0; i < 200; ++i) {
+        pthread_mutex_lock(&pool_mutex);
+        jobs_left++;
+        pthread_cond_signal(&pool_cond);
+        pthread_mutex_unlock(&pool_mutex);
+        if (i % 20 == 0) usleep(1000);
+    }
+    pthread_mutex_lock(&pool_mutex);
+    closing = 1;
+    pthread_cond_broadcast(&pool_cond);
+    pthread_mutex_unlock(&pool_mutex);
+    for (int i = 0; i < 4; ++i) pthread_join(t[i], NULL);
+    struct timespec past = {0, 0};
+    pthread_mutex_lock(&pool_mutex);
+    int timed = pthread_cond_timedwait(&pool_cond, &pool_mutex, &past);
+    pthread_mutex_unlock(&pool_mutex);
+    printf("pool %d jobs timedwait %s\n", jobs_done, timed == ETIMEDOUT ? "ETIMEDOUT" : strerror(timed));
+    return 0;
+}
+
+static sem_t sem;
+static void* poster(void* arg) {
+    (void)arg;
+    for (int i = 0; i < 100; ++i) {
+        if (i % 10 == 0) usleep(1000);
+        sem_post(&sem);
+    }
+    return NULL;
+}
+
+static int sem_case(void) {
+    sem_init(&sem, 0, 0);
+    pthread_t t;
+    pthread_create(&t, NULL, poster, NULL);
+    int ok = 0;
+    for (int i = 0; i < 100; ++i) ok += sem_wait(&sem) == 0;
+    pthread_join(t, NULL);
+    errno = 0;
+    int r = sem_trywait(&sem);
+    int try_errno = errno;
+    struct timespec past = {0, 0};
+    errno = 0;
+    int timed = sem_timedwait(&sem, &past);
+    int timed_errno = errno;
+    struct timespec bad = {0, -1};
+    sem_post(&sem);
+    errno = 0;
+    int invalid = sem_timedwait(&sem, &bad);  // count 1, yet glibc checks the deadline first
+    int invalid_errno = errno;
+    errno = 77;
+    int last = sem_wait(&sem);
+    printf("sem %d waited; trywait %d %s; timedwait %d %s; invalid %d %s; last %d errno %d\n", ok, r,
+           try_errno == EAGAIN ? "EAGAIN" : "?", timed, timed_errno == ETIMEDOUT ? "ETIMEDOUT" : "?", invalid,
+           invalid_errno == EINVAL ? "EINVAL" : "?", last, errno);
+    return 0;
+}
+
+static pthread_barrier_t barrier;
+static atomic_int serial_count;
+static void* at_barrier(void* arg) {
+    (void)arg;
+    for (int i = 0; i < 50; ++i)
+        if (pthread_barrier_wait(&barrier) == PTHREAD_BARRIER_SERIAL_THREAD) atomic_fetch_add(&serial_count, 1);
+    return NULL;
+}
+
+static int barrier_case(void) {
+    pthread_barrier_init(&barrier, NULL, 3);
+    pthread_t t[3];
+    for (int i = 0; i < 3; ++i) pthread_create(&t[i], NULL, at_barrier, NULL);
+    for (int i = 0; i < 3; ++i) pthread_join(t[i], NULL);
+    printf("barrier serial %d\n", atomic_load(&serial_count));
+    return 0;
+}
+
+static pthread_mutex_t cancel_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cancel_cond = PTHREAD_COND_INITIALIZER;
+static atomic_int cancel_waiting;
+static void unlock_on_cancel(void* m) { pthread_mutex_unlock(m); }
+static void* wait_forever(void* arg) {
+    (void)arg;
+    pthread_mutex_lock(&cancel_mutex);
+    pthread_cleanup_push(unlock_on_cancel, &cancel_mutex);
+    atomic_store(&cancel_waiting, 1);
+    for (;;) pthread_cond_wait(&cancel_cond, &cancel_mutex);
+    pthread_cleanup_pop(1);
+    return NULL;
+}
+
+static int cancel_case(void) {
+    pthread_t t;
+    pthread_create(&t, NULL, wait_forever, NULL);
+    while (!atomic_load(&cancel_waiting)) usleep(1000);
+    pthread_mutex_lock(&cancel_mutex);  // the waiter is inside pthread_cond_wait now
+    pthread_mutex_unlock(&cancel_mutex);
+    pthread_cancel(t);
+    void* result;
+    int j = pthread_join(t, &result);
+    int again = pthread_mutex_lock(&cancel_mutex);  // its cleanup released it
+    printf("cancel join %d cancelled %d relock %d\n", j, result == PTHREAD_CANCELED, again);
+    return 0;
+}
+
+// Exactly N contended waits: the holder keeps the mutex until the waiter is
+// known to be blocked on it (glibc's lock word says 2: a waiter), then
+// releases it after a short sleep; the waiter takes it, lets it go, and says so.
+static pthread_mutex_t handshake = PTHREAD_MUTEX_INITIALIZER;
+static atomic_int round_started, round_done;
+
+static void* handshake_waiter(void* arg) {
+    int rounds = *(int*)arg;
+    for (int i = 1; i <= rounds; ++i) {
+        while (atomic_load(&round_started) != i) sched_yield();
+        pthread_mutex_lock(&handshake);
+        pthread_mutex_unlock(&handshake);
+        atomic_store(&round_done, i);
+    }
+    return NULL;
+}
+
+__attribute__((noinline)) static void holder_releases(void) {
+    pthread_mutex_unlock(&handshake);
+    __asm__ volatile("" ::: "memory");  // keep the call a call, not a tail jump
+}
+
+static int handshake_case(int rounds) {
+    pthread_t t;
+    pthread_create(&t, NULL, handshake_waiter, &rounds);
+    for (int i = 1; i <= rounds; ++i) {
+        pthread_mutex_lock(&handshake);
+        atomic_store(&round_started, i);
+        while (__atomic_load_n(&handshake.__data.__lock, __ATOMIC_ACQUIRE) != 2) sched_yield();
+        usleep(200);
+        holder_releases();
+        while (atomic_load(&round_done) != i) sched_yield();
+    }
+    pthread_join(t, NULL);
+    printf("handshake %d rounds mutex %p releaser %p\n", rounds, (void*)&handshake, (void*)holder_releases);
+    return 0;
+}
+
+int main(int argc, char** argv) {
+    const char* mode = argc > 1 ? argv[1] : "";
+    if (!strcmp(mode, "static")) return static_mutex_case();
+    if (!strcmp(mode, "recursive")) return recursive_case();
+    if (!strcmp(mode, "robust")) return robust_case();
+    if (!strcmp(mode, "errorcheck")) return errorcheck_case();
+    if (!strcmp(mode, "timedlock")) return timedlock_case();
+    if (!strcmp(mode, "rwlock")) return rwlock_case();
+    if (!strcmp(mode, "condpool")) return condpool_case();
+    if (!strcmp(mode, "sem")) return sem_case();
+    if (!strcmp(mode, "barrier")) return barrier_case();
+    if (!strcmp(mode, "cancel")) return cancel_case();
+    if (!strcmp(mode, "handshake")) return handshake_case(argc > 2 ? atoi(argv[2]) : 100);
+    fprintf(stderr, "usage: waits_cases static|recursive|robust|errorcheck|timedlock|rwlock|condpool|sem|barrier|cancel|handshake [N]\n");
+    return 2;
+}
