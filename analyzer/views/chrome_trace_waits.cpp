@@ -1,11 +1,13 @@
 #include "chrome_trace_waits.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <set>
 
 #include "../model/time_axis.h"
 #include "../text/format.h"
-#include "wait_labels.h"
+#include "../analysis/wait_objects.h"
+#include "wait_names.h"
 
 namespace analyzer {
 namespace {
@@ -24,6 +26,14 @@ std::vector<size_t> waits_to_write(const std::vector<WaitEvent>& events, const s
     }
     std::sort(kept.begin(), kept.end());
     return kept;
+}
+
+// Tells apart objects the name cannot (two heap mutexes first waited for at one site).
+std::string object_id(const WaitEvent& w) {
+    if (w.kind == shimlog::WaitKind::Join) return "tid " + std::to_string(w.object);
+    char buf[32];
+    snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(w.object));
+    return buf;
 }
 
 }  // namespace
@@ -52,6 +62,7 @@ std::vector<std::string> write_wait_slices(JsonWriter& json, const Log& log, Cal
     }
     std::vector<size_t> kept = waits_to_write(events, drawable, options.max_waits);
 
+    WaitNames names(log, sites);
     std::set<uint32_t> own_tracks_named;
     for (size_t i : kept) {
         const WaitEvent& w = events[i];
@@ -65,7 +76,7 @@ std::vector<std::string> write_wait_slices(JsonWriter& json, const Log& log, Cal
         json.begin_object()
             .field("ph", "X")
             .field("cat", "wait")
-            .field("name", wait_label(log, sites.symbols(), w.kind, w.object))
+            .field("name", names.name(w.object, w.kind, w.stack_id))
             .field("pid", uint64_t(log.process.pid))
             .field("tid", track)
             .field("ts", run_ns_from_ticks(log, w.start_ticks) / 1e3)
@@ -73,8 +84,10 @@ std::vector<std::string> write_wait_slices(JsonWriter& json, const Log& log, Cal
         json.begin_object("args")
             .field("site", sites.site_name(w.stack_id, 0))
             .field("wait_us", double(w.length_ns) / 1e3)
+            .field("timed_out", w.timed_out)
+            .field("kind", wait_kind_name(w.kind))
+            .field("object", object_id(w))
             .field("tid", uint64_t(w.tid));
-        if (w.timed_out) json.field("timed_out", true);
         json.end_object().end_object();
     }
 

@@ -4,7 +4,7 @@
 
 #include "../symbols/name_simplify.h"
 #include "flame.h"
-#include "wait_labels.h"
+#include "wait_names.h"
 
 namespace analyzer {
 namespace {
@@ -71,9 +71,11 @@ std::vector<FoldedStack> flame_stacks(const Log& log, const AllocReport& allocs,
         for (const CpuSample& s : log.cpu.samples)
             add_stack(log, symbols, s.stack_id, 0, log.cpu.period_ns ? s.weight_ns / log.cpu.period_ns : 1, merged);
     } else if (weight == FlameWeight::WaitNs) {
+        CallSites sites(log, symbols);
+        WaitNames names(log, sites);
         for (const WaitSite& site : log.waits.sites)
-            add_stack(log, symbols, site.stack_id, 0, site.wait_ns, merged,
-                      "[" + wait_label(log, symbols, site.kind, site.object) + "]");
+            if (site.wait_ns > 0)
+                add_stack(log, symbols, site.stack_id, 0, site.wait_ns, merged, "[" + names.name(site.object, site.kind) + "]");
     } else {
         for (const auto& entry : allocs.stacks) {
             const AllocStackStats& stack = entry.second;

@@ -5,7 +5,8 @@
 
 #include "../model/syscall_names.h"
 #include "pprof.h"
-#include "wait_labels.h"
+#include "../analysis/wait_objects.h"
+#include "wait_names.h"
 
 namespace analyzer {
 
@@ -225,37 +226,41 @@ void add_wait_types(PprofProfile& p) {
 
 // The object as a pseudo-frame under the stack, and as labels so that
 // `pprof -tagfocus kind=mutex` or `object=...` picks some.
-void add_wait_sample(const Log& log, Symbolizer& symbols, ProfileBuilder& builder, PprofProfile& p,
-                     uint32_t stack_id, shimlog::WaitKind kind, uint64_t object, uint64_t count, uint64_t ns) {
-    std::string label = wait_label(log, symbols, kind, object);
+void add_wait_sample(WaitNames& names, ProfileBuilder& builder, PprofProfile& p, uint32_t stack_id,
+                     shimlog::WaitKind kind, uint64_t object, uint64_t count, uint64_t ns) {
+    std::string name = names.name(object, kind);
     PprofSample sample;
     sample.location_ids = builder.stack_locations(stack_id, 0);
-    sample.location_ids.insert(sample.location_ids.begin(), builder.placeholder_location("[" + label + "]"));
+    sample.location_ids.insert(sample.location_ids.begin(), builder.placeholder_location("[" + name + "]"));
     sample.values = {as_int64(count), as_int64(ns)};
-    sample.labels.push_back({p.intern("kind"), p.intern(wait_kind_word(kind))});
-    sample.labels.push_back({p.intern("object"), p.intern(label)});
+    sample.labels.push_back({p.intern("kind"), p.intern(wait_kind_name(kind))});
+    sample.labels.push_back({p.intern("object"), p.intern(name)});
+    // Tells apart objects one name covers (two heap mutexes first waited for at one site).
+    char address[32];
+    snprintf(address, sizeof address, kind == shimlog::WaitKind::Join ? "tid %llu" : "0x%llx",
+             static_cast<unsigned long long>(object));
+    sample.labels.push_back({p.intern("address"), p.intern(address)});
     p.samples.push_back(std::move(sample));
 }
 
 // Waiters: every contended wait at the site it blocked in (all kinds).
-void add_waiter_samples(const Log& log, Symbolizer& symbols, ProfileBuilder& builder, PprofProfile& p) {
+void add_waiter_samples(const Log& log, WaitNames& names, ProfileBuilder& builder, PprofProfile& p) {
     add_wait_types(p);
     p.comments.push_back(p.intern("delay charged to the waiting site (Go's block profile); "
                                   "condition, semaphore, barrier and join waits are waits for work, not contention"));
     for (const WaitSite& site : log.waits.sites)
         if (site.waits > 0 || site.wait_ns > 0)
-            add_wait_sample(log, symbols, builder, p, site.stack_id, site.kind, site.object, site.waits, site.wait_ns);
+            add_wait_sample(names, builder, p, site.stack_id, site.kind, site.object, site.waits, site.wait_ns);
 }
 
 // Holders: each mutex wait charged to the unlock that ended it.
-void add_holder_samples(const Log& log, Symbolizer& symbols, ProfileBuilder& builder, PprofProfile& p) {
+void add_holder_samples(const Log& log, WaitNames& names, ProfileBuilder& builder, PprofProfile& p) {
     add_wait_types(p);
     p.comments.push_back(p.intern("delay charged to the site that released the mutex (Go's mutex profile): "
                                   "contentions are releases that had waiters"));
     for (const LockHolder& h : log.waits.holders)
         if (h.releases > 0 || h.delay_ns > 0)
-            add_wait_sample(log, symbols, builder, p, h.stack_id, shimlog::WaitKind::Mutex, h.object, h.releases,
-                            h.delay_ns);
+            add_wait_sample(names, builder, p, h.stack_id, shimlog::WaitKind::Mutex, h.object, h.releases, h.delay_ns);
 }
 
 }  // namespace
@@ -263,16 +268,20 @@ void add_holder_samples(const Log& log, Symbolizer& symbols, ProfileBuilder& bui
 PprofProfile build_pprof(const Log& log, const AllocReport& allocs, Symbolizer& symbols, PprofWhat what) {
     PprofProfile p;
     ProfileBuilder builder(log, symbols, p);
-    if (what == PprofWhat::Allocations)
+    if (what == PprofWhat::Allocations) {
         add_allocation_samples(allocs, builder, p);
-    else if (what == PprofWhat::Reads)
+    } else if (what == PprofWhat::Reads) {
         add_read_samples(log, builder, p);
-    else if (what == PprofWhat::Waits)
-        add_waiter_samples(log, symbols, builder, p);
-    else if (what == PprofWhat::LockHolders)
-        add_holder_samples(log, symbols, builder, p);
-    else
+    } else if (what == PprofWhat::Waits || what == PprofWhat::LockHolders) {
+        CallSites sites(log, symbols);
+        WaitNames names(log, sites);
+        if (what == PprofWhat::Waits)
+            add_waiter_samples(log, names, builder, p);
+        else
+            add_holder_samples(log, names, builder, p);
+    } else {
         add_cpu_samples(log, builder, p);
+    }
     // Every event is counted (nothing is sampled), but the CPU profile's
     // period is the CPU one timer expiry stands for.
     p.period = what == PprofWhat::Cpu ? as_int64(log.cpu.period_ns) : 1;

@@ -152,10 +152,10 @@ ReadBack read_back(const PprofProfile& p) {
 
 TEST_CASE("flame: wait sites weighted by the time blocked, the object innermost", "[waits][flame]") {
     CHECK(folded(waits_log()) ==
-          "0x2200;0x1101;[condition 0x601080] 4000000\n"
-          "0x2200;0x1101;[mutex 0x601040] 1500000\n"
+          "0x2200;0x1101;[condition variable first waited for at 0x1101] 4000000\n"
+          "0x2200;0x1101;[mutex first waited for at 0x1101] 1500000\n"
           "0x2200;0x1181;[join thread 7] 9000000\n"
-          "0x2200;0x1181;[mutex 0x601040] 250000\n");
+          "0x2200;0x1181;[mutex first waited for at 0x1101] 250000\n");
 }
 
 TEST_CASE("flame: no wait records, no stacks", "[waits][flame]") {
@@ -174,11 +174,15 @@ TEST_CASE("pprof: the waiters as Go's block profile, contentions and delay per s
     CHECK(r.period == 1);
     CHECK(r.default_type == "delay");
     CHECK(r.values == std::vector<std::vector<uint64_t>>{{3, 1500000}, {1, 250000}, {2, 4000000}, {1, 9000000}});
-    CHECK(r.frames == std::vector<std::vector<std::string>>{{"[mutex 0x601040]", "0x1101", "0x2200"},
-                                                            {"[mutex 0x601040]", "0x1181", "0x2200"},
-                                                            {"[condition 0x601080]", "0x1101", "0x2200"},
+    // One mutex, one name: the site it cost most at (0x1101) names it at both sites.
+    CHECK(r.frames == std::vector<std::vector<std::string>>{{"[mutex first waited for at 0x1101]", "0x1101", "0x2200"},
+                                                            {"[mutex first waited for at 0x1101]", "0x1181", "0x2200"},
+                                                            {"[condition variable first waited for at 0x1101]", "0x1101", "0x2200"},
                                                             {"[join thread 7]", "0x1181", "0x2200"}});
-    CHECK(r.labels[2] == Pairs{{"kind", "condition"}, {"object", "condition 0x601080"}});
+    CHECK(r.labels[2] == Pairs{{"kind", "condition"},
+                               {"object", "condition variable first waited for at 0x1101"},
+                               {"address", "0x601080"}});
+    CHECK(r.labels[3] == Pairs{{"kind", "join"}, {"object", "join thread 7"}, {"address", "tid 7"}});
 }
 
 TEST_CASE("pprof: the lock holders as Go's mutex profile, the delay at the release site", "[waits][pprof]") {
@@ -188,7 +192,7 @@ TEST_CASE("pprof: the lock holders as Go's mutex profile, the delay at the relea
     CHECK(r.types == std::vector<std::pair<std::string, std::string>>{{"contentions", "count"}, {"delay", "nanoseconds"}});
     CHECK(r.default_type == "delay");
     CHECK(r.values == std::vector<std::vector<uint64_t>>{{4, 1750000}});
-    CHECK(r.frames == std::vector<std::vector<std::string>>{{"[mutex 0x601040]", "0x1201", "0x2200"}});
+    CHECK(r.frames == std::vector<std::vector<std::string>>{{"[mutex first waited for at 0x1101]", "0x1201", "0x2200"}});
 }
 
 namespace {
@@ -235,10 +239,10 @@ TEST_CASE("trace: each wait a slice on its thread's track, its length and site i
     std::vector<std::string> notes;
     std::string out = wait_slices(trace_reader::trace_of(waited_run(), {}, &notes));
     CHECK(out ==
-          "mutex 0x601040 100.0 50.0 0x1101 False\n"
-          "mutex 0x601040 120.0 30.0 0x1101 True\n"
-          "join thread 2 400.0 100.0 0x1101 False\n"
-          "condition 0x601080 700.0 5.0 0x1101 False\n");
+          "mutex first waited for at 0x1101 100.0 50.0 0x1101 False\n"
+          "mutex first waited for at 0x1101 120.0 30.0 0x1101 True\n"
+          "join thread 0x1000 (tid 2) 400.0 100.0 0x1101 False\n"
+          "condition variable first waited for at 0x1101 700.0 5.0 0x1101 False\n");
     CHECK(notes.empty());
 }
 
@@ -247,7 +251,8 @@ TEST_CASE("trace: over the cap, the longest waits kept, and the user told", "[wa
     options.waits.max_waits = 2;
     std::vector<std::string> notes;
     std::string out = wait_slices(trace_reader::trace_of(waited_run(), options, &notes));
-    CHECK(out == "mutex 0x601040 100.0 50.0 0x1101 False\njoin thread 2 400.0 100.0 0x1101 False\n");
+    CHECK(out == "mutex first waited for at 0x1101 100.0 50.0 0x1101 False\n"
+                 "join thread 0x1000 (tid 2) 400.0 100.0 0x1101 False\n");
     REQUIRE(notes.size() == 1);
     CHECK(notes[0].find("the 2 longest of 4 waits") != std::string::npos);
 }
