@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "../analysis/alloc_analysis.h"
+#include "../text/format.h"
 #include "commands.h"
 #include "load_log.h"
 #include "output_file.h"
@@ -38,7 +39,9 @@ int run_flame(const FlameOptions& options) {
         std::cerr << "analyzer: note: " << log.path << " has no "
                   << (weight == FlameWeight::Reads        ? "read calls"
                       : weight == FlameWeight::CpuSamples ? "CPU samples (SHIM_CPU_HZ=0, or an older shim)"
-                      : weight == FlameWeight::WaitNs     ? "contended waits (none blocked, or an older shim)"
+                      : weight == FlameWeight::WaitNs
+                          ? (log.waits.present() ? "wait times (no end record to calibrate its clock)"
+                                                 : "contended waits (none blocked, or an older shim)")
                                                           : "allocation events")
                   << " to draw\n";
     note_if_partial(log);
@@ -51,7 +54,11 @@ int run_flame(const FlameOptions& options) {
         static const char* const titles[] = {"Allocations by stack", "Bytes allocated by stack", "Read calls by stack",
                                              "CPU samples by stack", "Time blocked in waits by stack and object"};
         unsigned w = static_cast<unsigned>(weight);
-        write_flame_svg(stacks, std::string(titles[w]) + " - " + log.process.exe, units[w], out);
+        std::string title = std::string(titles[w]) + " - " + log.process.exe;
+        if (weight == FlameWeight::WaitNs)  // time reads better than a count of ns
+            write_flame_svg(stacks, title, [](uint64_t ns) { return human_seconds(double(ns) / 1e9); }, out);
+        else
+            write_flame_svg(stacks, title, units[w], out);
     } else {
         write_folded(stacks, out);
     }

@@ -36,6 +36,9 @@ void write_folded(const std::vector<FoldedStack>& stacks, std::ostream& out);
 // `unit` names what the weights count ("allocations", "bytes", "calls").
 void write_flame_svg(const std::vector<FoldedStack>& stacks, const std::string& title, const std::string& unit,
                      std::ostream& out);
+// The same, each frame's amount written by `amount` (wait ns as "57.8 ms").
+void write_flame_svg(const std::vector<FoldedStack>& stacks, const std::string& title,
+                     const std::function<std::string(uint64_t)>& amount, std::ostream& out);
 
 // The same graph drawn inside an HTML page (the report's CPU view): its
 // styles scoped to `id` so they leave the page's other charts alone, no fixed
