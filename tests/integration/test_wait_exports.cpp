@@ -174,3 +174,41 @@ TEST_CASE("waits exports: handshake's mutex waits in the flame graph, pprof and 
         CHECK(fields[4].find("handshake_waiter at tests/programs/waits_cases.c:") == 0);
     }
 }
+
+TEST_CASE("waits exports: wordfreq locked's mutex named by its variable, its waits inside their threads' slices",
+          "[waits][exports][integration]") {
+    std::string dir = scratch_dir("wait_exports_wordfreq");
+    Result traced = run(preload() + repo_root() + "/workloads/wordfreq --mode locked -t 4 " + book_path(), dir);
+    REQUIRE(traced.status == 0);
+    std::string log_path = dir + "/log.bin";
+    Analysis a = analyze(log_path);
+    MutexTotals t = totals_of(a.log);
+    REQUIRE(t.waits > 0);  // four threads on two cores, one mutex around every word
+
+    Result flame = run(analyzer_path() + " flame '" + log_path + "' --what waits", dir);
+    REQUIRE(flame.status == 0);
+    uint64_t all = 0, at_mutex = 0;
+    std::string line;
+    folded_sums(flame.out, "[mutex counts_mutex in wordfreq.cpp]", all, at_mutex, line);
+    INFO(flame.out);
+    CHECK(all == t.all_wait_ns);
+    CHECK(at_mutex == t.wait_ns);  // every mutex wait is on that one global
+    CHECK(line.find("count_locked") != std::string::npos);
+
+    Result made = run(analyzer_path() + " timeline '" + log_path + "' -o trace.json", dir);
+    REQUIRE(made.status == 0);
+    // Every wait on the track of its thread's slice and inside it, as the viewer nests them.
+    Result nested = run("python3 -c '"
+                        "import json\n"
+                        "ev=json.load(open(\"trace.json\"))[\"traceEvents\"]\n"
+                        "th={e[\"args\"][\"tid\"]:e for e in ev if e[\"ph\"]==\"X\" and \"ended\" in e.get(\"args\",{})}\n"
+                        "ws=[e for e in ev if e.get(\"cat\")==\"wait\"]\n"
+                        "bad=[w for w in ws if w[\"args\"][\"tid\"] not in th or w[\"tid\"]!=th[w[\"args\"][\"tid\"]][\"tid\"]"
+                        " or w[\"ts\"]<th[w[\"args\"][\"tid\"]][\"ts\"]"
+                        " or w[\"ts\"]+w[\"dur\"]>th[w[\"args\"][\"tid\"]][\"ts\"]+th[w[\"args\"][\"tid\"]][\"dur\"]+1e-3]\n"
+                        "print(len(ws),len(bad))\n'",
+                        dir);
+    INFO(nested.err);
+    REQUIRE(nested.status == 0);
+    CHECK(nested.out == std::to_string(a.log.waits.events.size()) + " 0\n");
+}
