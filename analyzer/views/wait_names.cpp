@@ -5,7 +5,8 @@
 namespace analyzer {
 namespace {
 
-// The word a reader expects before the object: what was waited for.
+// The word a reader expects before the object: what was waited for (the
+// nouns of wait_object_label's fallbacks, "join" for a thread joined).
 std::string kind_prefix(shimlog::WaitKind kind) {
     switch (kind) {
         case shimlog::WaitKind::Mutex: return "mutex";
@@ -43,9 +44,13 @@ std::string WaitNames::name(uint64_t object, shimlog::WaitKind kind, uint32_t fa
     if (cached != names_.end()) return cached->second;
     auto site = costliest_site_.find(key);
     uint32_t site_stack = site == costliest_site_.end() ? fallback_stack : site->second->stack_id;
+    const std::vector<uint64_t>* stack = namer_.sites().log().stack(site_stack);
+    if (stack == nullptr || stack->empty()) site_stack = 0;  // no site to name it by: its address
     std::string label = wait_object_label(object, kind, site_stack, namer_);
     std::string prefix = kind_prefix(kind);
-    bool says_kind = starts_with(label, prefix + " ") || (kind == shimlog::WaitKind::Condition && starts_with(label, "condition "));
+    // Only the fallbacks start with the noun; a variable may be called "barrier".
+    bool says_kind = kind != shimlog::WaitKind::Join && (starts_with(label, prefix + " first waited for at ") ||
+                                                         starts_with(label, prefix + " at 0x"));
     std::string name = says_kind ? label : prefix + " " + label;
     names_.emplace(key, name);
     return name;

@@ -212,3 +212,31 @@ TEST_CASE("waits exports: wordfreq locked's mutex named by its variable, its wai
     REQUIRE(nested.status == 0);
     CHECK(nested.out == std::to_string(a.log.waits.events.size()) + " 0\n");
 }
+
+TEST_CASE("waits exports: a timed-out timedlock marked in the trace, a barrier named by its variable",
+          "[waits][exports][integration]") {
+    std::string source = repo_root() + "/tests/programs/waits_cases.c";
+    {
+        std::string dir = scratch_dir("wait_exports_timedlock");
+        REQUIRE(run(preload() + program_path("waits_cases") + " timedlock", dir).status == 0);
+        REQUIRE(run(analyzer_path() + " timeline log.bin -o trace.json", dir).status == 0);
+        Result read = run("python3 -c '"
+                          "import json\n"
+                          "for e in json.load(open(\"trace.json\"))[\"traceEvents\"]:\n"
+                          "  if e.get(\"cat\")==\"wait\" and e[\"args\"][\"kind\"]==\"mutex\":\n"
+                          "    print(e[\"name\"], e[\"args\"][\"timed_out\"], e[\"dur\"]>=20000, e[\"args\"][\"site\"])\n'",
+                          dir);
+        INFO(read.err);
+        // The program gives up after 20 ms on a mutex another thread holds.
+        CHECK(read.out == "mutex held in waits_cases.c True True timedlock_case at tests/programs/waits_cases.c:" +
+                              std::to_string(line_of(source, "int r = pthread_mutex_timedlock(&held")) + "\n");
+    }
+    {
+        std::string dir = scratch_dir("wait_exports_barrier");
+        REQUIRE(run(preload() + program_path("waits_cases") + " barrier", dir).status == 0);
+        Result flame = run(analyzer_path() + " flame log.bin --what waits", dir);
+        INFO(flame.out);
+        REQUIRE(flame.status == 0);
+        CHECK(flame.out.find(";[barrier barrier in waits_cases.c] ") != std::string::npos);  // the kind, then the variable
+    }
+}

@@ -267,3 +267,24 @@ TEST_CASE("trace: no clock calibration, no wait slices, and a note", "[waits][ti
               return n.find("waits left out of the trace") != std::string::npos;
           }) != notes.end());
 }
+
+TEST_CASE("flame and pprof: a lost stack, an rwlock waited both ways, a holder with no wait site", "[waits][flame][pprof]") {
+    Log log = waits_log();
+    log.waits.sites = {
+        {0x601100, WaitKind::RwRead, 2, 2, 0, 300000, 200000, 2},
+        {0x601100, WaitKind::RwWrite, 1, 1, 0, 700000, 700000, 1},  // the costlier site names the lock
+        {0x601140, WaitKind::Barrier, 42, 1, 0, 5000, 5000, 1},     // stack 42 is not in the log
+    };
+    log.waits.holders = {{0x601180, 3, 2, 90000, 0, 0, 0}};  // a mutex no wait site of the log names
+    CHECK(folded(log) ==
+          "0x2200;0x1101;[rwlock first waited for at 0x1101] 700000\n"
+          "0x2200;0x1181;[rwlock first waited for at 0x1101] 300000\n"
+          "[stack 42 not in the log];[barrier at 0x601140] 5000\n");
+    Symbolizer symbols({});
+    ReadBack holders = read_back(build_pprof(log, AllocReport{}, symbols, PprofWhat::LockHolders));
+    CHECK(holders.frames == std::vector<std::vector<std::string>>{{"[mutex at 0x601180]", "0x1201", "0x2200"}});
+    ReadBack waiters = read_back(build_pprof(log, AllocReport{}, symbols, PprofWhat::Waits));
+    REQUIRE(waiters.labels.size() == 3);
+    CHECK(waiters.labels[0][0] == std::make_pair(std::string("kind"), std::string("rwlock (read)")));
+    CHECK(waiters.labels[1][0] == std::make_pair(std::string("kind"), std::string("rwlock (write)")));
+}
