@@ -63,6 +63,7 @@ std::vector<std::string> write_wait_slices(JsonWriter& json, const Log& log, Cal
     std::vector<size_t> kept = waits_to_write(events, drawable, options.max_waits);
 
     WaitNames names(log, sites);
+    std::map<uint32_t, std::string> site_names;  // by stack: many waits share a few sites
     std::set<uint32_t> own_tracks_named;
     for (size_t i : kept) {
         const WaitEvent& w = events[i];
@@ -81,8 +82,10 @@ std::vector<std::string> write_wait_slices(JsonWriter& json, const Log& log, Cal
             .field("tid", track)
             .field("ts", run_ns_from_ticks(log, w.start_ticks) / 1e3)
             .field("dur", double(w.length_ns) / 1e3);
+        auto site = site_names.find(w.stack_id);
+        if (site == site_names.end()) site = site_names.emplace(w.stack_id, sites.site_name(w.stack_id, 0)).first;
         json.begin_object("args")
-            .field("site", sites.site_name(w.stack_id, 0))
+            .field("site", site->second)
             .field("wait_us", double(w.length_ns) / 1e3)
             .field("timed_out", w.timed_out)
             .field("kind", wait_kind_name(w.kind))
