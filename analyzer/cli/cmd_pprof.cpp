@@ -39,6 +39,10 @@ int run_pprof(const PprofOptions& options) {
                       : what == PprofWhat::LockHolders ? "mutex releases that had waiters"
                                                : "allocation events")
                   << ": the profile is empty\n";
+    bool waits = what == PprofWhat::Waits || what == PprofWhat::LockHolders;
+    if (waits && !profile.samples.empty() && !log.ticks_calibrated)
+        std::cerr << "analyzer: note: " << log.path
+                  << " has no end record to calibrate its clock: the delays are 0, the contentions exact\n";
     note_if_partial(log);
     print_symbol_notes(symbols);
 
