@@ -9,6 +9,7 @@ SHIM        := preload/libshim.so
 ANALYZER    := analyzer/analyzer
 WORDS       := workloads/words
 MANDELBROT  := workloads/mandelbrot
+WORDFREQ    := workloads/wordfreq
 TEST_RUNNER := tests/run_tests
 
 SHIM_SRC     := $(wildcard preload/*.cpp preload/*/*.cpp)
@@ -32,7 +33,7 @@ SHIM_FLAGS := -falign-functions=64 -flto=auto -fPIC -fno-exceptions -fno-rtti -f
 $(SHIM_OBJ): CXXFLAGS += $(SHIM_FLAGS)
 
 .PHONY: all deps demo test bench bench-cpu soak fuzz clean
-all: $(SHIM) $(ANALYZER) $(WORDS) $(MANDELBROT)
+all: $(SHIM) $(ANALYZER) $(WORDS) $(MANDELBROT) $(WORDFREQ)
 
 deps:
 	@bash .ci/deps.sh
@@ -48,6 +49,9 @@ $(WORDS): workloads/words.cpp
 
 $(MANDELBROT): workloads/mandelbrot.cpp
 	$(CXX) $(CXXFLAGS) -pthread -o $@ $< -lpng
+
+$(WORDFREQ): workloads/wordfreq.cpp
+	$(CXX) $(CXXFLAGS) -pthread -o $@ $<
 
 tests/programs/%: tests/programs/%.c
 	$(CC) -O1 -g -Wall -pthread -o $@ $<
@@ -137,7 +141,7 @@ install: $(SHIM) $(ANALYZER)
 	install -m 644 docs/analyzer.1 $(DESTDIR)$(PREFIX)/share/man/man1/analyzer.1
 
 clean:
-	rm -f $(SHIM) $(ANALYZER) $(WORDS) $(MANDELBROT) $(TEST_RUNNER) $(TEST_PROGRAMS) $(FUZZ_BIN)
+	rm -f $(SHIM) $(ANALYZER) $(WORDS) $(MANDELBROT) $(WORDFREQ) $(TEST_RUNNER) $(TEST_PROGRAMS) $(FUZZ_BIN)
 	rm -rf tests/fuzz/corpus tests/work
 	find . -name '*.o' -delete -o -name '*.d' -delete
 	rm -f log.bin log.bin.* workloads/log.bin*

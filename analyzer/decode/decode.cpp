@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "cpu_samples_reader.h"
+#include "wait_records_reader.h"
 #include "sample_chunk_reader.h"
 #include "thread_cpu_estimate.h"
 
@@ -450,6 +451,11 @@ Log decode_log(std::shared_ptr<const LogBytes> file, const std::string& name) {
             case RecordType::CpuSamples:
                 ok = decode_cpu_samples(payload.rest(), payload.rest_size(), log.cpu, why);
                 break;
+            case RecordType::WaitSite: ok = decode_wait_site(payload.rest(), payload.rest_size(), log.waits, why); break;
+            case RecordType::LockHolder:
+                ok = decode_lock_holder(payload.rest(), payload.rest_size(), log.waits, why);
+                break;
+            case RecordType::WaitChunk: ok = decode_wait_chunk(payload.rest(), payload.rest_size(), log.waits, why); break;
             default: log.unknown_records++; break;
         }
         if (!ok) {
@@ -472,6 +478,7 @@ Log decode_log(std::shared_ptr<const LogBytes> file, const std::string& name) {
     if (!has_process) throw LogError(name + ": not a usable log (no process record; truncated at the start?)");
     if (!log.end.present) mark_partial(log, "the log has no end record (the program crashed, was killed or is still running, or the shim could not write to it)");
     calibrate(log);
+    finish_waits(log);
     estimate_unread_thread_cpu(log);
     return log;
 }

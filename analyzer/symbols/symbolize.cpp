@@ -171,6 +171,35 @@ const Dwfl_Callbacks g_callbacks = {
     &g_debuginfo_path,
 };
 
+// The static address of a variable whose location is one DW_OP_addr (or, in
+// split or DWARF 5 units, DW_OP_addrx): globals and statics, not locals.
+bool variable_address(Dwarf_Die* die, Dwarf_Addr* address) {
+    Dwarf_Attribute attr;
+    Dwarf_Op* expr = nullptr;
+    size_t len = 0;
+    if (dwarf_attr(die, DW_AT_location, &attr) == nullptr || dwarf_getlocation(&attr, &expr, &len) != 0 ||
+        len != 1)
+        return false;
+    if (expr[0].atom == DW_OP_addr) {
+        *address = expr[0].number;
+        return true;
+    }
+    Dwarf_Attribute indexed;
+    return (expr[0].atom == DW_OP_addrx || expr[0].atom == DW_OP_GNU_addr_index) &&
+           dwarf_getlocation_attr(&attr, expr, &indexed) == 0 && dwarf_formaddr(&indexed, address) == 0;
+}
+
+void collect_variables(Dwarf_Die* parent, std::unordered_map<Dwarf_Addr, std::string>& out, int depth) {
+    Dwarf_Die child;
+    if (depth > 64 || dwarf_child(parent, &child) != 0) return;
+    do {
+        Dwarf_Addr address = 0;
+        if (dwarf_tag(&child) == DW_TAG_variable && variable_address(&child, &address))
+            if (const char* file = dwarf_decl_file(&child)) out.emplace(address, file);
+        collect_variables(&child, out, depth + 1);
+    } while (dwarf_siblingof(&child, &child) == 0);
+}
+
 }  // namespace
 
 std::string SourceLocation::describe() const {
@@ -195,6 +224,8 @@ struct Symbolizer::Impl {
         std::vector<CodeRange> cu_ranges;  // sorted by low; see find_cu
         // Per unit: the functions with code, sorted by low.
         std::unordered_map<const Dwarf_CU*, std::vector<CodeRange>> functions;
+        bool variables_built = false;
+        std::unordered_map<Dwarf_Addr, std::string> variable_files;  // DWARF address -> declaring file
     };
     std::vector<Module> modules;
     // Keyed by (address, return_address); node-based, so references stay valid.
@@ -440,6 +471,34 @@ const SourceLocation& Symbolizer::resolve(uint64_t address, bool return_address)
         impl_->resolve_in_module(*m, pc, loc);
     }
     return loc;
+}
+
+DataSymbol Symbolizer::data_symbol(uint64_t address) {
+    DataSymbol found;
+    Impl::Module* m = impl_->find_module(address);
+    if (m == nullptr) return found;
+    found.module = basename_of(m->info.path);
+    if (!m->opened) impl_->open(*m);
+    if (m->mod == nullptr || dwfl_addrmodule(m->dwfl, address) != m->mod) return found;
+    GElf_Off offset = 0;
+    GElf_Sym sym;
+    const char* name = dwfl_module_addrinfo(m->mod, address, &offset, &sym, nullptr, nullptr, nullptr);
+    int type = name != nullptr ? GELF_ST_TYPE(sym.st_info) : STT_NOTYPE;
+    if (name == nullptr || (type != STT_OBJECT && type != STT_TLS) || offset >= std::max<GElf_Xword>(sym.st_size, 1))
+        return found;
+    found.name = demangle_symbol(name);
+    found.offset = offset;
+    Dwarf_Addr bias = 0;
+    if (dwfl_module_getdwarf(m->mod, &bias) == nullptr) return found;
+    if (!m->variables_built) {
+        m->variables_built = true;
+        Dwarf_Addr cu_bias = 0;
+        for (Dwarf_Die* cu = nullptr; (cu = dwfl_module_nextcu(m->mod, cu, &cu_bias)) != nullptr;)
+            collect_variables(cu, m->variable_files, 0);
+    }
+    auto file = m->variable_files.find(address - offset - bias);
+    if (file != m->variable_files.end()) found.file = file->second;
+    return found;
 }
 
 std::string Symbolizer::module_name(uint64_t address) {

@@ -27,6 +27,14 @@ struct SourceLocation {
     std::string describe() const;
 };
 
+// A global or static variable holding an address (ELF data symbol).
+struct DataSymbol {
+    std::string name;    // demangled: "g_counts_mutex", "worker()::lock"; empty if none
+    std::string file;    // its declaration's source file (DWARF); empty if unknown
+    std::string module;  // basename of the module holding it
+    uint64_t offset = 0; // address - start of the variable (a member or an array element)
+};
+
 class Symbolizer {
 public:
     explicit Symbolizer(std::vector<ModuleInfo> modules);
@@ -39,6 +47,10 @@ public:
     // Results are cached; the reference stays valid for the Symbolizer's lifetime.
     // Not thread-safe.
     const SourceLocation& resolve(uint64_t address, bool return_address = true);
+
+    // The variable whose storage holds `address`, when it is a global or
+    // static one (heap and stack addresses have none). Not cached: call it once per object.
+    DataSymbol data_symbol(uint64_t address);
 
     // The basename of the module holding `address` ("" if none): no debug
     // information is opened, so it is cheap for deciding which frames matter.

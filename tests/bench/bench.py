@@ -22,6 +22,8 @@ SHIM = os.path.join(ROOT, "preload", "libshim.so")
 ANALYZER = os.path.join(ROOT, "analyzer", "analyzer")
 WORDS = os.path.join(ROOT, "workloads", "words")
 MANDELBROT = os.path.join(ROOT, "workloads", "mandelbrot")
+WORDFREQ = os.path.join(ROOT, "workloads", "wordfreq")
+MUTEX_LOOP = os.path.join(ROOT, "tests", "programs", "mutex_loop")
 STORM = os.path.join(ROOT, "tests", "programs", "thread_storm")
 SOAK = os.path.join(ROOT, "tests", "programs", "soak")
 STDIO_LINES = os.path.join(ROOT, "tests", "programs", "stdio_lines")
@@ -74,6 +76,7 @@ def machine():
 def programs(smoke):
     png = os.path.join(tempfile.gettempdir(), "bench-mandelbrot.png")
     size = ["-w", "256", "-h", "256"] if smoke else []
+    pairs, pairs_label = ("100000", "100k") if smoke else ("10000000", "10M")
     rows = [
         ("words unbuffered", [WORDS, "--mode", "unbuffered", BOOK]),
         ("words alloc", [WORDS, "--mode", "alloc", BOOK]),
@@ -88,6 +91,12 @@ def programs(smoke):
         ("mandelbrot px " + ("64x64" if smoke else "128x128"), [MANDELBROT, "-mode", "px", "-w", "64" if smoke else "128",
                                    "-h", "64" if smoke else "128", "-o", png]),
         ("thread_storm " + ("1k" if smoke else "100k"), [STORM, "1000" if smoke else "100000"]),
+        # Locks: what the wait hooks cost when nobody waits (one thread), and
+        # when every acquisition may be contended (four threads, one mutex).
+        (f"mutex lock+unlock {pairs_label}, 1 thread", [MUTEX_LOOP, "1", pairs]),
+        (f"mutex lock+unlock {pairs_label}, 4 threads on one mutex", [MUTEX_LOOP, "4", pairs]),
+        ("wordfreq locked -t 4", [WORDFREQ, "--mode", "locked", "-t", "4", BOOK]),
+        ("wordfreq sharded -t 4", [WORDFREQ, "--mode", "sharded", "-t", "4", BOOK]),
         # The fixed cost of each process image the shim is loaded into.
         (f"{PROCESSES} /bin/true from a shell loop, per process",
          ["sh", "-c", f"i=0; while [ $i -lt {PROCESSES} ]; do /bin/true; i=$((i+1)); done"]),

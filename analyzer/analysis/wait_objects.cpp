@@ -1,0 +1,80 @@
+#include "wait_objects.h"
+
+#include <cinttypes>
+#include <cstdio>
+
+#include "../symbols/name_simplify.h"
+
+namespace analyzer {
+namespace {
+
+std::string basename_of(const std::string& path) {
+    size_t slash = path.find_last_of('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// The noun for an object of this kind ("rwlock", not "rwlock (read)": the
+// same lock is waited for both ways).
+const char* object_noun(shimlog::WaitKind kind) {
+    switch (kind) {
+        case shimlog::WaitKind::Mutex: return "mutex";
+        case shimlog::WaitKind::RwRead:
+        case shimlog::WaitKind::RwWrite: return "rwlock";
+        case shimlog::WaitKind::Condition: return "condition variable";
+        case shimlog::WaitKind::Semaphore: return "semaphore";
+        case shimlog::WaitKind::Barrier: return "barrier";
+        case shimlog::WaitKind::Join: return "thread";
+    }
+    return "object";
+}
+
+std::string join_label(uint32_t tid, ThreadNamer& namer) {
+    const Log& log = namer.sites().log();
+    std::string name;
+    for (const ThreadInfo& thread : log.threads)
+        if (thread.tid == tid) name = namer.label(thread);
+    return name.empty() ? "thread " + std::to_string(tid) : "thread " + name + " (tid " + std::to_string(tid) + ")";
+}
+
+}  // namespace
+
+const char* wait_kind_name(shimlog::WaitKind kind) {
+    switch (kind) {
+        case shimlog::WaitKind::Mutex: return "mutex";
+        case shimlog::WaitKind::RwRead: return "rwlock (read)";
+        case shimlog::WaitKind::RwWrite: return "rwlock (write)";
+        case shimlog::WaitKind::Condition: return "condition";
+        case shimlog::WaitKind::Semaphore: return "semaphore";
+        case shimlog::WaitKind::Barrier: return "barrier";
+        case shimlog::WaitKind::Join: return "join";
+    }
+    return "unknown";
+}
+
+bool is_lock_wait(shimlog::WaitKind kind) {
+    return kind == shimlog::WaitKind::Mutex || kind == shimlog::WaitKind::RwRead ||
+           kind == shimlog::WaitKind::RwWrite;
+}
+
+std::string wait_object_label(uint64_t object, shimlog::WaitKind kind, uint32_t site_stack_id, ThreadNamer& namer) {
+    if (kind == shimlog::WaitKind::Join) return join_label(static_cast<uint32_t>(object), namer);
+    DataSymbol variable = namer.sites().symbols().data_symbol(object);
+    if (!variable.name.empty()) {
+        std::string label = variable.name;
+        if (variable.offset != 0) {
+            char offset[24];
+            std::snprintf(offset, sizeof offset, "+0x%" PRIx64, variable.offset);
+            label += offset;
+        }
+        return label + " in " + (variable.file.empty() ? variable.module : basename_of(variable.file));
+    }
+    std::string noun = object_noun(kind);
+    if (site_stack_id == 0) {
+        char address[24];
+        std::snprintf(address, sizeof address, "0x%" PRIx64, object);
+        return noun + " at " + address;
+    }
+    return noun + " first waited for at " + simplify_site(namer.sites().site_name(site_stack_id, 0));
+}
+
+}  // namespace analyzer
