@@ -108,12 +108,14 @@ struct MutexSlot {
 };
 MutexSlot g_mutexes[kMutexSlots];
 
-MutexSlot* mutex_slot(uint64_t object) {
+// The mutex's slot; claimed if new and `claim`, else nullptr when it has none.
+MutexSlot* mutex_slot(uint64_t object, bool claim = true) {
     uint64_t h = mix(object);
     for (uint32_t probe = 0; probe < kProbes; ++probe) {
         MutexSlot& slot = g_mutexes[(h + probe) % kMutexSlots];
         uint64_t seen = slot.object.load(std::memory_order_acquire);
         if (seen == object) return &slot;
+        if (seen == 0 && !claim) return nullptr;  // slots are never freed: it would be here
         if (seen == 0 && slot.object.compare_exchange_strong(seen, object, std::memory_order_acq_rel)) return &slot;
         if (seen == object) return &slot;
     }
@@ -314,6 +316,13 @@ void waits_mutex_releasing(uint64_t object, CallSite site) {
     slot->release_timed.store(timed, std::memory_order_relaxed);
     slot->release_hold.store(timed && now > acquired ? now - acquired : 0, std::memory_order_relaxed);
     slot->release_ticks.store(now, std::memory_order_relaxed);
+}
+
+void waits_mutex_letting_go(uint64_t object, uint32_t self) {
+    MutexSlot* slot = mutex_slot(object, false);
+    if (slot == nullptr || slot->holder_tid.load(std::memory_order_relaxed) != self) return;
+    slot->acquired_ticks.store(0, std::memory_order_relaxed);
+    slot->holder_tid.store(0, std::memory_order_relaxed);
 }
 
 void waits_write_totals() {
