@@ -364,7 +364,18 @@ void waits_init() {
     if (pthread_key_create(&g_end_key, thread_finished) == 0) g_key_ready.store(true, std::memory_order_release);
 }
 
+// A slot another thread was claiming at the fork stays "being filled" in the
+// child, where that thread does not exist: it would make every lookup that
+// probes it spin for ever. Its key was never published: the slot is free.
+template <typename Slot>
+void free_half_claimed(Slot* table, uint32_t size) {
+    for (uint32_t i = 0; i < size; ++i)
+        if (table[i].state.load(std::memory_order_relaxed) == 1) table[i].state.store(0, std::memory_order_relaxed);
+}
+
 void waits_after_fork_child() {
+    free_half_claimed(g_sites, kSiteSlots);
+    free_half_claimed(g_holders, kHolderSlots);
     for (SiteSlot& slot : g_sites) {
         slot.waits.store(0, std::memory_order_relaxed);
         slot.timeouts.store(0, std::memory_order_relaxed);

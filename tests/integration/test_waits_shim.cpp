@@ -108,11 +108,22 @@ TEST_CASE("waits: N handshaken contended waits are N waits and N releases at the
     const int rounds = 200;
     std::string dir = scratch_dir("waits_handshake");
     WaitRecords w = same_as_bare(dir, "handshake " + std::to_string(rounds));
-    unsigned long long mutex = 0, releaser = 0;
-    REQUIRE(sscanf(w.printed.c_str(), "handshake %*d rounds mutex %llx releaser %llx", &mutex, &releaser) == 2);
+    unsigned long long mutex = 0, releaser = 0, waiter = 0;
+    REQUIRE(sscanf(w.printed.c_str(), "handshake %*d rounds mutex %llx releaser %llx waiter %llx", &mutex, &releaser,
+                   &waiter) == 3);
 
     analyzer::WaitSite waits = total_of(w, WaitKind::Mutex, mutex);
     CHECK(waits.waits == uint64_t(rounds));
+    // Each wait's stack starts at the waiter's call, not inside the shim (the
+    // hooks reach their slow paths by tail calls, hooks_mutex.cpp).
+    for (const analyzer::WaitSite& site : w.log.waits.sites) {
+        if (site.object != mutex) continue;
+        auto stack = w.log.stacks.find(site.stack_id);
+        REQUIRE(stack != w.log.stacks.end());
+        REQUIRE(!stack->second.empty());
+        CHECK(stack->second[0] > waiter);
+        CHECK(stack->second[0] < waiter + 256);
+    }
     CHECK(waits.threads == 1);
     CHECK(waits.timeouts == 0);
     CHECK(w.events_by_object[mutex] == uint64_t(rounds));
@@ -137,4 +148,57 @@ TEST_CASE("waits: N handshaken contended waits are N waits and N releases at the
 TEST_CASE("waits: SHIM_WAITS=0 records none", "[waits][integration]") {
     WaitRecords w = same_as_bare(scratch_dir("waits_off"), "handshake 20", "SHIM_WAITS=0");
     CHECK(!w.log.waits.present());
+}
+
+TEST_CASE("waits: the *clock* calls are waits; a clock glibc refuses is EINVAL, not a wait", "[waits][integration]") {
+    WaitRecords w = same_as_bare(scratch_dir("waits_clock"), "clock");
+    CHECK(w.printed.find("bad clock: mutex EINVAL rwlock EINVAL cond EINVAL sem -1 EINVAL value 1") != std::string::npos);
+    for (WaitKind kind : {WaitKind::Mutex, WaitKind::RwRead, WaitKind::Condition, WaitKind::Semaphore}) {
+        INFO("kind " << int(kind));
+        analyzer::WaitSite total = total_of(w, kind);
+        CHECK(total.waits == 1);  // the one steady-clock deadline that passed
+        CHECK(total.timeouts == 1);
+    }
+    CHECK(total_of(w, WaitKind::RwWrite).waits == 0);
+}
+
+TEST_CASE("waits: sem_wait and sem_timedwait act on a pending cancel as glibc's do, sem_clockwait does not", "[waits][integration]") {
+    WaitRecords w = same_as_bare(scratch_dir("waits_semcancel"), "semcancel");
+    CHECK(w.printed.find("sem_timedwait cancelled 1 went on 0 count 1") != std::string::npos);
+    CHECK(w.printed.find("sem_clockwait cancelled 0 went on 1 count 0") != std::string::npos);
+    CHECK(total_of(w, WaitKind::Semaphore).waits == 0);  // every count was 1: nothing waited
+}
+
+TEST_CASE("waits: a handler that locks during a mutex wait; a semaphore wait cut by EINTR", "[waits][integration]") {
+    WaitRecords w = same_as_bare(scratch_dir("waits_signal"), "signal");
+    unsigned long long mutex = 0;
+    REQUIRE(sscanf(w.printed.c_str(), "signal mutex 0 after 5 handlers; sem 0 after EINTR; mutex %llx", &mutex) == 1);
+    analyzer::WaitSite waited = total_of(w, WaitKind::Mutex, mutex);
+    CHECK(waited.waits == 1);  // one wait, however many handlers ran inside it
+    CHECK(total_of(w, WaitKind::Mutex).waits == 1);  // the handlers' own mutex never waited
+    uint64_t releases = 0;
+    for (const analyzer::LockHolder& h : w.log.waits.holders)
+        if (h.object == mutex) releases += h.releases;
+    CHECK(releases == 1);
+    CHECK(total_of(w, WaitKind::Semaphore).waits <= 1);  // EINTR is not a wait; the post may come before the retry
+}
+
+TEST_CASE("waits: after a fork each process's log counts its own waits", "[waits][integration]") {
+    const int rounds = 20;
+    std::string dir = scratch_dir("waits_fork");
+    WaitRecords parent = same_as_bare(dir, "fork " + std::to_string(rounds));
+    unsigned long long mutex = 0;
+    REQUIRE(sscanf(parent.printed.c_str(), "child %*d rounds\nfork %*d rounds, child exit 0, mutex %llx", &mutex) == 1);
+    CHECK(total_of(parent, WaitKind::Mutex, mutex).waits == uint64_t(rounds));
+
+    Result logs = run("ls log.bin.*", dir);
+    std::string child_log = logs.out.substr(0, logs.out.find('\n'));
+    REQUIRE(!child_log.empty());
+    WaitRecords child = read_waits(dir + "/" + child_log);
+    CHECK(child.ended());
+    CHECK(total_of(child, WaitKind::Mutex, mutex).waits == uint64_t(rounds + 1));
+    uint64_t releases = 0;
+    for (const analyzer::LockHolder& h : child.log.waits.holders)
+        if (h.object == mutex) releases += h.releases;
+    CHECK(releases == uint64_t(rounds + 1));
 }
