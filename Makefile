@@ -18,7 +18,8 @@ TEST_SRC     := $(wildcard tests/unit/*.cpp tests/integration/*.cpp tests/golden
 TEST_PROGRAMS := $(patsubst %.c,%,$(wildcard tests/programs/*.c)) \
                  $(patsubst %.cpp,%,$(wildcard tests/programs/*.cpp)) \
                  $(patsubst %.c,%.so,$(wildcard tests/programs/interposers/*.c)) \
-                 tests/programs/early/libearly_alloc.so
+                 tests/programs/early/libearly_alloc.so tests/programs/early/libearly_waits.so \
+                 tests/programs/waits_cases_static
 
 SHIM_OBJ     := $(SHIM_SRC:.cpp=.o)
 ANALYZER_OBJ := $(ANALYZER_SRC:.cpp=.o)
@@ -65,6 +66,15 @@ tests/programs/early/libearly_alloc.so: tests/programs/early/early_alloc_lib.c
 	$(CC) -O1 -g -Wall -shared -fPIC -o $@ $<
 tests/programs/early_alloc: tests/programs/early_alloc.c tests/programs/early/libearly_alloc.so
 	$(CC) -O1 -g -Wall -o $@ $< -Ltests/programs/early -learly_alloc -Wl,-rpath,'$$ORIGIN/early'
+
+tests/programs/early/libearly_waits.so: tests/programs/early/early_waits_lib.c
+	$(CC) -O1 -g -Wall -shared -fPIC -pthread -o $@ $<
+tests/programs/early_waits: tests/programs/early_waits.c tests/programs/early/libearly_waits.so
+	$(CC) -O1 -g -Wall -pthread -o $@ $< -Ltests/programs/early -learly_waits -Wl,-rpath,'$$ORIGIN/early'
+
+# Static: LD_PRELOAD cannot reach it, and the shim must not change a thing.
+tests/programs/waits_cases_static: tests/programs/waits_cases.c
+	$(CC) -O1 -g -Wall -pthread -static -o $@ $<
 
 # Built without unwind tables (as some daemons are): libunwind then checks
 # each frame's memory through its pipe, the descriptors this program reuses.

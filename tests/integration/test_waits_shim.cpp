@@ -202,3 +202,42 @@ TEST_CASE("waits: after a fork each process's log counts its own waits", "[waits
         if (h.object == mutex) releases += h.releases;
     CHECK(releases == uint64_t(rounds + 1));
 }
+
+// A library constructor that runs before the shim's own starts a thread and
+// waits for it: the hooks work before the shim is set up, and count exactly.
+TEST_CASE("waits before the shim's constructor ran are recorded exactly", "[waits][integration]") {
+    std::string dir = scratch_dir("waits_early");
+    std::string program = "setarch -R timeout 60 env " + program_path("early_waits");
+    Result bare = run(program, dir);
+    Result shimmed = run("setarch -R timeout 60 env LD_PRELOAD=" + shim_path() + " " + program_path("early_waits"), dir);
+    REQUIRE(bare.status == 0);
+    CHECK(shimmed.status == 0);
+    CHECK(shimmed.out == bare.out);
+    CHECK(shimmed.err.empty());
+    unsigned long long mutex = 0;
+    REQUIRE(sscanf(shimmed.out.c_str(), "early waits 5 rounds, mutex %llx", &mutex) == 1);
+    WaitRecords w = read_waits(dir + "/log.bin");
+    CHECK(w.ended());
+    CHECK(total_of(w, WaitKind::Mutex, mutex).waits == 5);
+    uint64_t releases = 0;
+    for (const analyzer::LockHolder& h : w.log.waits.holders)
+        if (h.object == mutex) releases += h.releases;
+    CHECK(releases == 5);
+}
+
+// LD_PRELOAD cannot reach a static program: it runs as bare and writes no log.
+TEST_CASE("waits: a static program is untouched by the shim", "[waits][integration]") {
+    std::string dir = scratch_dir("waits_static");
+    for (const char* mode : {"handshake 20", "condpool", "sem"}) {
+        std::string program = "setarch -R timeout 60 env ";
+        std::string args = std::string(" ") + mode;
+        Result bare = run(program + program_path("waits_cases_static") + args, dir);
+        Result shimmed = run(program + "LD_PRELOAD=" + shim_path() + " " + program_path("waits_cases_static") + args, dir);
+        INFO(mode);
+        REQUIRE(bare.status == 0);
+        CHECK(shimmed.status == 0);
+        CHECK(shimmed.out == bare.out);
+        CHECK(shimmed.err == bare.err);
+    }
+    CHECK(run("ls log.bin*", dir).out.empty());
+}
