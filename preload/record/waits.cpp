@@ -270,6 +270,10 @@ void waits_record(uint64_t object, WaitKind kind, uint64_t start, uint64_t end, 
 }
 
 void waits_mutex_acquired(uint64_t object, uint64_t start, uint64_t end) {
+    // A handler that lands while a holder slot is being claimed here must not
+    // record (it would wait on that claim for ever): the guard keeps it out.
+    ReentryGuard guard;
+    ErrnoKeeper keep;
     MutexSlot* slot = mutex_slot(object);
     if (slot == nullptr) {
         count_dropped();

@@ -160,11 +160,12 @@ static int rwlock_case(void) {
 // A pool of workers taking jobs from a queue under a condition variable.
 static pthread_mutex_t pool_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pool_cond = PTHREAD_COND_INITIALIZER;
-static int jobs_left, jobs_done, closing;
+static int jobs_left, jobs_done, closing, workers_in;
 
 static void* pool_worker(void* arg) {
     (void)arg;
     pthread_mutex_lock(&pool_mutex);
+    workers_in++;  // then waits at once: every worker waits at least once
     for (;;) {
         while (jobs_left == 0 && !closing) pthread_cond_wait(&pool_cond, &pool_mutex);
         if (jobs_left == 0) break;
@@ -181,6 +182,11 @@ static void* pool_worker(void* arg) {
 static int condpool_case(void) {
     pthread_t t[4];
     for (int i = 0; i < 4; ++i) pthread_create(&t[i], NULL, pool_worker, NULL);
+    for (int in = 0; in < 4; usleep(1000)) {  // all four are inside pthread_cond_wait
+        pthread_mutex_lock(&pool_mutex);
+        in = workers_in;
+        pthread_mutex_unlock(&pool_mutex);
+    }
     for (int i = 0; i < 200; ++i) {
         pthread_mutex_lock(&pool_mutex);
         jobs_left++;
