@@ -110,6 +110,7 @@ test: deps
 	@$(MAKE) --no-print-directory all $(TEST_RUNNER) $(TEST_PROGRAMS)
 	@python3 tests/bench/bench.py --smoke
 	@python3 tests/tools/check_include_direction.py
+	@python3 tests/tools/check_mutex_tail_calls.py $(SHIM)
 	@cd tests && ./run_tests
 
 # The libFuzzer target over the decoder, analyses, rules and views, with ASan
