@@ -241,3 +241,14 @@ TEST_CASE("waits: a static program is untouched by the shim", "[waits][integrati
     }
     CHECK(run("ls log.bin*", dir).out.empty());
 }
+
+TEST_CASE("waits: the mutex re-lock inside a condition wait is the condition's wait, not lock contention", "[waits][integration]") {
+    const int rounds = 20;
+    WaitRecords w = same_as_bare(scratch_dir("waits_condrelock"), "condrelock " + std::to_string(rounds));
+    unsigned long long mutex = 0, cond = 0;
+    REQUIRE(sscanf(w.printed.c_str(), "condrelock %*d rounds mutex %llx cond %llx", &mutex, &cond) == 2);
+    CHECK(total_of(w, WaitKind::Mutex, mutex).waits == 0);
+    analyzer::WaitSite waited = total_of(w, WaitKind::Condition, cond);
+    CHECK(waited.waits >= uint64_t(rounds));  // one a round (more only on a spurious wake-up)
+    CHECK(waited.wait_ns >= uint64_t(rounds) * 2000000);  // each includes the 2 ms the signaller held on
+}

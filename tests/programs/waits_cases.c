@@ -469,6 +469,42 @@ static int signal_case(void) {
     return 0;
 }
 
+// A condition waiter woken while the signaller keeps holding the mutex: its
+// re-lock inside pthread_cond_wait blocks, and is part of the condition wait,
+// never a mutex wait. The signaller takes the mutex with trylock (not a wait)
+// once the waiter has let go of it inside the condition wait.
+static pthread_mutex_t relock_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t relock_cond = PTHREAD_COND_INITIALIZER;
+static int relock_round;
+static atomic_int relock_waiting;
+
+static void* relock_waiter(void* arg) {
+    int rounds = *(int*)arg;
+    pthread_mutex_lock(&relock_mutex);
+    for (int i = 1; i <= rounds; ++i) {
+        atomic_store(&relock_waiting, i);
+        while (relock_round < i) pthread_cond_wait(&relock_cond, &relock_mutex);
+    }
+    pthread_mutex_unlock(&relock_mutex);
+    return NULL;
+}
+
+static int condrelock_case(int rounds) {
+    pthread_t t;
+    pthread_create(&t, NULL, relock_waiter, &rounds);
+    for (int i = 1; i <= rounds; ++i) {
+        while (atomic_load(&relock_waiting) != i) sched_yield();
+        while (pthread_mutex_trylock(&relock_mutex) != 0) usleep(100);
+        relock_round = i;
+        pthread_cond_signal(&relock_cond);
+        usleep(2000);  // the woken waiter now blocks on the re-lock
+        pthread_mutex_unlock(&relock_mutex);
+    }
+    pthread_join(t, NULL);
+    printf("condrelock %d rounds mutex %p cond %p\n", rounds, (void*)&relock_mutex, (void*)&relock_cond);
+    return 0;
+}
+
 // Exactly N contended waits: the holder keeps the mutex until the waiter is
 // known to be blocked on it (glibc's lock word says 2: a waiter), then
 // releases it after a short sleep; the waiter takes it, lets it go, and says so.
@@ -545,9 +581,10 @@ int main(int argc, char** argv) {
     if (!strcmp(mode, "cancel")) return cancel_case();
     if (!strcmp(mode, "handshake")) return handshake_case(argc > 2 ? atoi(argv[2]) : 100);
     if (!strcmp(mode, "clock")) return clock_case();
+    if (!strcmp(mode, "condrelock")) return condrelock_case(argc > 2 ? atoi(argv[2]) : 20);
     if (!strcmp(mode, "semcancel")) return semcancel_case();
     if (!strcmp(mode, "signal")) return signal_case();
     if (!strcmp(mode, "fork")) return fork_case(argc > 2 ? atoi(argv[2]) : 10);
-    fprintf(stderr, "usage: waits_cases static|recursive|robust|errorcheck|timedlock|rwlock|condpool|sem|barrier|cancel|handshake [N]|clock|semcancel|signal|fork [N]\n");
+    fprintf(stderr, "usage: waits_cases static|recursive|robust|errorcheck|timedlock|rwlock|condpool|sem|barrier|cancel|handshake [N]|clock|condrelock [N]|semcancel|signal|fork [N]\n");
     return 2;
 }

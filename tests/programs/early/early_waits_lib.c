@@ -12,7 +12,7 @@ void* early_waits_mutex;
 static pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
 static int posted;
-static atomic_int round_started, round_done;
+static atomic_int round_started, round_done, main_waiting;
 
 static void* waiter(void* arg) {
     int rounds = *(int*)arg;
@@ -22,7 +22,8 @@ static void* waiter(void* arg) {
         pthread_mutex_unlock(&mutex);
         atomic_store(&round_done, i);
     }
-    pthread_mutex_lock(&mutex);
+    while (!atomic_load(&main_waiting)) sched_yield();
+    while (pthread_mutex_trylock(&mutex) != 0) usleep(100); /* not a wait: the count stays exact */
     posted = 1;
     pthread_cond_signal(&cond);
     pthread_mutex_unlock(&mutex);
@@ -42,6 +43,7 @@ __attribute__((constructor)) static void wait_early(void) {
         while (atomic_load(&round_done) != i) sched_yield();
     }
     pthread_mutex_lock(&mutex);
+    atomic_store(&main_waiting, 1);
     while (!posted) pthread_cond_wait(&cond, &mutex);
     pthread_mutex_unlock(&mutex);
     pthread_join(t, NULL);
