@@ -424,7 +424,8 @@ enum class WaitKind : uint8_t {
 
 // Written at the end and at checkpoints with the totals so far: the newest
 // record of an (object, kind, stack_id) replaces the older ones. `object` is
-// the synchronisation object's address (a join's: the joined thread's tid).
+// the synchronisation object's address (a join's: the joined thread's tid, or
+// 0 for the joins made once half the shim's table was used: many threads).
 struct WaitSiteRecord {
     uint64_t object;
     uint32_t stack_id;    // the wait site's stack (the caller of the hooked function first)

@@ -1,9 +1,10 @@
-// `analyzer flame LOG --what allocs|alloc-bytes|reads|cpu [-o FILE]`: folded
+// `analyzer flame LOG --what allocs|alloc-bytes|reads|cpu|waits [-o FILE]`: folded
 // stacks, or an SVG flame graph when FILE ends in .svg.
 #include <iostream>
 #include <memory>
 
 #include "../analysis/alloc_analysis.h"
+#include "../text/format.h"
 #include "commands.h"
 #include "load_log.h"
 #include "output_file.h"
@@ -28,6 +29,7 @@ int run_flame(const FlameOptions& options) {
     FlameWeight weight = options.what == "reads"         ? FlameWeight::Reads
                          : options.what == "alloc-bytes" ? FlameWeight::AllocatedBytes
                          : options.what == "cpu"         ? FlameWeight::CpuSamples
+                         : options.what == "waits"       ? FlameWeight::WaitNs
                                                          : FlameWeight::Allocations;
     AllocReport allocs;
     if (weight == FlameWeight::Allocations || weight == FlameWeight::AllocatedBytes) allocs = analyze_allocations(log);
@@ -37,6 +39,9 @@ int run_flame(const FlameOptions& options) {
         std::cerr << "analyzer: note: " << log.path << " has no "
                   << (weight == FlameWeight::Reads        ? "read calls"
                       : weight == FlameWeight::CpuSamples ? "CPU samples (SHIM_CPU_HZ=0, or an older shim)"
+                      : weight == FlameWeight::WaitNs
+                          ? (log.waits.present() ? "wait times (no end record to calibrate its clock)"
+                                                 : "contended waits (none blocked, or an older shim)")
                                                           : "allocation events")
                   << " to draw\n";
     note_if_partial(log);
@@ -45,11 +50,15 @@ int run_flame(const FlameOptions& options) {
     if (!output.opened()) return 2;
     std::ostream& out = output.stream();
     if (ends_with(options.output, ".svg")) {
-        static const char* const units[] = {"allocations", "bytes", "calls", "samples"};
+        static const char* const units[] = {"allocations", "bytes", "calls", "samples", "ns"};
         static const char* const titles[] = {"Allocations by stack", "Bytes allocated by stack", "Read calls by stack",
-                                             "CPU samples by stack"};
+                                             "CPU samples by stack", "Time blocked in waits by stack and object"};
         unsigned w = static_cast<unsigned>(weight);
-        write_flame_svg(stacks, std::string(titles[w]) + " - " + log.process.exe, units[w], out);
+        std::string title = std::string(titles[w]) + " - " + log.process.exe;
+        if (weight == FlameWeight::WaitNs)  // time reads better than a count of ns
+            write_flame_svg(stacks, title, [](uint64_t ns) { return human_seconds(double(ns) / 1e9); }, out);
+        else
+            write_flame_svg(stacks, title, units[w], out);
     } else {
         write_folded(stacks, out);
     }
@@ -63,16 +72,18 @@ void add_flame_command(CLI::App& app) {
     auto options = std::make_shared<FlameOptions>();
     CLI::App* cmd = app.add_subcommand(
         "flame",
-        "Stacks weighted by allocations, bytes allocated, read calls or CPU samples (each a\n"
-        "period of a thread's CPU, SHIM_CPU_HZ), as folded text\n"
+        "Stacks weighted by allocations, bytes allocated, read calls, CPU samples (each a\n"
+        "period of a thread's CPU, SHIM_CPU_HZ) or time blocked in contended waits (ns, the\n"
+        "object waited on as the innermost frame: an off-CPU graph), as folded text\n"
         "(one 'outer;...;inner COUNT' line per stack, for flamegraph.pl, inferno or speedscope)\n"
         "or, when the output name ends in .svg, as a flame graph drawn by the analyzer.\n"
         "Example: analyzer flame log.bin --what allocs -o allocs.svg\n"
         "         analyzer flame log.bin --what reads > reads.folded\n"
-        "         analyzer flame log.bin --what cpu -o cpu.svg");
+        "         analyzer flame log.bin --what cpu -o cpu.svg\n"
+        "         analyzer flame log.bin --what waits -o waits.svg");
     cmd->add_option("log", options->log_path, "log written by libshim.so")->required();
-    cmd->add_option("--what", options->what, "allocs, alloc-bytes, reads or cpu")
-        ->check(CLI::IsMember({"allocs", "alloc-bytes", "reads", "cpu"}))
+    cmd->add_option("--what", options->what, "allocs, alloc-bytes, reads, cpu or waits")
+        ->check(CLI::IsMember({"allocs", "alloc-bytes", "reads", "cpu", "waits"}))
         ->capture_default_str();
     cmd->add_option("-o,--output", options->output, "output file (.svg: a flame graph); default stdout");
     cmd->callback([options]() { set_command_status(run_flame(*options)); });

@@ -1,5 +1,6 @@
 // `analyzer timeline LOG -o trace.json`: the threads, P(t) and the phases as
-// Chrome Trace Event JSON for ui.perfetto.dev or chrome://tracing.
+// Chrome Trace Event JSON for ui.perfetto.dev or chrome://tracing, with the
+// contended waits as slices on the threads' tracks.
 #include <iostream>
 #include <memory>
 
@@ -42,7 +43,9 @@ void add_timeline_command(CLI::App& app) {
         "timeline",
         "Threads, threads on CPU (P(t)) and serial/idle phases as Chrome Trace Event JSON,\n"
         "for ui.perfetto.dev or chrome://tracing. Threads beyond --own-tracks of one kind\n"
-        "share --lanes summary lanes, one slice per thread.\n"
+        "share --lanes summary lanes, one slice per thread. Contended waits (mutex, rwlock,\n"
+        "condition, semaphore, barrier, join) are slices on their thread's track, named by\n"
+        "the object, with the wait site and whether it timed out (the --max-waits longest).\n"
         "Example: analyzer timeline log.bin -o trace.json");
     cmd->add_option("log", command->log_path, "log written by libshim.so")->required();
     cmd->add_option("-o,--output", command->output, "output file, - for stdout")->capture_default_str();
@@ -54,6 +57,9 @@ void add_timeline_command(CLI::App& app) {
                     "shortest serial/idle phase marked, in ms (or --serial-min-share of the run, if longer)")->capture_default_str();
     cmd->add_option("--serial-min-share", command->options.limits.serial_min_share,
                     "shortest serial/idle phase marked, as a share of the run")->check(CLI::Range(0.0, 1.0))->capture_default_str();
+    cmd->add_option("--max-waits", command->options.waits.max_waits,
+                    "wait slices drawn at most: over it the longest are kept, and a note says how many were left out")
+        ->check(CLI::PositiveNumber)->capture_default_str();
     cmd->callback([command]() { set_command_status(run_timeline(*command)); });
 }
 

@@ -89,9 +89,11 @@ void name_sample_tracks(Trace& trace, const Log& log, const ThreadsSummary& summ
         }
     }
     for (const auto& entry : sampled)
-        if (!track_of.count(entry.first))
+        if (!track_of.count(entry.first)) {
             trace.metadata("thread_name", entry.first, "name",
                            entry.first == log.process.pid ? "main thread" : "thread " + std::to_string(entry.first));
+            track_of[entry.first] = entry.first;  // named: the waits' slices need not name it again
+        }
 }
 
 // The most threads of one kind alive in each of kAliveCounterPoints slices of the run.
@@ -191,7 +193,10 @@ std::vector<std::string> write_chrome_trace(const Log& log, const Analysis& anal
     } else {
         notes.push_back("no \"threads on CPU\" counter: the log has no samples (the program never created a thread)");
     }
+    std::map<uint32_t, uint64_t> drawn = track_of;  // the threads with a track of their own
     if (log.cpu.present()) name_sample_tracks(trace, log, summary, layout, track_of);
+    std::vector<std::string> wait_notes = write_wait_slices(json, log, sites, drawn, track_of, options.waits);
+    notes.insert(notes.end(), wait_notes.begin(), wait_notes.end());
     json.end_array();
     std::vector<std::string> cpu_notes = write_cpu_trace(json, log, analysis.cpu, track_of, options.cpu);
     notes.insert(notes.end(), cpu_notes.begin(), cpu_notes.end());

@@ -14,7 +14,7 @@
 
 namespace analyzer {
 
-enum class FlameWeight { Allocations, AllocatedBytes, Reads, CpuSamples };
+enum class FlameWeight { Allocations, AllocatedBytes, Reads, CpuSamples, WaitNs };
 
 struct FoldedStack {
     std::vector<std::string> frames;  // function names, outermost first
@@ -23,7 +23,9 @@ struct FoldedStack {
 
 // The stacks to draw: allocation stacks by count or bytes, the read
 // family's call sites by calls, or the CPU profile's stacks by timer
-// expiries (each a period of CPU). Equal name sequences merged; sorted by names.
+// expiries (each a period of CPU), or the wait sites by the time threads
+// blocked there (ns, the exact totals), the object waited on as the innermost
+// pseudo-frame ("[mutex 0x601040]"). Equal name sequences merged; sorted by names.
 std::vector<FoldedStack> flame_stacks(const Log& log, const AllocReport& allocs, Symbolizer& symbols,
                                       FlameWeight weight);
 
@@ -34,6 +36,9 @@ void write_folded(const std::vector<FoldedStack>& stacks, std::ostream& out);
 // `unit` names what the weights count ("allocations", "bytes", "calls").
 void write_flame_svg(const std::vector<FoldedStack>& stacks, const std::string& title, const std::string& unit,
                      std::ostream& out);
+// The same, each frame's amount written by `amount` (wait ns as "57.8 ms").
+void write_flame_svg(const std::vector<FoldedStack>& stacks, const std::string& title,
+                     const std::function<std::string(uint64_t)>& amount, std::ostream& out);
 
 // The same graph drawn inside an HTML page (the report's CPU view): its
 // styles scoped to `id` so they leave the page's other charts alone, no fixed

@@ -4,6 +4,7 @@
 
 #include "../symbols/name_simplify.h"
 #include "flame.h"
+#include "wait_names.h"
 
 namespace analyzer {
 namespace {
@@ -31,7 +32,7 @@ void append_frames(Symbolizer& symbols, uint64_t address, std::vector<std::strin
 // Stack ids are deduplicated by address, but two stacks may still share
 // names (different lines of one function): merge them by their names.
 void add_stack(const Log& log, Symbolizer& symbols, uint32_t stack_id, uint64_t fallback, uint64_t weight,
-               std::map<std::vector<std::string>, uint64_t>& merged) {
+               std::map<std::vector<std::string>, uint64_t>& merged, const std::string& pseudo_leaf = "") {
     if (weight == 0) return;
     std::vector<std::string> frames;
     const std::vector<uint64_t>* stack = log.stack(stack_id);
@@ -44,6 +45,7 @@ void add_stack(const Log& log, Symbolizer& symbols, uint32_t stack_id, uint64_t 
     } else {
         frames.push_back("[stack " + std::to_string(stack_id) + " not in the log]");
     }
+    if (!pseudo_leaf.empty()) frames.push_back(folded_frame_name(pseudo_leaf));
     merged[frames] += weight;
 }
 
@@ -68,6 +70,12 @@ std::vector<FoldedStack> flame_stacks(const Log& log, const AllocReport& allocs,
         // The innermost frame is the interrupted pc + 1: it symbolizes like a return address.
         for (const CpuSample& s : log.cpu.samples)
             add_stack(log, symbols, s.stack_id, 0, log.cpu.period_ns ? s.weight_ns / log.cpu.period_ns : 1, merged);
+    } else if (weight == FlameWeight::WaitNs) {
+        CallSites sites(log, symbols);
+        WaitNames names(log, sites);
+        for (const WaitSite& site : log.waits.sites)
+            if (site.wait_ns > 0)
+                add_stack(log, symbols, site.stack_id, 0, site.wait_ns, merged, "[" + names.name(site.object, site.kind) + "]");
     } else {
         for (const auto& entry : allocs.stacks) {
             const AllocStackStats& stack = entry.second;

@@ -147,6 +147,11 @@ void write_flame_svg(const std::vector<FoldedStack>& stacks, const std::string& 
     write_svg(stacks, title, amount, "", out);
 }
 
+void write_flame_svg(const std::vector<FoldedStack>& stacks, const std::string& title,
+                     const std::function<std::string(uint64_t)>& amount, std::ostream& out) {
+    write_svg(stacks, title, amount, "", out);
+}
+
 void write_flame_svg(const std::vector<FoldedStack>& stacks, const InlineFlameSvg& page, std::ostream& out) {
     write_svg(stacks, page.title, page.amount, page.id.empty() ? "flame-svg" : page.id, out);
 }

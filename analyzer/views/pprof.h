@@ -18,6 +18,8 @@ enum class PprofWhat {
     Allocations,  // alloc_objects, alloc_space, inuse_objects, inuse_space per allocation stack
     Reads,        // read_calls, read_bytes per read-family call site
     Cpu,          // samples/count, cpu/nanoseconds per sampled stack, as a Go CPU profile
+    Waits,        // contentions/count, delay/nanoseconds per wait site, as Go's block profile
+    LockHolders,  // the same per mutex release site that ended waits, as Go's mutex profile
 };
 
 struct PprofValueType {

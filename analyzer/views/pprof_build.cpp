@@ -5,6 +5,8 @@
 
 #include "../model/syscall_names.h"
 #include "pprof.h"
+#include "../analysis/wait_objects.h"
+#include "wait_names.h"
 
 namespace analyzer {
 
@@ -120,20 +122,28 @@ private:
         return loc.id;
     }
 
+public:
+    // A frame that is no code: the object a wait was for, as the innermost
+    // "function" (Go's profiles end in sync.(*Mutex).Lock; this names which one).
     uint64_t placeholder_location(const std::string& name) {
+        auto found = placeholders_.find(name);
+        if (found != placeholders_.end()) return found->second;
         PprofLocation loc;
         loc.id = p_.locations.size() + 1;
         loc.lines.push_back({function_for(name, ""), 0});
         p_.locations.push_back(loc);
+        placeholders_.emplace(name, loc.id);
         return loc.id;
     }
 
+private:
     const Log& log_;
     Symbolizer& symbols_;
     PprofProfile& p_;
     std::vector<const ModuleInfo*> mapping_modules_;  // by mapping id - 1
     std::map<uint64_t, uint64_t> locations_;          // return address -> id
     std::map<std::pair<std::string, std::string>, uint64_t> functions_;  // (name, file) -> id
+    std::map<std::string, uint64_t> placeholders_;                       // name -> location id
 };
 
 int64_t as_int64(uint64_t value) { return value > uint64_t(INT64_MAX) ? INT64_MAX : int64_t(value); }
@@ -205,17 +215,73 @@ void add_cpu_samples(const Log& log, ProfileBuilder& builder, PprofProfile& p) {
     }
 }
 
+// Go's block and mutex profiles share these types: the contentions (waits
+// that blocked) and the delay (time blocked), the delay shown by default.
+void add_wait_types(PprofProfile& p) {
+    add_sample_type(p, "contentions", "count");
+    add_sample_type(p, "delay", "nanoseconds");
+    p.default_sample_type = p.intern("delay");
+    p.period_type = {p.intern("contentions"), p.intern("count")};
+}
+
+// The object as a pseudo-frame under the stack, and as labels so that
+// `pprof -tagfocus kind=mutex` or `object=...` picks some.
+void add_wait_sample(WaitNames& names, ProfileBuilder& builder, PprofProfile& p, uint32_t stack_id,
+                     shimlog::WaitKind kind, uint64_t object, uint64_t count, uint64_t ns) {
+    std::string name = names.name(object, kind);
+    PprofSample sample;
+    sample.location_ids = builder.stack_locations(stack_id, 0);
+    sample.location_ids.insert(sample.location_ids.begin(), builder.placeholder_location("[" + name + "]"));
+    sample.values = {as_int64(count), as_int64(ns)};
+    sample.labels.push_back({p.intern("kind"), p.intern(wait_kind_name(kind))});
+    sample.labels.push_back({p.intern("object"), p.intern(name)});
+    // Tells apart objects one name covers (two heap mutexes first waited for at one site).
+    char address[32];
+    snprintf(address, sizeof address, kind == shimlog::WaitKind::Join ? "tid %llu" : "0x%llx",
+             static_cast<unsigned long long>(object));
+    sample.labels.push_back({p.intern("address"), p.intern(address)});
+    p.samples.push_back(std::move(sample));
+}
+
+// Waiters: every contended wait at the site it blocked in (all kinds).
+void add_waiter_samples(const Log& log, WaitNames& names, ProfileBuilder& builder, PprofProfile& p) {
+    add_wait_types(p);
+    p.comments.push_back(p.intern("delay charged to the waiting site (Go's block profile); "
+                                  "condition, semaphore, barrier and join waits are waits for work, not contention"));
+    for (const WaitSite& site : log.waits.sites)
+        if (site.waits > 0 || site.wait_ns > 0)
+            add_wait_sample(names, builder, p, site.stack_id, site.kind, site.object, site.waits, site.wait_ns);
+}
+
+// Holders: each mutex wait charged to the unlock that ended it.
+void add_holder_samples(const Log& log, WaitNames& names, ProfileBuilder& builder, PprofProfile& p) {
+    add_wait_types(p);
+    p.comments.push_back(p.intern("delay charged to the site that released the mutex (Go's mutex profile): "
+                                  "contentions are releases that had waiters"));
+    for (const LockHolder& h : log.waits.holders)
+        if (h.releases > 0 || h.delay_ns > 0)
+            add_wait_sample(names, builder, p, h.stack_id, shimlog::WaitKind::Mutex, h.object, h.releases, h.delay_ns);
+}
+
 }  // namespace
 
 PprofProfile build_pprof(const Log& log, const AllocReport& allocs, Symbolizer& symbols, PprofWhat what) {
     PprofProfile p;
     ProfileBuilder builder(log, symbols, p);
-    if (what == PprofWhat::Allocations)
+    if (what == PprofWhat::Allocations) {
         add_allocation_samples(allocs, builder, p);
-    else if (what == PprofWhat::Reads)
+    } else if (what == PprofWhat::Reads) {
         add_read_samples(log, builder, p);
-    else
+    } else if (what == PprofWhat::Waits || what == PprofWhat::LockHolders) {
+        CallSites sites(log, symbols);
+        WaitNames names(log, sites);
+        if (what == PprofWhat::Waits)
+            add_waiter_samples(log, names, builder, p);
+        else
+            add_holder_samples(log, names, builder, p);
+    } else {
         add_cpu_samples(log, builder, p);
+    }
     // Every event is counted (nothing is sampled), but the CPU profile's
     // period is the CPU one timer expiry stands for.
     p.period = what == PprofWhat::Cpu ? as_int64(log.cpu.period_ns) : 1;

@@ -1,5 +1,5 @@
-// Waits: mutexes, rwlocks, conditions, semaphores, barriers. A lock or a
-// semaphore is tried first: an acquisition that does not block reads no clock
+// Waits: rwlocks, conditions, semaphores, barriers (mutexes: hooks_mutex.cpp).
+// A lock or a semaphore is tried first: an acquisition that does not block reads no clock
 // and records nothing. Only when the try fails is the real blocking call timed
 // and the wait recorded (record/waits.h). Conditions and barriers block by
 // design: every call is a wait. The program gets exactly what the real call
@@ -55,22 +55,23 @@ private:
     std::atomic<Fn> fn_{nullptr};
 };
 
-RealFunction<int (*)(pthread_mutex_t*)> real_mutex_lock("pthread_mutex_lock");
-RealFunction<int (*)(pthread_mutex_t*)> real_mutex_trylock("pthread_mutex_trylock");
-RealFunction<int (*)(pthread_mutex_t*, const timespec*)> real_mutex_timedlock("pthread_mutex_timedlock");
-RealFunction<int (*)(pthread_mutex_t*)> real_mutex_unlock("pthread_mutex_unlock");
 RealFunction<int (*)(pthread_rwlock_t*)> real_rdlock("pthread_rwlock_rdlock");
 RealFunction<int (*)(pthread_rwlock_t*)> real_tryrdlock("pthread_rwlock_tryrdlock");
 RealFunction<int (*)(pthread_rwlock_t*, const timespec*)> real_timedrdlock("pthread_rwlock_timedrdlock");
+RealFunction<int (*)(pthread_rwlock_t*, clockid_t, const timespec*)> real_clockrdlock("pthread_rwlock_clockrdlock");
 RealFunction<int (*)(pthread_rwlock_t*)> real_wrlock("pthread_rwlock_wrlock");
 RealFunction<int (*)(pthread_rwlock_t*)> real_trywrlock("pthread_rwlock_trywrlock");
 RealFunction<int (*)(pthread_rwlock_t*, const timespec*)> real_timedwrlock("pthread_rwlock_timedwrlock");
+RealFunction<int (*)(pthread_rwlock_t*, clockid_t, const timespec*)> real_clockwrlock("pthread_rwlock_clockwrlock");
 VersionedFunction<int (*)(pthread_cond_t*, pthread_mutex_t*)> real_cond_wait("pthread_cond_wait", "GLIBC_2.3.2");
 VersionedFunction<int (*)(pthread_cond_t*, pthread_mutex_t*, const timespec*)> real_cond_timedwait(
     "pthread_cond_timedwait", "GLIBC_2.3.2");
+RealFunction<int (*)(pthread_cond_t*, pthread_mutex_t*, clockid_t, const timespec*)> real_cond_clockwait(
+    "pthread_cond_clockwait");
 RealFunction<int (*)(sem_t*)> real_sem_wait("sem_wait");
 RealFunction<int (*)(sem_t*)> real_sem_trywait("sem_trywait");
 RealFunction<int (*)(sem_t*, const timespec*)> real_sem_timedwait("sem_timedwait");
+RealFunction<int (*)(sem_t*, clockid_t, const timespec*)> real_sem_clockwait("sem_clockwait");
 RealFunction<int (*)(pthread_barrier_t*)> real_barrier_wait("pthread_barrier_wait");
 
 // The program's own call, with waits recorded (not the shim's, not off).
@@ -78,25 +79,10 @@ inline bool traced() { return shim::t_guard_depth == 0 && shim::waits_on(); }
 
 inline uint64_t address(const void* object) { return reinterpret_cast<uint64_t>(object); }
 
-// glibc rejects a bad deadline of a timed rwlock or semaphore wait before it
-// tries to acquire: those calls go straight through so the error is the same.
+// glibc rejects a bad deadline of a timed rwlock or semaphore wait, and a
+// clock its futexes cannot wait on (any *clock* call), before it tries to
+// acquire: those calls go straight through so the error is the same.
 inline bool deadline_valid(const timespec* t) { return t != nullptr && t->tv_nsec >= 0 && t->tv_nsec < 1000000000; }
-
-// A mutex that was held: the real call blocks. Recorded if it got the lock
-// (or gave up at its deadline); EDEADLK and other errors returned at once.
-template <typename Lock>
-inline int mutex_contended(pthread_mutex_t* m, CallSite site, Lock lock) {
-    uint64_t start = shim::now_ticks();
-    int result = lock();
-    uint64_t end = shim::now_ticks();
-    if (result == 0 || result == EOWNERDEAD) {
-        shim::waits_mutex_acquired(address(m), start, end);
-        shim::waits_record(address(m), WaitKind::Mutex, start, end, false, site);
-    } else if (result == ETIMEDOUT) {
-        shim::waits_record(address(m), WaitKind::Mutex, start, end, true, site);
-    }
-    return result;
-}
 
 template <typename Lock>
 inline int rwlock_contended(pthread_rwlock_t* rw, WaitKind kind, CallSite site, Lock lock) {
@@ -105,6 +91,15 @@ inline int rwlock_contended(pthread_rwlock_t* rw, WaitKind kind, CallSite site, 
     uint64_t end = shim::now_ticks();
     if (result == 0 || result == ETIMEDOUT) shim::waits_record(address(rw), kind, start, end, result != 0, site);
     return result;
+}
+
+// Tried first; the real lock only when the try did not succeed.
+template <typename Try, typename Lock>
+inline int rwlock_lock(pthread_rwlock_t* rw, WaitKind kind, CallSite site, Try attempt, Lock lock) {
+    int tried = attempt();
+    if (tried == 0) return 0;
+    if (tried != EBUSY) return lock();
+    return rwlock_contended(rw, kind, site, lock);
 }
 
 // A semaphore at 0. sem_* report through errno: the try's EAGAIN is undone.
@@ -119,14 +114,45 @@ inline int sem_contended(sem_t* sem, int saved_errno, CallSite site, Wait wait) 
     return result;
 }
 
-// Every call is a wait: for work, or for the other threads.
+// sem_wait and friends once their argument checks passed: tried first.
+template <typename Wait>
+inline int sem_after_checks(sem_t* sem, CallSite site, Wait wait) {
+    int saved_errno = *shim::errno_at();
+    if (real_sem_trywait.get()(sem) == 0) return 0;
+    if (*shim::errno_at() != EAGAIN) {
+        *shim::errno_at() = saved_errno;
+        return wait();
+    }
+    return sem_contended(sem, saved_errno, site, wait);
+}
+
+// Every call is a wait: for work, or for the other threads. Errors (a bad
+// deadline or clock) are not waits.
 template <typename Wait>
 inline int every_call_waits(const void* object, WaitKind kind, CallSite site, Wait wait) {
     uint64_t start = shim::now_ticks();
     int result = wait();
     uint64_t end = shim::now_ticks();
-    shim::waits_record(address(object), kind, start, end, result == ETIMEDOUT, site);
+    bool waited = result == 0 || result == ETIMEDOUT || (kind == WaitKind::Barrier && result == PTHREAD_BARRIER_SERIAL_THREAD);
+    if (waited) shim::waits_record(address(object), kind, start, end, result == ETIMEDOUT, site);
     return result;
+}
+
+// A condition wait releases `m` inside glibc, where the unlock hook does not
+// see it: that release is published as the unlock's would be (the wait's
+// site is where the holder let go), and the holder's timed hold ends there.
+// The re-lock inside glibc is part of the condition wait, not lock contention.
+template <typename Wait>
+inline int condition_wait(pthread_cond_t* cond, pthread_mutex_t* m, CallSite site, Wait wait) {
+    {
+        shim::ErrnoKeeper keep;
+        uint32_t self = shim::thread_id();
+        if (shim::mutex_may_have_waiters(m) && shim::mutex_unlock_releases(m, self))
+            shim::waits_mutex_releasing(address(m), site);
+        else
+            shim::waits_mutex_letting_go(address(m), self);
+    }
+    return every_call_waits(cond, WaitKind::Condition, site, wait);
 }
 
 }  // namespace
@@ -134,92 +160,82 @@ inline int every_call_waits(const void* object, WaitKind kind, CallSite site, Wa
 extern "C" {
 #pragma GCC visibility push(default)  // the hooks: what the program links to
 
-int pthread_mutex_lock(pthread_mutex_t* m) {
-    if (!traced()) return real_mutex_lock.get()(m);
-    int tried = real_mutex_trylock.get()(m);
-    // 0: ours (a recursive owner's relock too); EOWNERDEAD: ours, as lock would say.
-    if (__builtin_expect(tried != EBUSY, 1)) return tried == 0 || tried == EOWNERDEAD ? tried : real_mutex_lock.get()(m);
-    return mutex_contended(m, WAIT_SITE, [m] { return real_mutex_lock.get()(m); });
-}
-
-int pthread_mutex_timedlock(pthread_mutex_t* m, const timespec* deadline) {
-    if (!traced()) return real_mutex_timedlock.get()(m, deadline);
-    int tried = real_mutex_trylock.get()(m);
-    if (tried != EBUSY)
-        return tried == 0 || tried == EOWNERDEAD ? tried : real_mutex_timedlock.get()(m, deadline);
-    return mutex_contended(m, WAIT_SITE, [m, deadline] { return real_mutex_timedlock.get()(m, deadline); });
-}
-
-int pthread_mutex_unlock(pthread_mutex_t* m) {
-    if (__builtin_expect(shim::mutex_may_have_waiters(m), 0) && traced() &&
-        shim::mutex_unlock_releases(m, shim::thread_id()))
-        shim::waits_mutex_releasing(address(m), WAIT_SITE);
-    return real_mutex_unlock.get()(m);
-}
-
 int pthread_rwlock_rdlock(pthread_rwlock_t* rw) {
     if (!traced()) return real_rdlock.get()(rw);
-    int tried = real_tryrdlock.get()(rw);
-    if (tried != EBUSY) return tried == 0 ? 0 : real_rdlock.get()(rw);
-    return rwlock_contended(rw, WaitKind::RwRead, WAIT_SITE, [rw] { return real_rdlock.get()(rw); });
+    return rwlock_lock(rw, WaitKind::RwRead, WAIT_SITE, [rw] { return real_tryrdlock.get()(rw); },
+                       [rw] { return real_rdlock.get()(rw); });
 }
 
 int pthread_rwlock_timedrdlock(pthread_rwlock_t* rw, const timespec* deadline) {
     if (!traced() || !deadline_valid(deadline)) return real_timedrdlock.get()(rw, deadline);
-    int tried = real_tryrdlock.get()(rw);
-    if (tried != EBUSY) return tried == 0 ? 0 : real_timedrdlock.get()(rw, deadline);
-    return rwlock_contended(rw, WaitKind::RwRead, WAIT_SITE,
-                            [rw, deadline] { return real_timedrdlock.get()(rw, deadline); });
+    return rwlock_lock(rw, WaitKind::RwRead, WAIT_SITE, [rw] { return real_tryrdlock.get()(rw); },
+                       [rw, deadline] { return real_timedrdlock.get()(rw, deadline); });
+}
+
+int pthread_rwlock_clockrdlock(pthread_rwlock_t* rw, clockid_t clock, const timespec* deadline) {
+    if (!traced() || !shim::futex_clock_supported(clock) || !deadline_valid(deadline))
+        return real_clockrdlock.get()(rw, clock, deadline);
+    return rwlock_lock(rw, WaitKind::RwRead, WAIT_SITE, [rw] { return real_tryrdlock.get()(rw); },
+                       [rw, clock, deadline] { return real_clockrdlock.get()(rw, clock, deadline); });
 }
 
 int pthread_rwlock_wrlock(pthread_rwlock_t* rw) {
     if (!traced()) return real_wrlock.get()(rw);
-    int tried = real_trywrlock.get()(rw);
-    if (tried != EBUSY) return tried == 0 ? 0 : real_wrlock.get()(rw);
-    return rwlock_contended(rw, WaitKind::RwWrite, WAIT_SITE, [rw] { return real_wrlock.get()(rw); });
+    return rwlock_lock(rw, WaitKind::RwWrite, WAIT_SITE, [rw] { return real_trywrlock.get()(rw); },
+                       [rw] { return real_wrlock.get()(rw); });
 }
 
 int pthread_rwlock_timedwrlock(pthread_rwlock_t* rw, const timespec* deadline) {
     if (!traced() || !deadline_valid(deadline)) return real_timedwrlock.get()(rw, deadline);
-    int tried = real_trywrlock.get()(rw);
-    if (tried != EBUSY) return tried == 0 ? 0 : real_timedwrlock.get()(rw, deadline);
-    return rwlock_contended(rw, WaitKind::RwWrite, WAIT_SITE,
-                            [rw, deadline] { return real_timedwrlock.get()(rw, deadline); });
+    return rwlock_lock(rw, WaitKind::RwWrite, WAIT_SITE, [rw] { return real_trywrlock.get()(rw); },
+                       [rw, deadline] { return real_timedwrlock.get()(rw, deadline); });
 }
 
-// The re-lock of `m` inside glibc is part of the wait, not mutex contention.
+int pthread_rwlock_clockwrlock(pthread_rwlock_t* rw, clockid_t clock, const timespec* deadline) {
+    if (!traced() || !shim::futex_clock_supported(clock) || !deadline_valid(deadline))
+        return real_clockwrlock.get()(rw, clock, deadline);
+    return rwlock_lock(rw, WaitKind::RwWrite, WAIT_SITE, [rw] { return real_trywrlock.get()(rw); },
+                       [rw, clock, deadline] { return real_clockwrlock.get()(rw, clock, deadline); });
+}
+
 int pthread_cond_wait(pthread_cond_t* cond, pthread_mutex_t* m) {
     if (!traced()) return real_cond_wait.get()(cond, m);
-    return every_call_waits(cond, WaitKind::Condition, WAIT_SITE, [cond, m] { return real_cond_wait.get()(cond, m); });
+    return condition_wait(cond, m, WAIT_SITE, [cond, m] { return real_cond_wait.get()(cond, m); });
 }
 
 int pthread_cond_timedwait(pthread_cond_t* cond, pthread_mutex_t* m, const timespec* deadline) {
     if (!traced()) return real_cond_timedwait.get()(cond, m, deadline);
-    return every_call_waits(cond, WaitKind::Condition, WAIT_SITE,
-                            [cond, m, deadline] { return real_cond_timedwait.get()(cond, m, deadline); });
+    return condition_wait(cond, m, WAIT_SITE,
+                          [cond, m, deadline] { return real_cond_timedwait.get()(cond, m, deadline); });
 }
 
+// What std::condition_variable's timed waits call (steady clock).
+int pthread_cond_clockwait(pthread_cond_t* cond, pthread_mutex_t* m, clockid_t clock, const timespec* deadline) {
+    if (!traced() || !shim::futex_clock_supported(clock) || !deadline_valid(deadline))
+        return real_cond_clockwait.get()(cond, m, clock, deadline);
+    return condition_wait(cond, m, WAIT_SITE,
+                          [cond, m, clock, deadline] { return real_cond_clockwait.get()(cond, m, clock, deadline); });
+}
+
+// glibc's sem_wait and sem_timedwait are cancellation points even when the
+// count is not 0 (sem_clockwait is not): so are the hooks.
 int sem_wait(sem_t* sem) {
     if (!traced()) return real_sem_wait.get()(sem);
-    pthread_testcancel();  // glibc's sem_wait is a cancellation point even when the count is not 0
-    int saved_errno = *shim::errno_at();
-    if (real_sem_trywait.get()(sem) == 0) return 0;
-    if (*shim::errno_at() != EAGAIN) {
-        *shim::errno_at() = saved_errno;
-        return real_sem_wait.get()(sem);
-    }
-    return sem_contended(sem, saved_errno, WAIT_SITE, [sem] { return real_sem_wait.get()(sem); });
+    pthread_testcancel();
+    return sem_after_checks(sem, WAIT_SITE, [sem] { return real_sem_wait.get()(sem); });
 }
 
 int sem_timedwait(sem_t* sem, const timespec* deadline) {
     if (!traced() || !deadline_valid(deadline)) return real_sem_timedwait.get()(sem, deadline);
-    int saved_errno = *shim::errno_at();
-    if (real_sem_trywait.get()(sem) == 0) return 0;
-    if (*shim::errno_at() != EAGAIN) {
-        *shim::errno_at() = saved_errno;
-        return real_sem_timedwait.get()(sem, deadline);
-    }
-    return sem_contended(sem, saved_errno, WAIT_SITE, [sem, deadline] { return real_sem_timedwait.get()(sem, deadline); });
+    pthread_testcancel();
+    return sem_after_checks(sem, WAIT_SITE, [sem, deadline] { return real_sem_timedwait.get()(sem, deadline); });
+}
+
+int sem_clockwait(sem_t* sem, clockid_t clock, const timespec* deadline) {
+    if (!traced() || !shim::futex_clock_supported(clock) || !deadline_valid(deadline))
+        return real_sem_clockwait.get()(sem, clock, deadline);
+    return sem_after_checks(sem, WAIT_SITE,
+                            [sem, clock, deadline] { return real_sem_clockwait.get()(sem, clock, deadline); });
 }
 
 int pthread_barrier_wait(pthread_barrier_t* barrier) {

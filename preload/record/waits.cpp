@@ -63,11 +63,20 @@ struct HolderSlot : KeyedSlot {
 
 SiteSlot g_sites[kSiteSlots];
 HolderSlot g_holders[kHolderSlots];
+std::atomic<uint32_t> g_sites_claimed{0};
+
+// Joins are keyed by the joined thread, a new key per thread: a program that
+// starts threads by the ten thousand would fill the table with them and leave
+// no room for its locks. Past half the table, joins share the key "object 0"
+// (format/log_format.h), their totals still exact per wait site.
+constexpr uint32_t kJoinSiteRoom = kSiteSlots / 2;
 
 // The slot's index for the key, claiming one if new; -1 when the probes all
 // hold other keys (the wait is then counted as dropped).
+// `claimed`, when given, counts the slots claimed.
 template <typename Slot>
-int64_t find_slot(Slot* table, uint32_t size, uint64_t object, uint8_t kind, uint32_t stack) {
+int64_t find_slot(Slot* table, uint32_t size, uint64_t object, uint8_t kind, uint32_t stack,
+                  std::atomic<uint32_t>* claimed = nullptr) {
     uint64_t h = mix(object ^ (uint64_t{stack} << 32) ^ (uint64_t{kind} << 56));
     for (uint32_t probe = 0; probe < kProbes; ++probe) {
         uint32_t i = static_cast<uint32_t>((h + probe) % size);
@@ -75,6 +84,7 @@ int64_t find_slot(Slot* table, uint32_t size, uint64_t object, uint8_t kind, uin
         uint32_t state = slot.state.load(std::memory_order_acquire);
         if (state == 0) {
             if (slot.state.compare_exchange_strong(state, 1, std::memory_order_acq_rel)) {
+                if (claimed != nullptr) claimed->fetch_add(1, std::memory_order_relaxed);
                 slot.object = object;
                 slot.kind = kind;
                 slot.stack = stack;
@@ -108,12 +118,14 @@ struct MutexSlot {
 };
 MutexSlot g_mutexes[kMutexSlots];
 
-MutexSlot* mutex_slot(uint64_t object) {
+// The mutex's slot; claimed if new and `claim`, else nullptr when it has none.
+MutexSlot* mutex_slot(uint64_t object, bool claim = true) {
     uint64_t h = mix(object);
     for (uint32_t probe = 0; probe < kProbes; ++probe) {
         MutexSlot& slot = g_mutexes[(h + probe) % kMutexSlots];
         uint64_t seen = slot.object.load(std::memory_order_acquire);
         if (seen == object) return &slot;
+        if (seen == 0 && !claim) return nullptr;  // slots are never freed: it would be here
         if (seen == 0 && slot.object.compare_exchange_strong(seen, object, std::memory_order_acq_rel)) return &slot;
         if (seen == object) return &slot;
     }
@@ -250,7 +262,8 @@ void waits_record(uint64_t object, WaitKind kind, uint64_t start, uint64_t end, 
     ThreadWaits* self = this_thread();
     uint32_t stack = stack_of(self, site);
     uint64_t ticks = end > start ? end - start : 0;
-    int64_t index = find_slot(g_sites, kSiteSlots, object, static_cast<uint8_t>(kind), stack);
+    uint64_t key = kind == WaitKind::Join && g_sites_claimed.load(std::memory_order_relaxed) >= kJoinSiteRoom ? 0 : object;
+    int64_t index = find_slot(g_sites, kSiteSlots, key, static_cast<uint8_t>(kind), stack, &g_sites_claimed);
     if (index < 0) {
         count_dropped();
     } else {
@@ -268,6 +281,10 @@ void waits_record(uint64_t object, WaitKind kind, uint64_t start, uint64_t end, 
 }
 
 void waits_mutex_acquired(uint64_t object, uint64_t start, uint64_t end) {
+    // A handler that lands while a holder slot is being claimed here must not
+    // record (it would wait on that claim for ever): the guard keeps it out.
+    ReentryGuard guard;
+    ErrnoKeeper keep;
     MutexSlot* slot = mutex_slot(object);
     if (slot == nullptr) {
         count_dropped();
@@ -316,6 +333,13 @@ void waits_mutex_releasing(uint64_t object, CallSite site) {
     slot->release_ticks.store(now, std::memory_order_relaxed);
 }
 
+void waits_mutex_letting_go(uint64_t object, uint32_t self) {
+    MutexSlot* slot = mutex_slot(object, false);
+    if (slot == nullptr || slot->holder_tid.load(std::memory_order_relaxed) != self) return;
+    slot->acquired_ticks.store(0, std::memory_order_relaxed);
+    slot->holder_tid.store(0, std::memory_order_relaxed);
+}
+
 void waits_write_totals() {
     for (SiteSlot& slot : g_sites) {
         if (slot.state.load(std::memory_order_acquire) != 2) continue;
@@ -355,7 +379,21 @@ void waits_init() {
     if (pthread_key_create(&g_end_key, thread_finished) == 0) g_key_ready.store(true, std::memory_order_release);
 }
 
+// A slot another thread was claiming at the fork stays "being filled" in the
+// child, where that thread does not exist: it would make every lookup that
+// probes it spin for ever. Its key was never published: the slot is free.
+template <typename Slot>
+void free_half_claimed(Slot* table, uint32_t size) {
+    for (uint32_t i = 0; i < size; ++i)
+        if (table[i].state.load(std::memory_order_relaxed) == 1) table[i].state.store(0, std::memory_order_relaxed);
+}
+
 void waits_after_fork_child() {
+    free_half_claimed(g_sites, kSiteSlots);
+    free_half_claimed(g_holders, kHolderSlots);
+    uint32_t claimed = 0;
+    for (const SiteSlot& slot : g_sites) claimed += slot.state.load(std::memory_order_relaxed) != 0;
+    g_sites_claimed.store(claimed, std::memory_order_relaxed);
     for (SiteSlot& slot : g_sites) {
         slot.waits.store(0, std::memory_order_relaxed);
         slot.timeouts.store(0, std::memory_order_relaxed);

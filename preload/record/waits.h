@@ -40,6 +40,10 @@ void waits_mutex_acquired(uint64_t object, uint64_t start, uint64_t end);
 // publishes this release site and the hold time for the waiter it lets in.
 void waits_mutex_releasing(uint64_t object, CallSite site);
 
+// A condition wait about to release a mutex `self` holds, with no waiter to
+// hand it to: `self`'s timed hold of it (if any) ends here.
+void waits_mutex_letting_go(uint64_t object, uint32_t self);
+
 // Writes WaitSite and LockHolder records with the totals so far (inside log_flush).
 void waits_write_totals();
 // Writes every thread's buffered waits as WaitChunk records (outside the file

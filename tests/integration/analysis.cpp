@@ -1,6 +1,9 @@
 #include "analysis.h"
 
+#include <algorithm>
+#include <map>
 #include <utility>
+
 
 namespace harness {
 
@@ -30,6 +33,14 @@ const analyzer::Finding* Analysis::finding(const std::string& kind) const {
     for (const analyzer::Finding& f : findings)
         if (f.kind == kind) return &f;
     return nullptr;
+}
+
+double run_queue_wait_seconds(const analyzer::Log& log) {
+    std::map<uint32_t, uint64_t> last;
+    for (const analyzer::ThreadCpuReading& r : log.samples.thread_wait) last[r.tid] = std::max(last[r.tid], r.cpu_ns);
+    double ns = 0;
+    for (const auto& entry : last) ns += double(entry.second);
+    return ns / 1e9;
 }
 
 }  // namespace harness

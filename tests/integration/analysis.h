@@ -25,4 +25,8 @@ struct Analysis {
 
 Analysis analyze(const std::string& log_path, analyzer::Thresholds limits = {});
 
+// The threads' time runnable but without a CPU (their last schedstat
+// readings, summed): another program was taking the cores. 0 without schedstats.
+double run_queue_wait_seconds(const analyzer::Log& log);
+
 }  // namespace harness

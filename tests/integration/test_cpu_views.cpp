@@ -67,7 +67,10 @@ TEST_CASE("cpu_split: the Chrome trace holds the samples on the workers' tracks,
     INFO(inspected.out + inspected.err);
     REQUIRE(inspected.status == 0);
     // The workers' tracks (named work) hold the samples; heavy() ~75% of them.
+    // Expiries reach a thread only at the kernel's tick (~100 deliveries
+    // here): on a loaded machine 0.90 was seen once; test_cpu_workloads.cpp
+    // checks the split to ±5 points on a longer run.
     double heavy_share = std::stod(inspected.out.substr(inspected.out.find(' ') + 1));
-    CHECK(heavy_share > 0.6);
-    CHECK(heavy_share < 0.9);
+    CHECK(heavy_share > 0.58);
+    CHECK(heavy_share < 0.92);
 }

@@ -1,15 +1,18 @@
 // The synchronisation cases the waits hooks must pass through unchanged: each
 // mode prints what the calls returned (and errno), so a run under the shim
 // can be compared with a bare one. Usage: waits_cases MODE [N]
+// Built static too (waits_cases_static): the shim must not touch it.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static pthread_mutex_t static_mutex = PTHREAD_MUTEX_INITIALIZER;
@@ -157,11 +160,12 @@ static int rwlock_case(void) {
 // A pool of workers taking jobs from a queue under a condition variable.
 static pthread_mutex_t pool_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pool_cond = PTHREAD_COND_INITIALIZER;
-static int jobs_left, jobs_done, closing;
+static int jobs_left, jobs_done, closing, workers_in;
 
 static void* pool_worker(void* arg) {
     (void)arg;
     pthread_mutex_lock(&pool_mutex);
+    workers_in++;  // then waits at once: every worker waits at least once
     for (;;) {
         while (jobs_left == 0 && !closing) pthread_cond_wait(&pool_cond, &pool_mutex);
         if (jobs_left == 0) break;
@@ -178,6 +182,11 @@ static void* pool_worker(void* arg) {
 static int condpool_case(void) {
     pthread_t t[4];
     for (int i = 0; i < 4; ++i) pthread_create(&t[i], NULL, pool_worker, NULL);
+    for (int in = 0; in < 4; usleep(1000)) {  // all four are inside pthread_cond_wait
+        pthread_mutex_lock(&pool_mutex);
+        in = workers_in;
+        pthread_mutex_unlock(&pool_mutex);
+    }
     for (int i = 0; i < 200; ++i) {
         pthread_mutex_lock(&pool_mutex);
         jobs_left++;
@@ -281,6 +290,221 @@ static int cancel_case(void) {
     return 0;
 }
 
+
+static struct timespec in_ms(clockid_t clock, long ms) {
+    struct timespec t;
+    clock_gettime(clock, &t);
+    t.tv_nsec += ms * 1000000;
+    t.tv_sec += t.tv_nsec / 1000000000;
+    t.tv_nsec %= 1000000000;
+    return t;
+}
+
+static pthread_rwlock_t clock_rw = PTHREAD_RWLOCK_INITIALIZER;
+static atomic_int rw_held_state;
+static void* hold_rw_a_while(void* arg) {
+    (void)arg;
+    pthread_rwlock_wrlock(&clock_rw);
+    atomic_store(&rw_held_state, 1);
+    while (atomic_load(&rw_held_state) != 2) usleep(1000);
+    pthread_rwlock_unlock(&clock_rw);
+    return NULL;
+}
+
+// The *clock* calls (what libstdc++'s timed waits use): each times out once
+// on a steady-clock deadline; a clock glibc cannot wait on is EINVAL, even
+// where nothing would have waited.
+static int clock_case(void) {
+    pthread_t t, r;
+    pthread_create(&t, NULL, hold_a_while, NULL);
+    pthread_create(&r, NULL, hold_rw_a_while, NULL);
+    while (atomic_load(&held_state) != 1 || atomic_load(&rw_held_state) != 1) usleep(1000);
+    struct timespec soon = in_ms(CLOCK_MONOTONIC, 20);
+    int m = pthread_mutex_clocklock(&held, CLOCK_MONOTONIC, &soon);
+    soon = in_ms(CLOCK_MONOTONIC, 20);
+    int rd = pthread_rwlock_clockrdlock(&clock_rw, CLOCK_MONOTONIC, &soon);
+    pthread_mutex_t free_mutex = PTHREAD_MUTEX_INITIALIZER;
+    int bad_m = pthread_mutex_clocklock(&free_mutex, CLOCK_PROCESS_CPUTIME_ID, &soon);
+    int bad_rw = pthread_rwlock_clockwrlock(&clock_rw, CLOCK_PROCESS_CPUTIME_ID, &soon);
+    atomic_store(&held_state, 2);
+    atomic_store(&rw_held_state, 2);
+    pthread_join(t, NULL);
+    pthread_join(r, NULL);
+
+    pthread_mutex_t cm = PTHREAD_MUTEX_INITIALIZER;
+    pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+    struct timespec past = {0, 0};
+    pthread_mutex_lock(&cm);
+    int c = pthread_cond_clockwait(&cv, &cm, CLOCK_MONOTONIC, &past);
+    int bad_c = pthread_cond_clockwait(&cv, &cm, CLOCK_PROCESS_CPUTIME_ID, &past);
+    pthread_mutex_unlock(&cm);
+
+    sem_t s;
+    sem_init(&s, 0, 0);
+    errno = 0;
+    int sw = sem_clockwait(&s, CLOCK_MONOTONIC, &past);
+    int sw_errno = errno;
+    sem_post(&s);
+    errno = 0;
+    int bad_s = sem_clockwait(&s, CLOCK_PROCESS_CPUTIME_ID, &past);
+    int bad_s_errno = errno;
+    int value;
+    sem_getvalue(&s, &value);
+    printf("clock mutex %s rwlock %s cond %s sem %d %s; bad clock: mutex %s rwlock %s cond %s sem %d %s value %d\n",
+           m == ETIMEDOUT ? "ETIMEDOUT" : strerror(m), rd == ETIMEDOUT ? "ETIMEDOUT" : strerror(rd),
+           c == ETIMEDOUT ? "ETIMEDOUT" : strerror(c), sw, sw_errno == ETIMEDOUT ? "ETIMEDOUT" : strerror(sw_errno),
+           bad_m == EINVAL ? "EINVAL" : strerror(bad_m), bad_rw == EINVAL ? "EINVAL" : strerror(bad_rw),
+           bad_c == EINVAL ? "EINVAL" : strerror(bad_c), bad_s, bad_s_errno == EINVAL ? "EINVAL" : strerror(bad_s_errno),
+           value);
+    return 0;
+}
+
+// A cancel pending (sent while cancellation was disabled) meets a semaphore
+// whose count is 1: glibc's sem_wait and sem_timedwait act on it even though
+// they would not block; sem_clockwait does not (it is no cancellation point).
+static sem_t cancel_sem;
+static atomic_int cancel_stage;
+static const char* cancel_call;
+static void* meet_cancel_at_sem(void* arg) {
+    (void)arg;
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+    atomic_store(&cancel_stage, 1);
+    while (atomic_load(&cancel_stage) != 2) usleep(1000);
+    pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+    struct timespec far = in_ms(CLOCK_REALTIME, 10000);
+    if (!strcmp(cancel_call, "sem_wait")) sem_wait(&cancel_sem);
+    else if (!strcmp(cancel_call, "sem_timedwait")) sem_timedwait(&cancel_sem, &far);
+    else sem_clockwait(&cancel_sem, CLOCK_MONOTONIC, &far);
+    atomic_store(&cancel_stage, 3);
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);  // returns normally from here on
+    return NULL;
+}
+
+static int semcancel_case(void) {
+    const char* calls[] = {"sem_wait", "sem_timedwait", "sem_clockwait"};
+    for (int i = 0; i < 3; ++i) {
+        cancel_call = calls[i];
+        sem_init(&cancel_sem, 0, 1);
+        atomic_store(&cancel_stage, 0);
+        pthread_t t;
+        pthread_create(&t, NULL, meet_cancel_at_sem, NULL);
+        while (atomic_load(&cancel_stage) != 1) usleep(1000);
+        pthread_cancel(t);
+        atomic_store(&cancel_stage, 2);
+        void* result;
+        pthread_join(t, &result);
+        int value;
+        sem_getvalue(&cancel_sem, &value);
+        printf("%s cancelled %d went on %d count %d\n", calls[i], result == PTHREAD_CANCELED,
+               atomic_load(&cancel_stage) == 3, value);
+    }
+    return 0;
+}
+
+// Signals arriving during waits. A handler that locks (not async-signal-safe
+// in POSIX, common in practice) runs while its thread waits for a mutex: the
+// lock wait resumes and ends when the mutex is released. A semaphore wait
+// interrupted by a handler installed without SA_RESTART returns EINTR.
+static pthread_mutex_t signal_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t handler_mutex = PTHREAD_MUTEX_INITIALIZER;
+static atomic_int handled, interrupted, waiter_ready;
+static sem_t signal_sem;
+
+static void lock_in_handler(int sig) {
+    (void)sig;
+    pthread_mutex_lock(&handler_mutex);
+    atomic_fetch_add(&handled, 1);
+    pthread_mutex_unlock(&handler_mutex);
+}
+
+static void* wait_for_mutex(void* arg) {
+    int* result = arg;
+    atomic_store(&waiter_ready, 1);
+    *result = pthread_mutex_lock(&signal_mutex);
+    pthread_mutex_unlock(&signal_mutex);
+    return NULL;
+}
+
+static void* wait_for_sem(void* arg) {
+    int* result = arg;
+    int r;
+    atomic_store(&waiter_ready, 1);
+    while ((r = sem_wait(&signal_sem)) == -1 && errno == EINTR) atomic_store(&interrupted, 1);
+    *result = r;
+    return NULL;
+}
+
+static int signal_case(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = lock_in_handler;  // no SA_RESTART
+    sigaction(SIGUSR1, &sa, NULL);
+
+    int mutex_result = -1;
+    pthread_mutex_lock(&signal_mutex);
+    pthread_t t;
+    pthread_create(&t, NULL, wait_for_mutex, &mutex_result);
+    while (__atomic_load_n(&signal_mutex.__data.__lock, __ATOMIC_ACQUIRE) != 2) sched_yield();  // it waits
+    for (int i = 0; i < 5; ++i) {
+        int before = atomic_load(&handled);
+        pthread_kill(t, SIGUSR1);
+        while (atomic_load(&handled) == before) usleep(100);
+    }
+    pthread_mutex_unlock(&signal_mutex);
+    pthread_join(t, NULL);
+
+    int sem_result = -1;
+    sem_init(&signal_sem, 0, 0);
+    atomic_store(&waiter_ready, 0);
+    pthread_create(&t, NULL, wait_for_sem, &sem_result);
+    while (!atomic_load(&waiter_ready)) usleep(100);
+    while (!atomic_load(&interrupted)) {
+        pthread_kill(t, SIGUSR1);
+        usleep(2000);
+    }
+    sem_post(&signal_sem);
+    pthread_join(t, NULL);
+    printf("signal mutex %d after %d handlers; sem %d after EINTR; mutex %p\n", mutex_result, 5, sem_result,
+           (void*)&signal_mutex);
+    return 0;
+}
+
+// A condition waiter woken while the signaller keeps holding the mutex: its
+// re-lock inside pthread_cond_wait blocks, and is part of the condition wait,
+// never a mutex wait. The signaller takes the mutex with trylock (not a wait)
+// once the waiter has let go of it inside the condition wait.
+static pthread_mutex_t relock_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t relock_cond = PTHREAD_COND_INITIALIZER;
+static int relock_round;
+static atomic_int relock_waiting;
+
+static void* relock_waiter(void* arg) {
+    int rounds = *(int*)arg;
+    pthread_mutex_lock(&relock_mutex);
+    for (int i = 1; i <= rounds; ++i) {
+        atomic_store(&relock_waiting, i);
+        while (relock_round < i) pthread_cond_wait(&relock_cond, &relock_mutex);
+    }
+    pthread_mutex_unlock(&relock_mutex);
+    return NULL;
+}
+
+static int condrelock_case(int rounds) {
+    pthread_t t;
+    pthread_create(&t, NULL, relock_waiter, &rounds);
+    for (int i = 1; i <= rounds; ++i) {
+        while (atomic_load(&relock_waiting) != i) sched_yield();
+        while (pthread_mutex_trylock(&relock_mutex) != 0) usleep(100);
+        relock_round = i;
+        pthread_cond_signal(&relock_cond);
+        usleep(2000);  // the woken waiter now blocks on the re-lock
+        pthread_mutex_unlock(&relock_mutex);
+    }
+    pthread_join(t, NULL);
+    printf("condrelock %d rounds mutex %p cond %p\n", rounds, (void*)&relock_mutex, (void*)&relock_cond);
+    return 0;
+}
+
 // Exactly N contended waits: the holder keeps the mutex until the waiter is
 // known to be blocked on it (glibc's lock word says 2: a waiter), then
 // releases it after a short sleep; the waiter takes it, lets it go, and says so.
@@ -303,7 +527,9 @@ __attribute__((noinline)) static void holder_releases(void) {
     __asm__ volatile("" ::: "memory");  // keep the call a call, not a tail jump
 }
 
-static int handshake_case(int rounds) {
+static void handshake_rounds(int rounds) {
+    atomic_store(&round_started, 0);
+    atomic_store(&round_done, 0);
     pthread_t t;
     pthread_create(&t, NULL, handshake_waiter, &rounds);
     for (int i = 1; i <= rounds; ++i) {
@@ -315,7 +541,29 @@ static int handshake_case(int rounds) {
         while (atomic_load(&round_done) != i) sched_yield();
     }
     pthread_join(t, NULL);
-    printf("handshake %d rounds mutex %p releaser %p\n", rounds, (void*)&handshake, (void*)holder_releases);
+}
+
+static int handshake_case(int rounds) {
+    handshake_rounds(rounds);
+    printf("handshake %d rounds mutex %p releaser %p waiter %p\n", rounds, (void*)&handshake, (void*)holder_releases,
+           (void*)handshake_waiter);
+    return 0;
+}
+
+// N handshaken waits, a fork, and N + 1 more in the child: each process's
+// log counts its own.
+static int fork_case(int rounds) {
+    handshake_rounds(rounds);
+    fflush(stdout);
+    pid_t child = fork();
+    if (child == 0) {
+        handshake_rounds(rounds + 1);
+        printf("child %d rounds\n", rounds + 1);
+        exit(0);
+    }
+    int status;
+    waitpid(child, &status, 0);
+    printf("fork %d rounds, child exit %d, mutex %p\n", rounds, WEXITSTATUS(status), (void*)&handshake);
     return 0;
 }
 
@@ -332,6 +580,11 @@ int main(int argc, char** argv) {
     if (!strcmp(mode, "barrier")) return barrier_case();
     if (!strcmp(mode, "cancel")) return cancel_case();
     if (!strcmp(mode, "handshake")) return handshake_case(argc > 2 ? atoi(argv[2]) : 100);
-    fprintf(stderr, "usage: waits_cases static|recursive|robust|errorcheck|timedlock|rwlock|condpool|sem|barrier|cancel|handshake [N]\n");
+    if (!strcmp(mode, "clock")) return clock_case();
+    if (!strcmp(mode, "condrelock")) return condrelock_case(argc > 2 ? atoi(argv[2]) : 20);
+    if (!strcmp(mode, "semcancel")) return semcancel_case();
+    if (!strcmp(mode, "signal")) return signal_case();
+    if (!strcmp(mode, "fork")) return fork_case(argc > 2 ? atoi(argv[2]) : 10);
+    fprintf(stderr, "usage: waits_cases static|recursive|robust|errorcheck|timedlock|rwlock|condpool|sem|barrier|cancel|handshake [N]|clock|condrelock [N]|semcancel|signal|fork [N]\n");
     return 2;
 }
