@@ -28,7 +28,8 @@ const char* wait_class(shimlog::WaitKind kind);
 
 // "g_counts_mutex in wordfreq.cpp"; "mutex first waited for at worker() at
 // pool.cpp:40" (`site_stack_id`: its first or most frequent wait site);
-// "thread worker(void*) (tid 1234)" for a join, whose object is the tid.
+// "thread worker(void*) (tid 1234)" for a join, whose object is the tid (0:
+// the joins the shim no longer told apart, many threads).
 std::string wait_object_label(uint64_t object, shimlog::WaitKind kind, uint32_t site_stack_id, ThreadNamer& namer);
 // The label with its noun in front, once: "mutex counts_mutex in wordfreq.cpp",
 // but "mutex first waited for at ..." and "thread worker (tid 12)" as they are.

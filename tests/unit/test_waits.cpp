@@ -218,6 +218,18 @@ TEST_CASE("waits: a join is named by the thread joined, and is no contention", "
     CHECK(run.rule().empty());
 }
 
+TEST_CASE("waits: joins the shim keyed 0 (its table half full) are one object of many threads", "[waits][analysis]") {
+    LogBuilder b = started();
+    b.stack(1, {0x401001});
+    add_threads(b, 1);
+    b.wait_site(0, Kind::Join, 1, 500, 100 * kMs, kMs, 1);
+    Run run(ended(b));
+    const WaitObject* joins = object_at(run.analysis.waits, 0);
+    REQUIRE(joins != nullptr);
+    CHECK(joins->label == "threads joined once the shim's table was half full (not told apart)");
+    CHECK(joins->waits == 500);
+}
+
 TEST_CASE("lock-contention: a lock over the share and the floor, with its sites, holder and advice",
           "[waits][findings]") {
     LogBuilder b = contended_mutex(200);
