@@ -2,7 +2,7 @@
 // profile sampled (its flat share, as `go tool pprof -top` ranks). The advice
 // depends on what the function is: a syscall wrapper is the cost of the calls
 // (fewer, larger ones), the allocator is the allocations, the program's own
-// code is the work itself.
+// code is the work itself, the lock implementation is threads contending.
 #include <algorithm>
 #include <cstring>
 #include <set>
@@ -15,7 +15,7 @@
 namespace analyzer {
 namespace {
 
-enum class HotKind { Syscall, Allocator, Shim, Program, Library };
+enum class HotKind { Syscall, Allocator, Lock, Shim, Program, Library };
 
 // "__libc_read", "__GI___read_nocancel", "read" -> "read".
 std::string bare_name(std::string name) {
@@ -63,10 +63,21 @@ bool is_allocator(const CpuFunction& f) {
     return names.count(bare_name(f.name)) > 0;
 }
 
+// libc's locks: taking, waiting for and waking them ("__GI___lll_lock_wake",
+// "futex_wait", "pthread_mutex_trylock@@GLIBC_2.34").
+bool is_lock_code(const CpuFunction& f) {
+    if (!in_libc(f)) return false;
+    std::string bare = bare_name(f.name.substr(0, f.name.find('@')));
+    for (const char* prefix : {"lll_", "futex_", "pthread_mutex_", "pthread_rwlock_", "pthread_spin_", "mutex_"})
+        if (bare.rfind(prefix, 0) == 0) return true;
+    return false;
+}
+
 HotKind kind_of(const CpuFunction& f) {
     if (f.shim) return HotKind::Shim;
     if (is_syscall_wrapper(f)) return HotKind::Syscall;
     if (is_allocator(f)) return HotKind::Allocator;
+    if (is_lock_code(f)) return HotKind::Lock;
     return f.program ? HotKind::Program : HotKind::Library;
 }
 
@@ -85,7 +96,7 @@ Finding make_finding(const RuleInput& in, size_t index) {
     f.title = "CPU hot spot: " + percent(double(fn.self_ns), double(p.cpu_ns)) + " of the sampled CPU in " + fn.where();
     f.site = fn.where();
     f.stack.push_back(fn.where());
-    bool to_program = kind == HotKind::Syscall || kind == HotKind::Allocator;
+    bool to_program = kind == HotKind::Syscall || kind == HotKind::Allocator || kind == HotKind::Lock;
     std::vector<std::pair<size_t, uint64_t>> callers = cpu_callers(in.log, p, index, to_program);
     if (callers.empty() && to_program) callers = cpu_callers(in.log, p, index, false);
     std::string called;
@@ -111,6 +122,12 @@ Finding make_finding(const RuleInput& in, size_t index) {
             f.evidence.push_back("this is the allocator (malloc/free/operator new): the cost of the allocations");
             f.advice = "Allocate less often: reuse buffers and objects across iterations, reserve containers, keep "
                        "small temporaries on the stack.";
+            break;
+        case HotKind::Lock:
+            f.evidence.push_back("this is libc's lock code (taking a lock, sleeping on it in the kernel, waking its "
+                                 "waiters): the cost of threads contending for a lock, not of the work it guards");
+            f.advice = "Contend less: hold the lock for less time, or shard the data or give each thread its own "
+                       "state, merged at the end.";
             break;
         case HotKind::Shim:
             f.evidence.push_back("this is the shim's own work (recording stacks and events), not the program's");
@@ -139,7 +156,8 @@ Finding make_finding(const RuleInput& in, size_t index) {
                  {"samples", double(p.samples)},
                  {"self_cpu_seconds", double(fn.self_ns) / 1e9},
                  {"syscall_wrapper", kind == HotKind::Syscall ? 1.0 : 0.0},
-                 {"allocator", kind == HotKind::Allocator ? 1.0 : 0.0}};
+                 {"allocator", kind == HotKind::Allocator ? 1.0 : 0.0},
+                 {"lock_code", kind == HotKind::Lock ? 1.0 : 0.0}};
     return f;
 }
 
@@ -163,6 +181,7 @@ std::vector<Finding> find_cpu_hotspots(const RuleInput& in) {
 
 void link_cpu_hotspots(std::vector<Finding>& findings) {
     bool unbuffered = has_kind(findings, "unbuffered-io"), allocations = has_kind(findings, "alloc-hotspot");
+    bool contention = has_kind(findings, "lock-contention");
     for (Finding& f : findings) {
         if (f.kind != "cpu-hotspot") continue;
         if (unbuffered && f.figures["syscall_wrapper"] > 0) {
@@ -172,6 +191,10 @@ void link_cpu_hotspots(std::vector<Finding>& findings) {
         if (allocations && f.figures["allocator"] > 0) {
             f.advice += " The allocation hot-spot finding names the allocations to remove: fixing it removes this cost.";
             f.follows = "alloc-hotspot";
+        }
+        if (contention && f.figures["lock_code"] > 0) {
+            f.advice += " The lock-contention finding names the lock and where it is held: fixing it removes this cost.";
+            f.follows = "lock-contention";
         }
     }
 }

@@ -51,6 +51,17 @@ TEST_CASE("wordfreq locked: lock contention on counts_mutex at its lock_guard", 
     CHECK(f->title.find("costs up to") != std::string::npos);
     CHECK(f->site.find("wordfreq.cpp:" + std::to_string(line)) != std::string::npos);
     CHECK(f->figures.at("share_of_threads_time") >= 0.05);
+    // CPU sampled in libc's lock code (futex wake-ups) is this lock's cost:
+    // its hot spot points at the lock-contention finding and comes after it.
+    bool after = false;
+    for (const analyzer::Finding& each : a.findings) {
+        if (each.kind == "lock-contention") after = true;
+        if (each.kind != "cpu-hotspot" || each.figures.count("lock_code") == 0 || each.figures.at("lock_code") == 0)
+            continue;
+        INFO(each.title);
+        CHECK(each.follows == "lock-contention");
+        CHECK(after);
+    }
 }
 
 TEST_CASE("wordfreq sharded: no lock contention", "[waits][integration]") {

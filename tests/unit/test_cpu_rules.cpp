@@ -84,3 +84,17 @@ TEST_CASE("phases: a phase names what its thread ran from the samples in it", "[
     CHECK(code_context(run.log, run.analysis.cpu, 8, "t", {&none}).empty());  // no samples: the I/O line stays
     CHECK(code_context(run.log, run.analysis.cpu, 9, "t", {&early}).empty());  // another thread's
 }
+
+TEST_CASE("cpu-hotspot: libc's lock code points at the lock-contention finding, ranked after it", "[cpu][rules][waits]") {
+    std::vector<Finding> findings(3);
+    findings[0].kind = "cpu-hotspot";
+    findings[0].figures["lock_code"] = 1;
+    findings[0].advice = "Contend less.";
+    findings[1].kind = "cpu-hotspot";  // the work under the lock: not the lock's
+    findings[1].figures["lock_code"] = 0;
+    findings[2].kind = "lock-contention";
+    link_cpu_hotspots(findings);
+    CHECK(findings[0].follows == "lock-contention");
+    CHECK(findings[0].advice.find("The lock-contention finding names the lock") != std::string::npos);
+    CHECK(findings[1].follows.empty());
+}
