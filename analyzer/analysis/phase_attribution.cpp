@@ -113,6 +113,17 @@ double ThreadCpuTimeline::waiting_in(double start_ns, double end_ns) const {
     return waited;
 }
 
+double ThreadCpuTimeline::cpu_of(uint32_t tid, double start_ns, double end_ns) const {
+    auto found = points_.find(tid);
+    return found == points_.end() ? 0 : growth_in(found->second, start_ns, end_ns);
+}
+
+double ThreadCpuTimeline::waiting_of(uint32_t tid, double start_ns, double end_ns) const {
+    if (waits_.empty()) return -1;
+    auto found = waits_.find(tid);
+    return found == waits_.end() ? 0 : growth_in(found->second, start_ns, end_ns);
+}
+
 std::pair<double, double> ThreadCpuTimeline::seen(uint32_t tid) const {
     auto found = points_.find(tid);
     if (found == points_.end() || found->second.empty()) return {0, 0};
@@ -166,11 +177,6 @@ void attribute_phases(const ThreadCpuTimeline& timeline, Concurrency& c) {
     attribute_phases(timeline, c.serial_phases);
     attribute_phases(timeline, c.idle_phases);
 }
-
-// A thread that overlaps a phase by less than this share of it (and did not
-// live entirely inside it) did not "exist meanwhile": phase edges come from
-// windows, a reading or two off the exact moment a thread ended.
-constexpr double kMinAliveShare = 0.1;
 
 void attribute_phases(const ThreadCpuTimeline& timeline, std::vector<Phase>& phases) {
     for (Phase& p : phases) {
