@@ -118,10 +118,21 @@ double ThreadCpuTimeline::cpu_of(uint32_t tid, double start_ns, double end_ns) c
     return found == points_.end() ? 0 : growth_in(found->second, start_ns, end_ns);
 }
 
-double ThreadCpuTimeline::waiting_of(uint32_t tid, double start_ns, double end_ns) const {
-    if (waits_.empty()) return -1;
+ThreadCpuTimeline::RunQueueTime ThreadCpuTimeline::run_queue_of(uint32_t tid, double born_ns, double start_ns,
+                                                                double end_ns) const {
+    RunQueueTime out;
     auto found = waits_.find(tid);
-    return found == waits_.end() ? 0 : growth_in(found->second, start_ns, end_ns);
+    if (found == waits_.end() || found->second.empty()) return out;
+    // Readings from the sampler's rounds only: the thread's start adds the
+    // first point (a sparse sampler may have read a short thread only once).
+    std::vector<Point> points;
+    for (const Point& p : found->second)
+        if (p.at_ns >= born_ns) points.push_back(p);
+    if (points.empty()) return out;
+    if (born_ns < points.front().at_ns) points.insert(points.begin(), Point{born_ns, 0});
+    out.waiting_ns = growth_in(points, start_ns, end_ns);
+    out.covered_ns = std::max(0.0, std::min(end_ns, points.back().at_ns) - std::max(start_ns, points.front().at_ns));
+    return out;
 }
 
 std::pair<double, double> ThreadCpuTimeline::seen(uint32_t tid) const {

@@ -29,10 +29,16 @@ public:
     // Time the threads spent runnable but waiting for a CPU in the range,
     // summed; -1 when the log has no such readings (no schedstats).
     double waiting_in(double start_ns, double end_ns) const;
-    // The same two for one thread id: its CPU, and its time runnable without
-    // a CPU (-1 when the log has no such readings), in the range.
+    // The CPU one thread id used in the range.
     double cpu_of(uint32_t tid, double start_ns, double end_ns) const;
-    double waiting_of(uint32_t tid, double start_ns, double end_ns) const;
+    // One life of a thread (started at born_ns, when its run-queue total was
+    // 0): its time runnable without a CPU in the range, and how much of the
+    // range its readings cover (from its start to its last reading).
+    struct RunQueueTime {
+        double waiting_ns = 0;
+        double covered_ns = 0;
+    };
+    RunQueueTime run_queue_of(uint32_t tid, double born_ns, double start_ns, double end_ns) const;
     // The first and last time the thread id was seen; {0, 0} when never.
     std::pair<double, double> seen(uint32_t tid) const;
     const Log& log() const { return log_; }

@@ -104,7 +104,11 @@ RangeTime ThreadTimes::in(double start_ns, double end_ns) const {
         double left = std::max(0.0, t.alive_ns - t.waited_ns());
         t.cpu_ns = std::min(left, timeline_.cpu_of(info.tid, lo, hi));
         left -= t.cpu_ns;
-        t.runnable_ns = r.runnable_known ? std::min(left, std::max(0.0, timeline_.waiting_of(info.tid, lo, hi))) : 0;
+        // Short threads' run-queue time may never have been read (the sampler
+        // reads a sample of them): their off-CPU time is then not all "blocked".
+        ThreadCpuTimeline::RunQueueTime queue = timeline_.run_queue_of(info.tid, born, lo, hi);
+        t.unread_ns = std::max(0.0, t.alive_ns - queue.covered_ns);
+        t.runnable_ns = std::min(left, queue.waiting_ns);
         t.unseen_ns = left - t.runnable_ns;
         r.threads.push_back(std::move(t));
     }
@@ -113,7 +117,7 @@ RangeTime ThreadTimes::in(double start_ns, double end_ns) const {
 
 void add_thread_time(ThreadTime& into, const ThreadTime& more) {
     into.alive_ns += more.alive_ns, into.cpu_ns += more.cpu_ns, into.runnable_ns += more.runnable_ns;
-    into.unseen_ns += more.unseen_ns;
+    into.unseen_ns += more.unseen_ns, into.unread_ns += more.unread_ns;
     for (const ObjectWait& w : more.waits) add_wait(into.waits, w);
     sort_waits(into.waits);
 }

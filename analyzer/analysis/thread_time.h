@@ -33,8 +33,9 @@ struct ThreadTime {
     double alive_ns = 0;      // its part of the range: the shares below sum to it
     double cpu_ns = 0;
     double runnable_ns = 0;   // ready to run, no core free (0 when unknown)
+    double unread_ns = 0;     // of its threads' time alive, that of threads whose run-queue time was never read
     std::vector<ObjectWait> waits;  // the most time first
-    double unseen_ns = 0;     // blocked where no hook sees: I/O, sleep, a raw futex, ...
+    double unseen_ns = 0;     // blocked where no hook sees (I/O, sleep, a raw futex), or runnable when unread
     double waited_ns() const;  // all of `waits`
 };
 

@@ -81,7 +81,11 @@ std::vector<Share> shares_of(const ThreadTime& t, WaitNames& names) {
     if (!joins.empty() && join_ns >= kMinShare * t.alive_ns) shares.push_back({join_ns, join_text(joins, names)});
     shares.push_back({t.cpu_ns, "on CPU"});
     shares.push_back({t.runnable_ns, "runnable without a free core"});
-    shares.push_back({t.unseen_ns, "blocked where no hook sees (I/O, sleep, a futex)"});
+    // Threads whose run-queue time was never read may have been waiting for a core too.
+    bool unread = t.unread_ns >= 0.5 * t.alive_ns;
+    shares.push_back({t.unseen_ns, unread ? "off CPU where no hook sees (blocked in I/O, sleep or a futex, or "
+                                            "waiting for a core: its run-queue time was not read)"
+                                          : "blocked where no hook sees (I/O, sleep, a futex)"});
     std::stable_sort(shares.begin(), shares.end(), [](const Share& a, const Share& b) { return a.ns > b.ns; });
     return shares;
 }
@@ -214,8 +218,8 @@ std::string running_thread_line(const RangeTime& range, uint32_t tid, const std:
     if (t == nullptr || t->alive_ns <= 0) return "";
     bool alone = range.threads.size() == 1;
     if (t->waited_ns() < kNoWaitShare * t->alive_ns)
-        return who + " itself waited on nothing the hooks see (" + (alone ? "it ran alone: " : "") +
-               time_shares(*t, names) + ")";
+        return who + " itself waited on no lock, condition or join; " + (alone ? "it ran alone: " : "") +
+               time_shares(*t, names);
     return who + " itself: " + time_shares(*t, names);
 }
 

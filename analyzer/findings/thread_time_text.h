@@ -59,8 +59,8 @@ std::string time_shares(const ThreadTime& t, WaitNames& names);
 // started; and when some waits were lost, that the shares are lower bounds.
 // Empty when the range's waits are not known (an older shim, SHIM_WAITS=0).
 std::vector<std::string> other_threads_lines(const RangeTime& range, uint32_t running_tid, WaitNames& names);
-// Whether the thread that ran was itself waiting: "the main thread (tid 7)
-// itself waited on nothing the hooks see (it ran alone: 97% on CPU)", or its
+// Whether the thread that ran was itself waiting: "the main thread itself
+// waited on no lock, condition or join; it ran alone: 97% on CPU", or its
 // shares when it did wait; "" when unknown or it was not alive there.
 std::string running_thread_line(const RangeTime& range, uint32_t tid, const std::string& who, WaitNames& names);
 
