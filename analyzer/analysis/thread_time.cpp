@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "../model/time_axis.h"
+#include "phase_attribution.h"
 
 namespace analyzer {
 namespace {

@@ -12,9 +12,10 @@
 
 #include "../model/model.h"
 #include "concurrency.h"
-#include "phase_attribution.h"
 
 namespace analyzer {
+
+class ThreadCpuTimeline;  // phase_attribution.h
 
 // A thread's waits on one object within the range, clipped to it.
 struct ObjectWait {

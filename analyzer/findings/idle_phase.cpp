@@ -5,7 +5,7 @@
 #include "../text/format.h"
 #include "phase_evidence.h"
 #include "rules.h"
-#include "thread_time_text.h"
+#include "../analysis/thread_time_text.h"
 
 namespace analyzer {
 namespace {

@@ -6,7 +6,7 @@
 #include "../model/time_axis.h"
 #include "../text/format.h"
 #include "rules.h"
-#include "thread_time_text.h"
+#include "../analysis/thread_time_text.h"
 
 namespace analyzer {
 

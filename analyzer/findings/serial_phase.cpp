@@ -11,7 +11,7 @@
 #include "../model/time_axis.h"
 #include "../text/format.h"
 #include "phase_evidence.h"
-#include "thread_time_text.h"
+#include "../analysis/thread_time_text.h"
 #include "rules.h"
 
 namespace analyzer {

@@ -5,7 +5,7 @@
 #include "../model/time_axis.h"
 #include "../analysis/threads_summary.h"
 #include "../encode/json_writer.h"
-#include "../findings/thread_time_text.h"
+#include "../analysis/thread_time_text.h"
 #include "concurrency_waits.h"
 #include "report.h"
 

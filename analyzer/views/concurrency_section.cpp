@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "../findings/thread_time_text.h"
+#include "../analysis/thread_time_text.h"
 #include "../model/time_axis.h"
 #include "../symbols/thread_names.h"
 #include "../text/format.h"

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "../analysis/wait_utilization.h"
-#include "../findings/thread_time_text.h"
+#include "../analysis/thread_time_text.h"
 
 namespace analyzer {
 

@@ -9,7 +9,7 @@
 #include "../symbols/thread_names.h"
 #include "../analysis/threads_summary.h"
 #include "../analysis/timeline_layout.h"
-#include "../findings/thread_time_text.h"
+#include "../analysis/thread_time_text.h"
 #include "concurrency_waits.h"
 #include "../text/format.h"
 #include "html_parts.h"

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "../analysis/wait_objects.h"
+#include "wait_objects.h"
 #include "../symbols/name_simplify.h"
 #include "../text/format.h"
 

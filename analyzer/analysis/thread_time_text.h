@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "../analysis/thread_time.h"
+#include "thread_time.h"
 #include "../model/model.h"
 #include "../symbols/call_sites.h"
 #include "../symbols/thread_names.h"
