@@ -55,9 +55,16 @@ ThreadTimes::ThreadTimes(const ThreadCpuTimeline& timeline) : timeline_(timeline
     // wait records (an older shim, SHIM_WAITS=0) the blocked time cannot be told apart.
     known_ = log.ticks_calibrated && !log.threads.empty() && log.waits.present();
     if (!known_) return;
+    // A join waits for the joined thread until it ends; what follows is the
+    // joiner waking up (runnable, on a busy machine for milliseconds), not a wait.
+    std::map<uint64_t, std::vector<double>> ends;  // by tid: each life's end
+    for (const ThreadInfo& t : log.threads) ends[t.tid].push_back(thread_end_ns(log, t));
     for (const WaitEvent& e : log.waits.events) {
-        double start = run_ns_from_ticks(log, e.start_ticks);
-        waits_[e.tid].push_back({start, start + double(e.length_ns), &e});
+        double start = run_ns_from_ticks(log, e.start_ticks), end = start + double(e.length_ns);
+        if (e.kind == shimlog::WaitKind::Join)
+            for (double joined_end : ends[e.object])
+                if (joined_end >= start && joined_end < end) end = joined_end;
+        waits_[e.tid].push_back({start, end, &e});
     }
     for (auto& entry : waits_)
         std::sort(entry.second.begin(), entry.second.end(),

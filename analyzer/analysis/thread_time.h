@@ -17,7 +17,8 @@ namespace analyzer {
 
 class ThreadCpuTimeline;  // phase_attribution.h
 
-// A thread's waits on one object within the range, clipped to it.
+// A thread's waits on one object within the range, clipped to it. A join
+// counts until the joined thread ended: the rest is the joiner waking up.
 struct ObjectWait {
     shimlog::WaitKind kind = shimlog::WaitKind::Mutex;  // RwRead and RwWrite kept apart
     uint64_t object = 0;      // its address; a join's: the joined thread's tid

@@ -120,6 +120,8 @@ void write_concurrency_section(const ReportInput& in, std::ostream& out) {
         out << "  Average parallelism " << fixed(c.average_parallelism(), 2)
             << "; serial fraction and phases not measured: the run spans only " << c.slices.size()
             << (c.slices.size() == 1 ? " window" : " windows") << " (CPU clocks resolve about 10 ms; run it longer)\n";
+        WaitNames wait_names(in.sites);  // the waits themselves are exact, however short the run
+        write_concurrency_waits(in.analysis.wait_utilization, wait_names, out);
         return;
     }
     write_chart(c, run_ns, out);

@@ -177,14 +177,16 @@ TEST_CASE("serial phase: idle workers on a condition wait for work, not contenti
 
 TEST_CASE("serial phase: the thread left alone waited on nothing, the others had ended", "[waits][thread-time][rules]") {
     // Threads 2 and 3 spin 0.5 s while the main thread joins them, then it runs alone.
+    // Its join returns 20 ms after thread 2 ended: waking up, not waiting for it.
     Log log = fixtures::two_then_one();
-    waitlog::add_wait(log, 1, 0, 500 * kMs, WaitKind::Join, 2);
+    waitlog::add_wait(log, 1, 0, 520 * kMs, WaitKind::Join, 2);
     RangeTime before = time_in(log, 0, 500 * kMs);
     REQUIRE(before.thread(1) != nullptr);
     CHECK(join_wait_ns(*before.thread(1)) == Approx(500 * kMs));
     RangeTime alone = time_in(log, 500 * kMs, 1000 * kMs);
     CHECK(alone.threads.size() == 1);
     CHECK(alone.ended == 2);
+    CHECK(alone.threads[0].waited_ns() == 0);
     std::vector<Finding> found = findings_of(log, "serial-phase");
     REQUIRE(found.size() == 1);
     CHECK(found[0].figures.at("tid") == 1);
