@@ -50,6 +50,8 @@ std::string wait_text(const ObjectWait& w, WaitNames& names) {
 
 // A joined thread: "worker() (tid 12)", "thread from main() at x.cpp:9 (tid 12)".
 std::string joined_thread(uint64_t tid, WaitNames& names) {
+    // Past half its wait-site table the shim keys every join 0 (log_format.h).
+    if (tid == 0) return "threads the log does not tell apart";
     for (const ThreadInfo& t : names.log().threads)
         if (t.tid == tid) return names.threads().label(t) + " (tid " + std::to_string(tid) + ")";
     return "tid " + std::to_string(tid);
