@@ -36,6 +36,27 @@ void add_wait(std::vector<ObjectWait>& waits, const ObjectWait& w) {
 
 }  // namespace
 
+std::vector<PlacedWait> placed_waits(const Log& log) {
+    std::vector<PlacedWait> placed;
+    if (!log.ticks_calibrated) return placed;
+    // A join waits for the joined thread until it ends; what follows is the
+    // joiner waking up (runnable, on a busy machine for milliseconds), not a wait.
+    std::map<uint64_t, std::vector<double>> ends;  // by tid: each life's end
+    for (const ThreadInfo& t : log.threads) ends[t.tid].push_back(thread_end_ns(log, t));
+    placed.reserve(log.waits.events.size());
+    for (const WaitEvent& e : log.waits.events) {
+        double start = run_ns_from_ticks(log, e.start_ticks), end = start + double(e.length_ns);
+        if (e.kind == shimlog::WaitKind::Join) {
+            auto joined = ends.find(e.object);
+            if (joined != ends.end())
+                for (double joined_end : joined->second)
+                    if (joined_end >= start && joined_end < end) end = joined_end;
+        }
+        placed.push_back({start, end, &e});
+    }
+    return placed;
+}
+
 double ThreadTime::waited_ns() const {
     double sum = 0;
     for (const ObjectWait& w : waits) sum += w.ns;
@@ -55,17 +76,7 @@ ThreadTimes::ThreadTimes(const ThreadCpuTimeline& timeline) : timeline_(timeline
     // wait records (an older shim, SHIM_WAITS=0) the blocked time cannot be told apart.
     known_ = log.ticks_calibrated && !log.threads.empty() && log.waits.present();
     if (!known_) return;
-    // A join waits for the joined thread until it ends; what follows is the
-    // joiner waking up (runnable, on a busy machine for milliseconds), not a wait.
-    std::map<uint64_t, std::vector<double>> ends;  // by tid: each life's end
-    for (const ThreadInfo& t : log.threads) ends[t.tid].push_back(thread_end_ns(log, t));
-    for (const WaitEvent& e : log.waits.events) {
-        double start = run_ns_from_ticks(log, e.start_ticks), end = start + double(e.length_ns);
-        if (e.kind == shimlog::WaitKind::Join)
-            for (double joined_end : ends[e.object])
-                if (joined_end >= start && joined_end < end) end = joined_end;
-        waits_[e.tid].push_back({start, end, &e});
-    }
+    for (const PlacedWait& w : placed_waits(log)) waits_[w.event->tid].push_back(w);
     for (auto& entry : waits_)
         std::sort(entry.second.begin(), entry.second.end(),
                   [](const PlacedWait& a, const PlacedWait& b) { return a.start_ns < b.start_ns; });

@@ -53,6 +53,15 @@ struct RangeTime {
     const ThreadTime* thread(uint32_t tid) const;  // the longest-lived entry of that tid; null when not alive
 };
 
+// Each of log.waits.events placed on the run's axis, in the same order:
+// [start, end) in ns since the process started, a join ended where the
+// joined thread ended. Empty without a calibrated clock.
+struct PlacedWait {
+    double start_ns, end_ns;
+    const WaitEvent* event;
+};
+std::vector<PlacedWait> placed_waits(const Log& log);
+
 class ThreadTimes {
 public:
     explicit ThreadTimes(const ThreadCpuTimeline& timeline);
@@ -60,10 +69,6 @@ public:
     RangeTime in(double start_ns, double end_ns) const;
 
 private:
-    struct PlacedWait {
-        double start_ns, end_ns;
-        const WaitEvent* event;
-    };
     const ThreadCpuTimeline& timeline_;
     std::map<uint32_t, std::vector<PlacedWait>> waits_;  // by tid, in time order
     bool known_ = false;

@@ -5,7 +5,7 @@
 #include <set>
 #include <utility>
 
-#include "../model/time_axis.h"
+#include "thread_time.h"
 
 namespace analyzer {
 namespace {
@@ -28,15 +28,16 @@ WaitUtilization wait_utilization(const Log& log, const Concurrency& c) {
     std::map<Key, ObjectWaitTime> objects;
     std::map<Key, std::set<uint32_t>> waiters;
     std::map<Key, std::map<uint32_t, double>> site_ns;
-    for (const WaitEvent& e : log.waits.events) {
+    for (const PlacedWait& placed : placed_waits(log)) {
+        const WaitEvent& e = *placed.event;
+        double start = placed.start_ns, end = placed.end_ns;
         Key key{object_kind(e.kind), e.object};
         ObjectWaitTime& o = objects[key];
         o.kind = key.first, o.object = key.second;
         o.waits++;
-        o.wait_ns += double(e.length_ns);
+        o.wait_ns += end - start;
         waiters[key].insert(e.tid);
-        site_ns[key][e.stack_id] += double(e.length_ns);
-        double start = run_ns_from_ticks(log, e.start_ticks), end = start + double(e.length_ns);
+        site_ns[key][e.stack_id] += end - start;
         // Windows are in time order: the first that ends after the wait starts.
         auto w = std::partition_point(c.slices.begin(), c.slices.end(),
                                       [&](const ParallelismSlice& s) { return s.end_ns <= start; });

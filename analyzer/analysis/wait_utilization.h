@@ -15,7 +15,7 @@ struct ObjectWaitTime {
     shimlog::WaitKind kind = shimlog::WaitKind::Mutex;  // RwRead and RwWrite of one lock merged as RwWrite
     uint64_t object = 0;      // its address; a join's: the joined thread's tid
     uint64_t waits = 0;
-    double wait_ns = 0;       // every wait on it, whole
+    double wait_ns = 0;       // every wait on it, whole (a join until the joined thread ended)
     double poor_ns = 0;       // of which while fewer than `target_level` threads were on CPU
     uint32_t threads = 0;     // distinct threads that waited on it
     uint32_t stack_id = 0;    // the wait site with the most wait time
