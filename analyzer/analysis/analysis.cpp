@@ -12,7 +12,10 @@ Analysis analyze(const Log& log, CallSites& sites, AllocReport allocs, const Con
     a.allocs = std::move(allocs);
     a.alloc_sites = alloc_sites(a.allocs, sites);
     a.concurrency = analyze_concurrency(log, concurrency);
-    if (a.concurrency.present) attribute_phases(ThreadCpuTimeline(log), a.concurrency);
+    ThreadCpuTimeline timeline(log);
+    if (a.concurrency.present) attribute_phases(timeline, a.concurrency);
+    a.phase_times = thread_times_of_phases(timeline, a.concurrency);
+    a.wait_utilization = wait_utilization(log, a.concurrency);
     ThreadNamer names(sites);
     a.threads = summarize_threads(log, names);
     a.cpu = summarize_cpu_profile(log, sites, a.threads);

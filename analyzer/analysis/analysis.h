@@ -11,8 +11,10 @@
 #include "concurrency.h"
 #include "cpu_profile.h"
 #include "io_totals.h"
+#include "thread_time.h"
 #include "threads_summary.h"
 #include "unseen_io.h"
+#include "wait_utilization.h"
 #include "waits.h"
 
 namespace analyzer {
@@ -24,6 +26,8 @@ struct Analysis {
     // phase attributed to its threads (phase_attribution.h).
     Concurrency concurrency;
     ThreadsSummary threads;
+    PhaseThreadTimes phase_times;       // how each thread spent each phase (thread_time.h)
+    WaitUtilization wait_utilization;   // wait time per object while the cores were poorly used
     CpuProfileSummary cpu;                   // the CPU profile by function; absent without CpuSamples
     std::vector<SyscallTotals> syscalls;     // most time first (syscalls only)
     std::vector<SyscallTotals> stdio_calls;  // the stdio calls seen

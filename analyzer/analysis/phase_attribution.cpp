@@ -113,6 +113,28 @@ double ThreadCpuTimeline::waiting_in(double start_ns, double end_ns) const {
     return waited;
 }
 
+double ThreadCpuTimeline::cpu_of(uint32_t tid, double start_ns, double end_ns) const {
+    auto found = points_.find(tid);
+    return found == points_.end() ? 0 : growth_in(found->second, start_ns, end_ns);
+}
+
+ThreadCpuTimeline::RunQueueTime ThreadCpuTimeline::run_queue_of(uint32_t tid, double born_ns, double start_ns,
+                                                                double end_ns) const {
+    RunQueueTime out;
+    auto found = waits_.find(tid);
+    if (found == waits_.end() || found->second.empty()) return out;
+    // Readings from the sampler's rounds only: the thread's start adds the
+    // first point (a sparse sampler may have read a short thread only once).
+    std::vector<Point> points;
+    for (const Point& p : found->second)
+        if (p.at_ns >= born_ns) points.push_back(p);
+    if (points.empty()) return out;
+    if (born_ns < points.front().at_ns) points.insert(points.begin(), Point{born_ns, 0});
+    out.waiting_ns = growth_in(points, start_ns, end_ns);
+    out.covered_ns = std::max(0.0, std::min(end_ns, points.back().at_ns) - std::max(start_ns, points.front().at_ns));
+    return out;
+}
+
 std::pair<double, double> ThreadCpuTimeline::seen(uint32_t tid) const {
     auto found = points_.find(tid);
     if (found == points_.end() || found->second.empty()) return {0, 0};
@@ -166,11 +188,6 @@ void attribute_phases(const ThreadCpuTimeline& timeline, Concurrency& c) {
     attribute_phases(timeline, c.serial_phases);
     attribute_phases(timeline, c.idle_phases);
 }
-
-// A thread that overlaps a phase by less than this share of it (and did not
-// live entirely inside it) did not "exist meanwhile": phase edges come from
-// windows, a reading or two off the exact moment a thread ended.
-constexpr double kMinAliveShare = 0.1;
 
 void attribute_phases(const ThreadCpuTimeline& timeline, std::vector<Phase>& phases) {
     for (Phase& p : phases) {

@@ -29,6 +29,16 @@ public:
     // Time the threads spent runnable but waiting for a CPU in the range,
     // summed; -1 when the log has no such readings (no schedstats).
     double waiting_in(double start_ns, double end_ns) const;
+    // The CPU one thread id used in the range.
+    double cpu_of(uint32_t tid, double start_ns, double end_ns) const;
+    // One life of a thread (started at born_ns, when its run-queue total was
+    // 0): its time runnable without a CPU in the range, and how much of the
+    // range its readings cover (from its start to its last reading).
+    struct RunQueueTime {
+        double waiting_ns = 0;
+        double covered_ns = 0;
+    };
+    RunQueueTime run_queue_of(uint32_t tid, double born_ns, double start_ns, double end_ns) const;
     // The first and last time the thread id was seen; {0, 0} when never.
     std::pair<double, double> seen(uint32_t tid) const;
     const Log& log() const { return log_; }
@@ -47,6 +57,11 @@ private:
     std::map<uint32_t, std::vector<Point>> waits_;   // run-queue waits, likewise
     std::vector<Life> lives_;                        // from Thread records, when the clock is known
 };
+
+// A thread that overlaps a phase by less than this share of it (and did not
+// live entirely inside it) did not "exist meanwhile": phase edges come from
+// windows, a reading or two off the exact moment a thread ended.
+constexpr double kMinAliveShare = 0.1;
 
 // Fills each phase's tid, thread_cpu_ns, others_cpu_ns, threads_alive and waiting_ns.
 void attribute_phases(const ThreadCpuTimeline& timeline, std::vector<Phase>& phases);

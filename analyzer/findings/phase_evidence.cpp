@@ -6,6 +6,7 @@
 #include "../model/time_axis.h"
 #include "../text/format.h"
 #include "rules.h"
+#include "../analysis/thread_time_text.h"
 
 namespace analyzer {
 
@@ -92,6 +93,22 @@ uint32_t peak_alive_in(const Log& log, double start_ns, double end_ns) {
 
 std::string at_once(uint32_t count, uint32_t peak) {
     return peak > 0 && peak < count ? ", at most " + with_commas(peak) + " at once" : "";
+}
+
+void add_time_figures(const RangeTime& time, uint32_t tid, Finding& f) {
+    ThreadTime others;
+    for (const ThreadTime& t : time.threads)
+        if (t.tid != tid) add_thread_time(others, t);
+    f.figures["others_alive_seconds"] = others.alive_ns / 1e9;
+    f.figures["others_on_cpu_seconds"] = others.cpu_ns / 1e9;
+    f.figures["others_runnable_seconds"] = others.runnable_ns / 1e9;
+    f.figures["others_lock_wait_seconds"] = lock_wait_ns(others) / 1e9;
+    f.figures["others_work_wait_seconds"] = work_wait_ns(others) / 1e9;
+    f.figures["others_join_wait_seconds"] = join_wait_ns(others) / 1e9;
+    f.figures["others_unseen_wait_seconds"] = others.unseen_ns / 1e9;
+    f.figures["threads_ended"] = double(time.ended);
+    const ThreadTime* own = tid ? time.thread(tid) : nullptr;
+    if (own != nullptr) f.figures["thread_waited_seconds"] = own->waited_ns() / 1e9;
 }
 
 uint64_t threads_created_by(const Log& log, uint32_t parent, double start_ns, double end_ns) {

@@ -5,8 +5,10 @@
 #include "../analysis/concurrency.h"
 #include "../analysis/cpu_profile.h"
 #include "../analysis/io_totals.h"
+#include "../analysis/thread_time.h"
 #include "../model/model.h"
 #include "../symbols/thread_names.h"
+#include "finding.h"
 
 namespace analyzer {
 
@@ -31,6 +33,10 @@ const ThreadInfo* thread_record(const Log& log, uint32_t tid);
 uint32_t peak_alive_in(const Log& log, double start_ns, double end_ns);
 // ", at most 4 at once" when that is fewer than `count`; else "".
 std::string at_once(uint32_t count, uint32_t peak);
+// The measured breakdown's totals as figures: the other threads' (all but
+// `tid`; every thread when 0) time alive, on CPU and in each kind of wait,
+// the thread's own waits, and the threads that had ended.
+void add_time_figures(const RangeTime& time, uint32_t tid, Finding& f);
 // Threads that `parent` created within [start_ns, end_ns).
 uint64_t threads_created_by(const Log& log, uint32_t parent, double start_ns, double end_ns);
 

@@ -11,6 +11,7 @@
 #include "../model/time_axis.h"
 #include "../text/format.h"
 #include "phase_evidence.h"
+#include "../analysis/thread_time_text.h"
 #include "rules.h"
 
 namespace analyzer {
@@ -39,6 +40,7 @@ struct Stretches {
     bool waiting_known = true;
     uint32_t most_alive = 0;  // threads that existed in a stretch (the most of any one)
     uint32_t peak_alive = 0;  // of those, the most alive at the same instant; 0 unknown
+    RangeTime time;           // how each thread spent the stretches (thread_time.h)
     const Phase& longest() const {
         return **std::max_element(phases.begin(), phases.end(),
                                   [](const Phase* a, const Phase* b) { return a->length_ns() < b->length_ns(); });
@@ -103,11 +105,18 @@ Finding make_finding(const Log& log, const std::vector<FileTotals>& files, const
                          (s.phases.size() > 1 ? " (" + stretch_list(s) + ")" : "") + "; " + who + " used " +
                          human_seconds(s.thread_cpu_ns / 1e9) + " of CPU in it, " +
                          percent(s.thread_cpu_ns, s.cpu_ns) + " of the process's");
+    // With wait records the others' time is measured, not guessed: what they
+    // waited on, and whether the thread that ran was itself waiting.
+    PhaseWaitNames wait_names(sites);
+    bool waits_known = s.time.known;
+    std::string itself = running_thread_line(s.time, tid, tid ? thread_name(log, names, tid) : "", wait_names);
+    if (!itself.empty()) f.evidence.push_back(itself);
     if (s.most_alive > 1)
         f.evidence.push_back(with_commas(s.most_alive - 1) + " other thread" + (s.most_alive == 2 ? "" : "s") +
                              " existed meanwhile (" + with_commas(s.most_alive) + " threads with it" +
                              at_once(s.most_alive, s.peak_alive) + ") and used " +
                              human_seconds(s.others_cpu_ns / 1e9) + " of CPU");
+    for (const std::string& line : other_threads_lines(s.time, tid, wait_names)) f.evidence.push_back(line);
     uint64_t created = 0;
     for (const Phase* p : s.phases) created += threads_created_by(log, tid, p->start_ns, p->end_ns);
     if (created > 0) f.evidence.push_back("it started " + with_commas(created) + " threads meanwhile");
@@ -116,7 +125,7 @@ Finding make_finding(const Log& log, const std::vector<FileTotals>& files, const
     if (s.waiting_known && s.most_alive > 1 && waited_little)
         f.evidence.push_back("the threads waited " + human_seconds(s.waiting_ns / 1e9) +
                              " in all for a CPU meanwhile (run queue): the others were not held back by a busy "
-                             "machine but blocked (a lock, a join, I/O) or out of work");
+                             "machine" + (waits_known ? std::string() : " but blocked (a lock, a join, I/O) or out of work"));
     else if (s.waiting_known && s.most_alive > 1)
         f.evidence.push_back("the threads waited " + human_seconds(s.waiting_ns / 1e9) + " in all for a CPU meanwhile (run "
                              "queue), " + percent(s.waiting_ns, s.length_ns) + " of the phase's length: the cores "
@@ -173,6 +182,7 @@ Finding make_finding(const Log& log, const std::vector<FileTotals>& files, const
                  {"serial_fraction", c.serial_fraction()},
                  {"ceiling_speedup", c.ceiling_speedup()}};
     if (s.waiting_known) f.figures["waiting_seconds"] = s.waiting_ns / 1e9;
+    if (waits_known) add_time_figures(s.time, tid, f);
     return f;
 }
 
@@ -229,6 +239,8 @@ std::vector<Finding> find_serial_phases(const RuleInput& in) {
         s.peak_alive = std::max(s.peak_alive, peak_alive_in(log, p.start_ns, p.end_ns));
         s.waiting_known = s.waiting_known && p.waiting_ns >= 0;
         s.waiting_ns += std::max(0.0, p.waiting_ns);
+        size_t index = size_t(&p - c.serial_phases.data());
+        if (index < in.analysis.phase_times.serial.size()) merge_range_time(s.time, in.analysis.phase_times.serial[index]);
     }
     Stretches contended;  // the stretches another program's load explains
     contended.waiting_known = true;

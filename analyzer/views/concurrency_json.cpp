@@ -5,6 +5,8 @@
 #include "../model/time_axis.h"
 #include "../analysis/threads_summary.h"
 #include "../encode/json_writer.h"
+#include "../analysis/thread_time_text.h"
+#include "concurrency_waits.h"
 #include "report.h"
 
 namespace analyzer {
@@ -79,9 +81,52 @@ void write_group(JsonWriter& json, const ThreadGroupStats& g) {
     json.end_object().end_object();
 }
 
-void write_phases(JsonWriter& json, const char* key, const std::vector<Phase>& phases) {
+// How the threads spent a phase, by kind of thread, as the text says it;
+// only when the log's waits are known.
+void write_thread_time(JsonWriter& json, const RangeTime& time, PhaseWaitNames& names) {
+    json.begin_object("thread_time")
+        .field("threads_ended", time.ended)
+        .field("threads_not_started", time.not_started)
+        .field("waits_dropped", time.waits_dropped);
+    json.begin_array("groups");
+    for (const ThreadTimeGroup& g : group_thread_times(time, 0, names))
+        json.begin_object()
+            .field("who", g.who)
+            .field("threads", uint64_t(g.tids.size()))
+            .field("alive_seconds", g.total.alive_ns / 1e9)
+            .field("on_cpu_seconds", g.total.cpu_ns / 1e9)
+            .field("runnable_seconds", g.total.runnable_ns / 1e9)
+            .field("lock_wait_seconds", lock_wait_ns(g.total) / 1e9)
+            .field("work_wait_seconds", work_wait_ns(g.total) / 1e9)
+            .field("join_wait_seconds", join_wait_ns(g.total) / 1e9)
+            .field("unseen_seconds", g.total.unseen_ns / 1e9)
+            .field("summary", time_shares(g.total, names))
+            .end_object();
+    json.end_array().end_object();
+}
+
+void write_waits_by_object(JsonWriter& json, const WaitUtilization& u, PhaseWaitNames& names) {
+    json.begin_object("waits_by_object").field("poor_below_threads_on_cpu", u.target_level);
+    json.begin_array("objects");
+    for (const WaitObjectRow& row : wait_object_rows(u, names, 10))
+        json.begin_object()
+            .field("label", row.label)
+            .field("kind", row.kind)
+            .field("site", row.site)
+            .field("held_at", row.held_at)
+            .field("waits", row.waits)
+            .field("threads", row.threads)
+            .field("wait_seconds", row.wait_ns / 1e9)
+            .field("poor_utilization_seconds", row.poor_ns / 1e9)
+            .end_object();
+    json.end_array().end_object();
+}
+
+void write_phases(JsonWriter& json, const char* key, const std::vector<Phase>& phases,
+                  const std::vector<RangeTime>& times, PhaseWaitNames& names) {
     json.begin_array(key);
-    for (const Phase& p : phases)
+    for (size_t i = 0; i < phases.size(); ++i) {
+        const Phase& p = phases[i];
         json.begin_object()
             .field("start_seconds", p.start_ns / 1e9)
             .field("end_seconds", p.end_ns / 1e9)
@@ -90,8 +135,10 @@ void write_phases(JsonWriter& json, const char* key, const std::vector<Phase>& p
             .field("tid", p.tid)
             .field("thread_cpu_seconds", p.thread_cpu_ns / 1e9)
             .field("other_threads_cpu_seconds", p.others_cpu_ns / 1e9)
-            .field("threads_alive", p.threads_alive)
-            .end_object();
+            .field("threads_alive", p.threads_alive);
+        if (i < times.size() && times[i].known) write_thread_time(json, times[i], names);
+        json.end_object();
+    }
     json.end_array();
 }
 
@@ -161,8 +208,10 @@ void write_concurrency_json(const ReportInput& in, JsonWriter& json) {
     json.begin_array("parallelism");
     for (double p : series) json.field(nullptr, p);  // an array element
     json.end_array().end_object();
-    write_phases(json, "serial_phases", c.serial_phases);
-    write_phases(json, "idle_phases", c.idle_phases);
+    PhaseWaitNames names(in.sites);
+    write_phases(json, "serial_phases", c.serial_phases, in.analysis.phase_times.serial, names);
+    write_phases(json, "idle_phases", c.idle_phases, in.analysis.phase_times.idle, names);
+    if (in.analysis.wait_utilization.known) write_waits_by_object(json, in.analysis.wait_utilization, names);
     json.end_object();
 }
 

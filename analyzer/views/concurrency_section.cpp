@@ -5,9 +5,11 @@
 #include <cmath>
 #include <cstdio>
 
+#include "../analysis/thread_time_text.h"
 #include "../model/time_axis.h"
 #include "../symbols/thread_names.h"
 #include "../text/format.h"
+#include "concurrency_waits.h"
 #include "report.h"
 #include "strip_chart.h"
 
@@ -57,8 +59,9 @@ void write_chart(const Concurrency& c, double run_ns, std::ostream& out) {
     for (const std::string& line : strip_chart(profile, rows, step, run_ns / 1e9)) out << "    " << line << "\n";
 }
 
-void write_phases(const char* title, const std::vector<Phase>& phases, double run_ns, const Log& log,
-                  ThreadNamer& names, bool serial, std::ostream& out) {
+void write_phases(const char* title, const std::vector<Phase>& phases, const std::vector<RangeTime>& times,
+                  double run_ns, const Log& log, PhaseWaitNames& wait_names, bool serial, std::ostream& out) {
+    ThreadNamer& names = wait_names.threads();
     out << "  " << title;
     if (phases.empty()) {
         out << " none\n";
@@ -81,6 +84,14 @@ void write_phases(const char* title, const std::vector<Phase>& phases, double ru
             out << human_seconds(p.cpu_ns / 1e9) << " CPU";
         }
         out << "; " << with_commas(p.threads_alive) << (p.threads_alive == 1 ? " thread" : " threads") << " existed\n";
+        // How the threads spent it, when the log has wait records.
+        size_t index = size_t(&p - phases.data());
+        if (index >= times.size()) continue;
+        uint32_t running = serial ? p.tid : 0;
+        std::string itself = running_thread_line(times[index], running, "that thread", wait_names);
+        if (!itself.empty()) out << "        " << itself << "\n";
+        for (const std::string& line : other_threads_lines(times[index], running, wait_names))
+            out << "        " << line << "\n";
     }
 }
 
@@ -109,15 +120,18 @@ void write_concurrency_section(const ReportInput& in, std::ostream& out) {
         out << "  Average parallelism " << fixed(c.average_parallelism(), 2)
             << "; serial fraction and phases not measured: the run spans only " << c.slices.size()
             << (c.slices.size() == 1 ? " window" : " windows") << " (CPU clocks resolve about 10 ms; run it longer)\n";
+        PhaseWaitNames wait_names(in.sites);  // the waits themselves are exact, however short the run
+        write_concurrency_waits(in.analysis.wait_utilization, wait_names, out);
         return;
     }
     write_chart(c, run_ns, out);
-    ThreadNamer names(in.sites);
+    PhaseWaitNames wait_names(in.sites);
     std::string min = human_seconds(c.min_phase_ns / 1e9);
-    write_phases(("Serial phases (one thread on CPU for " + min + " or more):").c_str(), c.serial_phases, run_ns,
-                 in.log, names, true, out);
+    write_phases(("Serial phases (one thread on CPU for " + min + " or more):").c_str(), c.serial_phases,
+                 in.analysis.phase_times.serial, run_ns, in.log, wait_names, true, out);
     write_phases(("Idle phases (under half a core busy for " + min + " or more; waiting, not serial work):").c_str(),
-                 c.idle_phases, run_ns, in.log, names, false, out);
+                 c.idle_phases, in.analysis.phase_times.idle, run_ns, in.log, wait_names, false, out);
+    write_concurrency_waits(in.analysis.wait_utilization, wait_names, out);
 }
 
 }  // namespace analyzer

@@ -9,6 +9,8 @@
 #include "../symbols/thread_names.h"
 #include "../analysis/threads_summary.h"
 #include "../analysis/timeline_layout.h"
+#include "../analysis/thread_time_text.h"
+#include "concurrency_waits.h"
 #include "../text/format.h"
 #include "html_parts.h"
 
@@ -234,6 +236,43 @@ void write_thread_kernel_io(const ThreadsSummary& s, size_t top, std::ostream& o
     out << "</table>\n";
 }
 
+// Each phase, with how each kind of thread spent it, and the waits per
+// object over the run; only when the log has wait records.
+void write_phase_time(const ReportInput& in, std::ostream& out) {
+    const Concurrency& c = in.analysis.concurrency;
+    const PhaseThreadTimes& times = in.analysis.phase_times;
+    PhaseWaitNames names(in.sites);
+    std::string items;
+    auto add = [&](const Phase& p, const RangeTime& time, const char* what, uint32_t running) {
+        if (!time.known) return;
+        items += "<li>" + html_escape(std::string(what) + " " + human_seconds(p.start_ns / 1e9) + "–" +
+                                      human_seconds(p.end_ns / 1e9)) + "<ul>";
+        std::string itself = running_thread_line(time, running, "the thread that ran", names);
+        if (!itself.empty()) items += "<li>" + html_escape(itself) + "</li>";
+        for (const std::string& line : other_threads_lines(time, running, names)) items += "<li>" + html_escape(line) + "</li>";
+        items += "</ul></li>\n";
+    };
+    if (c.resolved()) {
+        for (size_t i = 0; i < c.serial_phases.size() && i < times.serial.size(); ++i)
+            add(c.serial_phases[i], times.serial[i], "Serial phase", c.serial_phases[i].tid);
+        for (size_t i = 0; i < c.idle_phases.size() && i < times.idle.size(); ++i)
+            add(c.idle_phases[i], times.idle[i], "Idle phase", 0);
+    }
+    if (!items.empty()) out << "<h3>How the threads spent each phase</h3><ul>\n" << items << "</ul>\n";
+    const WaitUtilization& u = in.analysis.wait_utilization;
+    if (!u.known || u.objects.empty()) return;
+    out << "<h3>Waits by object</h3><p>Wait time over the run, and the part with fewer than " << u.target_level
+        << " threads on CPU (the cores idle meanwhile).</p>\n<table><tr><th>object</th><th>kind</th><th>waits</th>"
+           "<th>threads</th><th>wait time</th><th>with cores idle</th><th>waited at</th><th>held at</th></tr>\n";
+    for (const WaitObjectRow& row : wait_object_rows(u, names, in.top))
+        out << "<tr><td>" << html_escape(row.label) << "</td><td>" << html_escape(row.kind) << "</td><td class=\"num\">"
+            << with_commas(row.waits) << "</td><td class=\"num\">" << with_commas(row.threads)
+            << "</td><td class=\"num\">" << html_escape(human_seconds(row.wait_ns / 1e9)) << "</td><td class=\"num\">"
+            << html_escape(human_seconds(row.poor_ns / 1e9)) << "</td><td>" << html_escape(row.site) << "</td><td>"
+            << html_escape(row.held_at) << "</td></tr>\n";
+    out << "</table>\n";
+}
+
 }  // namespace
 
 void write_html_concurrency(const ReportInput& in, std::ostream& out) {
@@ -251,6 +290,7 @@ void write_html_concurrency(const ReportInput& in, std::ostream& out) {
            "(hover for details).</p>\n";
     write_parallelism_chart(c, axis, out);
     write_summary(c, out);
+    write_phase_time(in, out);
     const ThreadsSummary& threads = in.analysis.threads;
     if (threads.present && threads.times_known) {
         out << "<h3>Threads</h3><p>" << with_commas(threads.threads) << " threads, at most "

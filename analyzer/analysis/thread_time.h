@@ -1,0 +1,90 @@
+// How each thread spent a time range: on CPU, runnable without a core,
+// blocked on a lock, waiting for work (a condition, semaphore or barrier),
+// in pthread_join, or blocked where no hook sees (I/O, sleep, a raw futex).
+// The waits are exact (the shim timed each contended one); CPU and run-queue
+// time come from the sampler's readings, spread evenly between them, so
+// they are fitted into what the waits leave of the thread's time.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "../model/model.h"
+#include "concurrency.h"
+
+namespace analyzer {
+
+class ThreadCpuTimeline;  // phase_attribution.h
+
+// A thread's waits on one object within the range, clipped to it. A join
+// counts until the joined thread ended: the rest is the joiner waking up.
+struct ObjectWait {
+    shimlog::WaitKind kind = shimlog::WaitKind::Mutex;  // RwRead and RwWrite kept apart
+    uint64_t object = 0;      // its address; a join's: the joined thread's tid
+    double ns = 0;
+    uint64_t waits = 0;       // waits that overlapped the range
+    double longest_ns = 0;    // the longest of them, clipped
+    uint32_t stack_id = 0;    // the wait site of that longest one
+};
+
+// One thread (one life: a reused tid is another entry) in the range.
+struct ThreadTime {
+    uint32_t tid = 0;
+    size_t thread = 0;        // its index in Log::threads
+    double alive_ns = 0;      // its part of the range: the shares below sum to it
+    double cpu_ns = 0;
+    double runnable_ns = 0;   // ready to run, no core free (0 when unknown)
+    double unread_ns = 0;     // of its threads' time alive, that of threads whose run-queue time was never read
+    std::vector<ObjectWait> waits;  // the most time first
+    double unseen_ns = 0;     // blocked where no hook sees (I/O, sleep, a raw futex), or runnable when unread
+    double waited_ns() const;  // all of `waits`
+};
+
+struct RangeTime {
+    double start_ns = 0, end_ns = 0;
+    double length_ns = 0;      // summed over merged ranges
+    bool known = false;        // thread lives and wait times placed (Thread records, a calibrated clock, wait records)
+    bool runnable_known = false;  // the kernel's run-queue readings exist
+    uint64_t waits_dropped = 0;   // waits lost to full buffers: the wait shares are lower bounds
+    std::vector<ThreadTime> threads;  // alive in it (attribute_phases' rule), in Log::threads order
+    uint32_t ended = 0;        // threads gone before it (or early in it)
+    uint32_t not_started = 0;  // threads not yet started (or started late in it)
+    const ThreadTime* thread(uint32_t tid) const;  // the longest-lived entry of that tid; null when not alive
+};
+
+// Each of log.waits.events placed on the run's axis, in the same order:
+// [start, end) in ns since the process started, a join ended where the
+// joined thread ended. Empty without a calibrated clock.
+struct PlacedWait {
+    double start_ns, end_ns;
+    const WaitEvent* event;
+};
+std::vector<PlacedWait> placed_waits(const Log& log);
+
+class ThreadTimes {
+public:
+    explicit ThreadTimes(const ThreadCpuTimeline& timeline);
+    // Each thread alive in [start_ns, end_ns) (ns since the process started).
+    RangeTime in(double start_ns, double end_ns) const;
+
+private:
+    const ThreadCpuTimeline& timeline_;
+    std::map<uint32_t, std::vector<PlacedWait>> waits_;  // by tid, in time order
+    bool known_ = false;
+};
+
+// Adds `more`'s times and waits to `into` (the same thread in another
+// stretch, or another thread of a group).
+void add_thread_time(ThreadTime& into, const ThreadTime& more);
+// Adds `more` (another stretch of the same finding) to `into`, thread by thread.
+void merge_range_time(RangeTime& into, const RangeTime& more);
+
+// Each serial and idle phase's breakdown, in the phases' order.
+struct PhaseThreadTimes {
+    std::vector<RangeTime> serial;
+    std::vector<RangeTime> idle;
+};
+PhaseThreadTimes thread_times_of_phases(const ThreadCpuTimeline& timeline, const Concurrency& c);
+
+}  // namespace analyzer

@@ -1,0 +1,285 @@
+// How each thread spent a time range (analysis/thread_time.h), the phase
+// findings' lines about it and the waits by object, on hand-made logs.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "../../analyzer/analysis/thread_time.h"
+#include "../../analyzer/analysis/wait_utilization.h"
+#include "../../analyzer/decode/decode.h"
+#include "../../analyzer/findings/rules.h"
+#include "../../analyzer/analysis/phase_attribution.h"
+#include "../../analyzer/analysis/thread_time_text.h"
+#include "../../analyzer/pipeline.h"
+#include "thread_fixtures.h"
+#include "wait_log_builder.h"
+
+using namespace analyzer;
+using fixtures::kMs;
+using shimlog::WaitKind;
+
+namespace {
+
+constexpr uint64_t kMutex = 0x5000, kCondition = 0x6000;
+constexpr uint32_t kHolderStack = 7;
+
+// One core's worth of CPU for a second: thread 2 computes throughout while
+// thread 3 waits on `kind` (object `object`) 90 ms of every 100 ms, and the
+// main thread (1) is in pthread_join of thread 2. Run-queue readings are all 0.
+Log one_works_one_waits(WaitKind kind, uint64_t object) {
+    Log log = fixtures::empty_run(1000 * kMs);
+    fixtures::add_ticks(log, 0, 1000, 1.0);
+    for (uint64_t ms = 10; ms <= 1000; ms += 10) {
+        log.samples.thread_cpu.push_back({ms * kMs, 2, ms * kMs * 95 / 100});
+        log.samples.thread_cpu.push_back({ms * kMs, 3, ms * kMs * 5 / 100});
+        log.samples.thread_cpu.push_back({ms * kMs, 1, 0});
+        for (uint32_t tid : {1u, 2u, 3u}) log.samples.thread_wait.push_back({ms * kMs, tid, 0});
+    }
+    log.threads.push_back(fixtures::thread(2, 0, 1000 * kMs, 950 * kMs));
+    log.threads.push_back(fixtures::thread(3, 0, 1000 * kMs, 50 * kMs));
+    log.threads.push_back(fixtures::thread(1, 0, 1000 * kMs, 0));
+    for (uint64_t k = 0; k < 10; ++k) waitlog::add_wait(log, 3, k * 100 * kMs, 90 * kMs, kind, object);
+    waitlog::add_wait(log, 1, 0, 1000 * kMs, WaitKind::Join, 2);
+    log.stacks[kHolderStack] = {0x4242};
+    if (kind == WaitKind::Mutex) waitlog::add_holder(log, object, kHolderStack, 900 * kMs, 10);
+    return log;
+}
+
+RangeTime time_in(const Log& log, double start_ns, double end_ns) {
+    ThreadCpuTimeline timeline(log);
+    return ThreadTimes(timeline).in(start_ns, end_ns);
+}
+
+std::vector<Finding> findings_of(const Log& log, const std::string& kind) {
+    Symbolizer symbols({});
+    CallSites sites(log, symbols);
+    Thresholds limits;
+    Analysis analysis = analyze_with_limits(log, sites, AllocReport{}, limits);
+    std::vector<Finding> out;
+    for (Finding& f : find_all({log, analysis, sites, limits}))
+        if (f.kind == kind) out.push_back(f);
+    return out;
+}
+
+bool has_line(const std::vector<std::string>& lines, const std::string& text) {
+    return std::any_of(lines.begin(), lines.end(),
+                       [&](const std::string& line) { return line.find(text) != std::string::npos; });
+}
+
+}  // namespace
+
+TEST_CASE("thread time: a lock's waits are exact, the CPU fills what they leave", "[waits][thread-time]") {
+    Log log = one_works_one_waits(WaitKind::Mutex, kMutex);
+    RangeTime r = time_in(log, 0, 1000 * kMs);
+    REQUIRE(r.known);
+    CHECK(r.runnable_known);
+    REQUIRE(r.threads.size() == 3);
+    const ThreadTime* waiter = r.thread(3);
+    REQUIRE(waiter != nullptr);
+    CHECK(waiter->alive_ns == Approx(1000 * kMs));
+    REQUIRE(waiter->waits.size() == 1);
+    CHECK(waiter->waits[0].kind == WaitKind::Mutex);
+    CHECK(waiter->waits[0].object == kMutex);
+    CHECK(waiter->waits[0].waits == 10);
+    CHECK(waiter->waits[0].ns == Approx(900 * kMs));
+    CHECK(lock_wait_ns(*waiter) == Approx(900 * kMs));
+    CHECK(work_wait_ns(*waiter) == Approx(0).margin(1));
+    // Its 50 ms of CPU fit in the 100 ms the waits leave; the rest was off CPU unseen.
+    CHECK(waiter->cpu_ns == Approx(50 * kMs));
+    CHECK(waiter->runnable_ns == Approx(0).margin(1));
+    CHECK(waiter->unseen_ns == Approx(50 * kMs));
+    const ThreadTime* worker = r.thread(2);
+    REQUIRE(worker != nullptr);
+    CHECK(worker->waits.empty());
+    CHECK(worker->cpu_ns == Approx(950 * kMs));
+    const ThreadTime* main = r.thread(1);
+    REQUIRE(main != nullptr);
+    CHECK(join_wait_ns(*main) == Approx(1000 * kMs));
+    CHECK(main->cpu_ns == Approx(0).margin(1));
+}
+
+TEST_CASE("thread time: waits are clipped to the range, threads outside it counted", "[waits][thread-time]") {
+    Log log = one_works_one_waits(WaitKind::Mutex, kMutex);
+    log.threads.push_back(fixtures::thread(4, 0, 200 * kMs, 0));    // gone before
+    log.threads.push_back(fixtures::thread(5, 900 * kMs, 950 * kMs, 0));  // not yet started
+    // 450-650 ms: thread 3's waits 400-490, 500-590 and 600-690 overlap it by 40, 90 and 50 ms.
+    RangeTime r = time_in(log, 450 * kMs, 650 * kMs);
+    const ThreadTime* waiter = r.thread(3);
+    REQUIRE(waiter != nullptr);
+    CHECK(waiter->alive_ns == Approx(200 * kMs));
+    REQUIRE(waiter->waits.size() == 1);
+    CHECK(waiter->waits[0].waits == 3);
+    CHECK(waiter->waits[0].ns == Approx(180 * kMs));
+    CHECK(waiter->waits[0].longest_ns == Approx(90 * kMs));
+    CHECK(r.ended == 1);
+    CHECK(r.not_started == 1);
+    CHECK(r.thread(4) == nullptr);
+    CHECK(r.thread(5) == nullptr);
+    // Two stretches merged: each thread's time adds up.
+    RangeTime later = time_in(log, 650 * kMs, 750 * kMs);
+    merge_range_time(r, later);
+    CHECK(r.length_ns == Approx(300 * kMs));
+    CHECK(r.thread(3)->alive_ns == Approx(300 * kMs));
+    CHECK(r.thread(3)->waits[0].ns == Approx(180 * kMs + 40 * kMs + 50 * kMs));  // 650-690, 700-750
+}
+
+TEST_CASE("thread time: without wait records the breakdown is unknown", "[waits][thread-time]") {
+    Log log = one_works_one_waits(WaitKind::Mutex, kMutex);
+    log.waits = Waits{};
+    RangeTime r = time_in(log, 0, 1000 * kMs);
+    CHECK_FALSE(r.known);
+    CHECK(r.threads.empty());
+    Symbolizer symbols({});
+    CallSites sites(log, symbols);
+    PhaseWaitNames names(sites);
+    CHECK(other_threads_lines(r, 2, names).empty());
+    CHECK(running_thread_line(r, 2, "it", names).empty());
+}
+
+TEST_CASE("serial phase: the others' lock waits named, with the holder, instead of the generic sentence",
+          "[waits][thread-time][rules]") {
+    std::vector<Finding> found = findings_of(one_works_one_waits(WaitKind::Mutex, kMutex), "serial-phase");
+    REQUIRE(found.size() == 1);
+    const Finding& f = found[0];
+    CHECK(f.figures.at("tid") == 2);
+    INFO(f.evidence.size() << " lines; first: " << f.evidence[0]);
+    CHECK(has_line(f.evidence, "90.0% waiting on mutex at 0x5000 (held at "));
+    CHECK(has_line(f.evidence, "100.0% in pthread_join of "));
+    CHECK(has_line(f.evidence, "itself waited on no lock, condition or join"));
+    CHECK_FALSE(has_line(f.evidence, "or out of work"));
+    CHECK(f.figures.at("others_lock_wait_seconds") == Approx(0.9));
+    CHECK(f.figures.at("others_join_wait_seconds") == Approx(1.0));
+    CHECK(f.figures.at("thread_waited_seconds") == Approx(0));
+
+    // The same run from an older shim (or SHIM_WAITS=0): the old sentence.
+    Log old = one_works_one_waits(WaitKind::Mutex, kMutex);
+    old.waits = Waits{};
+    std::vector<Finding> before = findings_of(old, "serial-phase");
+    REQUIRE(before.size() == 1);
+    CHECK(has_line(before[0].evidence, "but blocked (a lock, a join, I/O) or out of work"));
+    CHECK_FALSE(has_line(before[0].evidence, "waiting on"));
+    CHECK(before[0].figures.count("others_lock_wait_seconds") == 0);
+}
+
+TEST_CASE("serial phase: idle workers on a condition wait for work, not contention", "[waits][thread-time][rules]") {
+    Log log = one_works_one_waits(WaitKind::Condition, kCondition);
+    RangeTime r = time_in(log, 0, 1000 * kMs);
+    REQUIRE(r.thread(3) != nullptr);
+    CHECK(lock_wait_ns(*r.thread(3)) == Approx(0).margin(1));
+    CHECK(work_wait_ns(*r.thread(3)) == Approx(900 * kMs));
+    std::vector<Finding> found = findings_of(log, "serial-phase");
+    REQUIRE(found.size() == 1);
+    CHECK(has_line(found[0].evidence, "90.0% waiting for work or an event on condition variable at 0x6000"));
+    CHECK_FALSE(has_line(found[0].evidence, "held at"));
+    CHECK(found[0].figures.at("others_lock_wait_seconds") == Approx(0));
+    CHECK(found[0].figures.at("others_work_wait_seconds") == Approx(0.9));
+}
+
+TEST_CASE("serial phase: the thread left alone waited on nothing, the others had ended", "[waits][thread-time][rules]") {
+    // Threads 2 and 3 spin 0.5 s while the main thread joins them, then it runs alone.
+    // Its join returns 20 ms after thread 2 ended: waking up, not waiting for it.
+    Log log = fixtures::two_then_one();
+    waitlog::add_wait(log, 1, 0, 520 * kMs, WaitKind::Join, 2);
+    RangeTime before = time_in(log, 0, 500 * kMs);
+    REQUIRE(before.thread(1) != nullptr);
+    CHECK(join_wait_ns(*before.thread(1)) == Approx(500 * kMs));
+    RangeTime alone = time_in(log, 500 * kMs, 1000 * kMs);
+    CHECK(alone.threads.size() == 1);
+    CHECK(alone.ended == 2);
+    CHECK(alone.threads[0].waited_ns() == 0);
+    std::vector<Finding> found = findings_of(log, "serial-phase");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].figures.at("tid") == 1);
+    CHECK(has_line(found[0].evidence, "the main thread itself waited on no lock, condition or join; it ran alone: "));
+    CHECK(has_line(found[0].evidence, "2 threads had ended: no other thread was alive"));
+    CHECK(found[0].figures.at("threads_ended") == 2);
+}
+
+TEST_CASE("thread time: waits lost to full buffers make the shares lower bounds", "[waits][thread-time]") {
+    Log log = one_works_one_waits(WaitKind::Mutex, kMutex);
+    log.waits.dropped_events = 12;
+    Symbolizer symbols({});
+    CallSites sites(log, symbols);
+    PhaseWaitNames names(sites);
+    RangeTime r = time_in(log, 0, 1000 * kMs);
+    CHECK(r.waits_dropped == 12);
+    CHECK(has_line(other_threads_lines(r, 2, names), "12 waits were lost to full buffers"));
+    log.waits.dropped_events = 0;
+    CHECK_FALSE(has_line(other_threads_lines(time_in(log, 0, 1000 * kMs), 2, names), "lost"));
+}
+
+TEST_CASE("threads of one kind are grouped, their times summed", "[waits][thread-time]") {
+    Log log = one_works_one_waits(WaitKind::Mutex, kMutex);
+    log.threads.push_back(fixtures::thread(4, 0, 1000 * kMs, 0));
+    for (uint64_t k = 0; k < 10; ++k) waitlog::add_wait(log, 4, k * 100 * kMs, 50 * kMs, WaitKind::Mutex, kMutex);
+    Symbolizer symbols({});
+    CallSites sites(log, symbols);
+    PhaseWaitNames names(sites);
+    std::vector<ThreadTimeGroup> groups = group_thread_times(time_in(log, 0, 1000 * kMs), 2, names);
+    REQUIRE(groups.size() == 2);  // threads 3 and 4 (one start routine), and the main thread
+    CHECK(groups[0].tids.size() == 2);
+    CHECK(groups[0].who.find("2 threads (") == 0);
+    CHECK(groups[0].total.alive_ns == Approx(2000 * kMs));
+    CHECK(lock_wait_ns(groups[0].total) == Approx(1400 * kMs));
+    CHECK(time_shares(groups[0].total, names).find("70.0% waiting on mutex at 0x5000") == 0);
+    CHECK(groups[1].is_main);
+    CHECK(groups[1].who == "the main thread");
+}
+
+TEST_CASE("waits by object: the part while fewer threads than the run's peak were on CPU", "[waits][thread-time]") {
+    Log log = fixtures::empty_run(1000 * kMs);
+    fixtures::add_ticks(log, 0, 500, 1.0);
+    fixtures::add_ticks(log, 500, 500, 2.0);
+    log.threads.push_back(fixtures::thread(2, 0, 1000 * kMs, 700 * kMs));
+    log.threads.push_back(fixtures::thread(1, 0, 1000 * kMs, 800 * kMs));
+    waitlog::add_wait(log, 2, 400 * kMs, 200 * kMs, WaitKind::Mutex, kMutex);  // half while P = 1
+    waitlog::add_wait(log, 2, 700 * kMs, 100 * kMs, WaitKind::Condition, kCondition);  // all while P = 2
+    Concurrency c = analyze_concurrency(log);
+    WaitUtilization u = wait_utilization(log, c);
+    REQUIRE(u.known);
+    CHECK(u.target_level == 2);
+    REQUIRE(u.objects.size() == 2);
+    CHECK(u.objects[0].object == kMutex);
+    CHECK(u.objects[0].wait_ns == Approx(200 * kMs));
+    CHECK(u.objects[0].poor_ns == Approx(100 * kMs).margin(10 * kMs));  // P's windows are 10 ms
+    CHECK(u.objects[1].object == kCondition);
+    CHECK(u.objects[1].poor_ns == Approx(0).margin(10 * kMs));
+    CHECK(u.objects[0].threads == 1);
+}
+
+TEST_CASE("thread time from decoded records: a WaitChunk placed on the run's clock", "[waits][thread-time][decode]") {
+    testlog::LogBuilder builder;
+    builder.process(42, "/bin/prog", "prog");
+    shimlog::ThreadRecord main{};
+    main.tid = 42, main.is_main = 1, main.start_ticks = 5000, main.end_ticks = 5000 + 10 * kMs;
+    shimlog::ThreadRecord worker{};
+    worker.tid = 43, worker.start_ticks = 5000 + 1 * kMs, worker.end_ticks = 5000 + 9 * kMs;
+    worker.create_stack = 1;
+    builder.thread(worker).thread(main);
+    waitlog::wait_chunk(builder, 43,
+                        {{5000 + 2 * kMs, 3 * kMs, 0, kMutex, WaitKind::Mutex},
+                         {5000 + 6 * kMs, 1 * kMs, 0, kCondition, WaitKind::Condition, true}},
+                        2);
+    waitlog::wait_chunk(builder, 42, {{5000 + 1 * kMs, 8 * kMs, 0, 43, WaitKind::Join}});
+    builder.end(1000 + 10 * kMs, 5000 + 10 * kMs, 0);  // one tick per ns
+    Log log = decode_log(builder.bytes(), "waits");
+    REQUIRE_FALSE(log.partial);
+    REQUIRE(log.waits.events.size() == 3);
+    CHECK(log.waits.dropped_events == 2);
+    RangeTime r = time_in(log, 0, 10 * kMs);
+    REQUIRE(r.known);
+    CHECK(r.waits_dropped == 2);
+    const ThreadTime* w = r.thread(43);
+    REQUIRE(w != nullptr);
+    CHECK(w->alive_ns == Approx(8 * kMs));
+    CHECK(lock_wait_ns(*w) == Approx(3 * kMs));
+    CHECK(work_wait_ns(*w) == Approx(1 * kMs));
+    REQUIRE(r.thread(42) != nullptr);
+    CHECK(join_wait_ns(*r.thread(42)) == Approx(8 * kMs));
+    // 4-8 ms: the lock wait's last 1 ms (2-5 ms), the condition wait whole, the join's part.
+    RangeTime part = time_in(log, 4 * kMs, 8 * kMs);
+    REQUIRE(part.thread(43) != nullptr);
+    CHECK(lock_wait_ns(*part.thread(43)) == Approx(1 * kMs));
+    CHECK(work_wait_ns(*part.thread(43)) == Approx(1 * kMs));
+    CHECK(join_wait_ns(*part.thread(42)) == Approx(4 * kMs));
+}
