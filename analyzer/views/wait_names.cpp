@@ -5,19 +5,10 @@
 namespace analyzer {
 namespace {
 
-// The word a reader expects before the object: what was waited for (the
-// nouns of wait_object_label's fallbacks, "join" for a thread joined).
+// The word a reader expects before the object: the object's noun, "join"
+// for a thread joined.
 std::string kind_prefix(shimlog::WaitKind kind) {
-    switch (kind) {
-        case shimlog::WaitKind::Mutex: return "mutex";
-        case shimlog::WaitKind::RwRead:
-        case shimlog::WaitKind::RwWrite: return "rwlock";
-        case shimlog::WaitKind::Condition: return "condition variable";
-        case shimlog::WaitKind::Semaphore: return "semaphore";
-        case shimlog::WaitKind::Barrier: return "barrier";
-        case shimlog::WaitKind::Join: return "join";
-    }
-    return "wait";
+    return kind == shimlog::WaitKind::Join ? "join" : wait_object_noun(kind);
 }
 
 bool starts_with(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }

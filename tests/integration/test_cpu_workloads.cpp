@@ -5,6 +5,8 @@
 // samples in a short run; shares asserted loosely, for a loaded 2-core machine.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <map>
 
 #include "analysis.h"
@@ -82,8 +84,17 @@ TEST_CASE("words buffered and alloc: the counting loop, then the allocator, on t
     Analysis buffered = analyze(dir + "/log.bin");
     const analyzer::CpuProfileSummary& b = buffered.run->analysis.cpu;
     REQUIRE(b.samples >= 10);
+    // The loop is countwords with BufferedReader's get() and fill() inlined
+    // into it: their lines take part of its samples (inlined functions are
+    // functions of their own, as pprof shows them), so either tops, and
+    // countwords holds nearly all the CPU with them.
     INFO(b.functions[0].where());
-    CHECK(starts_with(b.functions[0].short_name, "countwords"));
+    CHECK((starts_with(b.functions[0].short_name, "countwords") ||
+           starts_with(b.functions[0].short_name, "BufferedReader::")));
+    uint64_t loop_ns = 0;
+    for (const analyzer::CpuFunction& f : b.functions)
+        if (starts_with(f.short_name, "countwords")) loop_ns = std::max(loop_ns, f.cum_ns);
+    CHECK(double(loop_ns) >= 0.8 * double(b.cpu_ns));
     CHECK(buffered.finding("alloc-hotspot") == nullptr);
 
     profile(words_path() + " --mode alloc books.txt", dir);

@@ -12,6 +12,7 @@
 #include "../../analyzer/analysis/thread_time_text.h"
 #include "../../analyzer/pipeline.h"
 #include "thread_fixtures.h"
+#include "log_builder.h"
 #include "wait_log_builder.h"
 
 using namespace analyzer;
@@ -256,11 +257,11 @@ TEST_CASE("thread time from decoded records: a WaitChunk placed on the run's clo
     worker.tid = 43, worker.start_ticks = 5000 + 1 * kMs, worker.end_ticks = 5000 + 9 * kMs;
     worker.create_stack = 1;
     builder.thread(worker).thread(main);
-    waitlog::wait_chunk(builder, 43,
-                        {{5000 + 2 * kMs, 3 * kMs, 0, kMutex, WaitKind::Mutex},
-                         {5000 + 6 * kMs, 1 * kMs, 0, kCondition, WaitKind::Condition, true}},
-                        2);
-    waitlog::wait_chunk(builder, 42, {{5000 + 1 * kMs, 8 * kMs, 0, 43, WaitKind::Join}});
+    builder.wait_chunk(43,
+                       {{5000 + 2 * kMs, 3 * kMs, 0, kMutex, WaitKind::Mutex},
+                        {5000 + 6 * kMs, 1 * kMs, 0, kCondition, WaitKind::Condition, shimlog::WaitTimedOut}},
+                       2);
+    builder.wait_chunk(42, {{5000 + 1 * kMs, 8 * kMs, 0, 43, WaitKind::Join}});
     builder.end(1000 + 10 * kMs, 5000 + 10 * kMs, 0);  // one tick per ns
     Log log = decode_log(builder.bytes(), "waits");
     REQUIRE_FALSE(log.partial);

@@ -1,6 +1,6 @@
-// Contended waits for hand-made logs: into a model Log (thread_fixtures.h's
-// clock, one tick per nanosecond from 0), and as WaitChunk record bytes for
-// the decoder (log_builder.h's LogBuilder).
+// Contended waits for hand-made logs, straight into a model Log
+// (thread_fixtures.h's clock, one tick per nanosecond from 0); records for the
+// decoder come from log_builder.h's LogBuilder::wait_chunk.
 #pragma once
 #include <algorithm>
 #include <string>
@@ -8,7 +8,6 @@
 
 #include "../../analyzer/model/model.h"
 #include "../../format/log_format.h"
-#include "log_builder.h"
 
 namespace waitlog {
 
@@ -40,38 +39,6 @@ inline void add_holder(analyzer::Log& log, uint64_t object, uint32_t stack_id, u
     analyzer::LockHolder h;
     h.object = object, h.stack_id = stack_id, h.releases = releases, h.delay_ns = delay_ns;
     log.waits.holders.push_back(h);
-}
-
-// A WaitChunk record's bytes, encoded as the shim writes them (FORMAT.md row 20).
-struct ChunkWait {
-    uint64_t start_ticks, length_ticks;
-    uint32_t stack;
-    uint64_t object;
-    shimlog::WaitKind kind;
-    bool timed_out = false;
-};
-inline testlog::LogBuilder& wait_chunk(testlog::LogBuilder& log, uint32_t tid, const std::vector<ChunkWait>& waits,
-                                       uint32_t dropped = 0) {
-    std::string raw;
-    uint64_t previous = waits.empty() ? 0 : waits.front().start_ticks;
-    for (const ChunkWait& w : waits) {
-        uint8_t buf[48];
-        uint8_t* out = shimlog::put_varint(buf, w.start_ticks - previous);
-        out = shimlog::put_varint(out, w.length_ticks);
-        out = shimlog::put_varint(out, w.stack);
-        out = shimlog::put_varint(out, w.object);
-        *out++ = static_cast<uint8_t>(w.kind);
-        *out++ = w.timed_out ? uint8_t(shimlog::WaitTimedOut) : uint8_t(0);
-        raw.append(reinterpret_cast<char*>(buf), size_t(out - buf));
-        previous = w.start_ticks;
-    }
-    shimlog::WaitChunkRecord rec{};
-    rec.tid = tid;
-    rec.count = uint32_t(waits.size());
-    rec.first_ticks = waits.empty() ? 0 : waits.front().start_ticks;
-    rec.raw_size = uint32_t(raw.size());
-    rec.dropped = dropped;
-    return log.record(shimlog::RecordType::WaitChunk, rec, raw);
 }
 
 }  // namespace waitlog
