@@ -56,6 +56,59 @@ void count_threads(const Log& log, std::map<ObjectKey, EventTally>& tallies, Wai
     }
 }
 
+// Sites whose stacks differ only past the frame the report names ("waited
+// at PyThread_acquire_lock_timed at thread_pthread.h:497", reached from three
+// callers) read as one site: their rows are summed, the costliest stack kept.
+// Their threads are counted exactly from the per-wait events when those are
+// all there, else the most at one of the stacks (a lower bound).
+void merge_same_sites(const Log& log, WaitObject& o) {
+    std::map<std::pair<int, std::string>, size_t> first;  // (kind, where) -> row kept
+    std::map<size_t, std::set<uint32_t>> stacks_of;        // row kept -> its stacks
+    std::vector<WaitSiteTotals> kept;
+    for (const WaitSiteTotals& row : o.sites) {
+        auto [at, added] = first.emplace(std::make_pair(int(row.kind), row.where), kept.size());
+        stacks_of[at->second].insert(row.stack_id);
+        if (added) {
+            kept.push_back(row);
+            continue;
+        }
+        WaitSiteTotals& into = kept[at->second];
+        if (row.wait_ns > into.wait_ns) into.stack_id = row.stack_id;
+        into.waits += row.waits, into.timeouts += row.timeouts, into.wait_ns += row.wait_ns;
+        into.max_ns = std::max(into.max_ns, row.max_ns);
+        into.threads = std::max(into.threads, row.threads);
+    }
+    if (kept.size() == o.sites.size()) return;
+    for (size_t i = 0; i < kept.size(); ++i) {
+        if (stacks_of[i].size() < 2) continue;
+        std::set<uint32_t> tids;
+        uint64_t events = 0;
+        for (const WaitEvent& e : log.waits.events)
+            if (e.object == o.object && e.kind == kept[i].kind && stacks_of[i].count(e.stack_id))
+                tids.insert(e.tid), events++;
+        if (log.waits.dropped_events == 0 && events == kept[i].waits) kept[i].threads = uint32_t(tids.size());
+    }
+    o.sites.swap(kept);
+}
+
+void merge_same_holders(WaitObject& o) {
+    std::map<std::string, size_t> first;
+    std::vector<HolderSiteTotals> kept;
+    for (const HolderSiteTotals& row : o.holders) {
+        auto [at, added] = first.emplace(row.where, kept.size());
+        if (added) {
+            kept.push_back(row);
+            continue;
+        }
+        HolderSiteTotals& into = kept[at->second];
+        if (row.delay_ns > into.delay_ns) into.stack_id = row.stack_id;
+        into.releases += row.releases, into.delay_ns += row.delay_ns, into.timed_holds += row.timed_holds;
+        into.hold_ns += row.hold_ns;
+        into.max_hold_ns = std::max(into.max_hold_ns, row.max_hold_ns);
+    }
+    o.holders.swap(kept);
+}
+
 }  // namespace
 
 WaitsSummary summarize_waits(const Log& log, ThreadNamer& names) {
@@ -113,6 +166,8 @@ WaitsSummary summarize_waits(const Log& log, ThreadNamer& names) {
     }
 
     for (WaitObject& o : summary.objects) {
+        merge_same_sites(log, o);
+        merge_same_holders(o);
         std::stable_sort(o.sites.begin(), o.sites.end(), [](const WaitSiteTotals& a, const WaitSiteTotals& b) {
             return a.wait_ns != b.wait_ns ? a.wait_ns > b.wait_ns : a.waits > b.waits;
         });

@@ -204,6 +204,40 @@ TEST_CASE("waits: complete per-wait events count the threads exactly", "[waits][
     CHECK_FALSE(lock->threads_at_least);
 }
 
+TEST_CASE("waits: stacks that differ only past the named frame are one site, threads counted from the events",
+          "[waits][analysis]") {
+    LogBuilder b = started();
+    // One wait function reached from two callers: both rows would read "waited at 0x401001".
+    b.stack(1, {0x401001, 0x501001}).stack(2, {0x401001, 0x502001}).stack(3, {0x403003, 0x501001});
+    b.stack(4, {0x404004, 0x501001}).stack(5, {0x404004, 0x502001});
+    add_threads(b, 3);
+    b.wait_site(kLock, Kind::Mutex, 1, 2, 3 * kMs, 2 * kMs, 2);
+    b.wait_site(kLock, Kind::Mutex, 2, 1, 5 * kMs, 5 * kMs, 1);
+    b.wait_site(kLock, Kind::Mutex, 3, 1, kMs, kMs, 1);
+    b.lock_holder(kLock, 4, 2, 6 * kMs, 1, 2 * kMs, 2 * kMs);
+    b.lock_holder(kLock, 5, 1, 2 * kMs, 1, 3 * kMs, 3 * kMs);
+    b.wait_chunk(8, {{6000, 2 * kMs, 1, kLock}, {7000 + 2 * kMs, kMs, 1, kLock}});
+    b.wait_chunk(9, {{6000, 5 * kMs, 2, kLock}});
+    b.wait_chunk(10, {{6000, kMs, 3, kLock}});
+    Run run(ended(b));
+    const WaitObject* lock = object_at(run.analysis.waits, kLock);
+    REQUIRE(lock != nullptr);
+    REQUIRE(lock->sites.size() == 2);
+    const WaitSiteTotals& merged = lock->sites[0];
+    CHECK(merged.waits == 3);
+    CHECK(merged.wait_ns == 8 * kMs);
+    CHECK(merged.max_ns == 5 * kMs);
+    CHECK(merged.stack_id == 2);  // the costlier stack
+    CHECK(merged.threads == 2);   // threads 8 and 9, from the events
+    CHECK(lock->sites[1].stack_id == 3);
+    REQUIRE(lock->holders.size() == 1);
+    CHECK(lock->holders[0].releases == 3);
+    CHECK(lock->holders[0].delay_ns == 8 * kMs);
+    CHECK(lock->holders[0].hold_ns == 5 * kMs);
+    CHECK(lock->holders[0].max_hold_ns == 3 * kMs);
+    CHECK(lock->holders[0].stack_id == 4);
+}
+
 TEST_CASE("waits: a join is named by the thread joined, and is no contention", "[waits][analysis]") {
     LogBuilder b = started();
     b.stack(1, {0x401001});
