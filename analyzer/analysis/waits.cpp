@@ -1,6 +1,8 @@
 #include "waits.h"
 
 #include <algorithm>
+#include <cinttypes>
+#include <cstdio>
 #include <map>
 #include <set>
 #include <utility>
@@ -109,6 +111,20 @@ void merge_same_holders(WaitObject& o) {
     o.holders.swap(kept);
 }
 
+// Heap objects are named by their first wait site, so a pool's condition
+// variables, all waited for at one line, would read alike: each then gets
+// its address too.
+void tell_apart_same_labels(std::vector<WaitObject>& objects) {
+    std::map<std::string, size_t> uses;
+    for (const WaitObject& o : objects) uses[o.label]++;
+    for (WaitObject& o : objects) {
+        if (uses[o.label] < 2 || o.kind == shimlog::WaitKind::Join) continue;
+        char address[24];
+        std::snprintf(address, sizeof address, " (0x%" PRIx64 ")", o.object);
+        o.label += address;
+    }
+}
+
 }  // namespace
 
 WaitsSummary summarize_waits(const Log& log, ThreadNamer& names) {
@@ -186,6 +202,7 @@ WaitsSummary summarize_waits(const Log& log, ThreadNamer& names) {
     std::stable_sort(summary.objects.begin(), summary.objects.end(), [](const WaitObject& a, const WaitObject& b) {
         return a.wait_ns != b.wait_ns ? a.wait_ns > b.wait_ns : a.waits > b.waits;
     });
+    tell_apart_same_labels(summary.objects);
     return summary;
 }
 

@@ -238,6 +238,24 @@ TEST_CASE("waits: stacks that differ only past the named frame are one site, thr
     CHECK(lock->holders[0].stack_id == 4);
 }
 
+TEST_CASE("waits: heap objects first waited for at one site are told apart by their address", "[waits][analysis]") {
+    LogBuilder b = started();
+    b.stack(1, {0x401001}).stack(2, {0x402002});
+    add_threads(b, 2);
+    b.wait_site(kCond, Kind::Condition, 1, 3, 3 * kMs, kMs, 1);
+    b.wait_site(kCond + 0x40, Kind::Condition, 1, 2, 2 * kMs, kMs, 1);
+    b.wait_site(kLock, Kind::Mutex, 2, 1, kMs, kMs, 1);
+    Run run(ended(b));
+    const WaitObject* first = object_at(run.analysis.waits, kCond);
+    const WaitObject* second = object_at(run.analysis.waits, kCond + 0x40);
+    const WaitObject* alone = object_at(run.analysis.waits, kLock);
+    REQUIRE((first && second && alone));
+    CHECK(first->label != second->label);
+    CHECK(first->label.find("(0x7200)") != std::string::npos);
+    CHECK(second->label.find("(0x7240)") != std::string::npos);
+    CHECK(alone->label.find("(0x") == std::string::npos);  // its name is its own
+}
+
 TEST_CASE("waits: a join is named by the thread joined, and is no contention", "[waits][analysis]") {
     LogBuilder b = started();
     b.stack(1, {0x401001});
