@@ -359,6 +359,16 @@ enum class SampleTag : uint8_t {
     Tick = 1,       // ns since the previous tick (or first_ns), process CPU ns used meanwhile
     ThreadCpu = 2,  // tid, that thread's total CPU ns so far (at the latest Tick)
     ThreadWait = 3, // tid, that thread's total ns runnable but waiting for a CPU (schedstat run_delay)
+    ThreadBlocked = 4, // tid, BlockedIn: the syscall it was blocked in at that reading (none: it ran, or was runnable)
+};
+// What a thread was blocked in when the sampler read /proc/self/task/TID/syscall,
+// sorted by the shim (which knows its architecture's syscall numbers).
+enum class BlockedIn : uint8_t {
+    Io = 1,      // read/write, their vector and positional forms, sockets, poll/select/epoll, fsync
+    Sleep = 2,   // nanosleep, clock_nanosleep, pause
+    Futex = 3,   // a futex no hook saw: an unhooked lock, std::atomic::wait, a static-init guard
+    Child = 4,   // wait4, waitid: a child process
+    Other = 5,   // any other syscall
 };
 // Every sampler event is a tag and two varints: readers skip tags they do not know.
 

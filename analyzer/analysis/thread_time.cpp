@@ -80,6 +80,33 @@ ThreadTimes::ThreadTimes(const ThreadCpuTimeline& timeline) : timeline_(timeline
     for (auto& entry : waits_)
         std::sort(entry.second.begin(), entry.second.end(),
                   [](const PlacedWait& a, const PlacedWait& b) { return a.start_ns < b.start_ns; });
+    for (const ThreadBlockedReading& r : log.samples.thread_blocked)
+        blocked_[r.tid].push_back({run_ns_from_monotonic(log, r.at_ns), r.kind});
+    for (auto& entry : blocked_)
+        std::sort(entry.second.begin(), entry.second.end(),
+                  [](const Blocked& a, const Blocked& b) { return a.at_ns < b.at_ns; });
+}
+
+// Splits t.unseen_ns by what the sampler found the thread blocked in within
+// [lo, hi), leaving out readings inside its recorded waits (those are named).
+void ThreadTimes::split_unseen(ThreadTime& t, double lo, double hi) const {
+    auto found = blocked_.find(t.tid);
+    if (found == blocked_.end() || t.unseen_ns <= 0) return;
+    auto waits = waits_.find(t.tid);
+    std::array<uint64_t, kBlockedKinds> count{};
+    for (const Blocked& b : found->second) {
+        if (b.at_ns < lo || b.at_ns >= hi) continue;
+        bool in_wait = false;
+        if (waits != waits_.end())
+            for (const PlacedWait& w : waits->second)
+                if (w.start_ns <= b.at_ns && b.at_ns < w.end_ns) in_wait = true;
+        size_t kind = size_t(b.kind) - 1;
+        if (in_wait || kind >= kBlockedKinds) continue;
+        count[kind]++;
+        t.blocked_readings++;
+    }
+    for (size_t k = 0; k < kBlockedKinds && t.blocked_readings > 0; ++k)
+        t.unseen_in[k] = t.unseen_ns * double(count[k]) / double(t.blocked_readings);
 }
 
 RangeTime ThreadTimes::in(double start_ns, double end_ns) const {
@@ -129,6 +156,7 @@ RangeTime ThreadTimes::in(double start_ns, double end_ns) const {
         t.unread_ns = std::max(0.0, t.alive_ns - queue.covered_ns);
         t.runnable_ns = std::min(left, queue.waiting_ns);
         t.unseen_ns = left - t.runnable_ns;
+        split_unseen(t, lo, hi);
         r.threads.push_back(std::move(t));
     }
     return r;
@@ -137,6 +165,8 @@ RangeTime ThreadTimes::in(double start_ns, double end_ns) const {
 void add_thread_time(ThreadTime& into, const ThreadTime& more) {
     into.alive_ns += more.alive_ns, into.cpu_ns += more.cpu_ns, into.runnable_ns += more.runnable_ns;
     into.unseen_ns += more.unseen_ns, into.unread_ns += more.unread_ns;
+    for (size_t k = 0; k < kBlockedKinds; ++k) into.unseen_in[k] += more.unseen_in[k];
+    into.blocked_readings += more.blocked_readings;
     for (const ObjectWait& w : more.waits) add_wait(into.waits, w);
     sort_waits(into.waits);
 }

@@ -5,6 +5,7 @@
 // time come from the sampler's readings, spread evenly between them, so
 // they are fitted into what the waits leave of the thread's time.
 #pragma once
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -28,6 +29,8 @@ struct ObjectWait {
     uint32_t stack_id = 0;    // the wait site of that longest one
 };
 
+constexpr size_t kBlockedKinds = 5;  // shimlog::BlockedIn, Io to Other
+
 // One thread (one life: a reused tid is another entry) in the range.
 struct ThreadTime {
     uint32_t tid = 0;
@@ -38,6 +41,11 @@ struct ThreadTime {
     double unread_ns = 0;     // of its threads' time alive, that of threads whose run-queue time was never read
     std::vector<ObjectWait> waits;  // the most time first
     double unseen_ns = 0;     // blocked where no hook sees (I/O, sleep, a raw futex), or runnable when unread
+    // Of unseen_ns, the part the sampler's readings place in each BlockedIn
+    // kind (index: kind - 1), in proportion to the readings that found the
+    // thread blocked in a syscall outside its recorded waits; all 0 without readings.
+    std::array<double, kBlockedKinds> unseen_in{};
+    uint64_t blocked_readings = 0;
     double waited_ns() const;  // all of `waits`
 };
 
@@ -69,8 +77,14 @@ public:
     RangeTime in(double start_ns, double end_ns) const;
 
 private:
+    void split_unseen(ThreadTime& t, double lo, double hi) const;
     const ThreadCpuTimeline& timeline_;
     std::map<uint32_t, std::vector<PlacedWait>> waits_;  // by tid, in time order
+    struct Blocked {
+        double at_ns;
+        shimlog::BlockedIn kind;
+    };
+    std::map<uint32_t, std::vector<Blocked>> blocked_;    // by tid, in time order
     bool known_ = false;
 };
 

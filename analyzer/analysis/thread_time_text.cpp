@@ -85,9 +85,18 @@ std::vector<Share> shares_of(const ThreadTime& t, PhaseWaitNames& names) {
     shares.push_back({t.runnable_ns, "runnable without a free core"});
     // Threads whose run-queue time was never read may have been waiting for a core too.
     bool unread = t.unread_ns >= 0.5 * t.alive_ns;
-    shares.push_back({t.unseen_ns, unread ? "off CPU where no hook sees (blocked in I/O, sleep or a futex, or "
-                                            "waiting for a core: its run-queue time was not read)"
-                                          : "blocked where no hook sees (I/O, sleep, a futex)"});
+    if (t.blocked_readings > 0 && !unread) {
+        // The sampler found it blocked in these syscalls: the time no hook saw, split as they were.
+        static const char* const kBlockedText[kBlockedKinds] = {
+            "in I/O or waiting on a descriptor (read/write, sockets, poll/epoll)",
+            "sleeping (nanosleep, pause)", "in a futex no hook sees (an unhooked lock, an atomic wait, a static-init guard)",
+            "waiting for a child process", "in another syscall"};
+        for (size_t k = 0; k < kBlockedKinds; ++k) shares.push_back({t.unseen_in[k], kBlockedText[k]});
+    } else {
+        shares.push_back({t.unseen_ns, unread ? "off CPU where no hook sees (blocked in I/O, sleep or a futex, or "
+                                                "waiting for a core: its run-queue time was not read)"
+                                              : "blocked where no hook sees (I/O, sleep, a futex)"});
+    }
     std::stable_sort(shares.begin(), shares.end(), [](const Share& a, const Share& b) { return a.ns > b.ns; });
     return shares;
 }

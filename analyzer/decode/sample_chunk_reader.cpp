@@ -40,6 +40,11 @@ bool read_events(const shimlog::SampleChunkRecord& rec, const std::string& raw, 
             ThreadCpuReading reading{now, static_cast<uint32_t>(a), b};
             (tag == static_cast<uint8_t>(shimlog::SampleTag::ThreadCpu) ? out.thread_cpu : out.thread_wait)
                 .push_back(reading);
+        } else if (tag == static_cast<uint8_t>(shimlog::SampleTag::ThreadBlocked)) {
+            if (a > UINT32_MAX) return fail(why, "a thread id out of range");
+            if (b < uint64_t(shimlog::BlockedIn::Io) || b > uint64_t(shimlog::BlockedIn::Other))
+                return fail(why, "a blocked thread of unknown kind " + std::to_string(b));
+            out.thread_blocked.push_back({now, static_cast<uint32_t>(a), static_cast<shimlog::BlockedIn>(b)});
         }  // else a tag from a later shim: every event has the same shape, so it is skipped
     }
     if (in != end) return fail(why, "bytes left after its last event");
@@ -63,6 +68,7 @@ bool decode_sample_chunk(const char* payload, size_t size, Samples& samples, std
     samples.ticks.insert(samples.ticks.end(), read.ticks.begin(), read.ticks.end());
     samples.thread_cpu.insert(samples.thread_cpu.end(), read.thread_cpu.begin(), read.thread_cpu.end());
     samples.thread_wait.insert(samples.thread_wait.end(), read.thread_wait.begin(), read.thread_wait.end());
+    samples.thread_blocked.insert(samples.thread_blocked.end(), read.thread_blocked.begin(), read.thread_blocked.end());
     if (rec.interval_us != 0) samples.interval_us = rec.interval_us;
     samples.chunks++;
     return true;

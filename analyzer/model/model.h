@@ -147,10 +147,17 @@ struct ThreadCpuReading {
     uint32_t tid = 0;
     uint64_t cpu_ns = 0;  // the thread's total so far
 };
+// A thread the sampler found blocked in a syscall (/proc/.../syscall).
+struct ThreadBlockedReading {
+    uint64_t at_ns = 0;   // CLOCK_MONOTONIC of the tick it was read at
+    uint32_t tid = 0;
+    shimlog::BlockedIn kind = shimlog::BlockedIn::Other;
+};
 struct Samples {
     std::vector<SampleTick> ticks;
     std::vector<ThreadCpuReading> thread_cpu;
     std::vector<ThreadCpuReading> thread_wait;  // empty: the kernel keeps no schedstats
+    std::vector<ThreadBlockedReading> thread_blocked;  // empty: an older shim, or no thread ever blocked at a reading
     uint32_t interval_us = 0;  // the sampling interval in force
     uint64_t chunks = 0;
 };

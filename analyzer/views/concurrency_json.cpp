@@ -89,7 +89,7 @@ void write_thread_time(JsonWriter& json, const RangeTime& time, PhaseWaitNames& 
         .field("threads_not_started", time.not_started)
         .field("waits_dropped", time.waits_dropped);
     json.begin_array("groups");
-    for (const ThreadTimeGroup& g : group_thread_times(time, 0, names))
+    for (const ThreadTimeGroup& g : group_thread_times(time, 0, names)) {
         json.begin_object()
             .field("who", g.who)
             .field("threads", uint64_t(g.tids.size()))
@@ -99,9 +99,18 @@ void write_thread_time(JsonWriter& json, const RangeTime& time, PhaseWaitNames& 
             .field("lock_wait_seconds", lock_wait_ns(g.total) / 1e9)
             .field("work_wait_seconds", work_wait_ns(g.total) / 1e9)
             .field("join_wait_seconds", join_wait_ns(g.total) / 1e9)
-            .field("unseen_seconds", g.total.unseen_ns / 1e9)
-            .field("summary", time_shares(g.total, names))
-            .end_object();
+            .field("unseen_seconds", g.total.unseen_ns / 1e9);
+        if (g.total.blocked_readings > 0)
+            json.begin_object("unseen_in")
+                .field("io_seconds", g.total.unseen_in[0] / 1e9)
+                .field("sleep_seconds", g.total.unseen_in[1] / 1e9)
+                .field("futex_seconds", g.total.unseen_in[2] / 1e9)
+                .field("child_seconds", g.total.unseen_in[3] / 1e9)
+                .field("other_seconds", g.total.unseen_in[4] / 1e9)
+                .field("readings", g.total.blocked_readings)
+                .end_object();
+        json.field("summary", time_shares(g.total, names)).end_object();
+    }
     json.end_array().end_object();
 }
 

@@ -172,10 +172,58 @@ void forget_known_foreign(SamplerState& s) {
     s.foreign_count = kept;
 }
 
+shimlog::BlockedIn blocked_kind(long nr) {
+    using shimlog::BlockedIn;
+    switch (nr) {
+        case SYS_read: case SYS_write: case SYS_pread64: case SYS_pwrite64: case SYS_readv: case SYS_writev:
+        case SYS_preadv: case SYS_pwritev: case SYS_recvfrom: case SYS_sendto: case SYS_recvmsg: case SYS_sendmsg:
+        case SYS_accept: case SYS_accept4: case SYS_connect: case SYS_ppoll: case SYS_pselect6:
+        case SYS_epoll_pwait: case SYS_fsync: case SYS_fdatasync: case SYS_sendfile: case SYS_splice:
+        case SYS_copy_file_range:
+#ifdef SYS_poll
+        case SYS_poll: case SYS_select: case SYS_epoll_wait:
+#endif
+            return BlockedIn::Io;
+        case SYS_nanosleep: case SYS_clock_nanosleep:
+#ifdef SYS_pause
+        case SYS_pause:
+#endif
+            return BlockedIn::Sleep;
+        case SYS_futex:
+#ifdef SYS_futex_waitv
+        case SYS_futex_waitv:
+#endif
+            return BlockedIn::Futex;
+        case SYS_wait4: case SYS_waitid:
+            return BlockedIn::Child;
+        default:
+            return BlockedIn::Other;
+    }
+}
+
+// The syscall a thread is blocked in (/proc/self/task/TID/syscall starts with
+// its number; "running" while it runs or is runnable, -1 when blocked
+// outside a syscall). False when it was not in one, or the file is unreadable.
+bool thread_blocked_in(uint32_t tid, shimlog::BlockedIn& kind) {
+    char path[48];
+    snprintf(path, sizeof path, "/proc/self/task/%u/syscall", tid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    char text[32];
+    ssize_t got = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (got <= 0 || text[0] < '0' || text[0] > '9') return false;
+    text[got] = '\0';
+    kind = blocked_kind(strtol(text, nullptr, 10));
+    return true;
+}
+
 void sample_thread(SamplerState& s, uint32_t tid) {
     put_event(s, SampleTag::ThreadCpu, tid, thread_cpu_ns(tid));
     uint64_t delay = 0;
     if (thread_run_delay(tid, delay)) put_event(s, SampleTag::ThreadWait, tid, delay);
+    shimlog::BlockedIn kind;
+    if (thread_blocked_in(tid, kind)) put_event(s, SampleTag::ThreadBlocked, tid, uint64_t(kind));
 }
 
 void sample_threads(SamplerState& s) {

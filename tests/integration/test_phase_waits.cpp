@@ -149,3 +149,39 @@ TEST_CASE("wordfreq locked: the breakdown names counts_mutex and where it was he
     CHECK(report.status == 0);
     CHECK(report.out.find("counts_mutex in wordfreq.cpp (mutex, held at ") != std::string::npos);
 }
+
+// Time no wait hook sees: the sampler reads what each blocked thread is in
+// (/proc/self/task/TID/syscall), so the main thread's lone stretch says the
+// others were sleeping and reading, not just "blocked where no hook sees".
+TEST_CASE("blocked_elsewhere: a sleeping thread and a reading thread, told apart by the sampler",
+          "[waits][phase-waits][integration]") {
+    std::string dir = scratch_dir("phase_blocked_elsewhere");
+    REQUIRE(run(preload() + program_path("blocked_elsewhere") + " > out.txt", dir).status == 0);
+    Analysis a = analyze(dir + "/log.bin");
+    REQUIRE(a.log.ticks_calibrated);
+    if (!a.log.waits.present()) {
+        WARN("the main thread's work outlasted the sleeper (a busy machine): no join waited, the breakdown is unknown");
+        return;
+    }
+    REQUIRE_FALSE(a.log.samples.thread_blocked.empty());
+    const analyzer::ThreadInfo* main = main_thread(a.log);
+    REQUIRE(main != nullptr);
+    double started = 0;  // both helpers running
+    for (const analyzer::ThreadInfo& t : a.log.threads)
+        if (!t.is_main) started = std::max(started, analyzer::thread_start_ns(a.log, t));
+    RangeTime r = time_in(a, started + 50e6, started + 450e6);
+    REQUIRE(r.known);
+    size_t sleep = size_t(shimlog::BlockedIn::Sleep) - 1, io = size_t(shimlog::BlockedIn::Io) - 1;
+    int checked = 0;
+    for (const ThreadTime& t : r.threads) {
+        if (t.tid == main->tid) continue;
+        INFO("tid " << t.tid << ": " << t.blocked_readings << " readings, unseen " << t.unseen_ns / 1e6 << " ms");
+        REQUIRE(t.blocked_readings > 0);
+        // Which helper it is: its start routine's name is not needed, the split says it.
+        bool sleeper = t.unseen_in[sleep] > t.unseen_in[io];
+        CHECK((sleeper ? t.unseen_in[sleep] : t.unseen_in[io]) >= 0.9 * t.unseen_ns);
+        CHECK(t.unseen_ns >= 0.5 * t.alive_ns);
+        checked += sleeper ? 1 : 2;
+    }
+    CHECK(checked == 3);  // one sleeper, one reader
+}

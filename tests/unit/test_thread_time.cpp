@@ -284,3 +284,58 @@ TEST_CASE("thread time from decoded records: a WaitChunk placed on the run's clo
     CHECK(work_wait_ns(*part.thread(43)) == Approx(1 * kMs));
     CHECK(join_wait_ns(*part.thread(42)) == Approx(4 * kMs));
 }
+
+TEST_CASE("thread time: what no hook saw is split by the syscalls the sampler found the thread blocked in",
+          "[waits][thread-time]") {
+    Log log = one_works_one_waits(WaitKind::Mutex, kMutex);
+    for (uint64_t k = 0; k < 10; ++k) {
+        // Inside its mutex waits (named already): left out whatever it says.
+        log.samples.thread_blocked.push_back({(k * 100 + 50) * kMs, 3, shimlog::BlockedIn::Futex});
+        // Outside them: sleeping in the first half second, reading in the second.
+        log.samples.thread_blocked.push_back(
+            {(k * 100 + 95) * kMs, 3, k < 5 ? shimlog::BlockedIn::Sleep : shimlog::BlockedIn::Io});
+    }
+    RangeTime r = time_in(log, 0, 1000 * kMs);
+    const ThreadTime* waiter = r.thread(3);
+    REQUIRE(waiter != nullptr);
+    CHECK(waiter->blocked_readings == 10);
+    CHECK(waiter->unseen_ns == Approx(50 * kMs));
+    CHECK(waiter->unseen_in[size_t(shimlog::BlockedIn::Sleep) - 1] == Approx(25 * kMs));
+    CHECK(waiter->unseen_in[size_t(shimlog::BlockedIn::Io) - 1] == Approx(25 * kMs));
+    CHECK(waiter->unseen_in[size_t(shimlog::BlockedIn::Futex) - 1] == 0);
+    Symbolizer symbols({});
+    CallSites sites(log, symbols);
+    PhaseWaitNames names(sites);
+    std::string shares = time_shares(*waiter, names);
+    INFO(shares);
+    CHECK(shares.find("sleeping") != std::string::npos);
+    CHECK(shares.find("in I/O") != std::string::npos);
+    CHECK(shares.find("where no hook sees") == std::string::npos);
+    // The second half alone: only the reads.
+    RangeTime late = time_in(log, 500 * kMs, 1000 * kMs);
+    const ThreadTime* late_waiter = late.thread(3);
+    REQUIRE(late_waiter != nullptr);
+    CHECK(late_waiter->blocked_readings == 5);
+    CHECK(late_waiter->unseen_in[size_t(shimlog::BlockedIn::Io) - 1] == Approx(late_waiter->unseen_ns));
+}
+
+TEST_CASE("sampler chunks: blocked-in readings decode, an unknown kind makes the log partial", "[thread-time][decode]") {
+    for (uint64_t kind : {uint64_t(shimlog::BlockedIn::Sleep), uint64_t(9)}) {
+        testlog::LogBuilder builder;
+        builder.process(42, "/bin/prog", "prog");
+        builder.samples(1000, {{shimlog::SampleTag::Tick, 10 * kMs, 5 * kMs},
+                               {shimlog::SampleTag::ThreadBlocked, 43, kind}});
+        builder.end(1000 + 20 * kMs, 5000 + 20 * kMs, 0);
+        Log log = decode_log(builder.bytes(), "blocked");
+        if (kind == 9) {
+            CHECK(log.partial);
+            CHECK(log.partial_reason.find("unknown kind 9") != std::string::npos);
+            continue;
+        }
+        REQUIRE_FALSE(log.partial);
+        REQUIRE(log.samples.thread_blocked.size() == 1);
+        CHECK(log.samples.thread_blocked[0].tid == 43);
+        CHECK(log.samples.thread_blocked[0].kind == shimlog::BlockedIn::Sleep);
+        CHECK(log.samples.thread_blocked[0].at_ns == 1000 + 10 * kMs);
+    }
+}
