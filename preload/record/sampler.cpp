@@ -140,19 +140,25 @@ void rescan_tasks(SamplerState& s, uint32_t self) {
     cpu_profile_foreign_threads(s.foreign, s.foreign_count);
 }
 
+// The start of /proc/self/task/TID/NAME, NUL-terminated; false when unreadable or empty.
+bool read_task_file(uint32_t tid, const char* name, char* text, size_t size) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/task/%u/%s", tid, name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    ssize_t got = read(fd, text, size - 1);
+    close(fd);
+    if (got <= 0) return false;
+    text[got] = '\0';
+    return true;
+}
+
 // The ns a thread has spent runnable but waiting for a CPU (the second field
 // of its schedstat): what tells "blocked" from "no core free" when another
 // program holds the cores. False when the kernel keeps no schedstats.
 bool thread_run_delay(uint32_t tid, uint64_t& delay) {
-    char path[48];
-    snprintf(path, sizeof path, "/proc/self/task/%u/schedstat", tid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
     char text[96];
-    ssize_t got = read(fd, text, sizeof text - 1);
-    close(fd);
-    if (got <= 0) return false;
-    text[got] = '\0';
+    if (!read_task_file(tid, "schedstat", text, sizeof text)) return false;
     char* end = nullptr;
     strtoull(text, &end, 10);  // CPU time: the thread clock has it already
     if (end == text) return false;
@@ -205,15 +211,8 @@ shimlog::BlockedIn blocked_kind(long nr) {
 // its number; "running" while it runs or is runnable, -1 when blocked
 // outside a syscall). False when it was not in one, or the file is unreadable.
 bool thread_blocked_in(uint32_t tid, shimlog::BlockedIn& kind) {
-    char path[48];
-    snprintf(path, sizeof path, "/proc/self/task/%u/syscall", tid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
     char text[32];
-    ssize_t got = read(fd, text, sizeof text - 1);
-    close(fd);
-    if (got <= 0 || text[0] < '0' || text[0] > '9') return false;
-    text[got] = '\0';
+    if (!read_task_file(tid, "syscall", text, sizeof text) || text[0] < '0' || text[0] > '9') return false;
     kind = blocked_kind(strtol(text, nullptr, 10));
     return true;
 }
