@@ -140,7 +140,7 @@ enum class Syscall : uint8_t {
 };
 constexpr unsigned kSyscallCount = 23;
 
-inline bool is_write(Syscall s) {
+constexpr bool is_write(Syscall s) {
     switch (s) {
 #define SHIMLOG_SYSCALL_WRITES(name, id, text, writes) case Syscall::name: return writes;
         SHIMLOG_SYSCALLS(SHIMLOG_SYSCALL_WRITES)
@@ -151,7 +151,7 @@ inline bool is_write(Syscall s) {
 
 // stdio calls, counted where the program makes them: stdio buffers them, and
 // the read/write syscalls it makes inside libc are out of the shim's sight.
-inline bool is_stdio(Syscall s) { return static_cast<uint8_t>(s) >= 16 && static_cast<uint8_t>(s) <= 22; }
+constexpr bool is_stdio(Syscall s) { return static_cast<uint8_t>(s) >= 16 && static_cast<uint8_t>(s) <= 22; }
 
 // The destination side of a two-descriptor transfer: not a call of its own.
 inline bool is_second_side(Syscall s) {

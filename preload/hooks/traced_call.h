@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../record/io_stats.h"
+#include "../record/thread_kernel_io.h"
 #include "direct_syscall.h"
 #include "interpose.h"
 
@@ -18,14 +19,47 @@ namespace shim {
 
 // Runs the real call bracketed by an IoCall. `offset` is -1 for calls at the
 // current position.
+// The fast lane's count for this thread beside the kernel's, as
+// kernel_io_count_hooked does, here where the syscall is a constant.
+inline __attribute__((always_inline)) void count_for_kernel(shimlog::Syscall syscall, ssize_t result) {
+    if (!shimlog::is_stdio(syscall) && syscall != shimlog::Syscall::splice && syscall != shimlog::Syscall::splice_out)
+        thread_io_add(t_thread_io.hooked, shimlog::is_write(syscall), result);
+}
+
+// A call that is timed, or the shim's own: bracketed by an IoCall, out of the
+// hook's line so that the fast lane keeps a small frame.
+template <typename Fn, typename... Args>
+__attribute__((noinline)) ssize_t traced_fully(Fn fn, void* site, shimlog::Syscall syscall, int fd,
+                                               uint64_t requested, int64_t offset, Args... args) {
+    IoCall call(fd, syscall, requested, offset, site);
+    ssize_t result = fn(args...);
+    call.finish(result);
+    return result;
+}
+
+template <typename Fn, typename... Args>
+__attribute__((noinline)) ssize_t traced_fully_direct(Fn fn, DirectSyscall& direct, void* site,
+                                                      shimlog::Syscall syscall, int fd, uint64_t requested,
+                                                      int64_t offset, Args... args) {
+    IoCall call(fd, syscall, requested, offset, site);
+    ssize_t result = direct.usable(reinterpret_cast<void*>(fn)) ? direct.issue(long(args)...) : fn(args...);
+    call.finish(result);
+    return result;
+}
+
+// Runs the real call and counts it (io_stats.h). `offset` is -1 for calls at
+// the current position.
 template <typename Fn, typename... Args>
 inline __attribute__((always_inline)) ssize_t traced(RealFunction<Fn>& real, void* site,
                                                      shimlog::Syscall syscall, int fd, uint64_t requested,
                                                      int64_t offset, Args... args) {
-    IoCall call(fd, syscall, requested, offset, site);
-    ssize_t result = real.get()(args...);
-    call.finish(result);
-    return result;
+    Fn fn = real.get();
+    if (__builtin_expect(io_untimed_call(fd, syscall, reinterpret_cast<uint64_t>(site)), 1)) {
+        ssize_t result = fn(args...);
+        count_for_kernel(syscall, result);
+        return io_count_untimed(fd, syscall, reinterpret_cast<uint64_t>(site), requested, offset, result);
+    }
+    return traced_fully(fn, site, syscall, fd, requested, offset, args...);
 }
 
 // As traced, for a wrapper whose syscall takes the same arguments: issues it
@@ -34,11 +68,13 @@ template <typename Fn, typename... Args>
 inline __attribute__((always_inline)) ssize_t traced_direct(RealFunction<Fn>& real, DirectSyscall& direct,
                                                             void* site, shimlog::Syscall syscall, int fd,
                                                             uint64_t requested, int64_t offset, Args... args) {
-    IoCall call(fd, syscall, requested, offset, site);
     Fn fn = real.get();
-    ssize_t result = direct.usable(reinterpret_cast<void*>(fn)) ? direct.issue(long(args)...) : fn(args...);
-    call.finish(result);
-    return result;
+    if (__builtin_expect(io_untimed_call(fd, syscall, reinterpret_cast<uint64_t>(site)), 1)) {
+        ssize_t result = direct.usable(reinterpret_cast<void*>(fn)) ? direct.issue(long(args)...) : fn(args...);
+        count_for_kernel(syscall, result);
+        return io_count_untimed(fd, syscall, reinterpret_cast<uint64_t>(site), requested, offset, result);
+    }
+    return traced_fully_direct(fn, direct, site, syscall, fd, requested, offset, args...);
 }
 
 inline uint64_t iov_bytes(const iovec* iov, int count) {

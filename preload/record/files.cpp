@@ -13,23 +13,13 @@
 #include "../log/record_sink.h"
 
 namespace shim {
+
+FdState g_fds[kTrackedFds];
+
 namespace {
 
 using shimlog::FileKind;
 
-constexpr int kTrackedFds = 1 << 16;
-constexpr int64_t kUnknownPosition = -1;
-
-// One per descriptor number. Written by whichever thread does I/O on it;
-// relaxed atomics are enough: these are statistics, not synchronisation.
-struct FdState {
-    std::atomic<uint32_t> file_id;
-    std::atomic<bool> stream;        // pipe, socket, tty: no offsets
-    std::atomic<int64_t> position;   // where a read()/write() would start
-    std::atomic<int64_t> last_end;   // where the previous access ended
-};
-
-FdState g_fds[kTrackedFds];
 std::atomic<uint32_t> g_next_file_id{1};
 
 FileKind kind_of(mode_t mode) {
@@ -84,23 +74,7 @@ FileAccess file_access(int fd, int64_t offset, int64_t bytes) {
     bool first = id == 0;
     if (first) id = register_fd(fd, state);
     if (bytes < 0) return {id, false, false};  // failed call: no data moved
-    if (state.stream.load(std::memory_order_relaxed)) return {id, !first, !first};
-
-    int64_t start = offset;
-    if (offset < 0) {  // read()/write(): at the current position, which then moves
-        start = state.position.load(std::memory_order_relaxed);
-        if (start != kUnknownPosition)
-            state.position.store(start + bytes, std::memory_order_relaxed);
-    }
-    int64_t last_end = state.last_end.load(std::memory_order_relaxed);
-    FileAccess access{id, false, false, start};
-    if (start != kUnknownPosition && last_end != kUnknownPosition) {
-        access.consecutive = start == last_end;
-        access.sequential = start >= last_end;
-    }
-    state.last_end.store(start == kUnknownPosition ? kUnknownPosition : start + bytes,
-                         std::memory_order_relaxed);
-    return access;
+    return account(state, id, first, offset, bytes);
 }
 
 void forget_fd(int fd) {

@@ -38,6 +38,7 @@ struct IoSlot {
     // re-read to cache, different small records are not (IoSiteRepeats).
     int64_t recent_start[kRecentRanges];
     uint64_t recent_size[kRecentRanges];
+    int64_t recent_max_start;  // the highest start ever noted: a range starting past it is no repeat
     uint32_t recent_next;
     uint64_t repeated;
     bool used;
@@ -174,6 +175,7 @@ IoSlot* find_slot(IoTable& table, const SlotKey& key) {
     slot.represented = 0;
     slot.untimed_left = 0;
     for (uint32_t r = 0; r < kRecentRanges; ++r) slot.recent_start[r] = -1;
+    slot.recent_max_start = -1;
     slot.recent_next = 0;
     slot.repeated = 0;
     slot.counters.site = key.site;
@@ -187,7 +189,8 @@ IoSlot* find_slot(IoTable& table, const SlotKey& key) {
     return &slot;
 }
 
-void add_call(IoSiteRecord& c, ssize_t result, uint64_t requested, FileAccess access) {
+inline __attribute__((always_inline)) void add_call(IoSiteRecord& c, ssize_t result, uint64_t requested,
+                                                    FileAccess access) {
     c.calls++;
     c.bytes_requested += requested;
     if (result < 0) {
@@ -204,14 +207,18 @@ void add_call(IoSiteRecord& c, ssize_t result, uint64_t requested, FileAccess ac
 
 // A call that moved bytes at a known offset: a repeat when it moved exactly
 // a range among the entry's last few, else that range joins them.
-void note_range(IoSlot& slot, int64_t start, ssize_t result) {
+inline __attribute__((always_inline)) void note_range(IoSlot& slot, int64_t start, ssize_t result) {
     if (start < 0 || result <= 0) return;
     uint64_t size = static_cast<uint64_t>(result);
-    for (uint32_t r = 0; r < kRecentRanges; ++r)
-        if (slot.recent_start[r] == start && slot.recent_size[r] == size) {
-            slot.repeated++;
-            return;
-        }
+    if (start <= slot.recent_max_start) {  // else (reading on, the usual case) no range of the last few starts here
+        for (uint32_t r = 0; r < kRecentRanges; ++r)
+            if (slot.recent_start[r] == start && slot.recent_size[r] == size) {
+                slot.repeated++;
+                return;
+            }
+    } else {
+        slot.recent_max_start = start;
+    }
     uint32_t r = slot.recent_next++ % kRecentRanges;
     slot.recent_start[r] = start;
     slot.recent_size[r] = size;
@@ -351,6 +358,10 @@ void IoCall::finish(ssize_t result) {
         return;
     }
     kernel_io_count_hooked(syscall_, result);  // per thread (thread_kernel_io.h)
+    if (!timed_ && count_again(result)) {
+        if ((++t_untimed_calls & 255) == 0) log_checkpoint(now_ticks());
+        return;
+    }
     uint64_t now = timed_ ? now_ticks() : 0;
     // errno is the program's: only the rare paths below make calls that set
     // it, and they put it back (ErrnoKeeper).
@@ -361,12 +372,62 @@ void IoCall::finish(ssize_t result) {
             add_timed_call(*slot, now - start_ticks_);
         else if (slot->untimed_left > 0)
             slot->untimed_left--;
-        t_io_hint = {site_, &slot->untimed_left, fd_, static_cast<uint8_t>(syscall_)};
+        t_io_hint = {site_, &slot->untimed_left, slot, fd_, static_cast<uint8_t>(syscall_)};
     }
     if (timed_)
         log_checkpoint(now);
     else if ((++t_untimed_calls & 255) == 0)
         log_checkpoint(now_ticks());
+}
+
+namespace {
+
+// The fast lane (most calls of a program reading in a loop): an untimed call
+// is at the site, descriptor and syscall of this thread's previous one
+// (io_call_timed), so it counts in that call's slot when the descriptor is
+// still the same file and no stdio stream made it. Counts exactly as
+// record_call does; false, with nothing counted, when it cannot tell.
+inline __attribute__((always_inline)) bool count_again(int fd, shimlog::Syscall syscall, uint64_t site,
+                                                      uint64_t requested, int64_t offset, ssize_t result) {
+    auto* slot = static_cast<IoSlot*>(t_io_hint.slot);
+    if (result < 0 || slot == nullptr || slot->untimed_left == 0 || slot->counters.site != site ||
+        slot->counters.syscall != static_cast<uint8_t>(syscall) || slot->counters.caused_by != 0)
+        return false;  // a signal handler's I/O may have moved the hint since the call began
+    ReentryGuard guard;  // a handler landing now counts its I/O as ours, never in this slot half-updated
+    FileAccess access;
+    if (!file_access_known(fd, slot->counters.file_id, offset, result, &access)) return false;
+    add_call(slot->counters, result, requested, access);
+    note_range(*slot, access.start, result);
+    slot->untimed_left--;
+    return true;
+}
+
+}  // namespace
+
+bool IoCall::count_again(ssize_t result) {
+    return stream_.buffering == 0 && shim::count_again(fd_, syscall_, site_, requested_, offset_, result);
+}
+
+namespace {
+
+// io_count_untimed's way when the fast lane cannot tell: as IoCall::finish.
+__attribute__((noinline, cold)) void count_untimed_slowly(int fd, shimlog::Syscall syscall, uint64_t site,
+                                                          uint64_t requested, int64_t offset, ssize_t result) {
+    IoSlot* slot = record_call(fd, syscall, requested, offset, site, result);
+    if (slot != nullptr) {
+        if (slot->untimed_left > 0) slot->untimed_left--;
+        t_io_hint = {site, &slot->untimed_left, slot, fd, static_cast<uint8_t>(syscall)};
+    }
+}
+
+}  // namespace
+
+ssize_t io_count_untimed(int fd, shimlog::Syscall syscall, uint64_t site, uint64_t requested, int64_t offset,
+                         ssize_t result) {
+    if (__builtin_expect(!count_again(fd, syscall, site, requested, offset, result), 0))
+        count_untimed_slowly(fd, syscall, site, requested, offset, result);
+    if (__builtin_expect((++t_untimed_calls & 255) == 0, 0)) log_checkpoint(now_ticks());
+    return result;
 }
 
 void StdioCall::finish(ssize_t result) {

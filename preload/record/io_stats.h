@@ -29,6 +29,7 @@ struct StreamState {
 struct IoTimingHint {
     uint64_t site;                 // 0: none
     const uint32_t* untimed_left;  // that entry's countdown
+    void* slot;                    // that entry (io_stats.cpp): an untimed call most likely counts there too
     int fd;
     uint8_t syscall;
 };
@@ -39,6 +40,20 @@ inline bool io_call_timed(int fd, shimlog::Syscall syscall, uint64_t site) {
     return hint.site != site || hint.fd != fd || hint.syscall != static_cast<uint8_t>(syscall) ||
            *hint.untimed_left == 0;
 }
+
+// The fast lane, for the hooks (traced_call.h): a program call (not the
+// shim's own) that will not be timed, so none of IoCall's state is needed.
+// `site` is never 0, so a hint that matches it has its countdown.
+inline bool io_untimed_call(int fd, shimlog::Syscall syscall, uint64_t site) {
+    return t_guard_depth == 0 && !io_call_timed(fd, syscall, site);
+}
+
+// Counts such a call once it returned (the hook has counted it for the
+// kernel's comparison, thread_kernel_io.h): in the slot its site and
+// descriptor used last when it can tell, else as IoCall::finish does.
+// Returns `result` (so that the hook can end in a tail call).
+ssize_t io_count_untimed(int fd, shimlog::Syscall syscall, uint64_t site, uint64_t requested, int64_t offset,
+                         ssize_t result);
 
 // Brackets one intercepted call: construct before the real call, finish after.
 class IoCall {
@@ -58,6 +73,8 @@ public:
     void finish(ssize_t result);
 
 private:
+    bool count_again(ssize_t result);
+
     int fd_;
     shimlog::Syscall syscall_;
     bool active_;
