@@ -13,9 +13,13 @@ namespace analyzer {
 namespace {
 
 const char* const kAbsent = "\u2013";
+const char* const kFindings = "Findings (cost)";  // window_table.cpp names the section so
 
 // The change from the previous window, as `analyzer diff` writes it; "" when none.
 std::string change_from(const WindowRow& row, size_t i, bool colour) {
+    // A finding that a window has and the one before it had not: a regression.
+    if (i > 0 && row.present[i] && !row.present[i - 1] && row.section == kFindings)
+        return " (" + paint("new", Paint::Worse, colour) + ")";
     if (i == 0 || !row.present[i - 1] || !row.present[i]) return "";
     double before = row.values[i - 1], after = row.values[i];
     std::string text;
@@ -115,7 +119,7 @@ void write_text_windows(const WindowTable& table, bool colour, std::ostream& out
         for (size_t i = 0; i < n; ++i) line += i + 1 == n ? cells[r][i] : pad(cells[r][i], widths[i]);
         out << line << "\n";
     }
-    if (!std::any_of(table.rows.begin(), table.rows.end(), [](const WindowRow& r) { return r.section == "Findings (cost)"; }))
+    if (!std::any_of(table.rows.begin(), table.rows.end(), [](const WindowRow& r) { return r.section == kFindings; }))
         out << "\nFindings (cost)\n  none in any window\n";
 }
 

@@ -176,6 +176,7 @@ TEST_CASE("windows: side by side, in window order, each cell with its change", "
     CHECK(text.str().find("1,500 (\u22126.2%)") != std::string::npos);
     CHECK(text.str().find("1.50 (+0.30)") != std::string::npos);
     CHECK(text.str().find("300 ms (+50%)") != std::string::npos);
+    CHECK(text.str().find("200 ms (new)") != std::string::npos);  // the finding window 1 did not have
     CHECK(text.str().find("unbuffered-io at readbyte() in words.cpp") != std::string::npos);
     CHECK(text.str().find("22:14:20.000") != std::string::npos);  // 1700000060 s: 2023-11-14 22:14:20 UTC
 
