@@ -41,6 +41,7 @@ void add_pprof_command(CLI::App& app) {
         "waits: contentions/count, delay/nanoseconds (default) per site where threads blocked, the\n"
         "object as the innermost frame, like Go's block profile; lock-holders: the same per mutex\n"
         "unlock site, each wait charged to the release that ended it, like Go's mutex profile.\n"
+        "Every sample is labelled pid, command and window (2 for LOG.w2); CPU samples also thread_kind.\n"
         "Example: analyzer pprof log.bin --what allocs -o allocs.pb.gz\n"
         "         go tool pprof -top allocs.pb.gz\n"
         "         go tool pprof -sample_index=inuse_space -http=: allocs.pb.gz\n"

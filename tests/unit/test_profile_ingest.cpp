@@ -9,6 +9,7 @@
 #include "../../analyzer/encode/profile_ingest.h"
 #include "../../analyzer/model/window_name.h"
 #include "../../analyzer/views/pprof.h"
+#include "../../analyzer/views/diff.h"
 #include "../../analyzer/views/windows.h"
 
 using namespace analyzer;
@@ -184,4 +185,21 @@ TEST_CASE("windows: side by side, in window order, each cell with its change", "
     write_json_windows(table, json);
     CHECK(json.str().find("\"values\":[20,1600,1500]") != std::string::npos);
     CHECK(json.str().find("\"values\":[null,0.2,0.3]") != std::string::npos);
+}
+
+TEST_CASE("windows: diff of two windows of one process heads them as windows, with their times", "[windows]") {
+    RunSummary first = window("log.bin", 20, 0, false, 0), second = window("log.bin.w2", 1600, 0, true, 0.2);
+    CHECK(same_recording(first, second));
+    CHECK_FALSE(same_recording(first, first));
+    RunSummary other = second;
+    other.window_base = "other.bin";
+    CHECK_FALSE(same_recording(first, other));
+    std::ostringstream text;
+    write_text_diff(diff_runs(first, second), 10, false, text);
+    INFO(text.str());
+    CHECK(text.str().rfind("Two windows of one recording: pid 77 (server)\n"
+                           "Window 1:  log.bin  2023-11-14 22:14:20.000 \u2013 22:15:20.000 UTC (60.00 s)\n"
+                           "Window 2:  log.bin.w2  2023-11-14 22:15:20.000 \u2013 22:16:20.000 UTC (60.00 s)\n",
+                           0) == 0);
+    CHECK(text.str().find("read calls                20 \u2192 1,600 (\u00d780.0)") != std::string::npos);
 }
