@@ -77,7 +77,7 @@ std::string percent_encode(const std::string& text) {
 
 std::string pyroscope_ingest_query(const std::string& app_name, uint64_t from_s, uint64_t until_s) {
     return "name=" + percent_encode(app_name) + "&from=" + std::to_string(from_s) + "&until=" +
-           std::to_string(until_s) + "&format=pprof&spyName=shim";
+           std::to_string(until_s) + "&format=pprof";
 }
 
 std::string pyroscope_sample_type_config(const std::vector<std::string>& sample_types) {

@@ -35,7 +35,7 @@ TEST_CASE("push: Pyroscope's name and query", "[push]") {
     CHECK(name == "my_app{pid=42,command=a_b_c_d_,window=2}");
     CHECK(pyroscope_ingest_query(name, 1700000000, 1700000060) ==
           "name=my_app%7Bpid%3D42%2Ccommand%3Da_b_c_d_%2Cwindow%3D2%7D&from=1700000000&until=1700000060"
-          "&format=pprof&spyName=shim");
+          "&format=pprof");
 }
 
 TEST_CASE("push: the sample type configuration names our types only", "[push]") {
