@@ -47,7 +47,7 @@ $(SHIM): $(SHIM_OBJ)
 	$(CXX) $(CXXFLAGS) $(SHIM_FLAGS) -shared -o $@ $^ -Wl,-Bstatic -lzstd -Wl,-Bdynamic -Wl,--exclude-libs,ALL -ldl -lpthread -Wl,-z,defs -Wl,--as-needed
 
 $(ANALYZER): analyzer/cli/main.o $(ANALYZER_OBJ)
-	$(CXX) -o $@ $^ -ldw -lelf -liberty -lzstd -lz -pthread
+	$(CXX) -o $@ $^ -ldw -lelf -liberty -lzstd -lz -lcurl -pthread
 
 $(WORDS): workloads/words.cpp
 	$(CXX) $(CXXFLAGS) -o $@ $<
@@ -99,7 +99,7 @@ SHIM_UNIT_FLAGS := -fPIC -fno-exceptions -fno-rtti -fno-omit-frame-pointer -fvis
 preload/%.unit.o: preload/%.cpp
 	$(CXX) $(CXXFLAGS) $(SHIM_UNIT_FLAGS) -c -o $@ $<
 $(TEST_RUNNER): $(TEST_OBJ) $(ANALYZER_OBJ) $(SHIM_UNIT_OBJ)
-	$(CXX) -o $@ $^ -ldw -lelf -liberty -lzstd -lz -pthread
+	$(CXX) -o $@ $^ -ldw -lelf -liberty -lzstd -lz -lcurl -pthread
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -120,7 +120,7 @@ FUZZ_BIN := tests/fuzz/fuzz_report
 FUZZ_SRC := tests/fuzz/fuzz_report.cpp $(filter-out analyzer/cli/cmd_%.cpp analyzer/cli/commands.cpp,$(ANALYZER_SRC))
 $(FUZZ_BIN): $(FUZZ_SRC) $(wildcard analyzer/*.h analyzer/*/*.h format/*.h)
 	clang++ -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		-o $@ $(FUZZ_SRC) -ldw -lelf -liberty -lzstd -lz -pthread
+		-o $@ $(FUZZ_SRC) -ldw -lelf -liberty -lzstd -lz -lcurl -pthread
 
 fuzz: deps
 	@$(MAKE) --no-print-directory all $(TEST_PROGRAMS) $(FUZZ_BIN)

@@ -16,6 +16,7 @@ packages=(
   libpng-dev                # the mandelbrot workload's PNG output
   clang libclang-rt-14-dev  # the libFuzzer target (make fuzz) with ASan and UBSan
   zlib1g-dev                # gzip'd pprof profiles
+  libcurl4-openssl-dev      # analyzer push: uploads to Pyroscope or Parca
   golang-go                 # tests read the pprof export with `go tool pprof`
   chromium                  # tests load the HTML report in headless Chromium
   google-perftools          # gperftools' own CPU profiler must keep working under the shim

@@ -3,12 +3,10 @@
 #include <iostream>
 #include <memory>
 
-#include "../analysis/alloc_analysis.h"
 #include "commands.h"
 #include "load_log.h"
 #include "output_file.h"
-#include "../encode/gzip_compress.h"
-#include "../views/pprof.h"
+#include "pprof_export.h"
 
 namespace analyzer {
 namespace {
@@ -22,33 +20,10 @@ struct PprofOptions {
 int run_pprof(const PprofOptions& options) {
     Log log;
     if (!load_log_or_say(options.log_path, log)) return 2;
-    PprofWhat what = options.what == "reads" ? PprofWhat::Reads
-                     : options.what == "cpu" ? PprofWhat::Cpu
-                     : options.what == "waits" ? PprofWhat::Waits
-                     : options.what == "lock-holders" ? PprofWhat::LockHolders
-                                             : PprofWhat::Allocations;
-    AllocReport allocs;
-    if (what == PprofWhat::Allocations) allocs = analyze_allocations(log);
-    Symbolizer symbols(log.modules);
-    PprofProfile profile = build_pprof(log, allocs, symbols, what);
-    if (profile.samples.empty())
-        std::cerr << "analyzer: note: " << log.path << " has no "
-                  << (what == PprofWhat::Reads ? "read calls"
-                      : what == PprofWhat::Cpu ? "CPU samples (SHIM_CPU_HZ=0, or an older shim)"
-                      : what == PprofWhat::Waits ? "contended waits (none blocked, or an older shim)"
-                      : what == PprofWhat::LockHolders ? "mutex releases that had waiters"
-                                               : "allocation events")
-                  << ": the profile is empty\n";
-    bool waits = what == PprofWhat::Waits || what == PprofWhat::LockHolders;
-    if (waits && !profile.samples.empty() && !log.ticks_calibrated)
-        std::cerr << "analyzer: note: " << log.path
-                  << " has no end record to calibrate its clock: the delays are 0, the contentions exact\n";
-    note_if_partial(log);
-    print_symbol_notes(symbols);
-
+    PprofExport profile = export_pprof(log, pprof_what_from_name(options.what));
     OutputFile output(options.output, nullptr);  // a binary profile: never to the terminal
     if (!output.opened()) return 2;
-    output.stream() << gzip_compress(encode_pprof(profile));
+    output.stream() << profile.gzipped;
     return output.finish("cannot write") ? 0 : 2;
 }
 
@@ -66,6 +41,7 @@ void add_pprof_command(CLI::App& app) {
         "waits: contentions/count, delay/nanoseconds (default) per site where threads blocked, the\n"
         "object as the innermost frame, like Go's block profile; lock-holders: the same per mutex\n"
         "unlock site, each wait charged to the release that ended it, like Go's mutex profile.\n"
+        "Every sample is labelled pid, command and window (2 for LOG.w2); CPU samples also thread_kind.\n"
         "Example: analyzer pprof log.bin --what allocs -o allocs.pb.gz\n"
         "         go tool pprof -top allocs.pb.gz\n"
         "         go tool pprof -sample_index=inuse_space -http=: allocs.pb.gz\n"

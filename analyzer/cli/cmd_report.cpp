@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <unistd.h>
 
@@ -15,6 +16,10 @@
 #include "load_log.h"
 #include "child_logs.h"
 #include "report_output.h"
+#include "output_file.h"
+#include "../diff/window_table.h"
+#include "../model/window_name.h"
+#include "../views/windows.h"
 #include "../text/terminal.h"
 #include "../views/report.h"
 
@@ -24,6 +29,7 @@ namespace {
 struct ReportOptions {
     std::vector<std::string> log_paths;  // the first, then any more to report after it
     bool children = false;               // also report the other processes of the run
+    bool windows = false;                // the logs as windows of one recording, side by side
     std::string log_path;                // the one being reported
     std::string format = "text";
     std::string output;  // -o: a file instead of stdout
@@ -74,10 +80,68 @@ int report_one(const ReportOptions& options, std::vector<ProcessSummary>* childr
     return apply_gates(options.gates, analysed, run->all_findings);
 }
 
+// Several logs named, each LOG.wN of one LOG: `report log.bin.w*` means the
+// windows side by side, as --windows does.
+bool all_windows_of_one_log(const std::vector<std::string>& paths) {
+    if (paths.size() < 2) return false;
+    std::string base = window_of_log(paths[0]).base;
+    for (const std::string& path : paths) {
+        WindowName w = window_of_log(path);
+        if (w.snapshot || w.number < 2 || w.base != base) return false;
+    }
+    return true;
+}
+
+// --windows: one LOG stands for all its windows (LOG, LOG.w2, ...); several
+// logs are taken as given. Each is analysed alone, then tabulated.
+int report_windows(const ReportOptions& options) {
+    if (options.format == "html" || options.children) {
+        std::cerr << "analyzer: --windows writes text or JSON, one table for the process's windows\n";
+        return 2;
+    }
+    Thresholds limits = options.limits;
+    std::string bad_cost = options.min_cost.empty() ? "" : parse_min_cost(options.min_cost, limits);
+    if (!bad_cost.empty()) {
+        std::cerr << "analyzer: " << bad_cost << "\n";
+        return 2;
+    }
+    std::vector<std::string> paths = options.log_paths;
+    if (paths.size() == 1) {
+        paths = window_logs(options.log_paths[0]);
+        if (paths.empty()) {
+            std::cerr << "analyzer: cannot open " << options.log_paths[0] << " or any window of it ("
+                      << options.log_paths[0] << ".w2, ...)\n";
+            return 2;
+        }
+    }
+    std::vector<RunSummary> summaries;
+    std::set<std::string> notes;
+    for (const std::string& path : paths) {
+        try {
+            std::unique_ptr<RunAnalysis> run = analyze_run(path, limits);
+            summaries.push_back(summarize_run(*run));
+            for (const std::string& warning : run->symbols->warnings()) notes.insert(warning);
+        } catch (const LogError& e) {
+            std::cerr << "analyzer: " << e.what() << "\n";
+            return 2;
+        }
+    }
+    WindowTable table = tabulate_windows(std::move(summaries));
+    OutputFile output(options.output);
+    if (!output.opened()) return 2;
+    if (options.format == "json")
+        write_json_windows(table, output.stream());
+    else
+        write_text_windows(table, output.is_stdout() && colour_wanted(STDOUT_FILENO), output.stream());
+    for (const std::string& note : notes) std::cerr << "analyzer: note: " << note << "\n";
+    return output.finish() ? 0 : 2;
+}
+
 // Every log named, and with --children every process of the first one's run,
 // each reported in turn; the worst exit status wins. JSON for more than one
 // log (or with --children) is one document: an array of reports, in order.
 int run_report(ReportOptions options) {
+    if (options.windows || all_windows_of_one_log(options.log_paths)) return report_windows(options);
     std::vector<std::string> paths = options.log_paths;
     bool json_array = options.format == "json" && options.output.empty() && (paths.size() > 1 || options.children);
     int status = 0;
@@ -107,6 +171,9 @@ void add_report_command(CLI::App& app) {
     cmd->add_option("log", options->log_paths, "log(s) written by libshim.so; the first names the run")->required();
     cmd->add_flag("--children", options->children,
                   "also report every other process of the run (their logs: LOG.<pid>, beside it)");
+    cmd->add_flag("--windows", options->windows,
+                  "the recording's windows side by side (LOG, LOG.w2, LOG.w3, ... or the logs named): per window "
+                  "its time range, headline figures and findings, each with its change from the window before");
     cmd->add_option("--format", options->format, "text, json or html (one self-contained page)")
         ->check(CLI::IsMember({"text", "json", "html"}));
     cmd->add_option("-o,--output", options->output, "write the report to this file instead of stdout");
@@ -165,6 +232,7 @@ void add_report_command(CLI::App& app) {
                 "  analyzer report log.bin --format json > report.json   # keys: analyzer/report.schema.json\n"
                 "  analyzer report log.bin --fail-on unbuffered-io,alloc-hotspot --max-reads-per-mb 100\n"
                 "  analyzer report log.bin --min-cost 0   # every finding, however little it costs\n"
+                "  analyzer report log.bin --windows      # log.bin, log.bin.w2, ... side by side\n"
                 "Exit status: 0 report written and every gate passed; 1 a gate failed (named on stderr);\n"
                 "2 bad input (missing or unreadable log, not a log, too new, an unknown --fail-on kind).\n"
                 "Colour on a terminal only, never with NO_COLOR set; progress on stderr for logs over 100 MB.");

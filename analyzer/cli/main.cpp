@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
     analyzer::add_flame_command(app);
     analyzer::add_timeline_command(app);
     analyzer::add_pprof_command(app);
+    analyzer::add_push_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

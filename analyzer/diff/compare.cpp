@@ -92,8 +92,10 @@ bool MetricChange::relative_change(double& change) const {
 
 RunDiff diff_runs(const RunSummary& before, const RunSummary& after) {
     RunDiff diff;
-    diff.before_run = RunSummary{before.path, before.command, before.partial, {}};
-    diff.after_run = RunSummary{after.path, after.command, after.partial, {}};
+    diff.before_run = before;
+    diff.after_run = after;
+    diff.before_run.sections.clear();  // the views read the changes below, not these
+    diff.after_run.sections.clear();
     // Sections in the order the summaries list them; one run may lack some.
     std::vector<const SummarySection*> models;
     for (const RunSummary* run : {&before, &after})

@@ -9,6 +9,7 @@
 #include "../model/syscall_names.h"
 #include "../analysis/io_totals.h"
 #include "cpu_sections.h"
+#include "../model/window_name.h"
 
 namespace analyzer {
 namespace {
@@ -152,11 +153,21 @@ SummarySection threads_section(const RunAnalysis& run) {
 
 }  // namespace
 
+bool same_recording(const RunSummary& a, const RunSummary& b) {
+    return a.window_base == b.window_base && a.window != b.window;
+}
+
 RunSummary summarize_run(RunAnalysis& run) {
     RunSummary summary;
     summary.path = run.log.path;
     summary.command = run.log.process.command_line();
     summary.partial = run.log.partial;
+    summary.pid = run.log.process.pid;
+    WindowName window = window_of_log(run.log.path);
+    summary.window_base = window.base;
+    summary.window = window.label();
+    summary.start_realtime_ns = run.log.process.start_realtime_ns;
+    summary.duration_ns = run.log.duration_ns();
     summary.sections.push_back(run_section(run));
     summary.sections.push_back(findings_section(run));
     add_io_sections(run, summary.sections);

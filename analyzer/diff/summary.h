@@ -2,6 +2,7 @@
 // of rows (a file, a call site, a finding), each row a few metrics. Rows are
 // keyed by what stays the same between two builds (site_key.h, file paths).
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -37,8 +38,18 @@ struct RunSummary {
     std::string path;
     std::string command;
     bool partial = false;
+    uint32_t pid = 0;
+    std::string window_base;             // LOG of LOG.wN (model/window_name.h)
+    std::string window;                  // "1", "2", ..., "s1" for a snapshot
+    uint64_t start_realtime_ns = 0;      // when the log begins (the process's start)
+    uint64_t duration_ns = 0;
     std::vector<SummarySection> sections;
 };
+
+// Two summaries of windows of one recording, by their names: LOG and LOG.wN,
+// or LOG.wM and LOG.wN (the pids are shown, not required to match: a window
+// copied from another run still reads as the window it is named).
+bool same_recording(const RunSummary& a, const RunSummary& b);
 
 RunSummary summarize_run(RunAnalysis& run);
 

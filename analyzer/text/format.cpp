@@ -1,6 +1,7 @@
 #include "format.h"
 
 #include <cstdio>
+#include <ctime>
 
 namespace analyzer {
 
@@ -18,6 +19,18 @@ std::string fixed(double value, int decimals) {
     char buf[64];
     snprintf(buf, sizeof buf, "%.*f", decimals, value);
     return buf;
+}
+
+std::string utc_time(uint64_t realtime_ns, bool date) {
+    if (realtime_ns == 0) return "unknown";
+    time_t seconds = time_t(realtime_ns / 1000000000ULL);
+    struct tm t;
+    if (gmtime_r(&seconds, &t) == nullptr) return "unknown";
+    char buf[64];
+    strftime(buf, sizeof buf, date ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &t);
+    char out[80];
+    snprintf(out, sizeof out, "%s.%03u", buf, unsigned(realtime_ns / 1000000ULL % 1000));
+    return out;
 }
 
 std::string printable(const std::string& s) {

@@ -10,6 +10,9 @@ std::string human_bytes(double bytes);          // 1.2 MB, 64 KiB-style: "1.2 Mi
 std::string human_seconds(double seconds);      // "1.41 s", "320 ms", "12 µs"
 std::string percent(double part, double whole); // "90.1%", "-" when whole is 0
 std::string fixed(double value, int decimals);
+// A wall-clock time in UTC to the millisecond: "2026-12-06 03:51:01.123"
+// ("unknown" for 0); with date = false only "03:51:01.123".
+std::string utc_time(uint64_t realtime_ns, bool date = true);
 // Control characters shown as \n, \t, \xNN: a path or argument can hold any
 // byte but NUL, and one with a newline must not split a report line.
 std::string printable(const std::string& s);

@@ -21,7 +21,10 @@ const char* unit_name(Unit unit) {
 }
 
 void write_run(JsonWriter& json, const char* key, const RunSummary& run) {
-    json.begin_object(key).field("path", run.path).field("command", run.command).field("partial", run.partial).end_object();
+    json.begin_object(key).field("path", run.path).field("command", run.command).field("partial", run.partial);
+    // Which window of which process, and when: two windows of one recording share pid and base.
+    json.field("pid", run.pid).field("window", run.window).field("start_unix_ns", run.start_realtime_ns)
+        .field("duration_ns", run.duration_ns).end_object();
 }
 
 void write_row(JsonWriter& json, const RowChange& row) {

@@ -120,9 +120,26 @@ std::string format_value(double value, Unit unit) {
     return fixed(value, 2);
 }
 
+// Two windows of one recording: named as windows, each with its time range,
+// so "before" and "after" read as earlier and later in one process's life.
+void write_window_line(const RunSummary& run, std::ostream& out) {
+    out << pad_right("Window " + run.window + ":", 11) << run.path << (run.partial ? "  [PARTIAL]" : "") << "  "
+        << utc_time(run.start_realtime_ns) << " – "
+        << utc_time(run.start_realtime_ns + run.duration_ns, false) << " UTC (" << human_seconds(double(run.duration_ns) / 1e9)
+        << ")\n";
+}
+
 void write_text_diff(const RunDiff& diff, size_t top, bool colour, std::ostream& out) {
-    write_run_line("Before: ", diff.before_run, out);
-    write_run_line("After:  ", diff.after_run, out);
+    if (same_recording(diff.before_run, diff.after_run)) {
+        out << "Two windows of one recording: pid " << diff.before_run.pid;
+        if (diff.after_run.pid != diff.before_run.pid) out << " and pid " << diff.after_run.pid << " (two processes)";
+        out << " (" << diff.before_run.command << ")\n";
+        write_window_line(diff.before_run, out);
+        write_window_line(diff.after_run, out);
+    } else {
+        write_run_line("Before: ", diff.before_run, out);
+        write_run_line("After:  ", diff.after_run, out);
+    }
     for (const SectionChange& section : diff.sections) write_section(section, top, colour, out);
 }
 

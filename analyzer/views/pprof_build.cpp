@@ -4,8 +4,10 @@
 #include <cstdio>
 
 #include "../model/syscall_names.h"
+#include "../model/window_name.h"
 #include "pprof.h"
 #include "../analysis/wait_objects.h"
+#include "../symbols/thread_names.h"
 #include "wait_names.h"
 
 namespace analyzer {
@@ -195,22 +197,29 @@ void add_read_samples(const Log& log, ProfileBuilder& builder, PprofProfile& p) 
 }
 
 // Like a Go CPU profile, so `go tool pprof -top` reads it the same way: each
-// sample weighs its timer expiries (count) and the CPU they stand for.
-void add_cpu_samples(const Log& log, ProfileBuilder& builder, PprofProfile& p) {
+// sample weighs its timer expiries (count) and the CPU they stand for. One
+// sample per stack and kind of thread ("main thread", the start routine), the
+// kind as a label, so `-tagfocus thread_kind=worker` picks the workers' CPU.
+void add_cpu_samples(const Log& log, ThreadNamer& threads, ProfileBuilder& builder, PprofProfile& p) {
     add_sample_type(p, "samples", "count");
     add_sample_type(p, "cpu", "nanoseconds");
     p.default_sample_type = p.intern("cpu");
     p.period_type = {p.intern("cpu"), p.intern("nanoseconds")};
-    std::map<uint32_t, std::pair<uint64_t, uint64_t>> by_stack;  // stack id -> (expiries, ns)
+    std::map<uint32_t, std::string> kind_of_tid;
+    for (const ThreadInfo& t : log.threads) kind_of_tid[t.tid] = threads.label(t);
+    // (stack id, thread kind) -> (expiries, ns)
+    std::map<std::pair<uint32_t, std::string>, std::pair<uint64_t, uint64_t>> by_stack;
     for (const CpuSample& s : log.cpu.samples) {
-        auto& [expiries, ns] = by_stack[s.stack_id];
+        auto kind = kind_of_tid.find(s.tid);
+        auto& [expiries, ns] = by_stack[{s.stack_id, kind == kind_of_tid.end() ? "unknown thread" : kind->second}];
         expiries += log.cpu.period_ns ? s.weight_ns / log.cpu.period_ns : 1;
         ns += s.weight_ns;
     }
-    for (const auto& [stack_id, weight] : by_stack) {
+    for (const auto& [key, weight] : by_stack) {
         PprofSample sample;
-        sample.location_ids = builder.stack_locations(stack_id, 0);
+        sample.location_ids = builder.stack_locations(key.first, 0);
         sample.values = {as_int64(weight.first), as_int64(weight.second)};
+        sample.labels.push_back({p.intern("thread_kind"), p.intern(key.second)});
         p.samples.push_back(std::move(sample));
     }
 }
@@ -263,6 +272,18 @@ void add_holder_samples(const Log& log, WaitNames& names, ProfileBuilder& builde
             add_wait_sample(names, builder, p, h.stack_id, shimlog::WaitKind::Mutex, h.object, h.releases, h.delay_ns);
 }
 
+// Who and when, on every sample (profile.proto has no profile-wide labels):
+// a fleet's backend keeps profiles of many processes and windows apart by them.
+void add_process_labels(const Log& log, PprofProfile& p) {
+    std::string exe = log.process.exe;
+    if (exe.empty() && !log.process.argv.empty()) exe = log.process.argv[0];
+    std::string command = exe.substr(exe.rfind('/') == std::string::npos ? 0 : exe.rfind('/') + 1);
+    PprofLabel pid{p.intern("pid"), p.intern(std::to_string(log.process.pid))};
+    PprofLabel cmd{p.intern("command"), p.intern(command.empty() ? "unknown" : command)};
+    PprofLabel window{p.intern("window"), p.intern(window_of_log(log.path).label())};
+    for (PprofSample& sample : p.samples) sample.labels.insert(sample.labels.end(), {pid, cmd, window});
+}
+
 }  // namespace
 
 PprofProfile build_pprof(const Log& log, const AllocReport& allocs, Symbolizer& symbols, PprofWhat what) {
@@ -280,8 +301,11 @@ PprofProfile build_pprof(const Log& log, const AllocReport& allocs, Symbolizer& 
         else
             add_holder_samples(log, names, builder, p);
     } else {
-        add_cpu_samples(log, builder, p);
+        CallSites sites(log, symbols);
+        ThreadNamer threads(sites);
+        add_cpu_samples(log, threads, builder, p);
     }
+    add_process_labels(log, p);
     // Every event is counted (nothing is sampled), but the CPU profile's
     // period is the CPU one timer expiry stands for.
     p.period = what == PprofWhat::Cpu ? as_int64(log.cpu.period_ns) : 1;

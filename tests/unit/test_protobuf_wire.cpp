@@ -170,8 +170,9 @@ TEST_CASE("pprof: read samples carry calls, bytes and the file; writes are left 
     REQUIRE(p.samples.size() == 1);
     CHECK(p.samples[0].values == std::vector<int64_t>{1270331, 1270330});
     CHECK(p.samples[0].location_ids.size() == 1);
-    REQUIRE(p.samples[0].labels.size() == 2);
+    REQUIRE(p.samples[0].labels.size() == 5);  // file, syscall, then pid, command, window
     CHECK(p.string_table[size_t(p.samples[0].labels[0].key)] == "file");
+    CHECK(p.string_table[size_t(p.samples[0].labels[4].key)] == "window");
     CHECK(p.string_table[size_t(p.samples[0].labels[0].str)] == "/data/book.txt");
     CHECK(p.string_table[size_t(p.sample_types[0].type)] == "read_calls");
 }

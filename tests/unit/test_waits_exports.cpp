@@ -141,7 +141,10 @@ ReadBack read_back(const PprofProfile& p) {
         std::vector<std::pair<std::string, std::string>> labels;
         for (auto l = sample.bytes.equal_range(3); l.first != l.second; ++l.first) {
             WireMessage label = parse(l.first->second);  // Label {key = 1, str = 2}
-            labels.emplace_back(str(label.varints.find(1)->second), str(label.varints.find(2)->second));
+            std::string key = str(label.varints.find(1)->second);
+            // Every sample's process labels: test_profile_ingest.cpp checks them.
+            if (key == "pid" || key == "command" || key == "window") continue;
+            labels.emplace_back(key, str(label.varints.find(2)->second));
         }
         out.labels.push_back(labels);
     }
