@@ -545,6 +545,11 @@ enum class NoteKind : uint16_t {
     Allocator = 1,  // malloc is not libc's: the text names the library that owns it
     Sanitizer = 2,  // a sanitizer runtime is loaded: the text names it
     CpuProfile = 3, // the CPU profile stopped or never started: the text says why
+    // Written once per process image at start: whether the wait hooks record
+    // (a log with neither note comes from a shim older than them). Tells "no
+    // contended wait" apart from "waits not recorded".
+    WaitsRecorded = 4,     // SHIM_WAITS=1 (the default)
+    WaitsNotRecorded = 5,  // SHIM_WAITS=0: the text says so
 };
 
 struct NoteRecord {

@@ -73,8 +73,8 @@ const ThreadTime* RangeTime::thread(uint32_t tid) const {
 ThreadTimes::ThreadTimes(const ThreadCpuTimeline& timeline) : timeline_(timeline) {
     const Log& log = timeline.log();
     // Without a calibrated clock neither lives nor waits can be placed; without
-    // wait records (an older shim, SHIM_WAITS=0) the blocked time cannot be told apart.
-    known_ = log.ticks_calibrated && !log.threads.empty() && log.waits.present();
+    // waits recorded (SHIM_WAITS=0, an older shim) the blocked time cannot be told apart.
+    known_ = log.ticks_calibrated && !log.threads.empty() && log.waits_recorded();
     if (!known_) return;
     for (const PlacedWait& w : placed_waits(log)) waits_[w.event->tid].push_back(w);
     for (auto& entry : waits_)

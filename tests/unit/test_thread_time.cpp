@@ -157,9 +157,30 @@ TEST_CASE("serial phase: the others' lock waits named, with the holder, instead 
     old.waits = Waits{};
     std::vector<Finding> before = findings_of(old, "serial-phase");
     REQUIRE(before.size() == 1);
-    CHECK(has_line(before[0].evidence, "but blocked (a lock, a join, I/O) or out of work"));
+    CHECK(has_line(before[0].evidence, "but blocked (a lock, a join, I/O) or out of work; which, the log cannot say: "
+                                       "waits were not recorded (SHIM_WAITS=0, or a shim older than the wait hooks)"));
     CHECK_FALSE(has_line(before[0].evidence, "waiting on"));
     CHECK(before[0].figures.count("others_lock_wait_seconds") == 0);
+    old.waits_recording = WaitsRecording::NotRecorded;
+    CHECK(has_line(findings_of(old, "serial-phase")[0].evidence, "which, the log cannot say: waits were not recorded (SHIM_WAITS=0)"));
+}
+
+TEST_CASE("thread time: waits recorded and none contended is a breakdown, not an unknown", "[waits][thread-time]") {
+    // two_then_one without its join's wait record: the note alone says nothing blocked on a hooked object.
+    Log log = fixtures::two_then_one();
+    CHECK_FALSE(time_in(log, 500 * kMs, 1000 * kMs).known);
+    log.waits_recording = WaitsRecording::Recorded;
+    RangeTime alone = time_in(log, 500 * kMs, 1000 * kMs);
+    REQUIRE(alone.known);
+    CHECK(alone.ended == 2);
+    REQUIRE(alone.threads.size() == 1);
+    CHECK(alone.threads[0].waited_ns() == 0);
+    std::vector<Finding> found = findings_of(log, "serial-phase");
+    REQUIRE(found.size() == 1);
+    CHECK(has_line(found[0].evidence, "the main thread itself waited on no lock, condition or join; it ran alone: "));
+    CHECK_FALSE(has_line(found[0].evidence, "not recorded"));
+    log.waits_recording = WaitsRecording::NotRecorded;
+    CHECK_FALSE(time_in(log, 500 * kMs, 1000 * kMs).known);
 }
 
 TEST_CASE("serial phase: idle workers on a condition wait for work, not contention", "[waits][thread-time][rules]") {
