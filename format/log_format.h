@@ -423,13 +423,14 @@ enum class CpuSampleDepth : uint8_t {
 // Condition, semaphore and barrier waits are waits for work or an event,
 // not contention; a condition wait's re-lock of its mutex is part of it.
 enum class WaitKind : uint8_t {
-    Mutex = 0,      // pthread_mutex_lock / timedlock (std::mutex too) that found it held
+    Mutex = 0,      // pthread_mutex_lock / timedlock (std::mutex too), C11 mtx_lock / timedlock that found it held
     RwRead = 1,     // pthread_rwlock_rdlock / timedrdlock that found a writer
     RwWrite = 2,    // pthread_rwlock_wrlock / timedwrlock that found it held
-    Condition = 3,  // pthread_cond_wait / timedwait: every call
+    Condition = 3,  // pthread_cond_wait / timedwait, C11 cnd_wait / timedwait: every call
     Semaphore = 4,  // sem_wait / sem_timedwait that found the count at 0
     Barrier = 5,    // pthread_barrier_wait: every call
-    Join = 6,       // pthread_join / timedjoin of a thread still running (object: its tid)
+    Join = 6,       // pthread_join / timedjoin / clockjoin, thrd_join of a thread still running (object: its tid)
+    Spin = 7,       // pthread_spin_lock that found it held: contention, spent spinning on a CPU
 };
 
 // Written at the end and at checkpoints with the totals so far: the newest
