@@ -5,6 +5,7 @@
 
 #include <sstream>
 
+#include "../../analyzer/analysis/wait_objects.h"
 #include "../../analyzer/decode/decode.h"
 #include "../../analyzer/findings/rules.h"
 #include "../../analyzer/pipeline.h"
@@ -429,4 +430,27 @@ TEST_CASE("whether waits were recorded: the note, wait records, and an exec'd im
     exec_off.note(shimlog::NoteKind::WaitsRecorded).note(shimlog::NoteKind::WaitsNotRecorded);
     exec_off.note(shimlog::NoteKind::WaitsRecorded);
     CHECK(recording(exec_off).waits_recording == analyzer::WaitsRecording::NotRecorded);
+}
+
+TEST_CASE("a spin lock's waits: contention spent spinning, a lock for the contention finding", "[waits]") {
+    LogBuilder b = started();
+    b.stack(1, {0x401001});
+    add_threads(b, 2);
+    b.wait_site(kLock, Kind::Spin, 1, 40, 200 * kMs, 20 * kMs, 2);
+    Run run(ended(b));
+    REQUIRE(run.analysis.waits.objects.size() == 1);
+    const WaitObject& o = run.analysis.waits.objects[0];
+    CHECK(o.noun == "spinlock");
+    CHECK(o.is_lock());
+    CHECK(std::string(wait_meaning(o.kind)) == "contention, spinning on a CPU");
+    CHECK(run.analysis.waits.lock_wait_ns == 200 * kMs);
+    std::vector<Finding> found = run.rule();
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].title.find("spinlock") != std::string::npos);
+
+    LogBuilder unknown = started();  // a kind past Spin: malformed, the log partial from there
+    unknown.wait_site(kLock, static_cast<Kind>(8), 1, 1, kMs, kMs, 1);
+    Log log = ended(unknown);
+    CHECK(log.partial);
+    CHECK_FALSE(log.waits.present());
 }
