@@ -11,6 +11,7 @@
 
 #include "../clock.h"
 #include "../record/waits.h"
+#include "cancellable_wait.h"
 #include "condition_release.h"
 #include "glibc_mutex.h"
 #include "interpose.h"
@@ -59,9 +60,9 @@ inline int mtx_lock_trying(mtx_t* m, CallSite site, Lock lock) {
 template <typename Wait>
 inline int cnd_waiting(cnd_t* c, mtx_t* m, CallSite site, Wait wait) {
     shim::condition_releases_mutex(as_pthread(m), site);
-    uint64_t start = shim::now_ticks();
-    int result = wait();
-    uint64_t end = shim::now_ticks();
+    shim::PendingWait pending{address(c), WaitKind::Condition, shim::now_ticks(), site};
+    int result = shim::cancellable_wait(&pending, wait);
+    uint64_t start = pending.start, end = shim::now_ticks();
     if (result == thrd_success || result == thrd_timedout)
         shim::waits_record(address(c), WaitKind::Condition, start, end, result == thrd_timedout, site);
     return result;

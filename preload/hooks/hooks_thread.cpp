@@ -8,6 +8,7 @@
 
 #include "../record/alloc_stacks.h"
 #include "../clock.h"
+#include "cancellable_wait.h"
 #include "direct_syscall.h"
 #include "glibc_mutex.h"
 #include "interpose.h"
@@ -49,9 +50,9 @@ int join_timed_only(Join join) {
 template <typename Join>
 int join_blocking(pthread_t thread, shim::CallSite site, int ok, int timed_out, Join join) {
     uint64_t tid = joined_tid(thread);  // before the join: after it, the handle is gone
-    uint64_t start = shim::now_ticks();
-    int result = join();
-    uint64_t end = shim::now_ticks();
+    shim::PendingWait pending{tid, shimlog::WaitKind::Join, shim::now_ticks(), site};
+    int result = shim::cancellable_wait(&pending, join);  // a cancelled join is recorded too
+    uint64_t start = pending.start, end = shim::now_ticks();
     shim::thread_add_join_wait(end - start);
     if (result == ok || result == timed_out)
         shim::waits_record(tid, shimlog::WaitKind::Join, start, end, result == timed_out, site);

@@ -14,6 +14,7 @@
 
 #include "../clock.h"
 #include "../record/waits.h"
+#include "cancellable_wait.h"
 #include "condition_release.h"
 #include "glibc_mutex.h"
 #include "interpose.h"
@@ -109,9 +110,9 @@ inline int rwlock_lock(pthread_rwlock_t* rw, WaitKind kind, CallSite site, Try a
 template <typename Wait>
 inline int sem_contended(sem_t* sem, int saved_errno, CallSite site, Wait wait) {
     *shim::errno_at() = saved_errno;
-    uint64_t start = shim::now_ticks();
-    int result = wait();
-    uint64_t end = shim::now_ticks();
+    shim::PendingWait pending{address(sem), WaitKind::Semaphore, shim::now_ticks(), site};
+    int result = shim::cancellable_wait(&pending, wait);
+    uint64_t start = pending.start, end = shim::now_ticks();
     bool timed_out = result != 0 && *shim::errno_at() == ETIMEDOUT;
     if (result == 0 || timed_out) shim::waits_record(address(sem), WaitKind::Semaphore, start, end, timed_out, site);
     return result;
@@ -133,9 +134,9 @@ inline int sem_after_checks(sem_t* sem, CallSite site, Wait wait) {
 // deadline or clock) are not waits.
 template <typename Wait>
 inline int every_call_waits(const void* object, WaitKind kind, CallSite site, Wait wait) {
-    uint64_t start = shim::now_ticks();
-    int result = wait();
-    uint64_t end = shim::now_ticks();
+    shim::PendingWait pending{address(object), kind, shim::now_ticks(), site};
+    int result = shim::cancellable_wait(&pending, wait);
+    uint64_t start = pending.start, end = shim::now_ticks();
     bool waited = result == 0 || result == ETIMEDOUT || (kind == WaitKind::Barrier && result == PTHREAD_BARRIER_SERIAL_THREAD);
     if (waited) shim::waits_record(address(object), kind, start, end, result == ETIMEDOUT, site);
     return result;

@@ -205,6 +205,21 @@ TEST_CASE("waits: a spin lock found held is a contended wait of its own kind", "
     CHECK(total_of(w, WaitKind::Mutex).waits == 0);
 }
 
+TEST_CASE("waits: a wait ended by pthread_cancel is recorded; the program's cleanup handlers run as bare",
+          "[waits][integration]") {
+    std::string dir = scratch_dir("waits_cancelled");
+    WaitRecords w = same_as_bare(dir, "cancelwaits");
+    unsigned long long sem = 0, cond = 0;
+    REQUIRE(sscanf(w.printed.c_str(), "cancelwaits cancelled 3 cleanups 7 relock 0 join 0 value 5 sem 0\nsem %llx cond %llx",
+                   &sem, &cond) == 2);
+    uint64_t sleeper = std::stoull(read_file(dir + "/cancelwaits.tid"));
+    CHECK(total_of(w, WaitKind::Semaphore, sem).waits == 1);  // the cancelled sem_wait
+    CHECK(total_of(w, WaitKind::Condition, cond).waits == 1);  // the cancelled condition wait
+    // The cancelled join of the sleeper, and main's join of it afterwards.
+    CHECK(total_of(w, WaitKind::Join, sleeper).waits == 2);
+    for (const analyzer::WaitSite& s : w.log.waits.sites) CHECK(s.timeouts == 0);
+}
+
 TEST_CASE("waits: SHIM_WAITS=0 passes the new hooks straight through", "[waits][integration]") {
     std::string dir = scratch_dir("waits_off_new_hooks");
     for (const char* mode : {"c11 10", "timedjoin", "spin 3"}) {
@@ -292,7 +307,7 @@ TEST_CASE("waits before the shim's constructor ran are recorded exactly", "[wait
 // LD_PRELOAD cannot reach a static program: it runs as bare and writes no log.
 TEST_CASE("waits: a static program is untouched by the shim", "[waits][integration]") {
     std::string dir = scratch_dir("waits_static");
-    for (const char* mode : {"handshake 20", "condpool", "sem", "c11 10", "timedjoin", "spin 3"}) {
+    for (const char* mode : {"handshake 20", "condpool", "sem", "c11 10", "timedjoin", "spin 3", "cancelwaits"}) {
         std::string program = "setarch -R timeout 60 env ";
         std::string args = std::string(" ") + mode;
         Result bare = run(program + program_path("waits_cases_static") + args, dir);

@@ -723,6 +723,88 @@ static int spin_case(int rounds) {
     return 0;
 }
 
+// Waits ended by pthread_cancel are still waits: one thread cancelled in
+// pthread_join of a sleeping thread, one in sem_wait at 0, one in
+// pthread_cond_wait (its own cleanup handler unlocks the re-acquired mutex).
+// Each handler of the program's runs, as bare. Then main joins the sleeper.
+static sem_t cw_sem;
+static pthread_mutex_t cw_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cw_cond = PTHREAD_COND_INITIALIZER;
+static pthread_t cw_sleeper;
+static atomic_int cw_sleeper_tid, cw_ready, cw_cleaned;
+
+static void cw_note_cleanup(void* arg) { atomic_fetch_add(&cw_cleaned, *(int*)arg); }
+static void cw_unlock(void* arg) {
+    atomic_fetch_add(&cw_cleaned, 4);
+    pthread_mutex_unlock((pthread_mutex_t*)arg);
+}
+
+static void* cw_sleep(void* arg) {
+    (void)arg;
+    atomic_store(&cw_sleeper_tid, (int)gettid());
+    usleep(400 * 1000);
+    return (void*)5;
+}
+
+static void* cw_join(void* arg) {
+    (void)arg;
+    static int one = 1;
+    pthread_cleanup_push(cw_note_cleanup, &one);
+    atomic_fetch_add(&cw_ready, 1);
+    pthread_join(cw_sleeper, NULL);
+    pthread_cleanup_pop(0);
+    return NULL;
+}
+
+static void* cw_sem_wait(void* arg) {
+    (void)arg;
+    static int two = 2;
+    pthread_cleanup_push(cw_note_cleanup, &two);
+    atomic_fetch_add(&cw_ready, 1);
+    sem_wait(&cw_sem);
+    pthread_cleanup_pop(0);
+    return NULL;
+}
+
+static void* cw_cond_wait(void* arg) {
+    (void)arg;
+    pthread_mutex_lock(&cw_mutex);
+    pthread_cleanup_push(cw_unlock, &cw_mutex);
+    atomic_fetch_add(&cw_ready, 1);
+    for (;;) pthread_cond_wait(&cw_cond, &cw_mutex);
+    pthread_cleanup_pop(1);
+    return NULL;
+}
+
+static int cancelwaits_case(void) {
+    sem_init(&cw_sem, 0, 0);
+    pthread_create(&cw_sleeper, NULL, cw_sleep, NULL);
+    pthread_t waiters[3];
+    void* (*bodies[3])(void*) = {cw_join, cw_sem_wait, cw_cond_wait};
+    for (int i = 0; i < 3; ++i) pthread_create(&waiters[i], NULL, bodies[i], NULL);
+    while (atomic_load(&cw_ready) != 3 || atomic_load(&cw_sleeper_tid) == 0) usleep(1000);
+    usleep(50 * 1000);  // all three blocked by now
+    int cancelled = 0;
+    for (int i = 0; i < 3; ++i) {
+        void* result = NULL;
+        pthread_cancel(waiters[i]);
+        pthread_join(waiters[i], &result);
+        cancelled += result == PTHREAD_CANCELED;
+    }
+    int relock = pthread_mutex_trylock(&cw_mutex);  // the condition waiter's handler released it
+    pthread_mutex_unlock(&cw_mutex);
+    void* slept = NULL;
+    int joined = pthread_join(cw_sleeper, &slept);  // joinable again after the cancelled join
+    int value = -1;
+    sem_getvalue(&cw_sem, &value);
+    printf("cancelwaits cancelled %d cleanups %d relock %d join %d value %ld sem %d\n", cancelled,
+           atomic_load(&cw_cleaned), relock, joined, (long)slept, value);
+    printf("sem %p cond %p\n", (void*)&cw_sem, (void*)&cw_cond);
+    FILE* tid = fopen("cancelwaits.tid", "w");  // differs from run to run: not printed
+    if (tid != NULL) fprintf(tid, "%d\n", atomic_load(&cw_sleeper_tid)), fclose(tid);
+    return 0;
+}
+
 int main(int argc, char** argv) {
     const char* mode = argc > 1 ? argv[1] : "";
     if (!strcmp(mode, "static")) return static_mutex_case();
@@ -740,6 +822,7 @@ int main(int argc, char** argv) {
     if (!strcmp(mode, "condrelock")) return condrelock_case(argc > 2 ? atoi(argv[2]) : 20);
     if (!strcmp(mode, "semcancel")) return semcancel_case();
     if (!strcmp(mode, "signal")) return signal_case();
+    if (!strcmp(mode, "cancelwaits")) return cancelwaits_case();
     if (!strcmp(mode, "c11")) return c11_case(argc > 2 ? atoi(argv[2]) : 50);
     if (!strcmp(mode, "timedjoin")) return timedjoin_case();
     if (!strcmp(mode, "spin")) return spin_case(argc > 2 ? atoi(argv[2]) : 20);
