@@ -360,6 +360,9 @@ enum class SampleTag : uint8_t {
     ThreadCpu = 2,  // tid, that thread's total CPU ns so far (at the latest Tick)
     ThreadWait = 3, // tid, that thread's total ns runnable but waiting for a CPU (schedstat run_delay)
     ThreadBlocked = 4, // tid, BlockedIn: the syscall it was blocked in at that reading (none: it ran, or was runnable)
+    ThreadBlockedFd = 5, // tid, descriptor: right after an Io ThreadBlocked of that tid, the descriptor its syscall
+                         // works on (the first argument of read/write and their forms, socket calls, fsync,
+                         // epoll_wait, splice, copy_file_range, sendfile); none for poll/select (an array)
 };
 // What a thread was blocked in when the sampler read /proc/self/task/TID/syscall,
 // sorted by the shim (which knows its architecture's syscall numbers).

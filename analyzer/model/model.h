@@ -152,6 +152,7 @@ struct ThreadBlockedReading {
     uint64_t at_ns = 0;   // CLOCK_MONOTONIC of the tick it was read at
     uint32_t tid = 0;
     shimlog::BlockedIn kind = shimlog::BlockedIn::Other;
+    int32_t fd = -1;      // I/O on one descriptor: which (ThreadBlockedFd); -1 unknown
 };
 struct Samples {
     std::vector<SampleTick> ticks;
