@@ -360,6 +360,9 @@ enum class SampleTag : uint8_t {
     ThreadCpu = 2,  // tid, that thread's total CPU ns so far (at the latest Tick)
     ThreadWait = 3, // tid, that thread's total ns runnable but waiting for a CPU (schedstat run_delay)
     ThreadBlocked = 4, // tid, BlockedIn: the syscall it was blocked in at that reading (none: it ran, or was runnable)
+    ThreadBlockedFd = 5, // tid, descriptor: right after an Io ThreadBlocked of that tid, the descriptor its syscall
+                         // works on (the first argument of read/write and their forms, socket calls, fsync,
+                         // epoll_wait, splice, copy_file_range, sendfile); none for poll/select (an array)
 };
 // What a thread was blocked in when the sampler read /proc/self/task/TID/syscall,
 // sorted by the shim (which knows its architecture's syscall numbers).
@@ -423,13 +426,14 @@ enum class CpuSampleDepth : uint8_t {
 // Condition, semaphore and barrier waits are waits for work or an event,
 // not contention; a condition wait's re-lock of its mutex is part of it.
 enum class WaitKind : uint8_t {
-    Mutex = 0,      // pthread_mutex_lock / timedlock (std::mutex too) that found it held
+    Mutex = 0,      // pthread_mutex_lock / timedlock (std::mutex too), C11 mtx_lock / timedlock that found it held
     RwRead = 1,     // pthread_rwlock_rdlock / timedrdlock that found a writer
     RwWrite = 2,    // pthread_rwlock_wrlock / timedwrlock that found it held
-    Condition = 3,  // pthread_cond_wait / timedwait: every call
+    Condition = 3,  // pthread_cond_wait / timedwait, C11 cnd_wait / timedwait: every call
     Semaphore = 4,  // sem_wait / sem_timedwait that found the count at 0
     Barrier = 5,    // pthread_barrier_wait: every call
-    Join = 6,       // pthread_join / timedjoin of a thread still running (object: its tid)
+    Join = 6,       // pthread_join / timedjoin / clockjoin, thrd_join of a thread still running (object: its tid)
+    Spin = 7,       // pthread_spin_lock that found it held: contention, spent spinning on a CPU
 };
 
 // Written at the end and at checkpoints with the totals so far: the newest
@@ -545,6 +549,11 @@ enum class NoteKind : uint16_t {
     Allocator = 1,  // malloc is not libc's: the text names the library that owns it
     Sanitizer = 2,  // a sanitizer runtime is loaded: the text names it
     CpuProfile = 3, // the CPU profile stopped or never started: the text says why
+    // Written once per process image at start: whether the wait hooks record
+    // (a log with neither note comes from a shim older than them). Tells "no
+    // contended wait" apart from "waits not recorded".
+    WaitsRecorded = 4,     // SHIM_WAITS=1 (the default)
+    WaitsNotRecorded = 5,  // SHIM_WAITS=0: the text says so
 };
 
 struct NoteRecord {

@@ -1,6 +1,7 @@
 #include "thread_time.h"
 
 #include <algorithm>
+#include <map>
 #include <utility>
 
 #include "../model/time_axis.h"
@@ -13,6 +14,12 @@ namespace {
 // before the phase is charged the phase's part of it.
 double overlap(double a_start, double a_end, double b_start, double b_end) {
     return std::max(0.0, std::min(a_end, b_end) - std::max(a_start, b_start));
+}
+
+void sort_io_on(std::vector<std::pair<int32_t, double>>& io_on) {
+    std::sort(io_on.begin(), io_on.end(), [](const std::pair<int32_t, double>& a, const std::pair<int32_t, double>& b) {
+        return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
 }
 
 void sort_waits(std::vector<ObjectWait>& waits) {
@@ -73,15 +80,15 @@ const ThreadTime* RangeTime::thread(uint32_t tid) const {
 ThreadTimes::ThreadTimes(const ThreadCpuTimeline& timeline) : timeline_(timeline) {
     const Log& log = timeline.log();
     // Without a calibrated clock neither lives nor waits can be placed; without
-    // wait records (an older shim, SHIM_WAITS=0) the blocked time cannot be told apart.
-    known_ = log.ticks_calibrated && !log.threads.empty() && log.waits.present();
+    // waits recorded (SHIM_WAITS=0, an older shim) the blocked time cannot be told apart.
+    known_ = log.ticks_calibrated && !log.threads.empty() && log.waits_recorded();
     if (!known_) return;
     for (const PlacedWait& w : placed_waits(log)) waits_[w.event->tid].push_back(w);
     for (auto& entry : waits_)
         std::sort(entry.second.begin(), entry.second.end(),
                   [](const PlacedWait& a, const PlacedWait& b) { return a.start_ns < b.start_ns; });
     for (const ThreadBlockedReading& r : log.samples.thread_blocked)
-        blocked_[r.tid].push_back({run_ns_from_monotonic(log, r.at_ns), r.kind});
+        blocked_[r.tid].push_back({run_ns_from_monotonic(log, r.at_ns), r.kind, r.fd});
     for (auto& entry : blocked_)
         std::sort(entry.second.begin(), entry.second.end(),
                   [](const Blocked& a, const Blocked& b) { return a.at_ns < b.at_ns; });
@@ -94,6 +101,7 @@ void ThreadTimes::split_unseen(ThreadTime& t, double lo, double hi) const {
     if (found == blocked_.end() || t.unseen_ns <= 0) return;
     auto waits = waits_.find(t.tid);
     std::array<uint64_t, kBlockedKinds> count{};
+    std::map<int32_t, uint64_t> on_fd;  // Io readings naming their descriptor
     for (const Blocked& b : found->second) {
         if (b.at_ns < lo || b.at_ns >= hi) continue;
         bool in_wait = false;
@@ -104,9 +112,12 @@ void ThreadTimes::split_unseen(ThreadTime& t, double lo, double hi) const {
         if (in_wait || kind >= kBlockedKinds) continue;
         count[kind]++;
         t.blocked_readings++;
+        if (b.kind == shimlog::BlockedIn::Io && b.fd >= 0) on_fd[b.fd]++;
     }
     for (size_t k = 0; k < kBlockedKinds && t.blocked_readings > 0; ++k)
         t.unseen_in[k] = t.unseen_ns * double(count[k]) / double(t.blocked_readings);
+    for (const auto& fd : on_fd) t.io_on.push_back({fd.first, t.unseen_ns * double(fd.second) / double(t.blocked_readings)});
+    sort_io_on(t.io_on);
 }
 
 RangeTime ThreadTimes::in(double start_ns, double end_ns) const {
@@ -167,6 +178,13 @@ void add_thread_time(ThreadTime& into, const ThreadTime& more) {
     into.unseen_ns += more.unseen_ns, into.unread_ns += more.unread_ns;
     for (size_t k = 0; k < kBlockedKinds; ++k) into.unseen_in[k] += more.unseen_in[k];
     into.blocked_readings += more.blocked_readings;
+    for (const auto& fd : more.io_on) {
+        auto have = std::find_if(into.io_on.begin(), into.io_on.end(),
+                                 [&](const std::pair<int32_t, double>& mine) { return mine.first == fd.first; });
+        if (have != into.io_on.end()) have->second += fd.second;
+        else into.io_on.push_back(fd);
+    }
+    sort_io_on(into.io_on);
     for (const ObjectWait& w : more.waits) add_wait(into.waits, w);
     sort_waits(into.waits);
 }
@@ -202,6 +220,7 @@ PhaseThreadTimes thread_times_of_phases(const ThreadCpuTimeline& timeline, const
     ThreadTimes times(timeline);
     for (const Phase& p : c.serial_phases) out.serial.push_back(times.in(p.start_ns, p.end_ns));
     for (const Phase& p : c.idle_phases) out.idle.push_back(times.in(p.start_ns, p.end_ns));
+    out.run = times.in(0, run_wall_ns(timeline.log()));
     return out;
 }
 

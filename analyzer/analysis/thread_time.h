@@ -46,6 +46,8 @@ struct ThreadTime {
     // thread blocked in a syscall outside its recorded waits; all 0 without readings.
     std::array<double, kBlockedKinds> unseen_in{};
     uint64_t blocked_readings = 0;
+    // Of unseen_in[Io], the part on each descriptor the readings named (fd, ns), the most first.
+    std::vector<std::pair<int32_t, double>> io_on;
     double waited_ns() const;  // all of `waits`
 };
 
@@ -83,6 +85,7 @@ private:
     struct Blocked {
         double at_ns;
         shimlog::BlockedIn kind;
+        int32_t fd;
     };
     std::map<uint32_t, std::vector<Blocked>> blocked_;    // by tid, in time order
     bool known_ = false;
@@ -94,10 +97,11 @@ void add_thread_time(ThreadTime& into, const ThreadTime& more);
 // Adds `more` (another stretch of the same finding) to `into`, thread by thread.
 void merge_range_time(RangeTime& into, const RangeTime& more);
 
-// Each serial and idle phase's breakdown, in the phases' order.
+// Each serial and idle phase's breakdown, in the phases' order, and the whole run's.
 struct PhaseThreadTimes {
     std::vector<RangeTime> serial;
     std::vector<RangeTime> idle;
+    RangeTime run;  // the whole run, read the same way (the concurrency section's breakdown)
 };
 PhaseThreadTimes thread_times_of_phases(const ThreadCpuTimeline& timeline, const Concurrency& c);
 

@@ -91,7 +91,15 @@ std::vector<Share> shares_of(const ThreadTime& t, PhaseWaitNames& names) {
             "in I/O or waiting on a descriptor (read/write, sockets, poll/epoll)",
             "sleeping (nanosleep, pause)", "in a futex no hook sees (an unhooked lock, an atomic wait, a static-init guard)",
             "waiting for a child process", "in another syscall"};
-        for (size_t k = 0; k < kBlockedKinds; ++k) shares.push_back({t.unseen_in[k], kBlockedText[k]});
+        // I/O on a named descriptor is a share of its own, "in I/O on pipe:[1234]".
+        double io_unnamed = t.unseen_in[0];
+        for (const auto& fd : t.io_on) {
+            if (fd.second < kMinShare * t.alive_ns) continue;
+            shares.push_back({fd.second, "in I/O on " + names.descriptor(fd.first)});
+            io_unnamed -= fd.second;
+        }
+        shares.push_back({std::max(0.0, io_unnamed), kBlockedText[0]});
+        for (size_t k = 1; k < kBlockedKinds; ++k) shares.push_back({t.unseen_in[k], kBlockedText[k]});
     } else {
         shares.push_back({t.unseen_ns, unread ? "off CPU where no hook sees (blocked in I/O, sleep or a futex, or "
                                                 "waiting for a core: its run-queue time was not read)"
@@ -141,6 +149,13 @@ std::string PhaseWaitNames::held_at(uint64_t object) {
 }
 
 std::string PhaseWaitNames::site(uint32_t stack_id) { return simplify_site(sites_.site_name(stack_id, 0)); }
+
+std::string PhaseWaitNames::descriptor(int32_t fd) const {
+    const FileInfo* latest = nullptr;  // files by id: a later open of the number has a larger id
+    for (const auto& file : log().files)
+        if (file.second.fd == fd) latest = &file.second;
+    return latest != nullptr ? latest->name() : "fd " + std::to_string(fd);
+}
 
 double lock_wait_ns(const ThreadTime& t) {
     double ns = 0;

@@ -30,6 +30,9 @@ public:
     std::string held_at(uint64_t object);
     // A wait site, simplified: "worker() at pool.c:40".
     std::string site(uint32_t stack_id);
+    // What a descriptor was, from the log's File records (the latest open of
+    // that number): "/data/in.txt", "pipe:[1234]", "socket:[99]"; "fd N" when unknown.
+    std::string descriptor(int32_t fd) const;
     ThreadNamer& threads() { return threads_; }
     const Log& log() const { return sites_.log(); }
 

@@ -37,13 +37,14 @@ const char* wait_kind_name(shimlog::WaitKind kind) {
         case shimlog::WaitKind::Semaphore: return "semaphore";
         case shimlog::WaitKind::Barrier: return "barrier";
         case shimlog::WaitKind::Join: return "join";
+        case shimlog::WaitKind::Spin: return "spinlock";
     }
     return "unknown";
 }
 
 bool is_lock_wait(shimlog::WaitKind kind) {
     return kind == shimlog::WaitKind::Mutex || kind == shimlog::WaitKind::RwRead ||
-           kind == shimlog::WaitKind::RwWrite;
+           kind == shimlog::WaitKind::RwWrite || kind == shimlog::WaitKind::Spin;
 }
 
 // "rwlock", not "rwlock (read)": the same lock is waited for both ways.
@@ -56,11 +57,13 @@ const char* wait_object_noun(shimlog::WaitKind kind) {
         case shimlog::WaitKind::Semaphore: return "semaphore";
         case shimlog::WaitKind::Barrier: return "barrier";
         case shimlog::WaitKind::Join: return "thread";
+        case shimlog::WaitKind::Spin: return "spinlock";
     }
     return "object";
 }
 
 const char* wait_meaning(shimlog::WaitKind kind) {
+    if (kind == shimlog::WaitKind::Spin) return "contention, spinning on a CPU";
     if (is_lock_wait(kind)) return "contention";
     if (kind == shimlog::WaitKind::Join) return "waiting for a thread to end";
     return "waiting for work or an event";

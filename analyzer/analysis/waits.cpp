@@ -127,9 +127,16 @@ void tell_apart_same_labels(std::vector<WaitObject>& objects) {
 
 }  // namespace
 
+std::string waits_not_recorded(const Log& log) {
+    if (log.waits_recorded()) return "";
+    if (log.waits_recording == WaitsRecording::NotRecorded) return "waits were not recorded (SHIM_WAITS=0)";
+    return "waits were not recorded (SHIM_WAITS=0, or a shim older than the wait hooks)";
+}
+
 WaitsSummary summarize_waits(const Log& log, ThreadNamer& names) {
     WaitsSummary summary;
     const Waits& w = log.waits;
+    summary.not_recorded = waits_not_recorded(log);
     summary.present = w.present();
     if (!summary.present) return summary;
     summary.timed = log.ticks_calibrated;

@@ -52,6 +52,9 @@ struct WaitObject {
 
 struct WaitsSummary {
     bool present = false;  // the log has wait records (a run with no contended wait has none)
+    // Why the log cannot tell "no contended wait" from "waits not seen"
+    // (waits_not_recorded); empty when waits were recorded.
+    std::string not_recorded;
     bool timed = false;    // the clock was calibrated: ns are known
     std::vector<WaitObject> objects;  // the most wait first
     uint64_t lock_wait_ns = 0, event_wait_ns = 0, join_wait_ns = 0;  // by wait_class
@@ -63,6 +66,11 @@ struct WaitsSummary {
 
 // `names` labels joins by the joined thread and symbolizes sites.
 WaitsSummary summarize_waits(const Log& log, ThreadNamer& names);
+
+// "" when the log's waits were recorded (Log::waits_recorded); else the
+// sentence every view and phase says instead of implying no thread waited:
+// "waits were not recorded (SHIM_WAITS=0)".
+std::string waits_not_recorded(const Log& log);
 
 // What the shim cannot see, one sentence, for every view.
 extern const char* const kWaitsBlindSpots;

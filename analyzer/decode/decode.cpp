@@ -370,6 +370,15 @@ bool decode_note(Payload p, Log& log) {
     shimlog::NoteRecord rec;
     std::string text;
     if (!p.take(rec) || !p.take_string(rec.text_len, text)) return false;
+    auto kind = static_cast<shimlog::NoteKind>(rec.kind);
+    if (kind == shimlog::NoteKind::WaitsRecorded || kind == shimlog::NoteKind::WaitsNotRecorded) {
+        // One per process image (an exec continues the log): an image that did
+        // not record leaves the log's waits incomplete, so it decides.
+        if (log.waits_recording != WaitsRecording::NotRecorded)
+            log.waits_recording =
+                kind == shimlog::NoteKind::WaitsRecorded ? WaitsRecording::Recorded : WaitsRecording::NotRecorded;
+        return true;
+    }
     if (log.notes.size() < 64) log.notes.emplace_back(static_cast<shimlog::NoteKind>(rec.kind), text);
     return true;
 }

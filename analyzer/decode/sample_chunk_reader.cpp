@@ -45,6 +45,14 @@ bool read_events(const shimlog::SampleChunkRecord& rec, const std::string& raw, 
             if (b < uint64_t(shimlog::BlockedIn::Io) || b > uint64_t(shimlog::BlockedIn::Other))
                 return fail(why, "a blocked thread of unknown kind " + std::to_string(b));
             out.thread_blocked.push_back({now, static_cast<uint32_t>(a), static_cast<shimlog::BlockedIn>(b)});
+        } else if (tag == static_cast<uint8_t>(shimlog::SampleTag::ThreadBlockedFd)) {
+            // Belongs to that thread's reading just before (in this chunk or the previous one).
+            if (a > UINT32_MAX || b > INT32_MAX) return fail(why, "a blocked thread's descriptor out of range");
+            for (auto r = out.thread_blocked.rbegin(); r != out.thread_blocked.rend(); ++r)
+                if (r->tid == a) {
+                    if (r->kind == shimlog::BlockedIn::Io && r->fd < 0) r->fd = static_cast<int32_t>(b);
+                    break;
+                }
         }  // else a tag from a later shim: every event has the same shape, so it is skipped
     }
     if (in != end) return fail(why, "bytes left after its last event");

@@ -15,7 +15,7 @@ bool fail(std::string& why, const char* what, std::string reason) {
     return false;
 }
 
-bool known_kind(uint8_t kind) { return kind <= static_cast<uint8_t>(shimlog::WaitKind::Join); }
+bool known_kind(uint8_t kind) { return kind <= static_cast<uint8_t>(shimlog::WaitKind::Spin); }
 
 // The shortest wait: four one-byte varints, the kind and the flags.
 constexpr uint32_t kMinWaitBytes = 6;

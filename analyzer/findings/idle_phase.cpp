@@ -6,6 +6,7 @@
 #include "phase_evidence.h"
 #include "rules.h"
 #include "../analysis/thread_time_text.h"
+#include "../analysis/waits.h"
 
 namespace analyzer {
 namespace {
@@ -26,10 +27,12 @@ Finding make_finding(const Log& log, const std::vector<FileTotals>& files, const
     // With wait records, what each kind of thread waited on is measured.
     PhaseWaitNames wait_names(sites);
     std::vector<std::string> spent = other_threads_lines(time, 0, wait_names);
+    std::string unrecorded = waits_not_recorded(log);
     if (spent.empty())
         f.evidence.push_back(existed + ": they waited, for I/O, sleep, a lock or a child process, or for a "
                              "core other programs held (the log does not record the machine's load); more cores of "
-                             "one's own cannot shorten the first kinds");
+                             "one's own cannot shorten the first kinds" +
+                             (unrecorded.empty() ? std::string() : " (" + unrecorded + ")"));
     else
         f.evidence.push_back(existed + (p.threads_alive == 1 ? "; where its time went:" : "; where their time went:"));
     for (const std::string& line : spent) f.evidence.push_back(line);

@@ -12,6 +12,7 @@
 #include "../text/format.h"
 #include "phase_evidence.h"
 #include "../analysis/thread_time_text.h"
+#include "../analysis/waits.h"
 #include "rules.h"
 
 namespace analyzer {
@@ -109,6 +110,7 @@ Finding make_finding(const Log& log, const std::vector<FileTotals>& files, const
     // waited on, and whether the thread that ran was itself waiting.
     PhaseWaitNames wait_names(sites);
     bool waits_known = s.time.known;
+    std::string unrecorded = waits_not_recorded(log);
     std::string itself = running_thread_line(s.time, tid, tid ? thread_name(log, names, tid) : "", wait_names);
     if (!itself.empty()) f.evidence.push_back(itself);
     if (s.most_alive > 1)
@@ -125,7 +127,8 @@ Finding make_finding(const Log& log, const std::vector<FileTotals>& files, const
     if (s.waiting_known && s.most_alive > 1 && waited_little)
         f.evidence.push_back("the threads waited " + human_seconds(s.waiting_ns / 1e9) +
                              " in all for a CPU meanwhile (run queue): the others were not held back by a busy "
-                             "machine" + (waits_known ? std::string() : " but blocked (a lock, a join, I/O) or out of work"));
+                             "machine" + (waits_known ? std::string() : " but blocked (a lock, a join, I/O) or out of work" +
+                                                   (unrecorded.empty() ? std::string() : "; which, the log cannot say: " + unrecorded)));
     else if (s.waiting_known && s.most_alive > 1)
         f.evidence.push_back("the threads waited " + human_seconds(s.waiting_ns / 1e9) + " in all for a CPU meanwhile (run "
                              "queue), " + percent(s.waiting_ns, s.length_ns) + " of the phase's length: the cores "

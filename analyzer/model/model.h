@@ -152,6 +152,7 @@ struct ThreadBlockedReading {
     uint64_t at_ns = 0;   // CLOCK_MONOTONIC of the tick it was read at
     uint32_t tid = 0;
     shimlog::BlockedIn kind = shimlog::BlockedIn::Other;
+    int32_t fd = -1;      // I/O on one descriptor: which (ThreadBlockedFd); -1 unknown
 };
 struct Samples {
     std::vector<SampleTick> ticks;
@@ -237,6 +238,13 @@ struct Waits {
     bool present() const { return !sites.empty() || !holders.empty() || !events.empty(); }
 };
 
+// Whether the shim recorded waits (its WaitsRecorded / WaitsNotRecorded note).
+enum class WaitsRecording : uint8_t {
+    Unsaid = 0,       // no note: a shim older than the note (older than the wait hooks, unless wait records exist)
+    Recorded = 1,     // SHIM_WAITS=1: no wait record means no contended wait
+    NotRecorded = 2,  // SHIM_WAITS=0
+};
+
 struct Log {
     std::string path;
     std::shared_ptr<const LogBytes> bytes;  // what alloc_chunks point into
@@ -250,7 +258,14 @@ struct Log {
     std::vector<ThreadInfo> threads;       // in the order they ended
     Samples samples;                       // empty: no thread was ever created
     CpuProfile cpu;                        // empty: SHIM_CPU_HZ=0 or an older shim
-    Waits waits;                           // empty: no contended wait, or an older shim
+    Waits waits;                           // empty: no contended wait, or waits not recorded (waits_recorded())
+    WaitsRecording waits_recording = WaitsRecording::Unsaid;
+    // Waits were recorded: the shim said so, or wrote wait records (a shim of
+    // the wait hooks older than its note). False: an empty `waits` says nothing.
+    bool waits_recorded() const {
+        return waits_recording == WaitsRecording::Recorded ||
+               (waits_recording == WaitsRecording::Unsaid && waits.present());
+    }
     bool partial = false;          // the log stops before its End record
     std::string partial_reason;
     uint64_t records = 0;

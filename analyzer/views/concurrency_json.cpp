@@ -100,15 +100,23 @@ void write_thread_time(JsonWriter& json, const RangeTime& time, PhaseWaitNames& 
             .field("work_wait_seconds", work_wait_ns(g.total) / 1e9)
             .field("join_wait_seconds", join_wait_ns(g.total) / 1e9)
             .field("unseen_seconds", g.total.unseen_ns / 1e9);
-        if (g.total.blocked_readings > 0)
+        if (g.total.blocked_readings > 0) {
             json.begin_object("unseen_in")
                 .field("io_seconds", g.total.unseen_in[0] / 1e9)
                 .field("sleep_seconds", g.total.unseen_in[1] / 1e9)
                 .field("futex_seconds", g.total.unseen_in[2] / 1e9)
                 .field("child_seconds", g.total.unseen_in[3] / 1e9)
                 .field("other_seconds", g.total.unseen_in[4] / 1e9)
-                .field("readings", g.total.blocked_readings)
-                .end_object();
+                .field("readings", g.total.blocked_readings);
+            json.begin_array("io_on");
+            for (const auto& fd : g.total.io_on)
+                json.begin_object()
+                    .field("fd", int64_t(fd.first))
+                    .field("name", names.descriptor(fd.first))
+                    .field("seconds", fd.second / 1e9)
+                    .end_object();
+            json.end_array().end_object();
+        }
         json.field("summary", time_shares(g.total, names)).end_object();
     }
     json.end_array().end_object();
@@ -221,6 +229,11 @@ void write_concurrency_json(const ReportInput& in, JsonWriter& json) {
     write_phases(json, "serial_phases", c.serial_phases, in.analysis.phase_times.serial, names);
     write_phases(json, "idle_phases", c.idle_phases, in.analysis.phase_times.idle, names);
     if (in.analysis.wait_utilization.known) write_waits_by_object(json, in.analysis.wait_utilization, names);
+    if (in.analysis.phase_times.run.known) {
+        json.begin_object("run");
+        write_thread_time(json, in.analysis.phase_times.run, names);
+        json.end_object();
+    }
     json.end_object();
 }
 

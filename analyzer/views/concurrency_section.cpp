@@ -131,6 +131,15 @@ void write_concurrency_section(const ReportInput& in, std::ostream& out) {
                  in.analysis.phase_times.serial, run_ns, in.log, wait_names, true, out);
     write_phases(("Idle phases (under half a core busy for " + min + " or more; waiting, not serial work):").c_str(),
                  c.idle_phases, in.analysis.phase_times.idle, run_ns, in.log, wait_names, false, out);
+    // The phases' breakdown over the whole run: locks, work, joins, and the
+    // sampler's readings of what no hook sees (I/O on a named descriptor, sleep).
+    RangeTime run = in.analysis.phase_times.run;
+    run.ended = run.not_started = 0;  // short-lived threads: not "ended" before a run they lived in
+    std::vector<std::string> spent = other_threads_lines(run, 0, wait_names);
+    if (!spent.empty()) {
+        out << "  How the threads spent the whole run:\n";
+        for (const std::string& line : spent) out << "    " << line << "\n";
+    }
     write_concurrency_waits(in.analysis.wait_utilization, wait_names, out);
 }
 

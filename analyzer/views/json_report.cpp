@@ -6,6 +6,7 @@
 #include "../symbols/name_simplify.h"
 #include "../model/syscall_names.h"
 #include "../analysis/unseen_io.h"
+#include "../analysis/waits.h"
 #include "../encode/json_writer.h"
 #include "report.h"
 
@@ -207,6 +208,8 @@ void write_json_report(const ReportInput& in, std::ostream& out) {
         .field("records", in.log.records)
         .field("unknown_records", in.log.unknown_records)
         .field("times_known", in.log.ticks_calibrated)
+        .field("waits_recorded", in.log.waits_recorded())
+        .field("waits_not_recorded", in.analysis.waits.not_recorded)
         .end_object();
     write_process(json, in.log);
     write_findings(json, in.findings);

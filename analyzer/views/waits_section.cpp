@@ -1,7 +1,7 @@
 // The text report's "Waits" section: the objects threads blocked on, the
 // most wait first, each with where they waited and (mutexes) where the lock
-// was released while they waited, and what the shim cannot see. Nothing
-// when the log has no wait records, like the CPU profile section.
+// was released while they waited, and what the shim cannot see. Without
+// wait records, one line for a threaded run: none contended, or not recorded.
 #include "../analysis/wait_objects.h"
 #include "../analysis/waits.h"
 #include "../symbols/name_simplify.h"
@@ -58,7 +58,18 @@ void write_sites(const WaitsSummary& s, const WaitObject& o, std::ostream& out) 
 
 void write_waits_section(const ReportInput& in, std::ostream& out) {
     const WaitsSummary& s = in.analysis.waits;
-    if (!s.present) return;
+    if (!s.present) {
+        // A threaded run says which "nothing" it is: no thread blocked, or none looked at.
+        if (in.log.threads.size() < 2) return;
+        if (!s.not_recorded.empty())
+            out << "\nWaits: " << s.not_recorded
+                << ": threads blocked on a lock, condition or join show only as time off the CPU\n";
+        else
+            out << "\nWaits: none contended (no thread blocked on a mutex, rwlock, condition, semaphore, barrier "
+                   "or join the shim hooks)\n  "
+                << kWaitsBlindSpots << "\n";
+        return;
+    }
     uint64_t waits = 0;
     for (const WaitObject& o : s.objects) waits += o.waits;
     out << "\nWaits (contended only: " << count(waits, "wait", "waits") << " on "

@@ -10,6 +10,8 @@
 // real call returned.
 #include <pthread.h>
 
+#include <atomic>
+
 #include <cerrno>
 #include <ctime>
 
@@ -37,16 +39,27 @@ RealFunction<int (*)(pthread_mutex_t*)> real_unlock("pthread_mutex_unlock");
 
 inline uint64_t address(const void* object) { return reinterpret_cast<uint64_t>(object); }
 
-// The real lock or unlock, resolved out of line on the first call: the hooks'
-// fast paths then save no register and jump straight to glibc.
-__attribute__((noinline)) int resolve_and_call(RealFunction<int (*)(pthread_mutex_t*)>& real, pthread_mutex_t* m) {
-    return real.get()(m);
-}
-inline int call(RealFunction<int (*)(pthread_mutex_t*)>& real, pthread_mutex_t* m) {
-    auto fn = real.loaded();
-    if (__builtin_expect(fn == nullptr, 0)) return resolve_and_call(real, m);
+// The real lock and unlock the fast paths jump to: each pointer starts at a
+// stub that resolves the real function, stores it and calls it, so the hot
+// path is one indirect jump with no null test (two instructions fewer per
+// call than testing for "not resolved yet"). Threads racing through the stub
+// all store the same address.
+using MutexFn = int (*)(pthread_mutex_t*);
+int first_lock(pthread_mutex_t* m);
+int first_unlock(pthread_mutex_t* m);
+std::atomic<MutexFn> g_lock{first_lock};
+std::atomic<MutexFn> g_unlock{first_unlock};
+__attribute__((noinline)) int first_lock(pthread_mutex_t* m) {
+    MutexFn fn = real_lock.get();
+    g_lock.store(fn, std::memory_order_relaxed);
     return fn(m);
 }
+__attribute__((noinline)) int first_unlock(pthread_mutex_t* m) {
+    MutexFn fn = real_unlock.get();
+    g_unlock.store(fn, std::memory_order_relaxed);
+    return fn(m);
+}
+inline int call(std::atomic<MutexFn>& fn, pthread_mutex_t* m) { return fn.load(std::memory_order_relaxed)(m); }
 
 // A mutex that was held: the real call blocks. Recorded if it got the lock
 // (or gave up at its deadline); EDEADLK and other errors returned at once.
@@ -114,7 +127,7 @@ extern "C" {
 #pragma GCC visibility push(default)  // the hooks: what the program links to
 
 int pthread_mutex_lock(pthread_mutex_t* m) {
-    if (shim::mutex_cannot_be_contended(m) || !shim::waits_on()) return call(real_lock, m);
+    if (shim::mutex_cannot_be_contended(m) || !shim::waits_on()) return call(g_lock, m);
     return lock_trying(m);
 }
 
@@ -136,7 +149,7 @@ int pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t clock, const timespec*
 
 int pthread_mutex_unlock(pthread_mutex_t* m) {
     if (__builtin_expect(!shim::mutex_word_quiet(m), 0)) return unlock_with_waiters(m);
-    return call(real_unlock, m);
+    return call(g_unlock, m);
 }
 
 #pragma GCC visibility pop

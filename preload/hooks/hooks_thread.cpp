@@ -1,13 +1,16 @@
 // Thread creation, exit and joining. pthread_create runs the start routine
 // through a trampoline that records the thread's life (threads.h).
 #include <pthread.h>
+#include <threads.h>
 
 #include <cerrno>
 #include <ctime>
 
 #include "../record/alloc_stacks.h"
 #include "../clock.h"
+#include "cancellable_wait.h"
 #include "direct_syscall.h"
+#include "glibc_mutex.h"
 #include "interpose.h"
 #include "../record/sampler.h"
 #include "../record/threads.h"
@@ -23,6 +26,51 @@ uint64_t joined_tid(pthread_t thread) {
     if (pthread_getcpuclockid(thread, &clock) != 0 || (clock & 7) != 6) return 0;
     return static_cast<uint32_t>(~(clock >> 3));
 }
+
+RealFunction<int (*)(pthread_t, void**)> real_tryjoin("pthread_tryjoin_np");
+
+// The program's call: our return address and its stack pointer (this frame's CFA).
+#define JOIN_SITE                                                                    \
+    shim::CallSite{reinterpret_cast<uint64_t>(__builtin_return_address(0)),           \
+                   reinterpret_cast<uint64_t>(__builtin_frame_address(0)) + 16}
+
+inline bool joins_traced() { return shim::t_guard_depth == 0 && shim::waits_on(); }
+
+// The shim's own joins, or SHIM_WAITS=0: only the Thread record's join time.
+template <typename Join>
+int join_timed_only(Join join) {
+    uint64_t start = shim::now_ticks();
+    int result = join();
+    shim::thread_add_join_wait(shim::now_ticks() - start);
+    return result;
+}
+
+// A join of a thread still running: timed, and a wait when it ended with the
+// thread joined (`ok`) or at its deadline (`timed_out`).
+template <typename Join>
+int join_blocking(pthread_t thread, shim::CallSite site, int ok, int timed_out, Join join) {
+    uint64_t tid = joined_tid(thread);  // before the join: after it, the handle is gone
+    shim::PendingWait pending{tid, shimlog::WaitKind::Join, shim::now_ticks(), site};
+    int result = shim::cancellable_wait(&pending, join);  // a cancelled join is recorded too
+    uint64_t start = pending.start, end = shim::now_ticks();
+    shim::thread_add_join_wait(end - start);
+    if (result == ok || result == timed_out)
+        shim::waits_record(tid, shimlog::WaitKind::Join, start, end, result == timed_out, site);
+    return result;
+}
+
+template <typename Join>
+int join_hooked(pthread_t thread, void** value, shim::CallSite site, Join join) {
+    if (!joins_traced()) return join_timed_only(join);
+    int tried = real_tryjoin.get()(thread, value);
+    if (tried != EBUSY) {
+        if (tried != 0) return join();  // ESRCH, EINVAL, EDEADLK: the call's own answer
+        shim::thread_add_join_wait(0);
+        return 0;
+    }
+    return join_blocking(thread, site, 0, ETIMEDOUT, join);
+}
+
 }  // namespace
 
 extern "C" {
@@ -55,31 +103,42 @@ void pthread_exit(void* value) {
 
 // A join that finds the thread ended returns at once (pthread_tryjoin_np,
 // which neither blocks nor acts on cancellation, as join does not then
-// either); one that blocks is a wait for the joined thread, by its tid.
+// either); one that blocks is a wait for the joined thread, by its tid. The
+// timed joins too (a timeout is a wait that gave up), and C11's thrd_join,
+// which glibc 2.34+ runs through its internal join, not the pthread_join hook.
 int pthread_join(pthread_t thread, void** value) {
     static RealFunction<int (*)(pthread_t, void**)> real("pthread_join");
-    static RealFunction<int (*)(pthread_t, void**)> real_tryjoin("pthread_tryjoin_np");
-    if (shim::t_guard_depth != 0 || !shim::waits_on()) {
-        uint64_t start = shim::now_ticks();
-        int result = real.get()(thread, value);
-        shim::thread_add_join_wait(shim::now_ticks() - start);
-        return result;
-    }
-    int tried = real_tryjoin.get()(thread, value);
-    if (tried != EBUSY) {
-        if (tried != 0) return real.get()(thread, value);  // ESRCH, EINVAL, EDEADLK: join's own answer
+    return join_hooked(thread, value, JOIN_SITE, [thread, value] { return real.get()(thread, value); });
+}
+
+int pthread_timedjoin_np(pthread_t thread, void** value, const timespec* deadline) {
+    static RealFunction<int (*)(pthread_t, void**, const timespec*)> real("pthread_timedjoin_np");
+    return join_hooked(thread, value, JOIN_SITE,
+                       [thread, value, deadline] { return real.get()(thread, value, deadline); });
+}
+
+// An unsupported clock is EINVAL even for a thread that has ended: straight through.
+int pthread_clockjoin_np(pthread_t thread, void** value, clockid_t clock, const timespec* deadline) {
+    static RealFunction<int (*)(pthread_t, void**, clockid_t, const timespec*)> real("pthread_clockjoin_np");
+    if (!shim::futex_clock_supported(clock)) return real.get()(thread, value, clock, deadline);
+    return join_hooked(thread, value, JOIN_SITE,
+                       [thread, value, clock, deadline] { return real.get()(thread, value, clock, deadline); });
+}
+
+// glibc: pthread_join, then *res = (int)(uintptr_t) the thread's value, and
+// its error mapped to thrd_*. An ended thread is taken by the try, as above.
+int thrd_join(thrd_t thread, int* res) {
+    static RealFunction<int (*)(thrd_t, int*)> real("thrd_join");
+    if (!joins_traced()) return join_timed_only([thread, res] { return real.get()(thread, res); });
+    void* value;
+    int tried = real_tryjoin.get()(thread, &value);
+    if (tried == 0) {
+        if (res != nullptr) *res = static_cast<int>(reinterpret_cast<uintptr_t>(value));
         shim::thread_add_join_wait(0);
-        return 0;
+        return thrd_success;
     }
-    shim::CallSite site{reinterpret_cast<uint64_t>(__builtin_return_address(0)),
-                        reinterpret_cast<uint64_t>(__builtin_frame_address(0)) + 16};
-    uint64_t tid = joined_tid(thread);  // before the join: after it, the handle is gone
-    uint64_t start = shim::now_ticks();
-    int result = real.get()(thread, value);
-    uint64_t end = shim::now_ticks();
-    shim::thread_add_join_wait(end - start);
-    if (result == 0) shim::waits_record(tid, shimlog::WaitKind::Join, start, end, false, site);
-    return result;
+    if (tried != EBUSY) return real.get()(thread, res);
+    return join_blocking(thread, JOIN_SITE, thrd_success, thrd_timedout, [thread, res] { return real.get()(thread, res); });
 }
 
 // glibc allocates inside it while holding the thread's own lock (Rust's

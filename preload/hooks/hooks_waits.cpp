@@ -1,4 +1,4 @@
-// Waits: rwlocks, conditions, semaphores, barriers (mutexes: hooks_mutex.cpp).
+// Waits: rwlocks, conditions, semaphores, barriers, spin locks (mutexes: hooks_mutex.cpp).
 // A lock or a semaphore is tried first: an acquisition that does not block reads no clock
 // and records nothing. Only when the try fails is the real blocking call timed
 // and the wait recorded (record/waits.h). Conditions and barriers block by
@@ -14,6 +14,8 @@
 
 #include "../clock.h"
 #include "../record/waits.h"
+#include "cancellable_wait.h"
+#include "condition_release.h"
 #include "glibc_mutex.h"
 #include "interpose.h"
 
@@ -73,6 +75,8 @@ RealFunction<int (*)(sem_t*)> real_sem_trywait("sem_trywait");
 RealFunction<int (*)(sem_t*, const timespec*)> real_sem_timedwait("sem_timedwait");
 RealFunction<int (*)(sem_t*, clockid_t, const timespec*)> real_sem_clockwait("sem_clockwait");
 RealFunction<int (*)(pthread_barrier_t*)> real_barrier_wait("pthread_barrier_wait");
+RealFunction<int (*)(pthread_spinlock_t*)> real_spin_lock("pthread_spin_lock");
+RealFunction<int (*)(pthread_spinlock_t*)> real_spin_trylock("pthread_spin_trylock");
 
 // The program's own call, with waits recorded (not the shim's, not off).
 inline bool traced() { return shim::t_guard_depth == 0 && shim::waits_on(); }
@@ -106,9 +110,9 @@ inline int rwlock_lock(pthread_rwlock_t* rw, WaitKind kind, CallSite site, Try a
 template <typename Wait>
 inline int sem_contended(sem_t* sem, int saved_errno, CallSite site, Wait wait) {
     *shim::errno_at() = saved_errno;
-    uint64_t start = shim::now_ticks();
-    int result = wait();
-    uint64_t end = shim::now_ticks();
+    shim::PendingWait pending{address(sem), WaitKind::Semaphore, shim::now_ticks(), site};
+    int result = shim::cancellable_wait(&pending, wait);
+    uint64_t start = pending.start, end = shim::now_ticks();
     bool timed_out = result != 0 && *shim::errno_at() == ETIMEDOUT;
     if (result == 0 || timed_out) shim::waits_record(address(sem), WaitKind::Semaphore, start, end, timed_out, site);
     return result;
@@ -130,28 +134,19 @@ inline int sem_after_checks(sem_t* sem, CallSite site, Wait wait) {
 // deadline or clock) are not waits.
 template <typename Wait>
 inline int every_call_waits(const void* object, WaitKind kind, CallSite site, Wait wait) {
-    uint64_t start = shim::now_ticks();
-    int result = wait();
-    uint64_t end = shim::now_ticks();
+    shim::PendingWait pending{address(object), kind, shim::now_ticks(), site};
+    int result = shim::cancellable_wait(&pending, wait);
+    uint64_t start = pending.start, end = shim::now_ticks();
     bool waited = result == 0 || result == ETIMEDOUT || (kind == WaitKind::Barrier && result == PTHREAD_BARRIER_SERIAL_THREAD);
     if (waited) shim::waits_record(address(object), kind, start, end, result == ETIMEDOUT, site);
     return result;
 }
 
-// A condition wait releases `m` inside glibc, where the unlock hook does not
-// see it: that release is published as the unlock's would be (the wait's
-// site is where the holder let go), and the holder's timed hold ends there.
-// The re-lock inside glibc is part of the condition wait, not lock contention.
+// A condition wait releases `m` inside glibc (condition_release.h). The re-lock
+// inside glibc is part of the condition wait, not lock contention.
 template <typename Wait>
 inline int condition_wait(pthread_cond_t* cond, pthread_mutex_t* m, CallSite site, Wait wait) {
-    {
-        shim::ErrnoKeeper keep;
-        uint32_t self = shim::thread_id();
-        if (shim::mutex_may_have_waiters(m) && shim::mutex_unlock_releases(m, self))
-            shim::waits_mutex_releasing(address(m), site);
-        else
-            shim::waits_mutex_letting_go(address(m), self);
-    }
+    shim::condition_releases_mutex(m, site);
     return every_call_waits(cond, WaitKind::Condition, site, wait);
 }
 
@@ -241,6 +236,21 @@ int sem_clockwait(sem_t* sem, clockid_t clock, const timespec* deadline) {
 int pthread_barrier_wait(pthread_barrier_t* barrier) {
     if (!traced()) return real_barrier_wait.get()(barrier);
     return every_call_waits(barrier, WaitKind::Barrier, WAIT_SITE, [barrier] { return real_barrier_wait.get()(barrier); });
+}
+
+// A spin lock waits on the CPU, not off it: still contention, its own kind.
+// Tried first; only a lock found held is timed.
+int pthread_spin_lock(pthread_spinlock_t* lock) {
+    if (!traced()) return real_spin_lock.get()(lock);
+    int tried = real_spin_trylock.get()(lock);
+    if (tried == 0) return 0;
+    if (tried != EBUSY) return real_spin_lock.get()(lock);
+    CallSite site = WAIT_SITE;
+    uint64_t start = shim::now_ticks();
+    int result = real_spin_lock.get()(lock);
+    uint64_t end = shim::now_ticks();
+    if (result == 0) shim::waits_record(reinterpret_cast<uint64_t>(lock), WaitKind::Spin, start, end, false, site);
+    return result;
 }
 
 #pragma GCC visibility pop

@@ -210,10 +210,37 @@ shimlog::BlockedIn blocked_kind(long nr) {
 // The syscall a thread is blocked in (/proc/self/task/TID/syscall starts with
 // its number; "running" while it runs or is runnable, -1 when blocked
 // outside a syscall). False when it was not in one, or the file is unreadable.
-bool thread_blocked_in(uint32_t tid, shimlog::BlockedIn& kind) {
-    char text[32];
+// Whether the syscall's first argument is a descriptor (its I/O is on it).
+bool first_argument_is_fd(long nr) {
+    switch (nr) {
+        case SYS_read: case SYS_write: case SYS_pread64: case SYS_pwrite64: case SYS_readv: case SYS_writev:
+        case SYS_preadv: case SYS_pwritev: case SYS_recvfrom: case SYS_sendto: case SYS_recvmsg: case SYS_sendmsg:
+        case SYS_accept: case SYS_accept4: case SYS_connect: case SYS_epoll_pwait: case SYS_fsync:
+        case SYS_fdatasync: case SYS_sendfile: case SYS_splice: case SYS_copy_file_range:
+#ifdef SYS_epoll_wait
+        case SYS_epoll_wait:
+#endif
+            return true;
+        default:
+            return false;
+    }
+}
+
+// The syscall a thread is blocked in and, for I/O on one descriptor, that
+// descriptor (-1 otherwise): the line is "NR ARG1 ... ARG6 SP PC", the
+// arguments in hex.
+bool thread_blocked_in(uint32_t tid, shimlog::BlockedIn& kind, long& fd) {
+    char text[256];
     if (!read_task_file(tid, "syscall", text, sizeof text) || text[0] < '0' || text[0] > '9') return false;
-    kind = blocked_kind(strtol(text, nullptr, 10));
+    char* after = nullptr;
+    long nr = strtol(text, &after, 10);
+    kind = blocked_kind(nr);
+    fd = -1;
+    if (kind == shimlog::BlockedIn::Io && first_argument_is_fd(nr)) {
+        char* end = nullptr;
+        unsigned long arg = strtoul(after, &end, 16);  // "0x3": strtoul takes the 0x prefix in base 16
+        if (end != after && arg <= 0x7fffffff) fd = static_cast<long>(arg);
+    }
     return true;
 }
 
@@ -222,7 +249,11 @@ void sample_thread(SamplerState& s, uint32_t tid) {
     uint64_t delay = 0;
     if (thread_run_delay(tid, delay)) put_event(s, SampleTag::ThreadWait, tid, delay);
     shimlog::BlockedIn kind;
-    if (thread_blocked_in(tid, kind)) put_event(s, SampleTag::ThreadBlocked, tid, uint64_t(kind));
+    long fd;
+    if (thread_blocked_in(tid, kind, fd)) {
+        put_event(s, SampleTag::ThreadBlocked, tid, uint64_t(kind));
+        if (fd >= 0) put_event(s, SampleTag::ThreadBlockedFd, tid, uint64_t(fd));
+    }
 }
 
 void sample_threads(SamplerState& s) {

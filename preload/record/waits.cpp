@@ -375,7 +375,19 @@ void waits_write_chunks(bool wait) {
         if (block->in_use.load(std::memory_order_acquire)) drain(*block, wait);
 }
 
+// Says in the log whether waits are recorded, so that a run without a
+// contended wait is not mistaken for one whose waits went unseen.
+static void note_recording(bool on) {
+    static const char kOn[] = "contended waits are recorded (SHIM_WAITS=1)";
+    static const char kOff[] = "contended waits are not recorded (SHIM_WAITS=0)";
+    const char* text = on ? kOn : kOff;
+    shimlog::NoteRecord rec{static_cast<uint16_t>(on ? shimlog::NoteKind::WaitsRecorded : shimlog::NoteKind::WaitsNotRecorded),
+                            static_cast<uint16_t>(on ? sizeof kOn - 1 : sizeof kOff - 1)};
+    arena_record(shimlog::RecordType::Note, {{&rec, sizeof rec}, {text, rec.text_len}});
+}
+
 void waits_init() {
+    note_recording(waits_on());
     if (pthread_key_create(&g_end_key, thread_finished) == 0) g_key_ready.store(true, std::memory_order_release);
 }
 

@@ -182,6 +182,20 @@ TEST_CASE("blocked_elsewhere: a sleeping thread and a reading thread, told apart
         CHECK((sleeper ? t.unseen_in[sleep] : t.unseen_in[io]) >= 0.9 * t.unseen_ns);
         CHECK(t.unseen_ns >= 0.5 * t.alive_ns);
         checked += sleeper ? 1 : 2;
+        if (sleeper) {
+            CHECK(t.io_on.empty());
+        } else {
+            // Its read names its descriptor: the pipe, as the File record has it.
+            REQUIRE(t.io_on.size() == 1);
+            CHECK(t.io_on[0].second == Approx(t.unseen_in[io]));
+            analyzer::PhaseWaitNames names(*a.sites);
+            CHECK(names.descriptor(t.io_on[0].first).rfind("pipe:[", 0) == 0);
+        }
     }
     CHECK(checked == 3);  // one sleeper, one reader
+    // The concurrency section's whole-run breakdown says the same.
+    Result text = run(analyzer_path() + " report log.bin", dir);
+    INFO(text.out);
+    CHECK(text.out.find("  How the threads spent the whole run:\n") != std::string::npos);
+    CHECK(text.out.find("% in I/O on pipe:[") != std::string::npos);
 }

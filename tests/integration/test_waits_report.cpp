@@ -124,3 +124,23 @@ TEST_CASE("the report's Waits section and JSON of a real run", "[waits][integrat
     INFO(fits.out << fits.err);
     CHECK(fits.status == 0);
 }
+
+TEST_CASE("SHIM_WAITS=0: the log says waits were not recorded, and the report says so", "[waits][integration][report]") {
+    std::string dir = scratch_dir("waits_not_recorded");
+    REQUIRE(run("SHIM_WAITS=0 " + preload() + wordfreq("locked") + " > out.txt", dir).status == 0);
+    Analysis off = analyze(dir + "/log.bin");
+    CHECK(off.log.waits_recording == analyzer::WaitsRecording::NotRecorded);
+    CHECK_FALSE(off.log.waits.present());
+    CHECK(off.finding("lock-contention") == nullptr);
+    Result text = run(analyzer_path() + " report log.bin", dir);
+    REQUIRE(text.status == 0);
+    CHECK(text.out.find("\nWaits: waits were not recorded (SHIM_WAITS=0): ") != std::string::npos);
+    Result json = run(analyzer_path() + " report --format json log.bin", dir);
+    CHECK(json.out.find("\"waits_recorded\":false,\"waits_not_recorded\":\"waits were not recorded (SHIM_WAITS=0)\"") !=
+          std::string::npos);
+
+    // The default records, and says so, in the same program.
+    Analysis on = traced("waits_recorded_note", wordfreq("locked"));
+    CHECK(on.log.waits_recording == analyzer::WaitsRecording::Recorded);
+    CHECK(on.log.notes.empty());
+}

@@ -150,6 +150,85 @@ TEST_CASE("waits: SHIM_WAITS=0 records none", "[waits][integration]") {
     CHECK(!w.log.waits.present());
 }
 
+// Releases of `object` by the site whose innermost frame lies in [from, from + 64).
+static uint64_t releases_at(const WaitRecords& w, uint64_t object, uint64_t from) {
+    uint64_t n = 0;
+    for (const analyzer::LockHolder& r : w.log.waits.holders) {
+        auto stack = w.log.stacks.find(r.stack_id);
+        if (r.object != object || stack == w.log.stacks.end() || stack->second.empty()) continue;
+        if (stack->second[0] > from && stack->second[0] < from + 64) n += r.releases;
+    }
+    return n;
+}
+
+TEST_CASE("waits: C11 threads (mtx_lock, mtx_timedlock, cnd_timedwait, thrd_join) as the pthread ones",
+          "[waits][integration]") {
+    const int rounds = 50;
+    WaitRecords w = same_as_bare(scratch_dir("waits_c11"), "c11 " + std::to_string(rounds));
+    unsigned long long mutex = 0, releaser = 0, timed = 0, cond = 0;
+    REQUIRE(sscanf(w.printed.c_str(),
+                   "c11 50 rounds join 1 res 7 / recursive 1 0 0 0 / 0 0 0 / timed 1 0 / cond 1 1 / mutex %llx "
+                   "releaser %llx timed %llx cond %llx",
+                   &mutex, &releaser, &timed, &cond) == 4);
+    analyzer::WaitSite waits = total_of(w, WaitKind::Mutex, mutex);
+    CHECK(waits.waits == uint64_t(rounds));  // each handshaken mtx_lock, no more
+    CHECK(waits.timeouts == 0);
+    CHECK(releases_at(w, mutex, releaser) == uint64_t(rounds));  // mtx_unlock's releases, at the releasing line
+    analyzer::WaitSite timed_out = total_of(w, WaitKind::Mutex, timed);
+    CHECK(timed_out.waits == 1);  // the 20 ms deadline against the holder; the free lock did not wait
+    CHECK(timed_out.timeouts == 1);
+    analyzer::WaitSite condition = total_of(w, WaitKind::Condition, cond);
+    CHECK(condition.waits == 1);  // the past deadline; the bad one is thrd_error, not a wait
+    CHECK(condition.timeouts == 1);
+    CHECK(total_of(w, WaitKind::Mutex).waits == uint64_t(rounds) + 1);  // the recursive relocks never waited
+    CHECK(total_of(w, WaitKind::Join).waits == 2);  // both threads joined while they still slept
+}
+
+TEST_CASE("waits: pthread_timedjoin_np and pthread_clockjoin_np are joins; a timeout is one that gave up",
+          "[waits][integration]") {
+    WaitRecords w = same_as_bare(scratch_dir("waits_timedjoin"), "timedjoin");
+    CHECK(w.printed == "timedjoin 1 0 42 / 1 0 42 / tryjoin-self 1 timedjoin-self 1\n");
+    analyzer::WaitSite joins = total_of(w, WaitKind::Join);
+    CHECK(joins.waits == 2);  // the one that timed out and the one that waited the thread out
+    CHECK(joins.timeouts == 1);
+}
+
+TEST_CASE("waits: a spin lock found held is a contended wait of its own kind", "[waits][integration]") {
+    const int rounds = 20;
+    WaitRecords w = same_as_bare(scratch_dir("waits_spin"), "spin " + std::to_string(rounds));
+    unsigned long long lock = 0;
+    REQUIRE(sscanf(w.printed.c_str(), "spin 20 rounds total 40 locks 0 trylock 0 1 lock %llx", &lock) == 1);
+    analyzer::WaitSite spins = total_of(w, WaitKind::Spin, lock);
+    CHECK(spins.waits == uint64_t(rounds));  // the waiter's every lock (the holder's own never waited)
+    CHECK(spins.threads == 1);
+    CHECK(spins.wait_ns >= uint64_t(rounds) * 15 * 1000000);  // ~20 ms each, spinning
+    CHECK(total_of(w, WaitKind::Mutex).waits == 0);
+}
+
+TEST_CASE("waits: a wait ended by pthread_cancel is recorded; the program's cleanup handlers run as bare",
+          "[waits][integration]") {
+    std::string dir = scratch_dir("waits_cancelled");
+    WaitRecords w = same_as_bare(dir, "cancelwaits");
+    unsigned long long sem = 0, cond = 0;
+    REQUIRE(sscanf(w.printed.c_str(), "cancelwaits cancelled 3 cleanups 7 relock 0 join 0 value 5 sem 0\nsem %llx cond %llx",
+                   &sem, &cond) == 2);
+    uint64_t sleeper = std::stoull(read_file(dir + "/cancelwaits.tid"));
+    CHECK(total_of(w, WaitKind::Semaphore, sem).waits == 1);  // the cancelled sem_wait
+    CHECK(total_of(w, WaitKind::Condition, cond).waits == 1);  // the cancelled condition wait
+    // The cancelled join of the sleeper, and main's join of it afterwards.
+    CHECK(total_of(w, WaitKind::Join, sleeper).waits == 2);
+    for (const analyzer::WaitSite& s : w.log.waits.sites) CHECK(s.timeouts == 0);
+}
+
+TEST_CASE("waits: SHIM_WAITS=0 passes the new hooks straight through", "[waits][integration]") {
+    std::string dir = scratch_dir("waits_off_new_hooks");
+    for (const char* mode : {"c11 10", "timedjoin", "spin 3"}) {
+        WaitRecords w = same_as_bare(dir, mode, "SHIM_WAITS=0");
+        CHECK(!w.log.waits.present());
+        CHECK(w.log.waits_recording == analyzer::WaitsRecording::NotRecorded);
+    }
+}
+
 TEST_CASE("waits: the *clock* calls are waits; a clock glibc refuses is EINVAL, not a wait", "[waits][integration]") {
     WaitRecords w = same_as_bare(scratch_dir("waits_clock"), "clock");
     CHECK(w.printed.find("bad clock: mutex EINVAL rwlock EINVAL cond EINVAL sem -1 EINVAL value 1") != std::string::npos);
@@ -228,7 +307,7 @@ TEST_CASE("waits before the shim's constructor ran are recorded exactly", "[wait
 // LD_PRELOAD cannot reach a static program: it runs as bare and writes no log.
 TEST_CASE("waits: a static program is untouched by the shim", "[waits][integration]") {
     std::string dir = scratch_dir("waits_static");
-    for (const char* mode : {"handshake 20", "condpool", "sem"}) {
+    for (const char* mode : {"handshake 20", "condpool", "sem", "c11 10", "timedjoin", "spin 3", "cancelwaits"}) {
         std::string program = "setarch -R timeout 60 env ";
         std::string args = std::string(" ") + mode;
         Result bare = run(program + program_path("waits_cases_static") + args, dir);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 #include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -567,6 +568,243 @@ static int fork_case(int rounds) {
     return 0;
 }
 
+// C11 threads (glibc 2.34+ runs them inside libc, past the pthread hooks):
+// N handshaken contended mtx_lock waits (the lock word says 2 once the waiter
+// blocks), N releases at c11_releases, two thrd_joins of threads still
+// sleeping, a recursive mtx, an mtx_timedlock that times out against a
+// holder, a cnd_timedwait past its deadline and one with a bad deadline.
+static mtx_t c11_mutex, c11_timed;
+static cnd_t c11_cond;
+static atomic_int c11_started, c11_done, c11_timed_state;
+
+static int c11_waiter(void* arg) {
+    int rounds = *(int*)arg;
+    for (int i = 1; i <= rounds; ++i) {
+        while (atomic_load(&c11_started) != i) sched_yield();
+        mtx_lock(&c11_mutex);
+        mtx_unlock(&c11_mutex);
+        atomic_store(&c11_done, i);
+    }
+    usleep(100 * 1000);  // still running when main joins it
+    return 7;
+}
+
+__attribute__((noinline)) static void c11_releases(void) {
+    mtx_unlock(&c11_mutex);
+    __asm__ volatile("" ::: "memory");
+}
+
+static int c11_hold_timed(void* arg) {
+    (void)arg;
+    mtx_lock(&c11_timed);
+    atomic_store(&c11_timed_state, 1);
+    while (atomic_load(&c11_timed_state) != 2) usleep(1000);
+    mtx_unlock(&c11_timed);
+    usleep(50 * 1000);  // still running when main joins it
+    return 0;
+}
+
+static int c11_case(int rounds) {
+    mtx_init(&c11_mutex, mtx_plain);
+    cnd_init(&c11_cond);
+    thrd_t t;
+    thrd_create(&t, c11_waiter, &rounds);
+    for (int i = 1; i <= rounds; ++i) {
+        mtx_lock(&c11_mutex);
+        atomic_store(&c11_started, i);
+        while (__atomic_load_n(&((pthread_mutex_t*)&c11_mutex)->__data.__lock, __ATOMIC_ACQUIRE) != 2) sched_yield();
+        usleep(200);
+        c11_releases();
+        while (atomic_load(&c11_done) != i) sched_yield();
+    }
+    int res = 0, joined = thrd_join(t, &res);
+
+    mtx_t r;
+    int init = mtx_init(&r, mtx_plain | mtx_recursive);
+    int a = mtx_lock(&r), b = mtx_lock(&r), c = mtx_trylock(&r);
+    int d = mtx_unlock(&r), e = mtx_unlock(&r), f = mtx_unlock(&r);
+
+    mtx_init(&c11_timed, mtx_timed);
+    thrd_t h;
+    thrd_create(&h, c11_hold_timed, NULL);
+    while (atomic_load(&c11_timed_state) != 1) usleep(1000);
+    struct timespec soon;
+    timespec_get(&soon, TIME_UTC);
+    soon.tv_nsec += 20 * 1000000;
+    if (soon.tv_nsec >= 1000000000) soon.tv_sec++, soon.tv_nsec -= 1000000000;
+    int timed = mtx_timedlock(&c11_timed, &soon);
+    atomic_store(&c11_timed_state, 2);
+    thrd_join(h, NULL);
+    int timed_free = mtx_timedlock(&c11_timed, &soon);  // free now: no deadline looked at
+    mtx_unlock(&c11_timed);
+
+    struct timespec past = {1, 0}, bad = {0, 2000000000};
+    mtx_lock(&c11_mutex);
+    int cond_past = cnd_timedwait(&c11_cond, &c11_mutex, &past);
+    int cond_bad = cnd_timedwait(&c11_cond, &c11_mutex, &bad);
+    mtx_unlock(&c11_mutex);
+    printf("c11 %d rounds join %d res %d / recursive %d %d %d %d / %d %d %d / timed %d %d / cond %d %d / "
+           "mutex %p releaser %p timed %p cond %p\n",
+           rounds, joined == thrd_success, res, init == thrd_success, a, b, c, d, e, f, timed == thrd_timedout,
+           timed_free, cond_past == thrd_timedout, cond_bad == thrd_error, (void*)&c11_mutex, (void*)c11_releases,
+           (void*)&c11_timed, (void*)&c11_cond);
+    return 0;
+}
+
+// The timed joins: one that times out on a thread still sleeping, one that
+// waits it out on the monotonic clock, a clock glibc cannot wait on (EINVAL,
+// even for a thread that has ended), and a timed join of an ended thread (no wait).
+static void* sleep_then_return(void* arg) {
+    usleep(*(int*)arg * 1000);
+    return (void*)42;
+}
+
+static int timedjoin_case(void) {
+    int long_ms = 200, none = 0;
+    pthread_t t, quick;
+    pthread_create(&t, NULL, sleep_then_return, &long_ms);
+    struct timespec soon = in_ms(CLOCK_REALTIME, 20);
+    void* value = NULL;
+    int gave_up = pthread_timedjoin_np(t, &value, &soon);
+    struct timespec later = in_ms(CLOCK_MONOTONIC, 5000);
+    int waited = pthread_clockjoin_np(t, &value, CLOCK_MONOTONIC, &later);
+    long got = (long)value;
+    pthread_create(&quick, NULL, sleep_then_return, &none);
+    usleep(50 * 1000);
+    int bad_clock = pthread_clockjoin_np(quick, &value, CLOCK_PROCESS_CPUTIME_ID, &later);
+    int ended = pthread_timedjoin_np(quick, &value, &soon);  // a past deadline: the thread has ended
+    int busy = pthread_tryjoin_np(pthread_self(), NULL);
+    int self = pthread_timedjoin_np(pthread_self(), NULL, &later);
+    printf("timedjoin %d %d %ld / %d %d %ld / tryjoin-self %d timedjoin-self %d\n", gave_up == ETIMEDOUT, waited, got,
+           bad_clock == EINVAL, ended, (long)value, busy == EBUSY, self == EDEADLK);
+    return 0;
+}
+
+// N contended spin-lock waits: the holder keeps the lock 20 ms after the
+// waiter says it is about to lock (it spins on a CPU meanwhile; the hook's
+// try fails unless the waiter was kept off every CPU that long).
+static pthread_spinlock_t spin;
+static atomic_int spin_started, spin_about, spin_done;
+static long spin_total;
+
+static void* spin_waiter(void* arg) {
+    int rounds = *(int*)arg;
+    for (int i = 1; i <= rounds; ++i) {
+        while (atomic_load(&spin_started) != i) sched_yield();
+        atomic_store(&spin_about, i);
+        pthread_spin_lock(&spin);
+        spin_total++;
+        pthread_spin_unlock(&spin);
+        atomic_store(&spin_done, i);
+    }
+    return NULL;
+}
+
+static int spin_case(int rounds) {
+    pthread_spin_init(&spin, PTHREAD_PROCESS_PRIVATE);
+    pthread_t t;
+    pthread_create(&t, NULL, spin_waiter, &rounds);
+    int uncontended = 0;
+    for (int i = 1; i <= rounds; ++i) {
+        uncontended |= pthread_spin_lock(&spin);
+        atomic_store(&spin_started, i);
+        while (atomic_load(&spin_about) != i) sched_yield();
+        usleep(20 * 1000);
+        spin_total++;
+        pthread_spin_unlock(&spin);
+        while (atomic_load(&spin_done) != i) sched_yield();
+    }
+    pthread_join(t, NULL);
+    int busy = pthread_spin_trylock(&spin);
+    int again = pthread_spin_trylock(&spin);
+    pthread_spin_unlock(&spin);
+    printf("spin %d rounds total %ld locks %d trylock %d %d lock %p\n", rounds, spin_total, uncontended, busy,
+           again == EBUSY, (void*)&spin);
+    return 0;
+}
+
+// Waits ended by pthread_cancel are still waits: one thread cancelled in
+// pthread_join of a sleeping thread, one in sem_wait at 0, one in
+// pthread_cond_wait (its own cleanup handler unlocks the re-acquired mutex).
+// Each handler of the program's runs, as bare. Then main joins the sleeper.
+static sem_t cw_sem;
+static pthread_mutex_t cw_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cw_cond = PTHREAD_COND_INITIALIZER;
+static pthread_t cw_sleeper;
+static atomic_int cw_sleeper_tid, cw_ready, cw_cleaned;
+
+static void cw_note_cleanup(void* arg) { atomic_fetch_add(&cw_cleaned, *(int*)arg); }
+static void cw_unlock(void* arg) {
+    atomic_fetch_add(&cw_cleaned, 4);
+    pthread_mutex_unlock((pthread_mutex_t*)arg);
+}
+
+static void* cw_sleep(void* arg) {
+    (void)arg;
+    atomic_store(&cw_sleeper_tid, (int)gettid());
+    usleep(400 * 1000);
+    return (void*)5;
+}
+
+static void* cw_join(void* arg) {
+    (void)arg;
+    static int one = 1;
+    pthread_cleanup_push(cw_note_cleanup, &one);
+    atomic_fetch_add(&cw_ready, 1);
+    pthread_join(cw_sleeper, NULL);
+    pthread_cleanup_pop(0);
+    return NULL;
+}
+
+static void* cw_sem_wait(void* arg) {
+    (void)arg;
+    static int two = 2;
+    pthread_cleanup_push(cw_note_cleanup, &two);
+    atomic_fetch_add(&cw_ready, 1);
+    sem_wait(&cw_sem);
+    pthread_cleanup_pop(0);
+    return NULL;
+}
+
+static void* cw_cond_wait(void* arg) {
+    (void)arg;
+    pthread_mutex_lock(&cw_mutex);
+    pthread_cleanup_push(cw_unlock, &cw_mutex);
+    atomic_fetch_add(&cw_ready, 1);
+    for (;;) pthread_cond_wait(&cw_cond, &cw_mutex);
+    pthread_cleanup_pop(1);
+    return NULL;
+}
+
+static int cancelwaits_case(void) {
+    sem_init(&cw_sem, 0, 0);
+    pthread_create(&cw_sleeper, NULL, cw_sleep, NULL);
+    pthread_t waiters[3];
+    void* (*bodies[3])(void*) = {cw_join, cw_sem_wait, cw_cond_wait};
+    for (int i = 0; i < 3; ++i) pthread_create(&waiters[i], NULL, bodies[i], NULL);
+    while (atomic_load(&cw_ready) != 3 || atomic_load(&cw_sleeper_tid) == 0) usleep(1000);
+    usleep(50 * 1000);  // all three blocked by now
+    int cancelled = 0;
+    for (int i = 0; i < 3; ++i) {
+        void* result = NULL;
+        pthread_cancel(waiters[i]);
+        pthread_join(waiters[i], &result);
+        cancelled += result == PTHREAD_CANCELED;
+    }
+    int relock = pthread_mutex_trylock(&cw_mutex);  // the condition waiter's handler released it
+    pthread_mutex_unlock(&cw_mutex);
+    void* slept = NULL;
+    int joined = pthread_join(cw_sleeper, &slept);  // joinable again after the cancelled join
+    int value = -1;
+    sem_getvalue(&cw_sem, &value);
+    printf("cancelwaits cancelled %d cleanups %d relock %d join %d value %ld sem %d\n", cancelled,
+           atomic_load(&cw_cleaned), relock, joined, (long)slept, value);
+    printf("sem %p cond %p\n", (void*)&cw_sem, (void*)&cw_cond);
+    FILE* tid = fopen("cancelwaits.tid", "w");  // differs from run to run: not printed
+    if (tid != NULL) fprintf(tid, "%d\n", atomic_load(&cw_sleeper_tid)), fclose(tid);
+    return 0;
+}
+
 int main(int argc, char** argv) {
     const char* mode = argc > 1 ? argv[1] : "";
     if (!strcmp(mode, "static")) return static_mutex_case();
@@ -584,6 +822,10 @@ int main(int argc, char** argv) {
     if (!strcmp(mode, "condrelock")) return condrelock_case(argc > 2 ? atoi(argv[2]) : 20);
     if (!strcmp(mode, "semcancel")) return semcancel_case();
     if (!strcmp(mode, "signal")) return signal_case();
+    if (!strcmp(mode, "cancelwaits")) return cancelwaits_case();
+    if (!strcmp(mode, "c11")) return c11_case(argc > 2 ? atoi(argv[2]) : 50);
+    if (!strcmp(mode, "timedjoin")) return timedjoin_case();
+    if (!strcmp(mode, "spin")) return spin_case(argc > 2 ? atoi(argv[2]) : 20);
     if (!strcmp(mode, "fork")) return fork_case(argc > 2 ? atoi(argv[2]) : 10);
     fprintf(stderr, "usage: waits_cases static|recursive|robust|errorcheck|timedlock|rwlock|condpool|sem|barrier|cancel|handshake [N]|clock|condrelock [N]|semcancel|signal|fork [N]\n");
     return 2;

@@ -199,6 +199,11 @@ public:
         return record(shimlog::RecordType::ExitScan, rec,
                       std::string(reinterpret_cast<const char*>(&summary), sizeof summary));
     }
+    // A Note record (the shim's: another allocator, whether waits are recorded, ...).
+    LogBuilder& note(shimlog::NoteKind kind, const std::string& text = "") {
+        shimlog::NoteRecord rec{static_cast<uint16_t>(kind), static_cast<uint16_t>(text.size())};
+        return record(shimlog::RecordType::Note, rec, text);
+    }
     // Contended waits (records 18-20), as the shim writes them: a wait site's
     // or a mutex holder's totals so far (the newest per key wins), and a
     // thread's batch of waits (start delta, length, stack, object varints,

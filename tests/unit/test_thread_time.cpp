@@ -157,9 +157,30 @@ TEST_CASE("serial phase: the others' lock waits named, with the holder, instead 
     old.waits = Waits{};
     std::vector<Finding> before = findings_of(old, "serial-phase");
     REQUIRE(before.size() == 1);
-    CHECK(has_line(before[0].evidence, "but blocked (a lock, a join, I/O) or out of work"));
+    CHECK(has_line(before[0].evidence, "but blocked (a lock, a join, I/O) or out of work; which, the log cannot say: "
+                                       "waits were not recorded (SHIM_WAITS=0, or a shim older than the wait hooks)"));
     CHECK_FALSE(has_line(before[0].evidence, "waiting on"));
     CHECK(before[0].figures.count("others_lock_wait_seconds") == 0);
+    old.waits_recording = WaitsRecording::NotRecorded;
+    CHECK(has_line(findings_of(old, "serial-phase")[0].evidence, "which, the log cannot say: waits were not recorded (SHIM_WAITS=0)"));
+}
+
+TEST_CASE("thread time: waits recorded and none contended is a breakdown, not an unknown", "[waits][thread-time]") {
+    // two_then_one without its join's wait record: the note alone says nothing blocked on a hooked object.
+    Log log = fixtures::two_then_one();
+    CHECK_FALSE(time_in(log, 500 * kMs, 1000 * kMs).known);
+    log.waits_recording = WaitsRecording::Recorded;
+    RangeTime alone = time_in(log, 500 * kMs, 1000 * kMs);
+    REQUIRE(alone.known);
+    CHECK(alone.ended == 2);
+    REQUIRE(alone.threads.size() == 1);
+    CHECK(alone.threads[0].waited_ns() == 0);
+    std::vector<Finding> found = findings_of(log, "serial-phase");
+    REQUIRE(found.size() == 1);
+    CHECK(has_line(found[0].evidence, "the main thread itself waited on no lock, condition or join; it ran alone: "));
+    CHECK_FALSE(has_line(found[0].evidence, "not recorded"));
+    log.waits_recording = WaitsRecording::NotRecorded;
+    CHECK_FALSE(time_in(log, 500 * kMs, 1000 * kMs).known);
 }
 
 TEST_CASE("serial phase: idle workers on a condition wait for work, not contention", "[waits][thread-time][rules]") {
@@ -317,6 +338,57 @@ TEST_CASE("thread time: what no hook saw is split by the syscalls the sampler fo
     REQUIRE(late_waiter != nullptr);
     CHECK(late_waiter->blocked_readings == 5);
     CHECK(late_waiter->unseen_in[size_t(shimlog::BlockedIn::Io) - 1] == Approx(late_waiter->unseen_ns));
+}
+
+TEST_CASE("thread time: I/O readings that name their descriptor are I/O on that file", "[waits][thread-time]") {
+    Log log = one_works_one_waits(WaitKind::Mutex, kMutex);
+    FileInfo pipe;
+    pipe.id = 1, pipe.fd = 5, pipe.path = "pipe:[777]";
+    log.files[1] = pipe;
+    for (uint64_t k = 0; k < 10; ++k) {
+        ThreadBlockedReading r{(k * 100 + 95) * kMs, 3, shimlog::BlockedIn::Io};
+        r.fd = k < 6 ? 5 : (k < 8 ? 9 : -1);  // 6 on the pipe, 2 on a descriptor never seen, 2 unnamed
+        log.samples.thread_blocked.push_back(r);
+    }
+    RangeTime r = time_in(log, 0, 1000 * kMs);
+    const ThreadTime* waiter = r.thread(3);
+    REQUIRE(waiter != nullptr);
+    REQUIRE(waiter->io_on.size() == 2);
+    CHECK(waiter->io_on[0].first == 5);
+    CHECK(waiter->io_on[0].second == Approx(30 * kMs));  // 6 of 10 readings of its 50 ms unseen
+    CHECK(waiter->io_on[1].first == 9);
+    CHECK(waiter->io_on[1].second == Approx(10 * kMs));
+    Symbolizer symbols({});
+    CallSites sites(log, symbols);
+    PhaseWaitNames names(sites);
+    CHECK(names.descriptor(5) == "pipe:[777]");
+    CHECK(names.descriptor(9) == "fd 9");
+    std::string shares = time_shares(*waiter, names);
+    INFO(shares);
+    CHECK(shares.find("3.0% in I/O on pipe:[777]") != std::string::npos);
+    CHECK(shares.find("1.0% in I/O on fd 9") != std::string::npos);
+    // Groups of threads sum their descriptors.
+    ThreadTime both = *waiter;
+    add_thread_time(both, *waiter);
+    REQUIRE(both.io_on.size() == 2);
+    CHECK(both.io_on[0].second == Approx(60 * kMs));
+}
+
+TEST_CASE("sampler chunks: a descriptor event names the I/O reading before it; an older reader skips it",
+          "[thread-time][decode]") {
+    testlog::LogBuilder builder;
+    builder.process(7, "/bin/prog", std::string("prog\0", 5));
+    using Tag = shimlog::SampleTag;
+    builder.samples(1000, {{Tag::Tick, 1000000, 0},
+                           {Tag::ThreadBlocked, 8, uint64_t(shimlog::BlockedIn::Io)},
+                           {Tag::ThreadBlocked, 9, uint64_t(shimlog::BlockedIn::Sleep)},
+                           {Tag::ThreadBlockedFd, 8, 4},
+                           {Tag::ThreadBlockedFd, 9, 3}});  // not I/O: ignored
+    Log log = decode_log(builder.end(2000000, 2000000, 0).bytes(), "t");
+    REQUIRE_FALSE(log.partial);
+    REQUIRE(log.samples.thread_blocked.size() == 2);
+    CHECK(log.samples.thread_blocked[0].fd == 4);
+    CHECK(log.samples.thread_blocked[1].fd == -1);
 }
 
 TEST_CASE("sampler chunks: blocked-in readings decode, an unknown kind makes the log partial", "[thread-time][decode]") {

@@ -5,6 +5,7 @@
 
 #include <sstream>
 
+#include "../../analyzer/analysis/wait_objects.h"
 #include "../../analyzer/decode/decode.h"
 #include "../../analyzer/findings/rules.h"
 #include "../../analyzer/pipeline.h"
@@ -375,10 +376,81 @@ TEST_CASE("waits in the text and JSON reports; nothing without wait records", "[
     CHECK(with[2].find("<section id=\"waits\">") != std::string::npos);
     CHECK(with[2].find("href=\"#waits\"") != std::string::npos);
 
-    LogBuilder quiet = started();
-    add_threads(quiet, 2);
-    std::vector<std::string> without = reports(ended(quiet));
-    CHECK(without[0].find("\nWaits") == std::string::npos);
+    CHECK(with[1].find("\"waits_recorded\":true,\"waits_not_recorded\":\"\"") != std::string::npos);
+
+    // No wait record: the log's note says whether none blocked or none were looked at.
+    LogBuilder unsaid = started();  // an older shim: no note
+    add_threads(unsaid, 2);
+    std::vector<std::string> without = reports(ended(unsaid));
+    CHECK(without[0].find("\nWaits: waits were not recorded (SHIM_WAITS=0, or a shim older than the wait hooks): "
+                          "threads blocked on a lock, condition or join show only as time off the CPU\n") !=
+          std::string::npos);
     CHECK(without[1].find("\"waits\"") == std::string::npos);
+    CHECK(without[1].find("\"waits_recorded\":false,\"waits_not_recorded\":\"waits were not recorded (SHIM_WAITS=0, "
+                          "or a shim older than the wait hooks)\"") != std::string::npos);
     CHECK(without[2].find("id=\"waits\"") == std::string::npos);
+
+    LogBuilder off = started();
+    off.note(shimlog::NoteKind::WaitsNotRecorded, "contended waits are not recorded (SHIM_WAITS=0)");
+    add_threads(off, 2);
+    std::vector<std::string> off_reports = reports(ended(off));
+    CHECK(off_reports[0].find("\nWaits: waits were not recorded (SHIM_WAITS=0): ") != std::string::npos);
+    CHECK(off_reports[1].find("\"waits_recorded\":false") != std::string::npos);
+
+    LogBuilder none = started();
+    none.note(shimlog::NoteKind::WaitsRecorded, "contended waits are recorded (SHIM_WAITS=1)");
+    add_threads(none, 2);
+    std::vector<std::string> none_reports = reports(ended(none));
+    CHECK(none_reports[0].find("\nWaits: none contended (no thread blocked on a mutex, rwlock, condition, semaphore, "
+                               "barrier or join the shim hooks)\n") != std::string::npos);
+    CHECK(none_reports[0].find("Note:     contended waits") == std::string::npos);  // the note is a flag, not news
+    CHECK(none_reports[1].find("\"waits\"") == std::string::npos);
+    CHECK(none_reports[1].find("\"waits_recorded\":true,\"waits_not_recorded\":\"\"") != std::string::npos);
+
+    LogBuilder single = started();  // one thread: nothing to say either way
+    std::vector<std::string> single_reports = reports(ended(single));
+    CHECK(single_reports[0].find("\nWaits") == std::string::npos);
+}
+
+TEST_CASE("whether waits were recorded: the note, wait records, and an exec'd image that did not", "[waits][decode]") {
+    auto recording = [](LogBuilder b) { return decode_log(b.bytes(), "t"); };
+    LogBuilder unsaid = started();
+    CHECK_FALSE(recording(unsaid).waits_recorded());
+    CHECK(recording(unsaid).waits_recording == analyzer::WaitsRecording::Unsaid);
+    LogBuilder old_with_records = contended_mutex(200);  // a shim of the wait hooks before the note
+    CHECK(recording(old_with_records).waits_recorded());
+    LogBuilder on = started();
+    on.note(shimlog::NoteKind::WaitsRecorded);
+    CHECK(recording(on).waits_recorded());
+    CHECK(recording(on).notes.empty());  // kept as the flag only
+    LogBuilder off = contended_mutex(200);
+    off.note(shimlog::NoteKind::WaitsNotRecorded);
+    CHECK_FALSE(recording(off).waits_recorded());
+    LogBuilder exec_off = started();  // the first image recorded, the exec'd one did not
+    exec_off.note(shimlog::NoteKind::WaitsRecorded).note(shimlog::NoteKind::WaitsNotRecorded);
+    exec_off.note(shimlog::NoteKind::WaitsRecorded);
+    CHECK(recording(exec_off).waits_recording == analyzer::WaitsRecording::NotRecorded);
+}
+
+TEST_CASE("a spin lock's waits: contention spent spinning, a lock for the contention finding", "[waits]") {
+    LogBuilder b = started();
+    b.stack(1, {0x401001});
+    add_threads(b, 2);
+    b.wait_site(kLock, Kind::Spin, 1, 40, 200 * kMs, 20 * kMs, 2);
+    Run run(ended(b));
+    REQUIRE(run.analysis.waits.objects.size() == 1);
+    const WaitObject& o = run.analysis.waits.objects[0];
+    CHECK(o.noun == "spinlock");
+    CHECK(o.is_lock());
+    CHECK(std::string(wait_meaning(o.kind)) == "contention, spinning on a CPU");
+    CHECK(run.analysis.waits.lock_wait_ns == 200 * kMs);
+    std::vector<Finding> found = run.rule();
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].title.find("spinlock") != std::string::npos);
+
+    LogBuilder unknown = started();  // a kind past Spin: malformed, the log partial from there
+    unknown.wait_site(kLock, static_cast<Kind>(8), 1, 1, kMs, kMs, 1);
+    Log log = ended(unknown);
+    CHECK(log.partial);
+    CHECK_FALSE(log.waits.present());
 }
