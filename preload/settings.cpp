@@ -100,6 +100,15 @@ int cpu_signal(const char* text, bool* bad) {
 
 bool no_task_io(const char* text) { return text != nullptr && *text == '1'; }
 
+StartMode start_mode(const char* text, bool* bad) {
+    *bad = false;
+    if (text == nullptr || *text == '\0') return StartMode::Uncontrolled;
+    if (strcmp(text, "paused") == 0) return StartMode::Paused;
+    if (strcmp(text, "running") == 0) return StartMode::Running;
+    *bad = true;
+    return StartMode::Uncontrolled;
+}
+
 }  // namespace settings_parse
 
 namespace {
@@ -127,6 +136,7 @@ std::atomic<int64_t> g_waits{-1};
 std::atomic<int64_t> g_cpu_hz{-1};
 std::atomic<int64_t> g_cpu_signal{-1};
 std::atomic<int64_t> g_no_task_io{-1};
+std::atomic<int64_t> g_start_mode{-1};
 
 // SHIM_LOG, copied: the program may change its environment later.
 std::atomic<int> g_log_name_state{0};  // 0 unread, 1 being read, 2 read
@@ -185,6 +195,13 @@ uint32_t setting_sample_interval_us() {
 bool setting_direct_syscalls() {
     return read_once(g_direct_syscalls, "SHIM_DIRECT_SYSCALLS", settings_parse::direct_syscalls,
                      [](const char* text) { say("SHIM_DIRECT_SYSCALLS=%s is neither 0 nor 1; using 1", text); }) == 1;
+}
+
+StartMode setting_start_mode() {
+    return static_cast<StartMode>(read_once(
+        g_start_mode, "SHIM_START",
+        [](const char* text, bool* bad) { return static_cast<int64_t>(settings_parse::start_mode(text, bad)); },
+        [](const char* text) { say("SHIM_START=%s is neither paused nor running: no control, recording as usual", text); }));
 }
 
 bool setting_waits() {

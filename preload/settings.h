@@ -42,6 +42,13 @@ bool setting_direct_syscalls();
 // barrier and join hooks pass straight through); 1 (unset): recorded.
 bool setting_waits();
 
+// SHIM_START: how a controllable run starts (analyzer ctl, log/windows.h).
+// Unset: no control, the shim records from start to exit as always.
+// `running`: records from the start, and answers analyzer ctl. `paused`:
+// records nothing until `analyzer ctl PID start`.
+enum class StartMode : uint8_t { Uncontrolled = 0, Running = 1, Paused = 2 };
+StartMode setting_start_mode();
+
 // SHIM_TEST_NO_TASK_IO=1 (tests only): act as if /proc/<pid>/task/<tid>/io
 // could not be read.
 bool setting_no_task_io();
@@ -59,6 +66,7 @@ bool waits(const char* text, bool* bad);
 uint32_t cpu_hz(const char* text, bool* bad);
 int cpu_signal(const char* text, bool* bad);
 bool no_task_io(const char* text);
+StartMode start_mode(const char* text, bool* bad);
 }  // namespace settings_parse
 
 }  // namespace shim

@@ -28,6 +28,7 @@
 #include "output_buffer.h"
 #include "passing_records.h"
 #include "proc_files.h"
+#include "windows.h"
 
 namespace shim {
 namespace {
@@ -120,6 +121,7 @@ void log_init(bool continues_exec, bool takes_run_name) {
     g_log.parent_traced = continues_exec ? !takes_run_name : parent_is_traced(g_log.ppid);
     take_start_times();
     choose_path(!g_log.parent_traced);
+    if (!windows_init()) return;  // SHIM_START=paused: no log until analyzer ctl start
     g_ready.store(true, std::memory_order_release);
     // Create it now: a program killed later still leaves a (partial) log, and
     // a log that cannot be created is reported at the start, not the end.
@@ -165,6 +167,7 @@ void log_checkpoint_due(uint64_t now) {
 
 void log_flush(shimlog::EndReason reason, int status) {
     ReentryGuard guard;  // the shim's own writes are not the program's
+    if (reason != shimlog::EndReason::Exec && windows_controlled()) windows_at_exit();
     if (!g_ready.load(std::memory_order_acquire) || g_finalized.load(std::memory_order_acquire)) return;
     if (check_process() == Process::Foreign) return;
     bool final = reason != shimlog::EndReason::Exec;
@@ -191,6 +194,9 @@ void log_flush(shimlog::EndReason reason, int status) {
     stats.stack_mismatches = alloc_stacks_mismatches();
     sink_record(RecordType::ShimStats, {{&stats, sizeof stats}});
     if (reason == shimlog::EndReason::Exit) exit_scan_write();  // who still points at the live blocks
+    shimlog::WindowRecord window{};
+    if (final && window_closing(shimlog::WindowCause::ProcessEnd, &window))
+        sink_record(RecordType::Window, {{&window, sizeof window}});
     shimlog::EndRecord end{};
     end.end_ns = monotonic_ns();
     end.end_ticks = now_ticks();
@@ -203,6 +209,61 @@ void log_flush(shimlog::EndReason reason, int status) {
     // make the log look unfinished.
     if (final) g_finalized.store(true, std::memory_order_release);
 }
+
+void log_close_window(const shimlog::WindowRecord& window) {
+    ReentryGuard guard;
+    if (!g_ready.load(std::memory_order_acquire) || g_finalized.load(std::memory_order_acquire)) return;
+    if (check_process() != Process::Same) return;
+    // Recording is off already: what the threads hold is this window's.
+    cpu_profile_write(true);
+    waits_write_chunks(true);
+    alloc_flush_all();
+    threads_write_alive();
+    FileLock lock;
+    if (!lock.held()) return;
+    if (begin_writing()) {
+        write_state();
+        shimlog::ShimStatsRecord stats{};
+        stats.alloc_events = alloc_events_recorded();
+        stats.stack_checks = alloc_stacks_verified();
+        stats.stack_mismatches = alloc_stacks_mismatches();
+        sink_record(RecordType::ShimStats, {{&stats, sizeof stats}});
+        sink_record(RecordType::Window, {{&window, sizeof window}});
+        shimlog::EndRecord end{};
+        end.end_ns = window.end_ns;
+        end.end_ticks = now_ticks();
+        end.reason = static_cast<uint8_t>(shimlog::EndReason::WindowClosed);
+        end.dropped = g_dropped.load(std::memory_order_relaxed);
+        sink_record(RecordType::End, {{&end, sizeof end}});
+        end_writing();
+    }
+    // Until the next window opens nothing is written (log_write_record,
+    // checkpoints and the exit's flush all wait for g_ready).
+    g_ready.store(false, std::memory_order_release);
+}
+
+bool log_open_window(const char* path, uint32_t index) {
+    ReentryGuard guard;
+    if (g_finalized.load(std::memory_order_acquire) || g_log.failed) return false;
+    FileLock lock;
+    if (!lock.held()) return false;
+    // Every figure starts again from 0; the definitions are written again.
+    io_reset_counters();
+    waits_reset_counters();
+    sampling_after_fork_child();
+    kernel_io_start();
+    arena_write_all_again();
+    g_dropped.store(0, std::memory_order_relaxed);
+    snprintf(g_log.path, sizeof g_log.path, "%s", path);
+    g_log.window = index;
+    g_log.created = false;
+    take_start_times();
+    g_ready.store(true, std::memory_order_release);
+    bool ok = begin_writing() && end_writing();
+    return ok && g_log.created;
+}
+
+const char* log_path() { return g_log.path; }
 
 void log_before_fork() {
     arena_hold_writers();

@@ -37,4 +37,14 @@ void log_after_fork_child();
 // log's process (kcmp) before it calls this and starts its own log.
 void log_on_new_process(void (*handler)());
 
+// Recording windows (windows.h). Close: with recording off, writes what the
+// threads hold, the state, `window` and End(WindowClosed); nothing is
+// written after it until a window opens. Open: every counter back to 0 and
+// the log `path` created now, with the definitions again; false when it
+// cannot be written.
+void log_close_window(const shimlog::WindowRecord& window);
+bool log_open_window(const char* path, uint32_t index);
+// Where the log is written now (window 1: the run's name, or its name once made).
+const char* log_path();
+
 }  // namespace shim

@@ -1,0 +1,139 @@
+// Recording windows: their state and the requests that open and close them.
+// See windows.h.
+#include "windows.h"
+
+#include <atomic>
+#include <climits>
+#include <cstdio>
+#include <cstring>
+#include <malloc.h>
+
+#include "../clock.h"
+#include "../record/recording.h"
+#include "../record/waits.h"
+#include "../settings.h"
+#include "control_channel.h"
+#include "flush.h"
+
+namespace shim {
+
+std::atomic<bool> g_recording{true};
+
+namespace {
+
+bool g_controlled = false;
+// Changed only on the sampler thread (and read by the exit's flush).
+std::atomic<bool> g_open{false};
+uint32_t g_index = 0;        // windows opened so far; the open one's index
+shimlog::WindowRecord g_window{};
+char g_first_name[PATH_MAX + 64];  // window 1's log: the others add .wN
+
+// The bytes glibc's malloc has handed out now. Not from a signal handler.
+uint64_t heap_in_use() {
+    struct mallinfo2 info = mallinfo2();
+    return info.uordblks + info.hblkhd;
+}
+
+void set_recording(bool on) {
+    g_waits_on.store(on && setting_waits() ? 1 : 0, std::memory_order_relaxed);
+    g_recording.store(on, std::memory_order_release);
+}
+
+void begin_window(shimlog::WindowCause cause) {
+    g_window = {};
+    g_window.index = g_index;
+    g_window.opened_by = static_cast<uint8_t>(cause);
+    g_window.start_ns = log_start_ns();
+    g_window.heap_at_start = heap_in_use();
+    g_open.store(true, std::memory_order_release);
+}
+
+void answer(const char* format, const char* path, uint32_t index) {
+    char text[PATH_MAX + 200];
+    snprintf(text, sizeof text, format, index, path);
+    control_channel_answer(text);
+}
+
+void start() {
+    if (g_open.load(std::memory_order_acquire)) return answer("error already recording window %u: %s\n", log_path(), g_index);
+    uint32_t index = g_index + 1;
+    char path[PATH_MAX + 64];
+    if (index == 1)
+        snprintf(path, sizeof path, "%s", log_path());
+    else
+        snprintf(path, sizeof path, "%.*s.w%u", PATH_MAX, g_first_name, index);
+    if (!log_open_window(path, index)) return answer("error cannot write window %u's log %s\n", path, index);
+    g_index = index;
+    if (index == 1) snprintf(g_first_name, sizeof g_first_name, "%s", log_path());
+    begin_window(shimlog::WindowCause::CtlStart);
+    set_recording(true);
+    answer("ok recording window %u: %s\n", log_path(), g_index);
+}
+
+void stop(void (*flush_readings)()) {
+    if (!g_open.load(std::memory_order_acquire)) return control_channel_answer("error not recording: no window is open\n");
+    set_recording(false);
+    flush_readings();
+    shimlog::WindowRecord window{};
+    window_closing(shimlog::WindowCause::CtlStop, &window);
+    window.heap_at_end = heap_in_use();
+    log_close_window(window);
+    answer("ok window %u complete: %s\n", log_path(), g_index);
+}
+
+void status() {
+    char text[PATH_MAX + 200];
+    if (g_open.load(std::memory_order_acquire))
+        snprintf(text, sizeof text, "ok recording window %u for %.1f s: %s\n", g_index,
+                 double(monotonic_ns() - g_window.start_ns) / 1e9, log_path());
+    else if (g_index == 0)
+        snprintf(text, sizeof text, "ok paused: no window yet (the first will be %s)\n", log_path());
+    else
+        snprintf(text, sizeof text, "ok paused: %u window%s written, the last %s\n", g_index, g_index == 1 ? "" : "s",
+                 log_path());
+    control_channel_answer(text);
+}
+
+}  // namespace
+
+bool windows_init() {
+    StartMode mode = setting_start_mode();
+    if (mode == StartMode::Uncontrolled) return true;
+    g_controlled = control_channel_open(log_pid(), log_path());
+    if (mode == StartMode::Running) {
+        g_index = 1;
+        snprintf(g_first_name, sizeof g_first_name, "%s", log_path());
+        begin_window(shimlog::WindowCause::Start);
+        return true;
+    }
+    set_recording(false);
+    return false;
+}
+
+bool windows_controlled() { return g_controlled; }
+
+bool window_closing(shimlog::WindowCause closed_by, shimlog::WindowRecord* out) {
+    bool expected = true;
+    if (!g_open.compare_exchange_strong(expected, false, std::memory_order_acq_rel)) return false;
+    *out = g_window;
+    out->closed_by = static_cast<uint8_t>(closed_by);
+    out->end_ns = monotonic_ns();
+    return true;
+}
+
+void windows_poll(void (*flush_readings)()) {
+    char request[64];
+    if (!control_channel_take(request, sizeof request)) return;
+    if (strcmp(request, "start") == 0)
+        start();
+    else if (strcmp(request, "stop") == 0)
+        stop(flush_readings);
+    else if (strcmp(request, "status") == 0)
+        status();
+    else
+        control_channel_answer("error unknown request (start, stop or status)\n");
+}
+
+void windows_at_exit() { control_channel_close(); }
+
+}  // namespace shim
