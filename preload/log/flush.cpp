@@ -248,6 +248,7 @@ bool log_open_window(const char* path, uint32_t index) {
     FileLock lock;
     if (!lock.held()) return false;
     // Every figure starts again from 0; the definitions are written again.
+    alloc_discard_written();
     io_reset_counters();
     waits_reset_counters();
     sampling_after_fork_child();

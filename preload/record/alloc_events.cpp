@@ -411,6 +411,14 @@ void alloc_flush_all() {
     }
 }
 
+void alloc_discard_written() {
+    for (AllocThread* t = g_threads.load(std::memory_order_acquire); t; t = t->next) {
+        if (!take_writer(*t)) continue;
+        start_chunk(*t);
+        release_writer(*t);
+    }
+}
+
 void alloc_init() {
     if (pthread_key_create(&g_exit_key, thread_ends) == 0) g_key_ready.store(true, std::memory_order_release);
     alloc_stacks_configure(setting_stack_verify_every());

@@ -17,11 +17,16 @@ struct tally {
     long allocs, bytes, frees, reads, read_bytes;
 };
 
+// Through volatile pointers: the compiler may not pair and drop a malloc and
+// free whose block is never read (GCC does, at -O1).
+static void* (*volatile alloc_fn)(size_t) = malloc;
+static void (*volatile free_fn)(void*) = free;
+
 static void* kept[100000];
 static int kept_count = 0;
 
 static void* counted_alloc(struct tally* t, size_t size) {
-    void* p = malloc(size);
+    void* p = alloc_fn(size);
     memset(p, 1, size);
     t->allocs++;
     t->bytes += (long)size;
@@ -40,7 +45,7 @@ static void small_request(struct tally* t, int fd, long i) {
     for (int b = 0; b < 4; ++b) blocks[b] = counted_alloc(t, 48);
     counted_read(t, fd, buf, sizeof buf, (i % 8) * 512);
     for (int b = 0; b < 4; ++b) {
-        free(blocks[b]);
+        free_fn(blocks[b]);
         t->frees++;
     }
 }
@@ -52,7 +57,7 @@ static void big_request(struct tally* t, int fd, long i) {
     if (i % 10 == 9 && kept_count < 100000) {
         kept[kept_count++] = block;
     } else {
-        free(block);
+        free_fn(block);
         t->frees++;
     }
 }
