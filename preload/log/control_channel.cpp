@@ -95,4 +95,6 @@ void control_channel_close() {
     g_pid = 0;
 }
 
+void control_channel_forget() { g_pid = 0; }
+
 }  // namespace shim

@@ -21,5 +21,7 @@ bool control_channel_take(char* request, size_t size);
 void control_channel_answer(const char* text);
 // At the process's end: no channel any more.
 void control_channel_close();
+// In a fork child: the files are the parent's, left alone.
+void control_channel_forget();
 
 }  // namespace shim

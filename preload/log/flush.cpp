@@ -290,6 +290,8 @@ void log_after_fork_child() {
     g_log.children = 0;
     g_log.parent_traced = true;
     g_log.created = false;  // created on first write; `failed` carries over
+    g_log.window = 0;
+    windows_after_fork_child();
     passing_after_fork_child();  // but not the parent's threads
     g_dropped.store(0);
     take_start_times();

@@ -136,4 +136,10 @@ void windows_poll(void (*flush_readings)()) {
 
 void windows_at_exit() { control_channel_close(); }
 
+void windows_after_fork_child() {
+    g_controlled = false;
+    g_open.store(false, std::memory_order_relaxed);
+    control_channel_forget();
+}
+
 }  // namespace shim

@@ -26,5 +26,8 @@ void windows_poll(void (*flush_readings)());
 
 // At the process's end: the channel goes.
 void windows_at_exit();
+// A fork child has no channel (the parent's is the parent's) and no window:
+// it records as its parent did at the fork, into its own log.
+void windows_after_fork_child();
 
 }  // namespace shim
