@@ -215,13 +215,15 @@ struct IoSiteRepeats {
 
 // WindowClosed: the program went on; this log is a recording window that
 // ended (analyzer ctl stop), see WindowRecord.
-enum class EndReason : uint8_t { Exit = 0, QuickExit = 1, Exec = 2, Signal = 3, WindowClosed = 4 };
+// Snapshot: the state of an open window at one moment (analyzer ctl
+// snapshot), written to LOG.sN; the window and the program went on.
+enum class EndReason : uint8_t { Exit = 0, QuickExit = 1, Exec = 2, Signal = 3, WindowClosed = 4, Snapshot = 5 };
 
 // ---- recording windows ----
 // A process started with SHIM_START records in windows, each a log of its
 // own: the run's name (log.bin) is window 1, then log.bin.w2, log.bin.w3, ...
 // What opened or closed a window:
-enum class WindowCause : uint8_t { Start = 0, CtlStart = 1, CtlStop = 2, ProcessEnd = 3 };
+enum class WindowCause : uint8_t { Start = 0, CtlStart = 1, CtlStop = 2, ProcessEnd = 3, Snapshot = 4 };
 
 // Written just before the window's End. Every figure of the log covers this
 // window only: counters start at 0 when it opens, and the allocations are

@@ -1,4 +1,4 @@
-// `analyzer ctl PID start|stop|status`: controls a process started with
+// `analyzer ctl PID start|stop|snapshot|status`: controls a process started with
 // SHIM_START=paused|running without restarting it. Prints the answer (for
 // stop, the name of the window's log, complete); exit status 1 with one line
 // on stderr when the process cannot be reached or refuses.
@@ -22,11 +22,14 @@ void add_ctl_command(CLI::App& app) {
     auto options = std::make_shared<CtlOptions>();
     CLI::App* cmd = app.add_subcommand(
         "ctl", "Controls a process traced with SHIM_START=paused|running:\n"
-               "start opens a recording window, stop closes it and prints its log, status tells.");
+               "start opens a recording window, stop closes it and prints its log, snapshot writes\n"
+               "the open window's state now to LOG.sN without stopping it, status tells.");
+    cmd->footer("Example: SHIM_START=paused LD_PRELOAD=libshim.so ./server & analyzer ctl $! start; ...; "
+                "analyzer ctl $! stop");
     cmd->add_option("pid", options->pid, "the traced process")->required();
-    cmd->add_option("action", options->action, "start, stop or status")
+    cmd->add_option("action", options->action, "start, stop, snapshot or status")
         ->required()
-        ->check(CLI::IsMember({"start", "stop", "status"}));
+        ->check(CLI::IsMember({"start", "stop", "snapshot", "status"}));
     cmd->add_option("--timeout", options->timeout_s, "seconds to wait for the answer (default 5)")
         ->check(CLI::Range(0.1, 3600.0));
     cmd->callback([options]() {

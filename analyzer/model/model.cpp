@@ -38,6 +38,8 @@ std::string Log::ending() const {
         case shimlog::EndReason::Signal: return "killed by signal " + std::to_string(end.exit_status);
         case shimlog::EndReason::WindowClosed:
             return "recording window " + std::to_string(window.index) + " closed (the program went on)";
+        case shimlog::EndReason::Snapshot:
+            return "snapshot of recording window " + std::to_string(window.index) + " (the window and the program went on)";
     }
     return "?";
 }
@@ -48,6 +50,7 @@ const char* window_cause_name(shimlog::WindowCause cause) {
         case shimlog::WindowCause::CtlStart: return "ctl-start";
         case shimlog::WindowCause::CtlStop: return "ctl-stop";
         case shimlog::WindowCause::ProcessEnd: return "process-end";
+        case shimlog::WindowCause::Snapshot: return "snapshot";
     }
     return "unknown";
 }

@@ -27,9 +27,9 @@ void write_process(JsonWriter& json, const Log& log) {
         .field("wall_seconds", double(log.duration_ns()) / 1e9);
     json.begin_object("end").field("present", log.end.present);
     if (log.end.present) {
-        static const char* const reasons[] = {"exit", "_exit", "exec", "signal", "window-closed"};
+        static const char* const reasons[] = {"exit", "_exit", "exec", "signal", "window-closed", "snapshot"};
         unsigned reason = static_cast<unsigned>(log.end.reason);
-        json.field("reason", reason < 5 ? reasons[reason] : "unknown")
+        json.field("reason", reason < 6 ? reasons[reason] : "unknown")
             .field("status", int64_t(log.end.exit_status))
             .field("dropped_events", log.end.dropped);
     }

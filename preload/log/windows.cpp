@@ -9,15 +9,11 @@
 #include <malloc.h>
 
 #include "../clock.h"
-#include "../record/recording.h"
-#include "../record/waits.h"
 #include "../settings.h"
 #include "control_channel.h"
 #include "flush.h"
 
 namespace shim {
-
-std::atomic<bool> g_recording{true};
 
 namespace {
 
@@ -32,11 +28,6 @@ char g_first_name[PATH_MAX + 64];  // window 1's log: the others add .wN
 uint64_t heap_in_use() {
     struct mallinfo2 info = mallinfo2();
     return info.uordblks + info.hblkhd;
-}
-
-void set_recording(bool on) {
-    g_waits_on.store(on && setting_waits() ? 1 : 0, std::memory_order_relaxed);
-    g_recording.store(on, std::memory_order_release);
 }
 
 void begin_window(shimlog::WindowCause cause) {
@@ -66,19 +57,35 @@ void start() {
     g_index = index;
     if (index == 1) snprintf(g_first_name, sizeof g_first_name, "%s", log_path());
     begin_window(shimlog::WindowCause::CtlStart);
-    set_recording(true);
+    log_set_recording(true);
     answer("ok recording window %u: %s\n", log_path(), g_index);
 }
 
 void stop(void (*flush_readings)()) {
     if (!g_open.load(std::memory_order_acquire)) return control_channel_answer("error not recording: no window is open\n");
-    set_recording(false);
+    log_set_recording(false);
     flush_readings();
     shimlog::WindowRecord window{};
     window_closing(shimlog::WindowCause::CtlStop, &window);
     window.heap_at_end = heap_in_use();
     log_close_window(window);
     answer("ok window %u complete: %s\n", log_path(), g_index);
+}
+
+uint32_t g_snapshots = 0;
+
+void snapshot() {
+    if (!g_open.load(std::memory_order_acquire))
+        return control_channel_answer("error not recording: a snapshot is of an open window\n");
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof path, "%.*s.s%u", PATH_MAX, g_first_name, g_snapshots + 1);
+    shimlog::WindowRecord window = g_window;
+    window.closed_by = static_cast<uint8_t>(shimlog::WindowCause::Snapshot);
+    window.end_ns = monotonic_ns();
+    window.heap_at_end = heap_in_use();
+    if (!log_write_snapshot(path, window)) return answer("error cannot write snapshot %u: %s\n", path, g_snapshots + 1);
+    g_snapshots++;
+    answer("ok snapshot %u complete: %s\n", path, g_snapshots);
 }
 
 void status() {
@@ -106,7 +113,7 @@ bool windows_init() {
         begin_window(shimlog::WindowCause::Start);
         return true;
     }
-    set_recording(false);
+    log_set_recording(false);
     return false;
 }
 
@@ -130,8 +137,10 @@ void windows_poll(void (*flush_readings)()) {
         stop(flush_readings);
     else if (strcmp(request, "status") == 0)
         status();
+    else if (strcmp(request, "snapshot") == 0)
+        snapshot();
     else
-        control_channel_answer("error unknown request (start, stop or status)\n");
+        control_channel_answer("error unknown request (start, stop, snapshot or status)\n");
 }
 
 void windows_at_exit() { control_channel_close(); }

@@ -411,6 +411,29 @@ void alloc_flush_all() {
     }
 }
 
+void alloc_write_pending_direct() {
+    for (AllocThread* t = g_threads.load(std::memory_order_acquire); t; t = t->next) {
+        if (!take_writer(*t)) continue;
+        uint64_t committed = t->committed.load(std::memory_order_acquire);
+        uint32_t events = static_cast<uint32_t>(committed >> 32);
+        if (events > 0) {
+            uint32_t bytes = static_cast<uint32_t>(committed);
+            Compressed packed = compress_chunk(t->buffer, bytes);
+            shimlog::AllocChunkRecord rec{};
+            rec.tid = t->chunk_tid;
+            rec.event_count = events;
+            rec.first_seq = t->first_seq;
+            rec.first_ticks = t->first_ticks;
+            rec.raw_size = bytes;
+            rec.compression = static_cast<uint8_t>(packed.handle >= 0 ? shimlog::Compression::Zstd
+                                                                      : shimlog::Compression::None);
+            sink_record(shimlog::RecordType::AllocChunk, {{&rec, sizeof rec}, {packed.data, packed.size}});
+            compressor_done(packed.handle);
+        }
+        release_writer(*t);
+    }
+}
+
 void alloc_discard_written() {
     for (AllocThread* t = g_threads.load(std::memory_order_acquire); t; t = t->next) {
         if (!take_writer(*t)) continue;

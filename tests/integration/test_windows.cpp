@@ -227,3 +227,36 @@ TEST_CASE("ctl says clearly why it cannot reach a process", "[windows][integrati
     CHECK(r.err.find("analyzer: ctl: process " + std::to_string(other) + " belongs to " + owner + ", not to ") == 0);
     if (other != 1) kill(other, SIGKILL);
 }
+
+TEST_CASE("a snapshot writes the open window's state now; the window goes on unchanged", "[windows][integration]") {
+    std::string dir = scratch_dir("windows_snapshot");
+    Server server(dir, "SHIM_START=paused " + preload());
+    CHECK(ctl(server.pid, "snapshot", dir).err == "analyzer: ctl: not recording: a snapshot is of an open window\n");
+    CHECK(ctl(server.pid, "start", dir).status == 0);
+    Tally before = server.run("small", 10);
+    before += server.run("big", 10);  // the 10th block is kept: in use at the snapshot
+    Result snap = ctl(server.pid, "snapshot", dir);
+    CHECK(snap.status == 0);
+    CHECK(snap.out == "snapshot 1 complete: " + dir + "/log.bin.s1\n");
+    Tally after = server.run("small", 5);
+    CHECK(ctl(server.pid, "stop", dir).status == 0);
+    CHECK(server.quit() == 0);
+
+    Analysis s = analyze(dir + "/log.bin.s1");
+    CHECK_FALSE(s.log.partial);
+    CHECK(s.log.end.reason == shimlog::EndReason::Snapshot);
+    REQUIRE(s.log.window.present);
+    CHECK(s.log.window.closed_by == shimlog::WindowCause::Snapshot);
+    const analyzer::AllocReport& in_use = s.run->analysis.allocs;
+    CHECK(in_use.allocations == uint64_t(before.allocs));
+    CHECK(in_use.frees == uint64_t(before.frees));
+    CHECK(in_use.live_allocations == 1);
+    CHECK(in_use.live_bytes == 65536);
+    CHECK(preads(s.log) == std::make_pair(uint64_t(before.reads), uint64_t(before.read_bytes)));
+    CHECK(s.log.threads.size() == 1);  // the main thread, alive
+
+    // The window's own log: everything once, the snapshot's events not twice.
+    Tally whole = before;
+    whole += after;
+    check_window(dir + "/log.bin", 1, whole);
+}
