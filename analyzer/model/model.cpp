@@ -51,6 +51,7 @@ const char* window_cause_name(shimlog::WindowCause cause) {
         case shimlog::WindowCause::CtlStop: return "ctl-stop";
         case shimlog::WindowCause::ProcessEnd: return "process-end";
         case shimlog::WindowCause::Snapshot: return "snapshot";
+        case shimlog::WindowCause::Period: return "period";
     }
     return "unknown";
 }

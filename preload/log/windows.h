@@ -20,9 +20,11 @@ bool windows_controlled();
 // (false in an uncontrolled process). Safe in a signal handler.
 bool window_closing(shimlog::WindowCause closed_by, shimlog::WindowRecord* out);
 
-// On the sampler thread, every ~50 ms: answers a pending request. Before a
-// window closes, `flush_readings` writes the sampler's pending readings.
-void windows_poll(void (*flush_readings)());
+// On the sampler thread, every ~50 ms: cuts the window when SHIM_PERIOD
+// says so, and answers a pending request. Before a window closes,
+// `flush_readings` writes the sampler's pending readings. True when a
+// window opened: the sampler's readings start again.
+bool windows_poll(void (*flush_readings)());
 
 // At the process's end: the channel goes.
 void windows_at_exit();

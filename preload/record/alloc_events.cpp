@@ -436,6 +436,8 @@ void alloc_write_pending_direct() {
 
 void alloc_discard_written() {
     for (AllocThread* t = g_threads.load(std::memory_order_acquire); t; t = t->next) {
+        // An event begun before recording went off ends first (bounded: ~10 ms).
+        for (int i = 0; i < 100 && t->busy.load(std::memory_order_acquire) != 0; ++i) usleep(100);
         if (!take_writer(*t)) continue;
         start_chunk(*t);
         release_writer(*t);

@@ -296,8 +296,7 @@ void* sampler_main(void*) {
             clock_gettime(CLOCK_MONOTONIC, &next);
             add_ns(next, kPausedPollNs);
             if (wait_while(g_stop, 0, next)) break;
-            windows_poll(flush_readings);
-            if (recording()) restart_readings(s, next);  // a window opened: its readings start now
+            if (windows_poll(flush_readings)) restart_readings(s, next);  // its readings start now
             continue;
         }
         add_ns(next, uint64_t(s.interval_us) * 1000);
@@ -305,7 +304,7 @@ void* sampler_main(void*) {
         uint64_t now = read_tick(s);
         if (windows_controlled() && now - last_poll_ns >= kPausedPollNs) {
             last_poll_ns = now;
-            windows_poll(flush_readings);
+            if (windows_poll(flush_readings)) restart_readings(s, next);
         }
         if (tick % kTicksPerTaskRescan == 1) rescan_tasks(s, self);
         if (tick % kTicksPerThreadScan == 0) sample_threads(s);

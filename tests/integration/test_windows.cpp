@@ -260,3 +260,39 @@ TEST_CASE("a snapshot writes the open window's state now; the window goes on unc
     whole += after;
     check_window(dir + "/log.bin", 1, whole);
 }
+
+TEST_CASE("SHIM_PERIOD cuts a window every N s; SHIM_KEEP=2 leaves exactly the last two", "[windows][integration]") {
+    std::string dir = scratch_dir("windows_period");
+    write_file(dir + "/log.bin.notes", "the user's own file beside the logs\n");
+    Server server(dir, "SHIM_PERIOD=1 SHIM_KEEP=2 " + preload());
+    Tally all;
+    for (int i = 0; i < 9; ++i) {
+        all += server.run("small", 10);
+        std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    }
+    Result status = ctl(server.pid, "status", dir);
+    CHECK(status.out.find("recording window ") == 0);
+    CHECK(server.quit() == 0);
+    CHECK(all.allocs == 9 * 10 * 4);
+
+    std::vector<uint32_t> windows;
+    for (uint32_t n = 1; n < 20; ++n)
+        if (exists(dir + "/log.bin" + (n == 1 ? std::string() : ".w" + std::to_string(n)))) windows.push_back(n);
+    REQUIRE(windows.size() == 2);
+    CHECK(windows[0] >= 3);  // 3.6 s and more of serving: at least four windows were made
+    CHECK(windows[1] == windows[0] + 1);
+    CHECK(read_file(dir + "/log.bin.notes") == "the user's own file beside the logs\n");
+    CHECK(exists(dir + "/data.bin"));
+    Analysis older = analyze(dir + "/log.bin.w" + std::to_string(windows[0]));
+    CHECK_FALSE(older.log.partial);
+    CHECK(older.log.window.opened_by == shimlog::WindowCause::Period);
+    CHECK(older.log.window.closed_by == shimlog::WindowCause::Period);
+    double seconds = double(older.log.window.end_ns - older.log.window.start_ns) / 1e9;
+    CHECK(seconds > 0.95);
+    CHECK(seconds < 1.5);
+    Analysis last = analyze(dir + "/log.bin.w" + std::to_string(windows[1]));
+    CHECK(last.log.end.reason == shimlog::EndReason::Exit);
+    CHECK(last.log.window.closed_by == shimlog::WindowCause::ProcessEnd);
+    // Every allocation of each window is the program's: whole 48-byte blocks, each freed in it or the next.
+    CHECK(older.run->analysis.allocs.bytes == older.run->analysis.allocs.allocations * 48);
+}
