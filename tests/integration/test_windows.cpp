@@ -274,6 +274,15 @@ TEST_CASE("SHIM_PERIOD cuts a window every N s; SHIM_KEEP=2 leaves exactly the l
     CHECK(status.out.find("recording window ") == 0);
     CHECK(server.quit() == 0);
     CHECK(all.allocs == 9 * 10 * 4);
+    // The program's output is its own: the same as untraced, but for its pid.
+    std::string bare_dir = scratch_dir("windows_period_bare");
+    Server bare(bare_dir, "SHIM_UNUSED=1");
+    for (int i = 0; i < 9; ++i) bare.run("small", 10);
+    CHECK(bare.quit() == 0);
+    std::vector<std::string> traced_lines = lines_of(server.output()), bare_lines = lines_of(bare.output());
+    REQUIRE(traced_lines.size() == 10);
+    CHECK(std::vector<std::string>(traced_lines.begin() + 1, traced_lines.end()) ==
+          std::vector<std::string>(bare_lines.begin() + 1, bare_lines.end()));
 
     std::vector<uint32_t> windows;
     for (uint32_t n = 1; n < 20; ++n)
