@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../record/io_stats.h"
+#include "../record/recording.h"
 #include "direct_syscall.h"
 #include "interpose.h"
 
@@ -22,7 +23,8 @@ template <typename Fn, typename... Args>
 inline __attribute__((always_inline)) ssize_t traced(RealFunction<Fn>& real, void* site,
                                                      shimlog::Syscall syscall, int fd, uint64_t requested,
                                                      int64_t offset, Args... args) {
-    IoCall call(fd, syscall, requested, offset, site);
+    if (__builtin_expect(!recording(), 0)) return real.get()(args...);  // paused: the flag test alone
+    IoCall call(IoCall::RecordingOn{}, fd, syscall, requested, offset, site);
     ssize_t result = real.get()(args...);
     call.finish(result);
     return result;
@@ -34,8 +36,10 @@ template <typename Fn, typename... Args>
 inline __attribute__((always_inline)) ssize_t traced_direct(RealFunction<Fn>& real, DirectSyscall& direct,
                                                             void* site, shimlog::Syscall syscall, int fd,
                                                             uint64_t requested, int64_t offset, Args... args) {
-    IoCall call(fd, syscall, requested, offset, site);
     Fn fn = real.get();
+    if (__builtin_expect(!recording(), 0))  // paused: the flag test alone
+        return direct.usable(reinterpret_cast<void*>(fn)) ? direct.issue(long(args)...) : fn(args...);
+    IoCall call(IoCall::RecordingOn{}, fd, syscall, requested, offset, site);
     ssize_t result = direct.usable(reinterpret_cast<void*>(fn)) ? direct.issue(long(args)...) : fn(args...);
     call.finish(result);
     return result;

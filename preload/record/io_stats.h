@@ -53,6 +53,16 @@ public:
             start_ticks_ = now_ticks();
         }
     }
+    // For a hook that tested recording() itself (traced_call.h): one load of the flag, not two.
+    struct RecordingOn {};
+    IoCall(RecordingOn, int fd, shimlog::Syscall syscall, uint64_t requested, int64_t offset, void* site)
+        : fd_(fd), syscall_(syscall), active_(t_guard_depth == 0), timed_(false), requested_(requested),
+          offset_(offset), site_(reinterpret_cast<uint64_t>(site)), start_ticks_(0) {
+        if (active_ && io_call_timed(fd, syscall, site_)) {
+            timed_ = true;
+            start_ticks_ = now_ticks();
+        }
+    }
     // A stream's refill or flush (stdio_streams.h): counted with its cause.
     void made_by_stream(const StreamState& stream) { stream_ = stream; }
     // Records the call's outcome; keeps errno as the real call left it.
