@@ -50,7 +50,8 @@ struct FileHeader {
     X(CpuSamples, 17)  /* one thread's CPU-time profile samples: where it was, every period of its CPU */ \
     X(WaitSite, 18)    /* contended waits, exact totals for one (object, kind, wait site) */ \
     X(LockHolder, 19)  /* the waits a mutex's releases ended, charged to the releasing site */ \
-    X(WaitChunk, 20)   /* a thread's batch of contended waits, each with its start and length */
+    X(WaitChunk, 20)   /* a thread's batch of contended waits, each with its start and length */ \
+    X(Window, 21)      /* this log is one recording window of a longer run (SHIM_START, analyzer ctl) */
 
 enum class RecordType : uint16_t {
 #define SHIMLOG_ENUM(name, id) name = id,
@@ -212,7 +213,36 @@ struct IoSiteRepeats {
     uint64_t repeated;
 };
 
-enum class EndReason : uint8_t { Exit = 0, QuickExit = 1, Exec = 2, Signal = 3 };
+// WindowClosed: the program went on; this log is a recording window that
+// ended (analyzer ctl stop), see WindowRecord.
+// Snapshot: the state of an open window at one moment (analyzer ctl
+// snapshot), written to LOG.sN; the window and the program went on.
+enum class EndReason : uint8_t { Exit = 0, QuickExit = 1, Exec = 2, Signal = 3, WindowClosed = 4, Snapshot = 5 };
+
+// ---- recording windows ----
+// A process started with SHIM_START records in windows, each a log of its
+// own: the run's name (log.bin) is window 1, then log.bin.w2, log.bin.w3, ...
+// What opened or closed a window:
+// Period: SHIM_PERIOD cut the run there (one window closed, the next opened).
+enum class WindowCause : uint8_t { Start = 0, CtlStart = 1, CtlStop = 2, ProcessEnd = 3, Snapshot = 4, Period = 5 };
+
+// Written just before the window's End. Every figure of the log covers this
+// window only: counters start at 0 when it opens, and the allocations are
+// those made in it (blocks allocated before it and freed in it are frees of
+// unknown blocks). heap_*: the bytes glibc's malloc had handed out
+// (mallinfo2 uordblks + hblkhd) at the window's start and end, all sites
+// together, so a window's heap can be put on the process's scale; 0 when
+// another allocator owns malloc.
+struct WindowRecord {
+    uint32_t index;        // 1 for log.bin, N for log.bin.wN
+    uint8_t opened_by;     // WindowCause
+    uint8_t closed_by;     // WindowCause
+    uint16_t reserved;
+    uint64_t start_ns;     // CLOCK_MONOTONIC: when it opened (the Process record's start_ns)
+    uint64_t end_ns;       // when it closed
+    uint64_t heap_at_start;
+    uint64_t heap_at_end;
+};
 
 struct EndRecord {
     uint64_t end_ns;     // CLOCK_MONOTONIC

@@ -100,6 +100,32 @@ int cpu_signal(const char* text, bool* bad) {
 
 bool no_task_io(const char* text) { return text != nullptr && *text == '1'; }
 
+namespace {
+uint32_t number_up_to(const char* text, bool* bad, unsigned long most) {
+    *bad = false;
+    if (text == nullptr || *text == '\0') return 0;
+    char* end = nullptr;
+    unsigned long n = strtoul(text, &end, 10);
+    if (*end != '\0' || text[0] == '-' || n > most) {
+        *bad = true;
+        return 0;
+    }
+    return static_cast<uint32_t>(n);
+}
+}  // namespace
+
+uint32_t period_s(const char* text, bool* bad) { return number_up_to(text, bad, 86400); }
+uint32_t keep(const char* text, bool* bad) { return number_up_to(text, bad, 1000000); }
+
+StartMode start_mode(const char* text, bool* bad) {
+    *bad = false;
+    if (text == nullptr || *text == '\0') return StartMode::Uncontrolled;
+    if (strcmp(text, "paused") == 0) return StartMode::Paused;
+    if (strcmp(text, "running") == 0) return StartMode::Running;
+    *bad = true;
+    return StartMode::Uncontrolled;
+}
+
 }  // namespace settings_parse
 
 namespace {
@@ -127,6 +153,9 @@ std::atomic<int64_t> g_waits{-1};
 std::atomic<int64_t> g_cpu_hz{-1};
 std::atomic<int64_t> g_cpu_signal{-1};
 std::atomic<int64_t> g_no_task_io{-1};
+std::atomic<int64_t> g_start_mode{-1};
+std::atomic<int64_t> g_period_s{-1};
+std::atomic<int64_t> g_keep{-1};
 
 // SHIM_LOG, copied: the program may change its environment later.
 std::atomic<int> g_log_name_state{0};  // 0 unread, 1 being read, 2 read
@@ -185,6 +214,25 @@ uint32_t setting_sample_interval_us() {
 bool setting_direct_syscalls() {
     return read_once(g_direct_syscalls, "SHIM_DIRECT_SYSCALLS", settings_parse::direct_syscalls,
                      [](const char* text) { say("SHIM_DIRECT_SYSCALLS=%s is neither 0 nor 1; using 1", text); }) == 1;
+}
+
+StartMode setting_start_mode() {
+    return static_cast<StartMode>(read_once(
+        g_start_mode, "SHIM_START",
+        [](const char* text, bool* bad) { return static_cast<int64_t>(settings_parse::start_mode(text, bad)); },
+        [](const char* text) { say("SHIM_START=%s is neither paused nor running: no control, recording as usual", text); }));
+}
+
+uint32_t setting_period_s() {
+    return static_cast<uint32_t>(read_once(g_period_s, "SHIM_PERIOD", settings_parse::period_s, [](const char* text) {
+        say("SHIM_PERIOD=%s is not a number of seconds from 0 to 86400; no periodic windows", text);
+    }));
+}
+
+uint32_t setting_keep() {
+    return static_cast<uint32_t>(read_once(g_keep, "SHIM_KEEP", settings_parse::keep, [](const char* text) {
+        say("SHIM_KEEP=%s is not a number of windows; every window is kept", text);
+    }));
 }
 
 bool setting_waits() {

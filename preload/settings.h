@@ -42,6 +42,21 @@ bool setting_direct_syscalls();
 // barrier and join hooks pass straight through); 1 (unset): recorded.
 bool setting_waits();
 
+// SHIM_START: how a controllable run starts (analyzer ctl, log/windows.h).
+// Unset: no control, the shim records from start to exit as always.
+// `running`: records from the start, and answers analyzer ctl. `paused`:
+// records nothing until `analyzer ctl PID start`.
+enum class StartMode : uint8_t { Uncontrolled = 0, Running = 1, Paused = 2 };
+StartMode setting_start_mode();
+
+// SHIM_PERIOD=SECONDS: a recording window closes and the next opens every
+// SECONDS (1 to 86400); 0 (unset): windows end only by ctl or the exit.
+// Implies SHIM_START=running when SHIM_START is unset.
+uint32_t setting_period_s();
+// SHIM_KEEP=N: only the last N windows' logs stay; the shim deletes older
+// ones it wrote. 0 (unset): all stay.
+uint32_t setting_keep();
+
 // SHIM_TEST_NO_TASK_IO=1 (tests only): act as if /proc/<pid>/task/<tid>/io
 // could not be read.
 bool setting_no_task_io();
@@ -59,6 +74,9 @@ bool waits(const char* text, bool* bad);
 uint32_t cpu_hz(const char* text, bool* bad);
 int cpu_signal(const char* text, bool* bad);
 bool no_task_io(const char* text);
+StartMode start_mode(const char* text, bool* bad);
+uint32_t period_s(const char* text, bool* bad);
+uint32_t keep(const char* text, bool* bad);
 }  // namespace settings_parse
 
 }  // namespace shim

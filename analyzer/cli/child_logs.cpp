@@ -37,6 +37,8 @@ std::string describe_ending(const Log& log) {
         case shimlog::EndReason::QuickExit: return "_exit " + std::to_string(log.end.exit_status);
         case shimlog::EndReason::Exec: return "exec";
         case shimlog::EndReason::Signal: return "signal " + std::to_string(log.end.exit_status);
+        case shimlog::EndReason::WindowClosed: return "window closed";
+        case shimlog::EndReason::Snapshot: return "snapshot";
     }
     return "?";
 }

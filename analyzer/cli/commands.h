@@ -11,6 +11,7 @@ void add_record_command(CLI::App& app);
 void add_diff_command(CLI::App& app);
 void add_pprof_command(CLI::App& app);
 void add_push_command(CLI::App& app);
+void add_ctl_command(CLI::App& app);
 
 // The exit status of the subcommand that ran: 0, or 2 for unusable input.
 void set_command_status(int status);

@@ -12,7 +12,8 @@ int main(int argc, char** argv) {
                  "  analyzer diff before.bin after.bin\n"
                  "  analyzer flame log.bin --what allocs -o allocs.svg\n"
                  "  analyzer timeline log.bin -o trace.json   # open in ui.perfetto.dev\n"
-                 "  analyzer pprof log.bin --what allocs -o allocs.pb.gz   # go tool pprof -top allocs.pb.gz"};
+                 "  analyzer pprof log.bin --what allocs -o allocs.pb.gz   # go tool pprof -top allocs.pb.gz\n"
+                 "  analyzer ctl PID start|stop|status   # a process started with SHIM_START=paused"};
     app.require_subcommand(1);
     analyzer::add_record_command(app);
     analyzer::add_report_command(app);
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
     analyzer::add_timeline_command(app);
     analyzer::add_pprof_command(app);
     analyzer::add_push_command(app);
+    analyzer::add_ctl_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

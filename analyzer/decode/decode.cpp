@@ -169,6 +169,20 @@ bool decode_end(Payload p, Log& log) {
     return true;
 }
 
+bool decode_window(Payload p, Log& log) {
+    shimlog::WindowRecord rec;
+    if (!p.take(rec)) return false;
+    log.window.present = true;
+    log.window.index = rec.index;
+    log.window.opened_by = static_cast<shimlog::WindowCause>(rec.opened_by);
+    log.window.closed_by = static_cast<shimlog::WindowCause>(rec.closed_by);
+    log.window.start_ns = rec.start_ns;
+    log.window.end_ns = rec.end_ns;
+    log.window.heap_at_start = rec.heap_at_start;
+    log.window.heap_at_end = rec.heap_at_end;
+    return true;
+}
+
 bool fail(std::string& why, std::string reason) {
     why = std::move(reason);
     return false;
@@ -445,6 +459,7 @@ Log decode_log(std::shared_ptr<const LogBytes> file, const std::string& name) {
             case RecordType::File: ok = decode_file(payload, log); break;
             case RecordType::IoSite: ok = decode_io_site(payload, log, io_index); break;
             case RecordType::End: ok = decode_end(payload, log); break;
+            case RecordType::Window: ok = decode_window(payload, log); break;
             case RecordType::Clock: ok = decode_clock(payload, log); break;
             case RecordType::Note: ok = decode_note(payload, log); break;
             case RecordType::ShimStats: ok = decode_shim_stats(payload, log); break;

@@ -36,8 +36,24 @@ std::string Log::ending() const {
         case shimlog::EndReason::QuickExit: return "_exit(" + std::to_string(end.exit_status) + ")";
         case shimlog::EndReason::Exec: return "replaced itself by exec";
         case shimlog::EndReason::Signal: return "killed by signal " + std::to_string(end.exit_status);
+        case shimlog::EndReason::WindowClosed:
+            return "recording window " + std::to_string(window.index) + " closed (the program went on)";
+        case shimlog::EndReason::Snapshot:
+            return "snapshot of recording window " + std::to_string(window.index) + " (the window and the program went on)";
     }
     return "?";
+}
+
+const char* window_cause_name(shimlog::WindowCause cause) {
+    switch (cause) {
+        case shimlog::WindowCause::Start: return "start";
+        case shimlog::WindowCause::CtlStart: return "ctl-start";
+        case shimlog::WindowCause::CtlStop: return "ctl-stop";
+        case shimlog::WindowCause::ProcessEnd: return "process-end";
+        case shimlog::WindowCause::Snapshot: return "snapshot";
+        case shimlog::WindowCause::Period: return "period";
+    }
+    return "unknown";
 }
 
 uint64_t Log::duration_ns() const {

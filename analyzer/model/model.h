@@ -39,6 +39,19 @@ struct EndInfo {
     uint64_t dropped = 0;
 };
 
+// A recording window (SHIM_START, analyzer ctl): this log covers only it.
+struct WindowInfo {
+    bool present = false;
+    uint32_t index = 0;
+    shimlog::WindowCause opened_by = shimlog::WindowCause::Start;
+    shimlog::WindowCause closed_by = shimlog::WindowCause::CtlStop;
+    uint64_t start_ns = 0;
+    uint64_t end_ns = 0;
+    uint64_t heap_at_start = 0;  // glibc malloc's bytes in use, all sites; 0: not known
+    uint64_t heap_at_end = 0;
+};
+const char* window_cause_name(shimlog::WindowCause cause);
+
 struct FileInfo {
     uint32_t id = 0;
     int32_t fd = -1;
@@ -250,6 +263,7 @@ struct Log {
     std::shared_ptr<const LogBytes> bytes;  // what alloc_chunks point into
     ProcessInfo process;
     EndInfo end;
+    WindowInfo window;
     std::vector<ModuleInfo> modules;
     std::map<uint32_t, FileInfo> files;
     std::map<uint32_t, std::vector<uint64_t>> stacks;

@@ -28,13 +28,25 @@ void write_process(JsonWriter& json, const Log& log) {
         .field("wall_seconds", double(log.duration_ns()) / 1e9);
     json.begin_object("end").field("present", log.end.present);
     if (log.end.present) {
-        static const char* const reasons[] = {"exit", "_exit", "exec", "signal"};
+        static const char* const reasons[] = {"exit", "_exit", "exec", "signal", "window-closed", "snapshot"};
         unsigned reason = static_cast<unsigned>(log.end.reason);
-        json.field("reason", reason < 4 ? reasons[reason] : "unknown")
+        json.field("reason", reason < 6 ? reasons[reason] : "unknown")
             .field("status", int64_t(log.end.exit_status))
             .field("dropped_events", log.end.dropped);
     }
-    json.end_object().end_object();
+    json.end_object();
+    if (log.window.present) {
+        const WindowInfo& w = log.window;
+        json.begin_object("window")
+            .field("index", w.index)
+            .field("opened_by", window_cause_name(w.opened_by))
+            .field("closed_by", window_cause_name(w.closed_by))
+            .field("seconds", w.end_ns > w.start_ns ? double(w.end_ns - w.start_ns) / 1e9 : 0.0)
+            .field("heap_at_start", w.heap_at_start)
+            .field("heap_at_end", w.heap_at_end)
+            .end_object();
+    }
+    json.end_object();
 }
 
 void write_findings(JsonWriter& json, const std::vector<Finding>& findings) {

@@ -38,6 +38,14 @@ void write_header(const Log& log, const AllocReport& allocs, bool colour, std::o
     out << "Log:      " << printable(log.path)
         << (log.partial ? "  " + paint("[PARTIAL: " + log.partial_reason + "]", Paint::Warning, colour) : "  (complete)")
         << ", started " << when << "\n";
+    if (log.window.present) {
+        const WindowInfo& w = log.window;
+        out << "Window:   " << w.index << " of its run (opened by " << window_cause_name(w.opened_by) << ", closed by "
+            << window_cause_name(w.closed_by) << "): every figure below covers this window only";
+        if (w.heap_at_start > 0) out << "; malloc held " << human_bytes(w.heap_at_start) << " when it opened";
+        if (w.heap_at_end > 0) out << ", " << human_bytes(w.heap_at_end) << " when it closed";
+        out << "\n";
+    }
     if (log.end.dropped > 0)
         out << "Warning:  the shim dropped " << with_commas(log.end.dropped)
             << " events (a table was full, a chunk could not be written, or a raw clone inherited them unwritten): counts below are lower bounds\n";

@@ -8,6 +8,7 @@
 #include <malloc.h>
 
 #include "../record/alloc_events.h"
+#include "../record/recording.h"
 #include "bootstrap_arena.h"
 #include "interpose.h"
 
@@ -96,6 +97,7 @@ void* malloc(size_t size) {
     if (t_resolving) return shim::bootstrap_alloc(size);
     auto real = real_of(real_malloc);
     if (real == nullptr) return shim::bootstrap_alloc(size);
+    if (!shim::recording()) return real(size);  // paused (recording.h)
     shim::ReentryGuard guard;
     void* ptr = real(size);
     note_alloc(guard, ptr, size, CALLER_PC, CALLER_SP);
@@ -108,6 +110,7 @@ void free(void* ptr) {
     if (ptr == nullptr || shim::in_bootstrap_arena(ptr) || t_resolving) return;
     auto real = real_of(real_free);
     if (real == nullptr) return;  // cannot happen once malloc worked; leak rather than crash
+    if (!shim::recording()) return real(ptr);  // paused (recording.h)
     shim::ReentryGuard guard;
     if (guard.entered()) {
         shim::ErrnoKeeper keep;  // free must leave errno as it was
@@ -125,6 +128,7 @@ void* calloc(size_t count, size_t size) {
     if (t_resolving) return shim::bootstrap_alloc(bytes);  // the arena is zeroed
     auto real = real_of(real_calloc);
     if (real == nullptr) return shim::bootstrap_alloc(bytes);
+    if (!shim::recording()) return real(count, size);  // paused (recording.h)
     shim::ReentryGuard guard;
     void* ptr = real(count, size);
     note_alloc(guard, ptr, bytes, CALLER_PC, CALLER_SP);
@@ -135,6 +139,7 @@ void* realloc(void* old, size_t size) {
     if (t_resolving || (old != nullptr && shim::in_bootstrap_arena(old))) return realloc_from_arena(old, size);
     auto real = real_of(real_realloc);
     if (real == nullptr) return nullptr;
+    if (!shim::recording()) return real(old, size);  // paused (recording.h)
     shim::ReentryGuard guard;
     shim::AllocSpan span(guard.entered());
     uint64_t seq = old != nullptr && guard.entered() ? shim::reserve_sequence() : 0;
@@ -151,6 +156,7 @@ void* reallocarray(void* old, size_t count, size_t size) {
     if (t_resolving || (old != nullptr && shim::in_bootstrap_arena(old))) return realloc_from_arena(old, bytes);
     auto real = real_of(real_reallocarray);
     if (real == nullptr) return nullptr;
+    if (!shim::recording()) return real(old, count, size);  // paused (recording.h)
     shim::ReentryGuard guard;
     shim::AllocSpan span(guard.entered());
     uint64_t seq = old != nullptr && guard.entered() ? shim::reserve_sequence() : 0;
@@ -165,6 +171,7 @@ int posix_memalign(void** out, size_t alignment, size_t size) {
     }
     auto real = real_of(real_posix_memalign);
     if (real == nullptr) return ENOMEM;
+    if (!shim::recording()) return real(out, alignment, size);  // paused (recording.h)
     shim::ReentryGuard guard;
     int result = real(out, alignment, size);
     if (result == 0) note_alloc(guard, *out, size, CALLER_PC, CALLER_SP);
@@ -175,6 +182,7 @@ void* aligned_alloc(size_t alignment, size_t size) {
     if (t_resolving) return shim::bootstrap_alloc(size, alignment);
     auto real = real_of(real_aligned_alloc);
     if (real == nullptr) return nullptr;
+    if (!shim::recording()) return real(alignment, size);  // paused (recording.h)
     shim::ReentryGuard guard;
     void* ptr = real(alignment, size);
     note_alloc(guard, ptr, size, CALLER_PC, CALLER_SP);
@@ -185,6 +193,7 @@ void* memalign(size_t alignment, size_t size) {
     if (t_resolving) return shim::bootstrap_alloc(size, alignment);
     auto real = real_of(real_memalign);
     if (real == nullptr) return nullptr;
+    if (!shim::recording()) return real(alignment, size);  // paused (recording.h)
     shim::ReentryGuard guard;
     void* ptr = real(alignment, size);
     note_alloc(guard, ptr, size, CALLER_PC, CALLER_SP);
@@ -195,6 +204,7 @@ void* valloc(size_t size) {
     if (t_resolving) return shim::bootstrap_alloc(size, 4096);
     auto real = real_of(real_valloc);
     if (real == nullptr) return nullptr;
+    if (!shim::recording()) return real(size);  // paused (recording.h)
     shim::ReentryGuard guard;
     void* ptr = real(size);
     note_alloc(guard, ptr, size, CALLER_PC, CALLER_SP);
@@ -205,6 +215,7 @@ void* pvalloc(size_t size) {
     if (t_resolving) return shim::bootstrap_alloc(size, 4096);
     auto real = real_of(real_pvalloc);
     if (real == nullptr) return nullptr;
+    if (!shim::recording()) return real(size);  // paused (recording.h)
     shim::ReentryGuard guard;
     void* ptr = real(size);
     note_alloc(guard, ptr, size, CALLER_PC, CALLER_SP);

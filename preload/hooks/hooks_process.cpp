@@ -18,6 +18,7 @@
 #include "../record/stdio_streams.h"
 #include "loader_gate.h"
 #include "../log/flush.h"
+#include "../log/windows.h"
 #include "../record/sampler.h"
 #include "../record/threads.h"
 #include "../record/waits.h"
@@ -176,6 +177,8 @@ __attribute__((constructor)) static void shim_start() {
     on_exit(write_log_at_exit, nullptr);
     shim::stdio_streams_init();
     shim::kernel_io_start();  // last: the shim's own start-up I/O (loading libunwind) is not counted
+    // A controlled process answers analyzer ctl from its sampler thread, single-threaded or not.
+    if (shim::windows_controlled()) shim::sampler_start();
 }
 
 

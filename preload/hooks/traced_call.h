@@ -9,6 +9,7 @@
 
 #include "../record/io_stats.h"
 #include "../record/thread_kernel_io.h"
+#include "../record/recording.h"
 #include "direct_syscall.h"
 #include "interpose.h"
 
@@ -17,8 +18,6 @@
 
 namespace shim {
 
-// Runs the real call bracketed by an IoCall. `offset` is -1 for calls at the
-// current position.
 // The fast lane's count for this thread beside the kernel's, as
 // kernel_io_count_hooked does, here where the syscall is a constant.
 inline __attribute__((always_inline)) void count_for_kernel(shimlog::Syscall syscall, ssize_t result) {
@@ -31,7 +30,7 @@ inline __attribute__((always_inline)) void count_for_kernel(shimlog::Syscall sys
 template <typename Fn, typename... Args>
 __attribute__((noinline)) ssize_t traced_fully(Fn fn, void* site, shimlog::Syscall syscall, int fd,
                                                uint64_t requested, int64_t offset, Args... args) {
-    IoCall call(fd, syscall, requested, offset, site);
+    IoCall call(IoCall::RecordingOn{}, fd, syscall, requested, offset, site);
     ssize_t result = fn(args...);
     call.finish(result);
     return result;
@@ -41,7 +40,7 @@ template <typename Fn, typename... Args>
 __attribute__((noinline)) ssize_t traced_fully_direct(Fn fn, DirectSyscall& direct, void* site,
                                                       shimlog::Syscall syscall, int fd, uint64_t requested,
                                                       int64_t offset, Args... args) {
-    IoCall call(fd, syscall, requested, offset, site);
+    IoCall call(IoCall::RecordingOn{}, fd, syscall, requested, offset, site);
     ssize_t result = direct.usable(reinterpret_cast<void*>(fn)) ? direct.issue(long(args)...) : fn(args...);
     call.finish(result);
     return result;
@@ -54,6 +53,7 @@ inline __attribute__((always_inline)) ssize_t traced(RealFunction<Fn>& real, voi
                                                      shimlog::Syscall syscall, int fd, uint64_t requested,
                                                      int64_t offset, Args... args) {
     Fn fn = real.get();
+    if (__builtin_expect(!recording(), 0)) return fn(args...);  // paused: the flag test alone
     if (__builtin_expect(io_untimed_call(fd, syscall, reinterpret_cast<uint64_t>(site)), 1)) {
         ssize_t result = fn(args...);
         count_for_kernel(syscall, result);
@@ -69,6 +69,8 @@ inline __attribute__((always_inline)) ssize_t traced_direct(RealFunction<Fn>& re
                                                             void* site, shimlog::Syscall syscall, int fd,
                                                             uint64_t requested, int64_t offset, Args... args) {
     Fn fn = real.get();
+    if (__builtin_expect(!recording(), 0))  // paused: the flag test alone
+        return direct.usable(reinterpret_cast<void*>(fn)) ? direct.issue(long(args)...) : fn(args...);
     if (__builtin_expect(io_untimed_call(fd, syscall, reinterpret_cast<uint64_t>(site)), 1)) {
         ssize_t result = direct.usable(reinterpret_cast<void*>(fn)) ? direct.issue(long(args)...) : fn(args...);
         count_for_kernel(syscall, result);

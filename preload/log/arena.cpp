@@ -115,6 +115,8 @@ void arena_after_fork_child() {
     g_arena_flushed = 0;
 }
 
+void arena_write_all_again() { g_arena_flushed = 0; }
+
 void count_dropped() { g_dropped.fetch_add(1, std::memory_order_relaxed); }
 
 }  // namespace shim

@@ -23,5 +23,7 @@ void arena_release_writers();
 // The child's log needs every definition again, and no writer of its parent
 // is in it.
 void arena_after_fork_child();
+// A new recording window's log needs every definition again too.
+void arena_write_all_again();
 
 }  // namespace shim

@@ -2,7 +2,9 @@
 #include "flush.h"
 
 #include <atomic>
+#include <cerrno>
 #include <climits>
+#include <fcntl.h>
 #include <cstdio>
 #include <cstring>
 #include <linux/kcmp.h>
@@ -19,15 +21,18 @@
 #include "../record/io_stats.h"
 #include "../record/kernel_io.h"
 #include "../record/modules.h"
+#include "../record/recording.h"
 #include "../record/sampler.h"
 #include "../record/threads.h"
 #include "../record/waits.h"
+#include "../settings.h"
 #include "arena.h"
 #include "file_lock.h"
 #include "log_file.h"
 #include "output_buffer.h"
 #include "passing_records.h"
 #include "proc_files.h"
+#include "windows.h"
 
 namespace shim {
 namespace {
@@ -113,6 +118,13 @@ bool g_fork_holds_file_lock = false;
 
 void log_on_new_process(void (*handler)()) { g_new_process_handler = handler; }
 
+std::atomic<bool> g_recording{true};
+
+void log_set_recording(bool on) {
+    g_waits_on.store(on && setting_waits() ? 1 : 0, std::memory_order_relaxed);
+    g_recording.store(on, std::memory_order_release);
+}
+
 void log_init(bool continues_exec, bool takes_run_name) {
     ReentryGuard guard;  // reading /proc is the shim's business, not the program's
     g_log.pid = static_cast<uint32_t>(getpid());
@@ -120,6 +132,7 @@ void log_init(bool continues_exec, bool takes_run_name) {
     g_log.parent_traced = continues_exec ? !takes_run_name : parent_is_traced(g_log.ppid);
     take_start_times();
     choose_path(!g_log.parent_traced);
+    if (!windows_init()) return;  // SHIM_START=paused: no log until analyzer ctl start
     g_ready.store(true, std::memory_order_release);
     // Create it now: a program killed later still leaves a (partial) log, and
     // a log that cannot be created is reported at the start, not the end.
@@ -165,6 +178,7 @@ void log_checkpoint_due(uint64_t now) {
 
 void log_flush(shimlog::EndReason reason, int status) {
     ReentryGuard guard;  // the shim's own writes are not the program's
+    if (reason != shimlog::EndReason::Exec && windows_controlled()) windows_at_exit();
     if (!g_ready.load(std::memory_order_acquire) || g_finalized.load(std::memory_order_acquire)) return;
     if (check_process() == Process::Foreign) return;
     bool final = reason != shimlog::EndReason::Exec;
@@ -191,6 +205,9 @@ void log_flush(shimlog::EndReason reason, int status) {
     stats.stack_mismatches = alloc_stacks_mismatches();
     sink_record(RecordType::ShimStats, {{&stats, sizeof stats}});
     if (reason == shimlog::EndReason::Exit) exit_scan_write();  // who still points at the live blocks
+    shimlog::WindowRecord window{};
+    if (final && window_closing(shimlog::WindowCause::ProcessEnd, &window))
+        sink_record(RecordType::Window, {{&window, sizeof window}});
     shimlog::EndRecord end{};
     end.end_ns = monotonic_ns();
     end.end_ticks = now_ticks();
@@ -203,6 +220,127 @@ void log_flush(shimlog::EndReason reason, int status) {
     // make the log look unfinished.
     if (final) g_finalized.store(true, std::memory_order_release);
 }
+
+void log_close_window(const shimlog::WindowRecord& window) {
+    ReentryGuard guard;
+    if (!g_ready.load(std::memory_order_acquire) || g_finalized.load(std::memory_order_acquire)) return;
+    if (check_process() != Process::Same) return;
+    // Recording is off already: what the threads hold is this window's.
+    cpu_profile_write(true);
+    waits_write_chunks(true);
+    alloc_flush_all();
+    threads_write_alive();
+    FileLock lock;
+    if (!lock.held()) return;
+    if (begin_writing()) {
+        write_state();
+        shimlog::ShimStatsRecord stats{};
+        stats.alloc_events = alloc_events_recorded();
+        stats.stack_checks = alloc_stacks_verified();
+        stats.stack_mismatches = alloc_stacks_mismatches();
+        sink_record(RecordType::ShimStats, {{&stats, sizeof stats}});
+        sink_record(RecordType::Window, {{&window, sizeof window}});
+        shimlog::EndRecord end{};
+        end.end_ns = window.end_ns;
+        end.end_ticks = now_ticks();
+        end.reason = static_cast<uint8_t>(shimlog::EndReason::WindowClosed);
+        end.dropped = g_dropped.load(std::memory_order_relaxed);
+        sink_record(RecordType::End, {{&end, sizeof end}});
+        end_writing();
+    }
+    // Until the next window opens nothing is written (log_write_record,
+    // checkpoints and the exit's flush all wait for g_ready).
+    g_ready.store(false, std::memory_order_release);
+}
+
+bool log_open_window(const char* path, uint32_t index) {
+    ReentryGuard guard;
+    if (g_finalized.load(std::memory_order_acquire) || g_log.failed) return false;
+    FileLock lock;
+    if (!lock.held()) return false;
+    // Every figure starts again from 0; the definitions are written again.
+    alloc_discard_written();
+    io_reset_counters();
+    waits_reset_counters();
+    sampling_after_fork_child();
+    kernel_io_start();
+    arena_write_all_again();
+    g_dropped.store(0, std::memory_order_relaxed);
+    snprintf(g_log.path, sizeof g_log.path, "%s", path);
+    g_log.window = index;
+    g_log.created = false;
+    take_start_times();
+    g_ready.store(true, std::memory_order_release);
+    bool ok = begin_writing() && end_writing();
+    return ok && g_log.created;
+}
+
+namespace {
+
+// Copies the window's log as it is on disk to a new file `to` (not
+// following a symlink, never replacing a file); its descriptor, or -1.
+int copy_log(const char* to) {
+    int in = ::open(g_log.path, O_RDONLY | O_CLOEXEC);
+    if (in < 0) return -1;
+    int out = ::open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    static char buffer[64 * 1024];  // only under the file lock
+    bool ok = out >= 0;
+    for (ssize_t got; ok && (got = ::read(in, buffer, sizeof buffer)) != 0;)
+        ok = got > 0 && ::write(out, buffer, size_t(got)) == got;
+    ::close(in);
+    if (ok) return out;
+    if (out >= 0) {
+        ::close(out);
+        unlink(to);
+    }
+    return -1;
+}
+
+}  // namespace
+
+bool log_write_snapshot(const char* path, const shimlog::WindowRecord& window) {
+    ReentryGuard guard;
+    if (!g_ready.load(std::memory_order_acquire) || g_finalized.load(std::memory_order_acquire)) return false;
+    if (check_process() != Process::Same) return false;
+    cpu_profile_write(true);  // the CPU samples and waits so far go to the window's log first
+    waits_write_chunks(true);
+    FileLock lock;
+    if (!lock.held()) return false;
+    // The window's log gets every definition so far; the copy starts from it.
+    if (!begin_writing()) return false;
+    write_state();
+    if (!end_writing()) return false;
+    char tmp[PATH_MAX + 128];
+    snprintf(tmp, sizeof tmp, "%s.%u.tmp", path, g_log.pid);
+    int saved_errno = errno;
+    int fd = copy_log(tmp);
+    if (fd < 0) {
+        errno = saved_errno;
+        return false;
+    }
+    // What is still in memory, to the copy alone: the window goes on with it.
+    out_set_fd(fd);
+    alloc_write_pending_direct();
+    threads_write_alive(true);
+    shimlog::ShimStatsRecord stats{};
+    stats.alloc_events = alloc_events_recorded();
+    sink_record(RecordType::ShimStats, {{&stats, sizeof stats}});
+    sink_record(RecordType::Window, {{&window, sizeof window}});
+    shimlog::EndRecord end{};
+    end.end_ns = window.end_ns;
+    end.end_ticks = now_ticks();
+    end.reason = static_cast<uint8_t>(shimlog::EndReason::Snapshot);
+    end.dropped = g_dropped.load(std::memory_order_relaxed);
+    sink_record(RecordType::End, {{&end, sizeof end}});
+    out_drain();
+    out_set_fd(-1);
+    bool ok = ::close(fd) == 0 && rename(tmp, path) == 0;
+    if (!ok) unlink(tmp);
+    errno = saved_errno;
+    return ok;
+}
+
+const char* log_path() { return g_log.path; }
 
 void log_before_fork() {
     arena_hold_writers();
@@ -228,6 +366,8 @@ void log_after_fork_child() {
     g_log.children = 0;
     g_log.parent_traced = true;
     g_log.created = false;  // created on first write; `failed` carries over
+    g_log.window = 0;
+    windows_after_fork_child();
     passing_after_fork_child();  // but not the parent's threads
     g_dropped.store(0);
     take_start_times();

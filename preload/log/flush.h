@@ -37,4 +37,22 @@ void log_after_fork_child();
 // log's process (kcmp) before it calls this and starts its own log.
 void log_on_new_process(void (*handler)());
 
+// Recording windows (windows.h). Close: with recording off, writes what the
+// threads hold, the state, `window` and End(WindowClosed); nothing is
+// written after it until a window opens. Open: every counter back to 0 and
+// the log `path` created now, with the definitions again; false when it
+// cannot be written.
+void log_close_window(const shimlog::WindowRecord& window);
+bool log_open_window(const char* path, uint32_t index);
+// A snapshot of the open window: its log as written so far, copied to
+// `path`, with what is still in memory (pending allocation events, the
+// threads alive, the counters now), `window` (closed_by Snapshot) and
+// End(Snapshot). The window goes on, unchanged. False when it cannot.
+bool log_write_snapshot(const char* path, const shimlog::WindowRecord& window);
+// Turns every hook's recording on or off (record/recording.h), the waits'
+// too (as SHIM_WAITS allows).
+void log_set_recording(bool on);
+// Where the log is written now (window 1: the run's name, or its name once made).
+const char* log_path();
+
 }  // namespace shim

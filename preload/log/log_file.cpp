@@ -53,7 +53,7 @@ int create_log() {
     int fd = ::open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) return -1;
     bool placed = false;
-    if (!g_log.parent_traced) {
+    if (!g_log.parent_traced || g_log.window > 1) {  // a window's name (windows.h) is this process's alone
         placed = rename(tmp, g_log.path) == 0;
     } else {
         placed = link_under_own_name(tmp);

@@ -23,6 +23,7 @@ struct LogFile {
     uint64_t start_realtime_ns = 0;
     uint64_t start_ns = 0;
     uint64_t start_ticks = 0;
+    uint32_t window = 0;           // the recording window being written (windows.h); 0: none
 };
 extern LogFile g_log;
 

@@ -411,6 +411,39 @@ void alloc_flush_all() {
     }
 }
 
+void alloc_write_pending_direct() {
+    for (AllocThread* t = g_threads.load(std::memory_order_acquire); t; t = t->next) {
+        if (!take_writer(*t)) continue;
+        uint64_t committed = t->committed.load(std::memory_order_acquire);
+        uint32_t events = static_cast<uint32_t>(committed >> 32);
+        if (events > 0) {
+            uint32_t bytes = static_cast<uint32_t>(committed);
+            Compressed packed = compress_chunk(t->buffer, bytes);
+            shimlog::AllocChunkRecord rec{};
+            rec.tid = t->chunk_tid;
+            rec.event_count = events;
+            rec.first_seq = t->first_seq;
+            rec.first_ticks = t->first_ticks;
+            rec.raw_size = bytes;
+            rec.compression = static_cast<uint8_t>(packed.handle >= 0 ? shimlog::Compression::Zstd
+                                                                      : shimlog::Compression::None);
+            sink_record(shimlog::RecordType::AllocChunk, {{&rec, sizeof rec}, {packed.data, packed.size}});
+            compressor_done(packed.handle);
+        }
+        release_writer(*t);
+    }
+}
+
+void alloc_discard_written() {
+    for (AllocThread* t = g_threads.load(std::memory_order_acquire); t; t = t->next) {
+        // An event begun before recording went off ends first (bounded: ~10 ms).
+        for (int i = 0; i < 100 && t->busy.load(std::memory_order_acquire) != 0; ++i) usleep(100);
+        if (!take_writer(*t)) continue;
+        start_chunk(*t);
+        release_writer(*t);
+    }
+}
+
 void alloc_init() {
     if (pthread_key_create(&g_exit_key, thread_ends) == 0) g_key_ready.store(true, std::memory_order_release);
     alloc_stacks_configure(setting_stack_verify_every());

@@ -42,6 +42,13 @@ private:
 // (before exec, when other threads cannot be stopped safely).
 void alloc_flush_all();
 void alloc_flush_this_thread();
+// A new recording window: the events the last one's close wrote out (and
+// left in the other threads' buffers, as a final flush does) are dropped.
+// Only while nothing records (recording.h), so no thread is mid-event.
+void alloc_discard_written();
+// A snapshot: every thread's pending events, straight through sink_record
+// (inside a flush), left in place for the window's own log.
+void alloc_write_pending_direct();
 
 void alloc_init();               // the thread-exit key; SHIM_STACK_VERIFY
 void alloc_after_fork_child();   // the parent's pending events stay the parent's

@@ -1,4 +1,5 @@
 #include "cpu_profile.h"
+#include "recording.h"
 
 #include <atomic>
 #include <cerrno>
@@ -339,7 +340,7 @@ bool cpu_profile_owns(const siginfo_t* info) {
 }
 
 void cpu_profile_on_signal(const siginfo_t* info, void* context) {
-    if (g_stopped.load(std::memory_order_relaxed)) return;
+    if (g_stopped.load(std::memory_order_relaxed) || !recording()) return;
     ErrnoKeeper keep;
     // A thread whose TLS is another's records nothing: its ring would be that one's.
     if (info->si_value.sival_ptr == &g_magic_foreign && static_cast<uint32_t>(syscall(SYS_gettid)) != thread_id())

@@ -353,8 +353,9 @@ __thread uint32_t t_untimed_calls __attribute__((tls_model("initial-exec"))) = 0
 __thread IoTimingHint t_io_hint __attribute__((tls_model("initial-exec"))) = {};
 
 void IoCall::finish(ssize_t result) {
-    if (!active_) {  // the shim's own call (kernel_io.h)
-        if (!shimlog::is_stdio(syscall_)) kernel_io_count_own(shimlog::is_write(syscall_), result);
+    if (!active_) {  // the shim's own call (kernel_io.h), or not recording (recording.h)
+        if (t_guard_depth != 0 && !shimlog::is_stdio(syscall_))
+            kernel_io_count_own(shimlog::is_write(syscall_), result);
         return;
     }
     kernel_io_count_hooked(syscall_, result);  // per thread (thread_kernel_io.h)
@@ -438,7 +439,7 @@ void StdioCall::finish(ssize_t result) {
 }
 
 void io_record_destination(int fd, shimlog::Syscall syscall, int64_t offset, ssize_t result, void* site) {
-    if (t_guard_depth != 0) return;
+    if (t_guard_depth != 0 || !recording()) return;
     kernel_io_count_hooked(syscall, result);
     ErrnoKeeper keep;
     record_call(fd, syscall, result > 0 ? static_cast<uint64_t>(result) : 0, offset,
@@ -475,7 +476,7 @@ uint64_t io_calls_recorded() {
     return calls;
 }
 
-void io_after_fork_child() {
+void io_reset_counters() {
     for_each_used_slot([](IoSlot& slot) {
         uint64_t site = slot.counters.site;
         uint32_t file_id = slot.counters.file_id, stack_id = slot.counters.stack_id;
@@ -489,7 +490,12 @@ void io_after_fork_child() {
         slot.timed_calls = 0;
         slot.represented = 0;
         slot.untimed_left = 0;
+        slot.repeated = 0;
     });
+}
+
+void io_after_fork_child() {
+    io_reset_counters();
     // Only the forking thread exists in the child.
     for (IoTable* table = g_tables.load(std::memory_order_acquire); table; table = table->next)
         if (table != t_table) table->in_use.store(false, std::memory_order_relaxed);

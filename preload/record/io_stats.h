@@ -8,6 +8,7 @@
 #include "../../format/log_format.h"
 #include "../clock.h"
 #include "../hooks/interpose.h"
+#include "recording.h"
 #include "stdio_streams.h"
 
 namespace shim {
@@ -60,6 +61,16 @@ class IoCall {
 public:
     // offset: explicit file offset (pread-style), or -1 for the current position.
     IoCall(int fd, shimlog::Syscall syscall, uint64_t requested, int64_t offset, void* site)
+        : fd_(fd), syscall_(syscall), active_(t_guard_depth == 0 && recording()), timed_(false), requested_(requested),
+          offset_(offset), site_(reinterpret_cast<uint64_t>(site)), start_ticks_(0) {
+        if (active_ && io_call_timed(fd, syscall, site_)) {
+            timed_ = true;
+            start_ticks_ = now_ticks();
+        }
+    }
+    // For a hook that tested recording() itself (traced_call.h): one load of the flag, not two.
+    struct RecordingOn {};
+    IoCall(RecordingOn, int fd, shimlog::Syscall syscall, uint64_t requested, int64_t offset, void* site)
         : fd_(fd), syscall_(syscall), active_(t_guard_depth == 0), timed_(false), requested_(requested),
           offset_(offset), site_(reinterpret_cast<uint64_t>(site)), start_ticks_(0) {
         if (active_ && io_call_timed(fd, syscall, site_)) {
@@ -94,7 +105,7 @@ private:
 class StdioCall {
 public:
     StdioCall(int fd, shimlog::Syscall syscall, uint64_t requested, void* site)
-        : fd_(fd), syscall_(syscall), active_(t_guard_depth == 0), requested_(requested),
+        : fd_(fd), syscall_(syscall), active_(t_guard_depth == 0 && recording()), requested_(requested),
           site_(reinterpret_cast<uint64_t>(site)), outer_(t_stdio_cause) {
         if (active_) t_stdio_cause = {site_, static_cast<uint8_t>(static_cast<uint8_t>(syscall) + 1)};
     }
@@ -121,6 +132,8 @@ uint64_t io_calls_recorded();
 
 // In a fork child: the child's log counts the child's I/O only.
 void io_after_fork_child();
+// A new recording window: every counter back to 0, the entries kept.
+void io_reset_counters();
 
 // Creates the key whose destructor hands a finished thread's table on.
 void io_init();

@@ -21,7 +21,9 @@
 #include "../log/compressor.h"
 #include "../hooks/interpose.h"
 #include "../log/record_sink.h"
+#include "../log/windows.h"
 #include "../settings.h"
+#include "recording.h"
 #include "threads.h"
 
 namespace shim {
@@ -288,6 +290,25 @@ uint64_t read_tick(SamplerState& s) {
     return now;
 }
 
+// The control channel is read this often (a stat each time).
+constexpr uint64_t kPausedPollNs = 50 * 1000000;
+
+// On this thread only: a window is closing, its readings go to its log.
+void flush_readings() {
+    read_tick(g_state);
+    flush_chunk(g_state);
+}
+
+// A window opened: the readings restart from now, with none pending.
+void restart_readings(SamplerState& s, timespec& next) {
+    s.used = 0;
+    s.events = 0;
+    uint64_t now = monotonic_ns();
+    s.first_ns = s.last_ns = s.last_flush_ns = now;
+    s.last_cpu = program_cpu_ns(s);
+    clock_gettime(CLOCK_MONOTONIC, &next);
+}
+
 void* sampler_main(void*) {
     ReentryGuard guard;  // everything this thread does is the shim's
     SamplerState& s = g_state;
@@ -300,10 +321,22 @@ void* sampler_main(void*) {
     timespec next;
     clock_gettime(CLOCK_MONOTONIC, &next);
     uint64_t own_cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+    uint64_t last_poll_ns = 0;
     for (uint64_t tick = 1;; ++tick) {
+        if (!recording()) {  // paused (windows.h): no readings, only the control channel
+            clock_gettime(CLOCK_MONOTONIC, &next);
+            add_ns(next, kPausedPollNs);
+            if (wait_while(g_stop, 0, next)) break;
+            if (windows_poll(flush_readings)) restart_readings(s, next);  // its readings start now
+            continue;
+        }
         add_ns(next, uint64_t(s.interval_us) * 1000);
         if (wait_while(g_stop, 0, next)) break;  // sampler_stop
         uint64_t now = read_tick(s);
+        if (windows_controlled() && now - last_poll_ns >= kPausedPollNs) {
+            last_poll_ns = now;
+            if (windows_poll(flush_readings)) restart_readings(s, next);
+        }
         if (tick % kTicksPerTaskRescan == 1) rescan_tasks(s, self);
         if (tick % kTicksPerThreadScan == 0) sample_threads(s);
         if (now - s.last_flush_ns >= kFlushEveryNs) flush_chunk(s);

@@ -70,8 +70,10 @@ uint64_t short_thread_estimate_ns() {
     return read == 0 ? 0 : g_short_read_ns.load(std::memory_order_relaxed) / read;
 }
 
+// direct: straight to the file being written (a snapshot, inside its flush),
+// not through the passing records that the window's log takes next.
 void write_record(const ThreadInfo& info, shimlog::ThreadEnd end, uint64_t end_ticks, uint64_t cpu_ns,
-                  shimlog::ThreadCpu cpu_source) {
+                  shimlog::ThreadCpu cpu_source, bool direct = false) {
     shimlog::ThreadRecord rec{};
     rec.tid = info.tid.load(std::memory_order_relaxed);
     rec.parent_tid = info.parent_tid;
@@ -86,7 +88,10 @@ void write_record(const ThreadInfo& info, shimlog::ThreadEnd end, uint64_t end_t
     rec.cpu_ns = cpu_ns;
     rec.join_wait_ticks = info.join_wait_ticks;
     rec.joins = info.joins;
-    passing_record(shimlog::RecordType::Thread, {{&rec, sizeof rec}});
+    if (direct)
+        sink_record(shimlog::RecordType::Thread, {{&rec, sizeof rec}});
+    else
+        passing_record(shimlog::RecordType::Thread, {{&rec, sizeof rec}});
 }
 
 uint64_t own_cpu_ns() { return clock_ns(CLOCK_THREAD_CPUTIME_ID); }
@@ -182,13 +187,13 @@ void thread_add_join_wait(uint64_t ticks) {
     info->joins++;
 }
 
-void threads_write_alive() {
+void threads_write_alive(bool direct) {
     uint64_t now = now_ticks();
     for (ThreadInfo* t = threads_first(); t; t = t->next) {
         if (!t->in_use.load(std::memory_order_acquire)) continue;
         uint32_t tid = t->tid.load(std::memory_order_acquire);
         if (tid == 0) continue;  // created, not yet running
-        write_record(*t, shimlog::ThreadEnd::AliveAtExit, now, thread_cpu_ns(tid), shimlog::ThreadCpu::Read);
+        write_record(*t, shimlog::ThreadEnd::AliveAtExit, now, thread_cpu_ns(tid), shimlog::ThreadCpu::Read, direct);
     }
 }
 

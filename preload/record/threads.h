@@ -25,7 +25,8 @@ void thread_add_join_wait(uint64_t ticks);  // time this thread spent in pthread
 
 // Writes records for the threads still alive, the main thread among them
 // (inside log_flush).
-void threads_write_alive();
+// direct: written straight through sink_record, inside a flush (a snapshot).
+void threads_write_alive(bool direct = false);
 
 // Calls visit(tid) for every live thread the hooks know of.
 template <typename Visit>

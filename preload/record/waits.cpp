@@ -406,6 +406,22 @@ void waits_after_fork_child() {
     uint32_t claimed = 0;
     for (const SiteSlot& slot : g_sites) claimed += slot.state.load(std::memory_order_relaxed) != 0;
     g_sites_claimed.store(claimed, std::memory_order_relaxed);
+    waits_reset_counters();
+    // Only the forking thread exists here; the other rings' waits are the parent's.
+    for (ThreadWaits* block = g_blocks.load(std::memory_order_acquire); block; block = block->next) {
+        block->tail.store(block->head.load(std::memory_order_relaxed), std::memory_order_relaxed);
+        block->dropped.store(0, std::memory_order_relaxed);
+        block->draining.store(false, std::memory_order_relaxed);
+        if (block == t_waits) {
+            block->tid = thread_id();
+            memset(block->sites_seen, 0, sizeof block->sites_seen);
+        } else {
+            block->in_use.store(false, std::memory_order_relaxed);
+        }
+    }
+}
+
+void waits_reset_counters() {
     for (SiteSlot& slot : g_sites) {
         slot.waits.store(0, std::memory_order_relaxed);
         slot.timeouts.store(0, std::memory_order_relaxed);
@@ -424,18 +440,6 @@ void waits_after_fork_child() {
         slot.release_ticks.store(0, std::memory_order_relaxed);
         slot.acquired_ticks.store(0, std::memory_order_relaxed);
         slot.holder_tid.store(0, std::memory_order_relaxed);
-    }
-    // Only the forking thread exists here; the other rings' waits are the parent's.
-    for (ThreadWaits* block = g_blocks.load(std::memory_order_acquire); block; block = block->next) {
-        block->tail.store(block->head.load(std::memory_order_relaxed), std::memory_order_relaxed);
-        block->dropped.store(0, std::memory_order_relaxed);
-        block->draining.store(false, std::memory_order_relaxed);
-        if (block == t_waits) {
-            block->tid = thread_id();
-            memset(block->sites_seen, 0, sizeof block->sites_seen);
-        } else {
-            block->in_use.store(false, std::memory_order_relaxed);
-        }
     }
 }
 

@@ -51,6 +51,8 @@ void waits_write_totals();
 void waits_write_chunks(bool wait);
 
 void waits_init();              // the key whose destructor drains an ending thread's ring
-void waits_after_fork_child();  // the child's log counts the child's waits only
+void waits_after_fork_child();
+// A new recording window: the totals back to 0, the sites kept.
+void waits_reset_counters();  // the child's log counts the child's waits only
 
 }  // namespace shim

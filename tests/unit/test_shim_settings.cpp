@@ -151,3 +151,27 @@ TEST_CASE("a bad setting is read once and said once", "[shim]") {
     CHECK(said == "shim: SHIM_SAMPLE_US=7 is not between 100 and 100000; using 1000\n");
     CHECK(again.empty());
 }
+
+TEST_CASE("SHIM_START, SHIM_PERIOD and SHIM_KEEP: recording windows", "[shim]") {
+    bool bad = false;
+    CHECK(start_mode(nullptr, &bad) == shim::StartMode::Uncontrolled);
+    CHECK_FALSE(bad);
+    CHECK(start_mode("paused", &bad) == shim::StartMode::Paused);
+    CHECK(start_mode("running", &bad) == shim::StartMode::Running);
+    CHECK_FALSE(bad);
+    CHECK(start_mode("pause", &bad) == shim::StartMode::Uncontrolled);
+    CHECK(bad);
+    CHECK(period_s("60", &bad) == 60);
+    CHECK_FALSE(bad);
+    CHECK(period_s(nullptr, &bad) == 0);
+    CHECK(period_s("86401", &bad) == 0);
+    CHECK(bad);
+    CHECK(period_s("-5", &bad) == 0);
+    CHECK(bad);
+    CHECK(period_s("1m", &bad) == 0);
+    CHECK(bad);
+    CHECK(keep("2", &bad) == 2);
+    CHECK_FALSE(bad);
+    CHECK(keep("two", &bad) == 0);
+    CHECK(bad);
+}

@@ -1,0 +1,307 @@
+// Recording windows (SHIM_START, analyzer ctl): a program that serves
+// requests until told to stop (tests/programs/serve_requests.c), started
+// paused, recorded in windows opened and closed while it runs; each window's
+// log holds exactly what the program counted itself meanwhile.
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <map>
+#include <sstream>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+#include "analysis.h"
+#include "harness.h"
+
+using namespace harness;
+
+namespace {
+
+// The program's own count of one command: "done big requests=50 allocs=50 ...".
+struct Tally {
+    long allocs = 0, bytes = 0, frees = 0, reads = 0, read_bytes = 0;
+    Tally& operator+=(const Tally& o) {
+        allocs += o.allocs, bytes += o.bytes, frees += o.frees, reads += o.reads, read_bytes += o.read_bytes;
+        return *this;
+    }
+};
+
+Tally parse_tally(const std::string& line) {
+    Tally t;
+    sscanf(line.c_str(), "done %*s requests=%*d allocs=%ld bytes=%ld frees=%ld reads=%ld read_bytes=%ld", &t.allocs,
+           &t.bytes, &t.frees, &t.reads, &t.read_bytes);
+    return t;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+}
+
+// serve_requests running in `dir` with `env`, its commands through a pipe,
+// its output into out.txt.
+class Server {
+public:
+    Server(const std::string& dir, const std::string& env) : dir_(dir) {
+        write_file(dir + "/data.bin", std::string(8192, 'x'));
+        std::string command = "cd '" + dir + "' && exec env " + env + " " + program_path("serve_requests") +
+                              " data.bin > out.txt";
+        pipe_ = popen(command.c_str(), "w");
+        REQUIRE(pipe_ != nullptr);
+        wait_lines(1);
+        pid = std::stol(lines_of(read_file(dir + "/out.txt"))[0].substr(4));
+    }
+    ~Server() {
+        if (pipe_ != nullptr) pclose(pipe_);
+    }
+    // Sends one command and waits for its "done" line: the program's tally.
+    Tally run(const std::string& phase, int requests) {
+        fprintf(pipe_, "run %s %d\n", phase.c_str(), requests);
+        fflush(pipe_);
+        wait_lines(++done_ + 1);
+        return parse_tally(lines_of(read_file(dir_ + "/out.txt")).back());
+    }
+    int quit() {
+        fputs("quit\n", pipe_);
+        int status = pclose(pipe_);
+        pipe_ = nullptr;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    std::string output() const { return read_file(dir_ + "/out.txt"); }
+    long pid = 0;
+
+private:
+    void wait_lines(size_t count) {
+        for (int i = 0; i < 1000 && lines_of(read_file(dir_ + "/out.txt")).size() < count; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        REQUIRE(lines_of(read_file(dir_ + "/out.txt")).size() >= count);
+    }
+    std::string dir_;
+    FILE* pipe_ = nullptr;
+    int done_ = 0;
+};
+
+Result ctl(long pid, const std::string& action, const std::string& dir, const std::string& extra = "") {
+    return run(analyzer_path() + " ctl " + std::to_string(pid) + " " + action + extra, dir);
+}
+
+bool exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
+
+// The pread64 calls and bytes a window's log counted.
+std::pair<uint64_t, uint64_t> preads(const analyzer::Log& log) {
+    uint64_t calls = 0, bytes = 0;
+    for (const analyzer::IoSite& site : log.io_sites)
+        if (site.syscall == shimlog::Syscall::pread64) calls += site.calls, bytes += site.bytes_done;
+    return {calls, bytes};
+}
+
+void check_window(const std::string& path, uint32_t index, const Tally& expected) {
+    INFO("window " << index << ": " << path);
+    Analysis a = analyze(path);
+    CHECK_FALSE(a.log.partial);
+    REQUIRE(a.log.end.present);
+    CHECK(a.log.end.reason == shimlog::EndReason::WindowClosed);
+    REQUIRE(a.log.window.present);
+    CHECK(a.log.window.index == index);
+    CHECK(a.log.window.opened_by == shimlog::WindowCause::CtlStart);
+    CHECK(a.log.window.closed_by == shimlog::WindowCause::CtlStop);
+    CHECK(a.log.window.heap_at_start > 0);
+    const analyzer::AllocReport& allocs = a.run->analysis.allocs;
+    CHECK(allocs.allocations == uint64_t(expected.allocs));
+    CHECK(allocs.bytes == uint64_t(expected.bytes));
+    CHECK(allocs.frees == uint64_t(expected.frees));
+    CHECK(allocs.unknown_frees == 0);
+    CHECK(allocs.live_allocations == uint64_t(expected.allocs - expected.frees));
+    CHECK(preads(a.log) == std::make_pair(uint64_t(expected.reads), uint64_t(expected.read_bytes)));
+}
+
+}  // namespace
+
+TEST_CASE("paused start, two windows by ctl, each holding exactly the program's own tallies", "[windows][integration]") {
+    std::string dir = scratch_dir("windows_ctl");
+    Server server(dir, "SHIM_START=paused " + preload());
+    server.run("small", 100);  // paused: not recorded anywhere
+    Result status = ctl(server.pid, "status", dir);
+    CHECK(status.status == 0);
+    CHECK(status.out == "paused: no window yet (the first will be " + dir + "/log.bin)\n");
+    CHECK_FALSE(exists(dir + "/log.bin"));
+
+    Result start = ctl(server.pid, "start", dir);
+    CHECK(start.status == 0);
+    CHECK(start.out == "recording window 1: " + dir + "/log.bin\n");
+    Tally first = server.run("big", 50);
+    first += server.run("small", 30);
+    Result stop = ctl(server.pid, "stop", dir);
+    CHECK(stop.status == 0);
+    CHECK(stop.out == "window 1 complete: " + dir + "/log.bin\n");
+    Result again = ctl(server.pid, "stop", dir);
+    CHECK(again.status == 1);
+    CHECK(again.err == "analyzer: ctl: not recording: no window is open\n");
+
+    server.run("small", 20);  // between windows
+    CHECK(ctl(server.pid, "start", dir).out == "recording window 2: " + dir + "/log.bin.w2\n");
+    Tally second = server.run("small", 40);
+    second += server.run("big", 20);
+    CHECK(ctl(server.pid, "stop", dir).out == "window 2 complete: " + dir + "/log.bin.w2\n");
+    CHECK(server.quit() == 0);
+
+    // The program's tallies, as it printed them: 50 big + 30 small requests, then 40 small + 20 big.
+    CHECK(first.allocs == 50 + 30 * 4);
+    CHECK(second.allocs == 40 * 4 + 20);
+    check_window(dir + "/log.bin", 1, first);
+    check_window(dir + "/log.bin.w2", 2, second);
+    // Window 1's peak: the 5 kept 64 KiB blocks and a small request's four 48-byte ones.
+    CHECK(analyze(dir + "/log.bin").run->analysis.allocs.peak_bytes == 5 * 65536 + 4 * 48);
+    CHECK_FALSE(exists(dir + "/log.bin.w3"));
+    CHECK_FALSE(exists("/tmp/shim-control." + std::to_string(geteuid()) + "/" + std::to_string(server.pid) +
+                       ".ready"));
+}
+
+TEST_CASE("SHIM_START=running records from the start; the process's end closes the window", "[windows][integration]") {
+    std::string dir = scratch_dir("windows_running");
+    Server server(dir, "SHIM_START=running " + preload());
+    Result status = ctl(server.pid, "status", dir);
+    CHECK(status.out.find("recording window 1 for ") == 0);
+    Tally tally = server.run("small", 25);
+    CHECK(ctl(server.pid, "start", dir).err == "analyzer: ctl: already recording window 1: " + dir + "/log.bin\n");
+    CHECK(server.quit() == 0);
+    Analysis a = analyze(dir + "/log.bin");
+    CHECK(a.log.end.reason == shimlog::EndReason::Exit);
+    REQUIRE(a.log.window.present);
+    CHECK(a.log.window.opened_by == shimlog::WindowCause::Start);
+    CHECK(a.log.window.closed_by == shimlog::WindowCause::ProcessEnd);
+    CHECK(preads(a.log).first == uint64_t(tally.reads));
+}
+
+TEST_CASE("ctl says clearly why it cannot reach a process", "[windows][integration]") {
+    std::string dir = scratch_dir("windows_ctl_errors");
+    // Not a process any more: the shell's own pid once it ended.
+    long dead = std::stol(run("echo $$", dir).out);
+    Result r = ctl(dead, "status", dir);
+    CHECK(r.status == 1);
+    CHECK(r.err == "analyzer: ctl: no process " + std::to_string(dead) + " (not running)\n");
+
+    // Untraced, and traced without a control channel.
+    long untraced = std::stol(run("sleep 20 >/dev/null 2>&1 & echo $!", dir).out);
+    r = ctl(untraced, "start", dir);
+    CHECK(r.status == 1);
+    CHECK(r.err == "analyzer: ctl: process " + std::to_string(untraced) + " is not traced: libshim.so is not loaded in it\n");
+    kill(untraced, SIGKILL);
+    long uncontrolled = std::stol(run(preload() + "sleep 20 >/dev/null 2>&1 & echo $!", dir).out);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the loader maps the shim
+    r = ctl(uncontrolled, "start", dir);
+    CHECK(r.status == 1);
+    CHECK(r.err == "analyzer: ctl: process " + std::to_string(uncontrolled) +
+                       " is traced but has no control channel: start it with SHIM_START=paused or SHIM_START=running\n");
+    kill(uncontrolled, SIGKILL);
+
+    // A controlled process that cannot answer (stopped): a timeout, said.
+    long stopped = std::stol(run("SHIM_START=paused " + preload() + "sleep 20 >/dev/null 2>&1 & echo $!", dir).out);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    kill(stopped, SIGSTOP);
+    r = ctl(stopped, "status", dir, " --timeout 0.5");
+    CHECK(r.status == 1);
+    CHECK(r.err.find("analyzer: ctl: no answer from process " + std::to_string(stopped) + " within 0.50 s") == 0);
+    kill(stopped, SIGKILL);
+    kill(stopped, SIGCONT);
+
+    // Another user's process: as root, one run as nobody; otherwise pid 1 (root's).
+    long other = 1;
+    std::string owner = "root (uid 0)";
+    if (geteuid() == 0) {
+        Result nobody = run("setpriv --reuid=65534 --regid=65534 --clear-groups sleep 20 >/dev/null 2>&1 & echo $!", dir);
+        if (nobody.status != 0) {
+            WARN("setpriv is not available: the other-user case is checked against pid 1 only when not root");
+            return;
+        }
+        other = std::stol(nobody.out);
+        owner = "nobody (uid 65534)";
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    r = ctl(other, "status", dir);
+    CHECK(r.status == 1);
+    CHECK(r.err.find("analyzer: ctl: process " + std::to_string(other) + " belongs to " + owner + ", not to ") == 0);
+    if (other != 1) kill(other, SIGKILL);
+}
+
+TEST_CASE("a snapshot writes the open window's state now; the window goes on unchanged", "[windows][integration]") {
+    std::string dir = scratch_dir("windows_snapshot");
+    Server server(dir, "SHIM_START=paused " + preload());
+    CHECK(ctl(server.pid, "snapshot", dir).err == "analyzer: ctl: not recording: a snapshot is of an open window\n");
+    CHECK(ctl(server.pid, "start", dir).status == 0);
+    Tally before = server.run("small", 10);
+    before += server.run("big", 10);  // the 10th block is kept: in use at the snapshot
+    Result snap = ctl(server.pid, "snapshot", dir);
+    CHECK(snap.status == 0);
+    CHECK(snap.out == "snapshot 1 complete: " + dir + "/log.bin.s1\n");
+    Tally after = server.run("small", 5);
+    CHECK(ctl(server.pid, "stop", dir).status == 0);
+    CHECK(server.quit() == 0);
+
+    Analysis s = analyze(dir + "/log.bin.s1");
+    CHECK_FALSE(s.log.partial);
+    CHECK(s.log.end.reason == shimlog::EndReason::Snapshot);
+    REQUIRE(s.log.window.present);
+    CHECK(s.log.window.closed_by == shimlog::WindowCause::Snapshot);
+    const analyzer::AllocReport& in_use = s.run->analysis.allocs;
+    CHECK(in_use.allocations == uint64_t(before.allocs));
+    CHECK(in_use.frees == uint64_t(before.frees));
+    CHECK(in_use.live_allocations == 1);
+    CHECK(in_use.live_bytes == 65536);
+    CHECK(preads(s.log) == std::make_pair(uint64_t(before.reads), uint64_t(before.read_bytes)));
+    CHECK(s.log.threads.size() == 1);  // the main thread, alive
+
+    // The window's own log: everything once, the snapshot's events not twice.
+    Tally whole = before;
+    whole += after;
+    check_window(dir + "/log.bin", 1, whole);
+}
+
+TEST_CASE("SHIM_PERIOD cuts a window every N s; SHIM_KEEP=2 leaves exactly the last two", "[windows][integration]") {
+    std::string dir = scratch_dir("windows_period");
+    write_file(dir + "/log.bin.notes", "the user's own file beside the logs\n");
+    Server server(dir, "SHIM_PERIOD=1 SHIM_KEEP=2 " + preload());
+    Tally all;
+    for (int i = 0; i < 9; ++i) {
+        all += server.run("small", 10);
+        std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    }
+    Result status = ctl(server.pid, "status", dir);
+    CHECK(status.out.find("recording window ") == 0);
+    CHECK(server.quit() == 0);
+    CHECK(all.allocs == 9 * 10 * 4);
+    // The program's output is its own: the same as untraced, but for its pid.
+    std::string bare_dir = scratch_dir("windows_period_bare");
+    Server bare(bare_dir, "SHIM_UNUSED=1");
+    for (int i = 0; i < 9; ++i) bare.run("small", 10);
+    CHECK(bare.quit() == 0);
+    std::vector<std::string> traced_lines = lines_of(server.output()), bare_lines = lines_of(bare.output());
+    REQUIRE(traced_lines.size() == 10);
+    CHECK(std::vector<std::string>(traced_lines.begin() + 1, traced_lines.end()) ==
+          std::vector<std::string>(bare_lines.begin() + 1, bare_lines.end()));
+
+    std::vector<uint32_t> windows;
+    for (uint32_t n = 1; n < 20; ++n)
+        if (exists(dir + "/log.bin" + (n == 1 ? std::string() : ".w" + std::to_string(n)))) windows.push_back(n);
+    REQUIRE(windows.size() == 2);
+    CHECK(windows[0] >= 3);  // 3.6 s and more of serving: at least four windows were made
+    CHECK(windows[1] == windows[0] + 1);
+    CHECK(read_file(dir + "/log.bin.notes") == "the user's own file beside the logs\n");
+    CHECK(exists(dir + "/data.bin"));
+    Analysis older = analyze(dir + "/log.bin.w" + std::to_string(windows[0]));
+    CHECK_FALSE(older.log.partial);
+    CHECK(older.log.window.opened_by == shimlog::WindowCause::Period);
+    CHECK(older.log.window.closed_by == shimlog::WindowCause::Period);
+    double seconds = double(older.log.window.end_ns - older.log.window.start_ns) / 1e9;
+    CHECK(seconds > 0.95);
+    CHECK(seconds < 1.5);
+    Analysis last = analyze(dir + "/log.bin.w" + std::to_string(windows[1]));
+    CHECK(last.log.end.reason == shimlog::EndReason::Exit);
+    CHECK(last.log.window.closed_by == shimlog::WindowCause::ProcessEnd);
+    // Every allocation of each window is the program's: whole 48-byte blocks, each freed in it or the next.
+    CHECK(older.run->analysis.allocs.bytes == older.run->analysis.allocs.allocations * 48);
+}
