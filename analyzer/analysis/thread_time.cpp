@@ -29,16 +29,27 @@ void sort_waits(std::vector<ObjectWait>& waits) {
     });
 }
 
-// Adds `w` to the list, merging with the entry of the same (kind, object).
-void add_wait(std::vector<ObjectWait>& waits, const ObjectWait& w) {
-    for (ObjectWait& have : waits)
-        if (have.kind == w.kind && have.object == w.object) {
+// One entry per (kind, object), the entries of each merged in the order they
+// came, then the most time first. By sorting, not by a search per entry: a
+// thread may join 100,000 threads, each an object of its own.
+void merge_waits(std::vector<ObjectWait>& waits) {
+    std::stable_sort(waits.begin(), waits.end(), [](const ObjectWait& a, const ObjectWait& b) {
+        return std::make_pair(a.kind, a.object) < std::make_pair(b.kind, b.object);
+    });
+    size_t kept = 0;
+    for (size_t i = 0; i < waits.size(); ++i) {
+        const ObjectWait& w = waits[i];
+        if (kept > 0 && waits[kept - 1].kind == w.kind && waits[kept - 1].object == w.object) {
+            ObjectWait& have = waits[kept - 1];
             if (w.longest_ns > have.longest_ns) have.longest_ns = w.longest_ns, have.stack_id = w.stack_id;
             have.ns += w.ns;
             have.waits += w.waits;
-            return;
+        } else {
+            waits[kept++] = w;
         }
-    waits.push_back(w);
+    }
+    waits.resize(kept);
+    sort_waits(waits);
 }
 
 }  // namespace
@@ -152,10 +163,10 @@ RangeTime ThreadTimes::in(double start_ns, double end_ns) const {
                                               [&](const PlacedWait& w) { return w.end_ns <= lo; });
             for (auto w = first; w != waits.end() && w->start_ns < hi; ++w) {
                 double ns = overlap(w->start_ns, w->end_ns, lo, hi);
-                if (ns > 0) add_wait(t.waits, {w->event->kind, w->event->object, ns, 1, ns, w->event->stack_id});
+                if (ns > 0) t.waits.push_back({w->event->kind, w->event->object, ns, 1, ns, w->event->stack_id});
             }
         }
-        sort_waits(t.waits);
+        merge_waits(t.waits);
         // A blocked thread is off CPU: CPU and run-queue readings, spread evenly
         // between readings, fill at most what the exact waits leave.
         double left = std::max(0.0, t.alive_ns - t.waited_ns());
@@ -185,8 +196,8 @@ void add_thread_time(ThreadTime& into, const ThreadTime& more) {
         else into.io_on.push_back(fd);
     }
     sort_io_on(into.io_on);
-    for (const ObjectWait& w : more.waits) add_wait(into.waits, w);
-    sort_waits(into.waits);
+    into.waits.insert(into.waits.end(), more.waits.begin(), more.waits.end());
+    merge_waits(into.waits);
 }
 
 void merge_range_time(RangeTime& into, const RangeTime& more) {

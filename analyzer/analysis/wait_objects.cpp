@@ -16,10 +16,8 @@ std::string basename_of(const std::string& path) {
 std::string join_label(uint32_t tid, ThreadNamer& namer) {
     // The shim keys joins 0 once half its table is used (log_format.h): many threads, not told apart.
     if (tid == 0) return "threads joined once the shim's table was half full (not told apart)";
-    const Log& log = namer.sites().log();
-    std::string name;
-    for (const ThreadInfo& thread : log.threads)
-        if (thread.tid == tid) name = namer.label(thread);
+    const ThreadInfo* thread = namer.thread_of(tid);  // by an index: a run may join 100,000 threads
+    std::string name = thread != nullptr ? namer.label(*thread) : std::string();
     if (name.empty()) return "thread " + std::to_string(tid);
     // "main thread", "thread from f() at x.cpp:3" say "thread" already.
     bool says_thread = name.find("thread") != std::string::npos;

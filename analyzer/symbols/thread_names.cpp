@@ -75,4 +75,12 @@ std::string ThreadNamer::label_with(const ThreadInfo& thread, bool simplified) {
     return run.empty() ? "thread of unknown start routine" : run;
 }
 
+const ThreadInfo* ThreadNamer::thread_of(uint32_t tid) {
+    const std::vector<ThreadInfo>& threads = sites_.log().threads;
+    if (by_tid_.empty())
+        for (size_t i = 0; i < threads.size(); ++i) by_tid_[threads[i].tid] = i;
+    auto found = by_tid_.find(tid);
+    return found == by_tid_.end() ? nullptr : &threads[found->second];
+}
+
 }  // namespace analyzer

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <unordered_map>
 
 #include "call_sites.h"
 #include "../model/model.h"
@@ -25,6 +26,8 @@ public:
     // The label with full function names: what threads are grouped by.
     std::string group_key(const ThreadInfo& thread);
     CallSites& sites() { return sites_; }
+    // The log's thread of this tid (the last, if the kernel reused it), or nullptr.
+    const ThreadInfo* thread_of(uint32_t tid);
 
 private:
     std::string label_with(const ThreadInfo& thread, bool simplified);
@@ -32,6 +35,7 @@ private:
     std::string cwd_;
     std::map<uint64_t, std::string> routines_;
     std::map<uint32_t, std::string> creators_;
+    std::unordered_map<uint32_t, size_t> by_tid_;  // built at the first thread_of
 };
 
 }  // namespace analyzer
