@@ -39,6 +39,13 @@ struct ReportOptions {
     Gates gates;
 };
 
+// --min-cost into the thresholds; false (said) when it does not parse.
+bool apply_min_cost(const ReportOptions& options, Thresholds& limits) {
+    std::string bad_cost = options.min_cost.empty() ? "" : parse_min_cost(options.min_cost, limits);
+    if (!bad_cost.empty()) std::cerr << "analyzer: " << bad_cost << "\n";
+    return bad_cost.empty();
+}
+
 // `out`: where a JSON or text report to stdout goes.
 int report_one(const ReportOptions& options, std::vector<ProcessSummary>* children, std::ostream& out) {
     std::string bad_kind = unknown_kind_error(options.gates.fail_on);
@@ -47,11 +54,7 @@ int report_one(const ReportOptions& options, std::vector<ProcessSummary>* childr
         return 2;
     }
     Thresholds limits = options.limits;
-    std::string bad_cost = options.min_cost.empty() ? "" : parse_min_cost(options.min_cost, limits);
-    if (!bad_cost.empty()) {
-        std::cerr << "analyzer: " << bad_cost << "\n";
-        return 2;
-    }
+    if (!apply_min_cost(options, limits)) return 2;
     Progress progress(file_size(options.log_path));
     Log log;
     if (!load_log_or_say(options.log_path, log, progress)) return 2;
@@ -100,11 +103,7 @@ int report_windows(const ReportOptions& options) {
         return 2;
     }
     Thresholds limits = options.limits;
-    std::string bad_cost = options.min_cost.empty() ? "" : parse_min_cost(options.min_cost, limits);
-    if (!bad_cost.empty()) {
-        std::cerr << "analyzer: " << bad_cost << "\n";
-        return 2;
-    }
+    if (!apply_min_cost(options, limits)) return 2;
     std::vector<std::string> paths = options.log_paths;
     if (paths.size() == 1) {
         paths = window_logs(options.log_paths[0]);

@@ -114,6 +114,19 @@ void write_state() {
 
 bool g_fork_holds_file_lock = false;
 
+// The records that end a window's log, or a snapshot of one.
+void write_window_end(const shimlog::ShimStatsRecord& stats, const shimlog::WindowRecord& window,
+                      shimlog::EndReason reason) {
+    sink_record(RecordType::ShimStats, {{&stats, sizeof stats}});
+    sink_record(RecordType::Window, {{&window, sizeof window}});
+    shimlog::EndRecord end{};
+    end.end_ns = window.end_ns;
+    end.end_ticks = now_ticks();
+    end.reason = static_cast<uint8_t>(reason);
+    end.dropped = g_dropped.load(std::memory_order_relaxed);
+    sink_record(RecordType::End, {{&end, sizeof end}});
+}
+
 }  // namespace
 
 void log_on_new_process(void (*handler)()) { g_new_process_handler = handler; }
@@ -238,14 +251,7 @@ void log_close_window(const shimlog::WindowRecord& window) {
         stats.alloc_events = alloc_events_recorded();
         stats.stack_checks = alloc_stacks_verified();
         stats.stack_mismatches = alloc_stacks_mismatches();
-        sink_record(RecordType::ShimStats, {{&stats, sizeof stats}});
-        sink_record(RecordType::Window, {{&window, sizeof window}});
-        shimlog::EndRecord end{};
-        end.end_ns = window.end_ns;
-        end.end_ticks = now_ticks();
-        end.reason = static_cast<uint8_t>(shimlog::EndReason::WindowClosed);
-        end.dropped = g_dropped.load(std::memory_order_relaxed);
-        sink_record(RecordType::End, {{&end, sizeof end}});
+        write_window_end(stats, window, shimlog::EndReason::WindowClosed);
         end_writing();
     }
     // Until the next window opens nothing is written (log_write_record,
@@ -324,14 +330,7 @@ bool log_write_snapshot(const char* path, const shimlog::WindowRecord& window) {
     threads_write_alive(true);
     shimlog::ShimStatsRecord stats{};
     stats.alloc_events = alloc_events_recorded();
-    sink_record(RecordType::ShimStats, {{&stats, sizeof stats}});
-    sink_record(RecordType::Window, {{&window, sizeof window}});
-    shimlog::EndRecord end{};
-    end.end_ns = window.end_ns;
-    end.end_ticks = now_ticks();
-    end.reason = static_cast<uint8_t>(shimlog::EndReason::Snapshot);
-    end.dropped = g_dropped.load(std::memory_order_relaxed);
-    sink_record(RecordType::End, {{&end, sizeof end}});
+    write_window_end(stats, window, shimlog::EndReason::Snapshot);
     out_drain();
     out_set_fd(-1);
     bool ok = ::close(fd) == 0 && rename(tmp, path) == 0;
