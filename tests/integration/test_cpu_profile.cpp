@@ -55,7 +55,9 @@ std::string folded_cpu(const std::string& log, const std::string& dir) {
 
 TEST_CASE("cpu_split: heavy() holds ~75% of the work threads' samples, light() ~25%", "[cpu][integration]") {
     std::string dir = scratch_dir("cpu_split_shares");
-    std::string log = profile(program_path("cpu_split") + " 200", dir);  // ~2,000 expiries over ~500 samples
+    // ~6,000 expiries over ~1,500 deliveries (the tick caps them at ~250 a second): a share's
+    // sampling error is then ~1.1 points, so the ±5 points hold at ~4.5 sigma (200 gave 0.70 once).
+    std::string log = profile(program_path("cpu_split") + " 600", dir);
     std::string folded = folded_cpu(log, dir);
     INFO(folded);
     Share heavy = folded_share(folded, "work", "heavy");
