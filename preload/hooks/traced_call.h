@@ -1,7 +1,8 @@
-// What every read and write hook does around the real call: an IoCall that
-// times and counts it (io_stats.h), the syscall issued directly where glibc's
-// wrapper would add nothing (direct_syscall.h). Shared by hooks_read.cpp and
-// hooks_write.cpp.
+// What every read and write hook does around the real call: counts it in the
+// fast lane when it is not to be timed (io_count_untimed), else brackets it
+// with an IoCall that times and counts it (io_stats.h); the syscall issued
+// directly where glibc's wrapper would add nothing (direct_syscall.h). Shared
+// by hooks_read.cpp and hooks_write.cpp.
 #pragma once
 #include <cstdint>
 #include <sys/uio.h>
