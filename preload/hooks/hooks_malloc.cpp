@@ -47,10 +47,11 @@ RealFunction<size_t (*)(void*)> real_malloc_usable_size("malloc_usable_size");
 
 // Records an allocation the real allocator made, keeping its errno: the
 // program's, or a signal handler's that interrupted the shim (interpose.h).
+// record_alloc and record_free keep errno themselves, on their rare paths
+// that make calls: the common path touches no errno.
 inline void note_alloc(const shim::ReentryGuard& guard, const void* ptr, size_t size, uint64_t pc, uint64_t sp) {
     if (ptr == nullptr) return;
     if (guard.entered()) {
-        shim::ErrnoKeeper keep;
         shim::record_alloc(ptr, size, pc, sp);
     } else if (__builtin_expect(shim::called_by_handler_over_shim(), 0)) {
         shim::ErrnoKeeper keep;
@@ -113,8 +114,7 @@ void free(void* ptr) {
     if (!shim::recording()) return real(ptr);  // paused (recording.h)
     shim::ReentryGuard guard;
     if (guard.entered()) {
-        shim::ErrnoKeeper keep;  // free must leave errno as it was
-        shim::record_free(ptr);
+        shim::record_free(ptr);  // leaves errno as it was, as free must
     } else if (__builtin_expect(shim::called_by_handler_over_shim(), 0)) {
         shim::ErrnoKeeper keep;
         shim::record_free_in_handler(ptr);

@@ -10,7 +10,7 @@ namespace shim {
 namespace {
 
 constexpr int kContexts = 4;
-constexpr int kLevel = 3;  // zstd's default: ~300 MB/s here, and it shrinks event streams ~1000x
+constexpr int kLevel = 1;  // zstd's fastest standard level: event streams still shrink ~1000x (words alloc: 4,898 B vs 4,890 at level 3)
 
 struct Context {
     std::atomic<bool> busy{false};

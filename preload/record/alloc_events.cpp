@@ -169,6 +169,7 @@ void continue_chunk(AllocThread& t, uint32_t tid) {
 }
 
 __attribute__((noinline)) AllocThread* first_thread_state() {
+    ErrnoKeeper keep;  // its mmap
     bool reused = false;
     AllocThread* t = pool_acquire(g_threads, &reused);
     if (t == nullptr) return nullptr;
@@ -193,6 +194,7 @@ inline AllocThread* thread_state() {
 // Every `clock_every` events: the time, a checkpoint when one is due, and a
 // time mark when the clock moved on. Out of line: the hot path stays a leaf.
 __attribute__((noinline)) void clock_tick(AllocThread& t) {
+    ErrnoKeeper keep;  // a checkpoint's writes
     uint64_t ticks = now_ticks();
     uint64_t since = ticks - t.clock_ticks;
     t.clock_ticks = ticks;
@@ -213,8 +215,22 @@ bool has_room(const AllocThread& t) { return kBufferBytes - t.used >= kEventMaxB
 // False when the chunk could not be written (another writer held on past the
 // wait): the event is dropped rather than written past the buffer.
 __attribute__((noinline)) bool make_room(AllocThread& t) {
+    ErrnoKeeper keep;  // the chunk's write
     flush_own(t);
     return has_room(t);
+}
+
+// While glibc knows of one thread only no other can take a number, and glibc
+// clears the flag in pthread_create before a second thread exists (its own
+// malloc skips its locks on the same flag): no locked instruction until then.
+// A signal handler on this thread never takes one meanwhile (Busy defers it).
+inline uint64_t next_sequence() {
+    if (__libc_single_threaded) {
+        uint64_t seq = g_seq.load(std::memory_order_relaxed);
+        g_seq.store(seq + 1, std::memory_order_relaxed);
+        return seq;
+    }
+    return g_seq.fetch_add(1, std::memory_order_relaxed);
 }
 
 // Room for one more event, a time mark when the clock moved on, the sequence
@@ -244,6 +260,7 @@ uint8_t* put_pointer(AllocThread& t, uint8_t* out, const void* ptr) {
 // In sampling mode only the sampled blocks' frees become events.
 bool free_is_recorded(AllocThread& t, const void* ptr) {
     if (!sampling_on()) return true;
+    ErrnoKeeper keep;  // the sampling table's mmap
     if (t.sampling == nullptr) t.sampling = sampling_acquire();
     return sampling_forget(t.sampling, ptr);
 }
@@ -320,11 +337,12 @@ void record_alloc(const void* ptr, size_t size, uint64_t return_address, uint64_
     Busy busy(*t);
     uint32_t stack = alloc_stack_id(t->memo, return_address, caller_sp);
     if (sampling_on()) {
+        ErrnoKeeper keep;  // the sampling table's mmap
         if (t->sampling == nullptr) t->sampling = sampling_acquire();
         if (t->sampling == nullptr || !sampling_count(t->sampling, stack, size)) return;
         if (!sampling_remember(ptr)) return count_dropped();
     }
-    alloc_event(*t, ptr, size, stack, reserve_sequence());
+    alloc_event(*t, ptr, size, stack, next_sequence());
 }
 
 void record_free(const void* ptr) {
@@ -333,21 +351,10 @@ void record_free(const void* ptr) {
     Busy busy(*t);
     // Sampling mode: the sequence number is taken only for a recorded free.
     if (!free_is_recorded(*t, ptr)) return;
-    free_event(*t, ptr, reserve_sequence());
+    free_event(*t, ptr, next_sequence());
 }
 
-// While glibc knows of one thread only no other can take a number, and glibc
-// clears the flag in pthread_create before a second thread exists (its own
-// malloc skips its locks on the same flag): no locked instruction until then.
-// A signal handler on this thread never takes one meanwhile (Busy defers it).
-uint64_t reserve_sequence() {
-    if (__libc_single_threaded) {
-        uint64_t seq = g_seq.load(std::memory_order_relaxed);
-        g_seq.store(seq + 1, std::memory_order_relaxed);
-        return seq;
-    }
-    return g_seq.fetch_add(1, std::memory_order_relaxed);
-}
+uint64_t reserve_sequence() { return next_sequence(); }
 
 void record_free_at(const void* ptr, uint64_t seq) {
     AllocThread* t = thread_state();
@@ -365,7 +372,7 @@ void record_alloc_in_handler(const void* ptr, size_t size, uint64_t return_addre
     uint32_t stack = handler_stack_id(return_address);
     if (t->busy.load(std::memory_order_relaxed) > 0) return defer(*t, {reinterpret_cast<uint64_t>(ptr), size, stack, false});
     Busy busy(*t);
-    alloc_event(*t, ptr, size, stack, reserve_sequence());
+    alloc_event(*t, ptr, size, stack, next_sequence());
 }
 
 void record_free_in_handler(const void* ptr) {

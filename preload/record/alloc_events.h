@@ -6,6 +6,9 @@
 
 namespace shim {
 
+// Both leave errno as they found it (a free must), keeping it only on their
+// rare paths that make calls.
+
 // After the real allocator returned ptr for `size` bytes. return_address and
 // caller_sp identify the program's call (see alloc_stacks.h).
 void record_alloc(const void* ptr, size_t size, uint64_t return_address, uint64_t caller_sp);

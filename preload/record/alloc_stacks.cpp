@@ -179,6 +179,7 @@ uint32_t fresh_stack_id(uint64_t return_address) {
 }
 
 __attribute__((noinline)) void verify_now(AllocStacks& memo, const MemoEntry& entry, uint64_t return_address) {
+    ErrnoKeeper keep;  // the unwinder's calls
     memo.hits_since_verify = 0;
     g_verified.fetch_add(1, std::memory_order_relaxed);
     if (fresh_stack_id(return_address) != entry.stack_id) g_mismatches.fetch_add(1, std::memory_order_relaxed);
@@ -193,6 +194,7 @@ inline void verify(AllocStacks& memo, const MemoEntry& entry, uint64_t return_ad
 // stays a leaf without the frames array's stack frame.
 __attribute__((noinline)) uint32_t looked_up_stack_id(AllocStacks* memo, uint64_t return_address,
                                                       uint64_t caller_sp) {
+    ErrnoKeeper keep;  // the unwinder's and pthread_getattr_np's calls
     if (memo == nullptr) return fresh_stack_id(return_address);
     if (!memo->bounds_known) learn_stack_bounds(*memo);
     // Not on this thread's known stack (a coroutine, a signal stack): no memo.
