@@ -1,5 +1,6 @@
 /* The shim must leave errno exactly as the real calls leave it. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -11,6 +12,34 @@ static void expect(int got, int want, const char* what) {
         printf("errno after %s: %d, expected %d\n", what, got, want);
         failures++;
     }
+}
+
+/* The shim's rare paths make calls of their own (a new stack unwound, a full
+   event buffer compressed and written, a thread's first event): errno must
+   come through those too. Each depth is a distinct stack. */
+static void* alloc_at_depth(int depth, size_t size) {
+    if (depth == 0) return malloc(size);
+    void* p = alloc_at_depth(depth - 1, size);
+    if (p == NULL) abort();  /* not a tail call: the frame stays */
+    return p;
+}
+
+static void churn(const char* what) {
+    for (int i = 0; i < 400000; ++i) {
+        errno = 1000 + i % 7;
+        void* p = alloc_at_depth(i % 16, 16 + i % 64);
+        expect(errno, 1000 + i % 7, what);
+        errno = 2000 + i % 5;
+        free(p);
+        expect(errno, 2000 + i % 5, what);
+        if (failures > 0) return;
+    }
+}
+
+static void* thread_churn(void* unused) {
+    (void)unused;
+    churn("a thread's allocations");
+    return NULL;
 }
 
 int main(void) {
@@ -36,6 +65,9 @@ int main(void) {
     void* huge = malloc((size_t)-1 / 2);
     expect(huge == NULL, 1, "huge malloc result");
     expect(errno, ENOMEM, "huge malloc");
+    churn("800,000 allocation events");
+    pthread_t thread;
+    if (pthread_create(&thread, NULL, thread_churn, NULL) != 0 || pthread_join(thread, NULL) != 0) return 2;
     puts(failures ? "errno changed" : "errno kept");
     return failures != 0;
 }
