@@ -24,12 +24,20 @@ bool is_our_pipe(int fd, uint64_t inode) {
     return fd >= 0 && fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode) && uint64_t(st.st_ino) == inode;
 }
 
-// The lowest number of the top 16 the limit allows: a program fills
-// descriptors from the bottom, so it reaches these last.
+// The lowest number of the top 16 below the limit or 1024, whichever is
+// lower: a program fills descriptors from the bottom, so it reaches these
+// last. Not higher: the kernel's descriptor table grows to the highest number
+// open, and every fork copies it. At a limit of 20,000 the pipe at 19,984 made
+// each fork of a shell copy a 32,768-slot table (dup_fd: a sixth of what the
+// shim cost a shell loop of /bin/true); at 2^20 it would be 8 MiB a process.
+// 1024 is also select()'s FD_SETSIZE, the old default limit.
 int top_of_range() {
+    constexpr long kCeiling = 1024;
     rlimit limit;
-    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 1024 - 16;
-    long top = static_cast<long>(limit.rlim_cur > (1u << 20) ? (1u << 20) : limit.rlim_cur);
+    long top = kCeiling;
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+        limit.rlim_cur < static_cast<rlim_t>(kCeiling))
+        top = static_cast<long>(limit.rlim_cur);
     return top > 32 ? static_cast<int>(top - 16) : 3;
 }
 

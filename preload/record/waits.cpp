@@ -64,6 +64,11 @@ struct HolderSlot : KeyedSlot {
 SiteSlot g_sites[kSiteSlots];
 HolderSlot g_holders[kHolderSlots];
 std::atomic<uint32_t> g_sites_claimed{0};
+// Set before a table's first claim: the tables are 1.3 MiB of zero pages
+// until then, and a program that never waits must not have them read or
+// written at each checkpoint, at its exit and in every forked child (256
+// page faults a process, a third of what the shim cost /bin/true).
+std::atomic<bool> g_sites_touched{false}, g_holders_touched{false}, g_mutexes_touched{false};
 
 // Joins are keyed by the joined thread, a new key per thread: a program that
 // starts threads by the ten thousand would fill the table with them and leave
@@ -75,14 +80,15 @@ constexpr uint32_t kJoinSiteRoom = kSiteSlots / 2;
 // hold other keys (the wait is then counted as dropped).
 // `claimed`, when given, counts the slots claimed.
 template <typename Slot>
-int64_t find_slot(Slot* table, uint32_t size, uint64_t object, uint8_t kind, uint32_t stack,
-                  std::atomic<uint32_t>* claimed = nullptr) {
+int64_t find_slot(Slot* table, uint32_t size, std::atomic<bool>& touched, uint64_t object, uint8_t kind,
+                  uint32_t stack, std::atomic<uint32_t>* claimed = nullptr) {
     uint64_t h = mix(object ^ (uint64_t{stack} << 32) ^ (uint64_t{kind} << 56));
     for (uint32_t probe = 0; probe < kProbes; ++probe) {
         uint32_t i = static_cast<uint32_t>((h + probe) % size);
         Slot& slot = table[i];
         uint32_t state = slot.state.load(std::memory_order_acquire);
         if (state == 0) {
+            touched.store(true, std::memory_order_relaxed);
             if (slot.state.compare_exchange_strong(state, 1, std::memory_order_acq_rel)) {
                 if (claimed != nullptr) claimed->fetch_add(1, std::memory_order_relaxed);
                 slot.object = object;
@@ -126,6 +132,7 @@ MutexSlot* mutex_slot(uint64_t object, bool claim = true) {
         uint64_t seen = slot.object.load(std::memory_order_acquire);
         if (seen == object) return &slot;
         if (seen == 0 && !claim) return nullptr;  // slots are never freed: it would be here
+        if (seen == 0) g_mutexes_touched.store(true, std::memory_order_relaxed);
         if (seen == 0 && slot.object.compare_exchange_strong(seen, object, std::memory_order_acq_rel)) return &slot;
         if (seen == object) return &slot;
     }
@@ -263,7 +270,7 @@ void waits_record(uint64_t object, WaitKind kind, uint64_t start, uint64_t end, 
     uint32_t stack = stack_of(self, site);
     uint64_t ticks = end > start ? end - start : 0;
     uint64_t key = kind == WaitKind::Join && g_sites_claimed.load(std::memory_order_relaxed) >= kJoinSiteRoom ? 0 : object;
-    int64_t index = find_slot(g_sites, kSiteSlots, key, static_cast<uint8_t>(kind), stack, &g_sites_claimed);
+    int64_t index = find_slot(g_sites, kSiteSlots, g_sites_touched, key, static_cast<uint8_t>(kind), stack, &g_sites_claimed);
     if (index < 0) {
         count_dropped();
     } else {
@@ -294,7 +301,7 @@ void waits_mutex_acquired(uint64_t object, uint64_t start, uint64_t end) {
     if (released != 0 && released >= start) {  // a hooked release during this wait let us in
         slot->release_ticks.store(0, std::memory_order_relaxed);
         uint32_t stack = slot->release_stack.load(std::memory_order_relaxed);
-        int64_t index = find_slot(g_holders, kHolderSlots, object, 0, stack);
+        int64_t index = find_slot(g_holders, kHolderSlots, g_holders_touched, object, 0, stack);
         if (index < 0) {
             count_dropped();
         } else {
@@ -340,7 +347,9 @@ void waits_mutex_letting_go(uint64_t object, uint32_t self) {
     slot->holder_tid.store(0, std::memory_order_relaxed);
 }
 
-void waits_write_totals() {
+namespace {
+
+void write_site_totals() {
     for (SiteSlot& slot : g_sites) {
         if (slot.state.load(std::memory_order_acquire) != 2) continue;
         shimlog::WaitSiteRecord rec{};
@@ -355,6 +364,9 @@ void waits_write_totals() {
         rec.threads = slot.threads.load(std::memory_order_relaxed);
         sink_record(shimlog::RecordType::WaitSite, {{&rec, sizeof rec}});
     }
+}
+
+void write_holder_totals() {
     for (HolderSlot& slot : g_holders) {
         if (slot.state.load(std::memory_order_acquire) != 2) continue;
         shimlog::LockHolderRecord rec{};
@@ -368,6 +380,13 @@ void waits_write_totals() {
         rec.max_hold_ticks = slot.max_hold_ticks.load(std::memory_order_relaxed);
         sink_record(shimlog::RecordType::LockHolder, {{&rec, sizeof rec}});
     }
+}
+
+}  // namespace
+
+void waits_write_totals() {
+    if (g_sites_touched.load(std::memory_order_acquire)) write_site_totals();
+    if (g_holders_touched.load(std::memory_order_acquire)) write_holder_totals();
 }
 
 void waits_write_chunks(bool wait) {
@@ -395,16 +414,18 @@ void waits_init() {
 // child, where that thread does not exist: it would make every lookup that
 // probes it spin for ever. Its key was never published: the slot is free.
 template <typename Slot>
-void free_half_claimed(Slot* table, uint32_t size) {
+void free_half_claimed(Slot* table, uint32_t size, const std::atomic<bool>& touched) {
+    if (!touched.load(std::memory_order_relaxed)) return;
     for (uint32_t i = 0; i < size; ++i)
         if (table[i].state.load(std::memory_order_relaxed) == 1) table[i].state.store(0, std::memory_order_relaxed);
 }
 
 void waits_after_fork_child() {
-    free_half_claimed(g_sites, kSiteSlots);
-    free_half_claimed(g_holders, kHolderSlots);
+    free_half_claimed(g_sites, kSiteSlots, g_sites_touched);
+    free_half_claimed(g_holders, kHolderSlots, g_holders_touched);
     uint32_t claimed = 0;
-    for (const SiteSlot& slot : g_sites) claimed += slot.state.load(std::memory_order_relaxed) != 0;
+    if (g_sites_touched.load(std::memory_order_relaxed))
+        for (const SiteSlot& slot : g_sites) claimed += slot.state.load(std::memory_order_relaxed) != 0;
     g_sites_claimed.store(claimed, std::memory_order_relaxed);
     waits_reset_counters();
     // Only the forking thread exists here; the other rings' waits are the parent's.
@@ -421,7 +442,9 @@ void waits_after_fork_child() {
     }
 }
 
-void waits_reset_counters() {
+namespace {
+
+void reset_site_counters() {
     for (SiteSlot& slot : g_sites) {
         slot.waits.store(0, std::memory_order_relaxed);
         slot.timeouts.store(0, std::memory_order_relaxed);
@@ -429,6 +452,9 @@ void waits_reset_counters() {
         slot.max_ticks.store(0, std::memory_order_relaxed);
         slot.threads.store(0, std::memory_order_relaxed);
     }
+}
+
+void reset_holder_counters() {
     for (HolderSlot& slot : g_holders) {
         slot.releases.store(0, std::memory_order_relaxed);
         slot.delay_ticks.store(0, std::memory_order_relaxed);
@@ -436,11 +462,22 @@ void waits_reset_counters() {
         slot.hold_ticks.store(0, std::memory_order_relaxed);
         slot.max_hold_ticks.store(0, std::memory_order_relaxed);
     }
+}
+
+void reset_mutex_counters() {
     for (MutexSlot& slot : g_mutexes) {
         slot.release_ticks.store(0, std::memory_order_relaxed);
         slot.acquired_ticks.store(0, std::memory_order_relaxed);
         slot.holder_tid.store(0, std::memory_order_relaxed);
     }
+}
+
+}  // namespace
+
+void waits_reset_counters() {
+    if (g_sites_touched.load(std::memory_order_acquire)) reset_site_counters();
+    if (g_holders_touched.load(std::memory_order_acquire)) reset_holder_counters();
+    if (g_mutexes_touched.load(std::memory_order_acquire)) reset_mutex_counters();
 }
 
 }  // namespace shim

@@ -201,3 +201,18 @@ TEST_CASE("stdio's own allocations inside a hooked printf are the program's call
     CHECK(report.out.find("stdio_unbuffered.c:") != std::string::npos);
     CHECK(report.out.find("preload/") == std::string::npos);  // the shim's sources never name a site
 }
+
+TEST_CASE("the unwinder's pipe does not grow the descriptor table every fork copies",
+          "[safety][integration]") {
+    std::string dir = scratch_dir("safety_fd_table");
+    // The soft limit raised to the hard one: the pipe used to sit just below it
+    // (a 32,768-slot table at a limit of 20,000). Where the hard limit is 1,024
+    // or less this passes either way.
+    std::string raise = "ulimit -n $(ulimit -Hn) 2>/dev/null; ";
+    Result bare = run("sh -c '" + raise + program_path("fd_table") + "'", dir);
+    Result traced = run("sh -c '" + raise + "env " + preload() + program_path("fd_table") + "'", dir);
+    REQUIRE(bare.status == 0);
+    REQUIRE(traced.status == 0);
+    long bare_size = std::stol(bare.out), traced_size = std::stol(traced.out);
+    CHECK(traced_size <= std::max(bare_size, 1024L));
+}
