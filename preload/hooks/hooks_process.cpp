@@ -120,13 +120,20 @@ bool is_fork_like(long number, const long* args) {
 // vfork children share our memory: they must not touch the log.
 bool is_vfork_child() { return static_cast<uint32_t>(getpid()) != shim::log_pid(); }
 
-// Writes the log before the image is replaced and marks the environment.
-// "SHIM_EXEC_PID=<pid>[:first]", for the environment of the next image.
-char g_marker[64];
+// Writes the log before the image is replaced and makes the marker for the
+// next image's environment: "SHIM_EXEC_PID=<pid>[:first|:child]".
+constexpr size_t kMarkerBytes = 64;
 bool g_handed_name = false;
 
-bool before_exec() {
-    if (is_vfork_child()) return false;
+void before_exec(char (&marker)[kMarkerBytes]) {
+    // A vfork child (a shell's way to start a command) shares our memory: it
+    // writes no log and hands on no name. Its marker, with its own pid, tells
+    // the new image that its parent is traced: it need not read the parent's
+    // environment and maps to find out (/proc, ~40 us a process).
+    if (is_vfork_child()) {
+        snprintf(marker, sizeof marker, "%s=%u:child", kExecMarker, static_cast<unsigned>(getpid()));
+        return;
+    }
     // A fork child that did nothing worth a log before exec (the usual
     // fork-then-exec) leaves the name to the program it becomes.
     if (shim::log_created() || shim::io_calls_recorded() > 0 || shim::alloc_events_recorded() > g_allocs_at_fork)
@@ -134,13 +141,12 @@ bool before_exec() {
     // The run's first process hands log.bin on to what it becomes (env, nice,
     // a shell's exec, a launcher script): the program the user meant gets it.
     g_handed_name = shim::log_hand_over_name();
-    snprintf(g_marker, sizeof g_marker, "%s=%u%s", kExecMarker, shim::log_pid(), g_handed_name ? ":first" : "");
-    return true;
+    snprintf(marker, sizeof marker, "%s=%u%s", kExecMarker, shim::log_pid(), g_handed_name ? ":first" : "");
 }
 
 // The exec failed: the program goes on, and so does recording.
-void after_failed_exec(bool marked) {
-    if (!marked) return;
+void after_failed_exec() {
+    if (is_vfork_child()) return;
     shim::ErrnoKeeper keep;
     if (g_handed_name) shim::log_take_name_back();
 }
@@ -233,28 +239,31 @@ int execvp(const char* file, char* const argv[]) { return execvpe(file, argv, en
 
 int execve(const char* path, char* const argv[], char* const envp[]) {
     static RealFunction<int (*)(const char*, char* const*, char* const*)> real("execve");
-    if (!before_exec()) return real.get()(path, argv, envp);
+    char marker[kMarkerBytes];
+    before_exec(marker);
     const char* copy[kMaxEnv];
-    int result = real.get()(path, argv, const_cast<char* const*>(with_marker(envp, g_marker, copy)));
-    after_failed_exec(true);
+    int result = real.get()(path, argv, const_cast<char* const*>(with_marker(envp, marker, copy)));
+    after_failed_exec();
     return result;
 }
 
 int execvpe(const char* file, char* const argv[], char* const envp[]) {
     static RealFunction<int (*)(const char*, char* const*, char* const*)> real("execvpe");
-    if (!before_exec()) return real.get()(file, argv, envp);
+    char marker[kMarkerBytes];
+    before_exec(marker);
     const char* copy[kMaxEnv];
-    int result = real.get()(file, argv, const_cast<char* const*>(with_marker(envp, g_marker, copy)));
-    after_failed_exec(true);
+    int result = real.get()(file, argv, const_cast<char* const*>(with_marker(envp, marker, copy)));
+    after_failed_exec();
     return result;
 }
 
 int fexecve(int fd, char* const argv[], char* const envp[]) {
     static RealFunction<int (*)(int, char* const*, char* const*)> real("fexecve");
-    if (!before_exec()) return real.get()(fd, argv, envp);
+    char marker[kMarkerBytes];
+    before_exec(marker);
     const char* copy[kMaxEnv];
-    int result = real.get()(fd, argv, const_cast<char* const*>(with_marker(envp, g_marker, copy)));
-    after_failed_exec(true);
+    int result = real.get()(fd, argv, const_cast<char* const*>(with_marker(envp, marker, copy)));
+    after_failed_exec();
     return result;
 }
 

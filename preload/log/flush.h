@@ -9,7 +9,8 @@ namespace shim {
 
 // Decides the log's path (first process of a run: log.bin; later ones:
 // log.bin.<pid>) and takes the start time. Called from the shim's constructor;
-// continues_exec: this image replaced a traced one by exec (same pid);
+// continues_exec: this image replaced a traced one by exec (same pid), or a
+// traced process's vfork child that exec'd it (its parent is traced);
 // takes_run_name: that one was the run's first process and handed its name on.
 void log_init(bool continues_exec, bool takes_run_name);
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <dirent.h>
+#include <sstream>
 
 #include "../../analyzer/cli/child_logs.h"
 #include "analysis.h"
@@ -44,6 +45,31 @@ TEST_CASE("a shell and its children each get a log", "[tree][integration]") {
         if (child.calls_on("input.txt", false) > 0) ++cats_reading_input;
     }
     CHECK(cats_reading_input == 2);
+}
+
+TEST_CASE("a shell's vfork children know their parent is traced, and never see the shim's marker",
+          "[tree][integration]") {
+    std::string dir = scratch_dir("tree_vfork_marker");
+    // dash starts a simple command with vfork: the exec'd image learns from
+    // the marker, not from /proc, that its parent is traced.
+    Result bare = run("sh -c 'env; /bin/true'", dir);
+    Result traced = run(preload() + "sh -c 'env; /bin/true'", dir);
+    REQUIRE(traced.status == 0);
+    CHECK(traced.out.find("SHIM_EXEC_PID") == std::string::npos);
+    std::string without_preload;  // the environment differs by LD_PRELOAD alone
+    std::istringstream lines(traced.out);
+    for (std::string line; std::getline(lines, line);)
+        if (line.rfind("LD_PRELOAD=", 0) != 0) without_preload += line + "\n";
+    CHECK(without_preload == bare.out);
+    int children = 0;
+    for (const std::string& log : logs_in(dir)) {
+        if (log == dir + "/log.bin") continue;
+        Analysis child = analyze(log);
+        INFO(log);
+        CHECK(child.log.process.parent_traced);
+        ++children;
+    }
+    CHECK(children == 2);
 }
 
 TEST_CASE("posix_spawn and vfork children run and are traced", "[tree][integration]") {
