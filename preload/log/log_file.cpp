@@ -44,30 +44,31 @@ void write_process_record() {
                                       {cmdline, cmdline_len}});
 }
 
-// Creates the log without following a symlink or writing into a file we did
-// not make: a fresh temporary file, then renamed over the run's name (first
-// process) or linked to a name no other process holds (later ones).
-int create_log() {
+// The run's first process: a fresh temporary file renamed over the run's
+// name, so an old log.bin (or a symlink planted there) is replaced, never
+// written through.
+int create_replacing_run_name() {
     char tmp[PATH_MAX + 128];
     snprintf(tmp, sizeof tmp, "%s.%u.tmp", g_log.path, g_log.pid);
     int fd = ::open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) return -1;
-    bool placed = false;
-    if (!g_log.parent_traced || g_log.window > 1) {  // a window's name (windows.h) is this process's alone
-        placed = rename(tmp, g_log.path) == 0;
-    } else {
-        placed = link_under_own_name(tmp);
-        int saved = errno;
-        unlink(tmp);
-        errno = saved;
-    }
-    if (!placed) {
+    if (rename(tmp, g_log.path) != 0) {
         int saved = errno;
         ::close(fd);
         unlink(tmp);
         errno = saved;
         return -1;
     }
+    return fd;
+}
+
+// Creates the log without following a symlink or writing into a file we did
+// not make. Later processes create a name no other holds in place: one
+// directory operation, not a temporary file's three (a shell loop's cost).
+int create_log() {
+    bool own_name = g_log.parent_traced && g_log.window <= 1;  // a window's name (windows.h) is this process's alone
+    int fd = own_name ? create_under_own_name() : create_replacing_run_name();
+    if (fd < 0) return -1;
     struct stat st;
     if (fstat(fd, &st) == 0) {
         g_log.dev = st.st_dev;

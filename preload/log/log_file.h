@@ -35,6 +35,9 @@ void set_path_for_process(bool first_of_run);
 void choose_path(bool first_of_run);
 // Links `from` under this process's first free name; leaves it in g_log.path.
 bool link_under_own_name(const char* from);
+// Creates the log under this process's first free name (O_EXCL, never through
+// a symlink); leaves it in g_log.path. -1 with errno when it cannot.
+int create_under_own_name();
 
 // ---- one write (log_file.cpp) ----
 // Opens the log for this write (creating it the first time); false, with one

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "../hooks/interpose.h"
@@ -16,15 +17,19 @@
 
 namespace shim {
 
-// Links `from` under this process's first free name — log.bin.<pid>, then
-// .1, .2, ...: an exec'd image keeps its pid, and the image before it may hold
-// the name — and leaves the name in g_log.path. Never replaces a file.
-bool link_under_own_name(const char* from) {
+namespace {
+
+// Claims this process's first free name — log.bin.<pid>, then .1, .2, ...:
+// an exec'd image keeps its pid, and the image before it may hold the name —
+// and leaves it in g_log.path. `claim` takes a name or fails; EEXIST moves on
+// to the next. Never replaces a file.
+template <typename Claim>
+bool under_own_name(Claim claim) {
     set_path_for_process(false);
     char candidate[PATH_MAX + 64];
     snprintf(candidate, sizeof candidate, "%s", g_log.path);
     for (int n = 1; n < 100; ++n) {
-        if (link(from, candidate) == 0) {
+        if (claim(candidate)) {
             snprintf(g_log.path, sizeof g_log.path, "%s", candidate);
             return true;
         }
@@ -32,6 +37,21 @@ bool link_under_own_name(const char* from) {
         snprintf(candidate, sizeof candidate, "%.*s.%d", PATH_MAX, g_log.path, n);
     }
     return false;
+}
+
+}  // namespace
+
+bool link_under_own_name(const char* from) {
+    return under_own_name([from](const char* name) { return link(from, name) == 0; });
+}
+
+int create_under_own_name() {
+    int fd = -1;
+    under_own_name([&fd](const char* name) {
+        fd = ::open(name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        return fd >= 0;
+    });
+    return fd;
 }
 
 void set_path_for_process(bool first_of_run) {
