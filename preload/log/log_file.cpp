@@ -25,9 +25,8 @@ using shimlog::RecordType;
 int saved_errno_ = 0;  // the program's errno, put back after each write
 
 void write_process_record() {
-    static char exe[PATH_MAX];
-    ssize_t exe_len = readlink("/proc/self/exe", exe, sizeof exe);
-    if (exe_len < 0) exe_len = 0;
+    const char* exe = self_exe_path();
+    size_t exe_len = strlen(exe);
     static char cmdline[16 * 1024];
     size_t cmdline_len = read_proc_file("/proc/self/cmdline", cmdline, sizeof cmdline);
     shimlog::ProcessRecord rec{};
@@ -40,7 +39,7 @@ void write_process_record() {
     rec.exe_len = static_cast<uint32_t>(exe_len);
     rec.cmdline_len = static_cast<uint32_t>(cmdline_len);
     sink_record(RecordType::Process, {{&rec, sizeof rec},
-                                      {exe, static_cast<size_t>(exe_len)},
+                                      {exe, exe_len},
                                       {cmdline, cmdline_len}});
 }
 

@@ -1,6 +1,7 @@
 // Reading /proc files. See proc_files.h.
 #include "proc_files.h"
 
+#include <atomic>
 #include <cerrno>
 #include <climits>
 #include <cstring>
@@ -41,6 +42,22 @@ int proc_file_contains(const char* path, const char* needle, size_t needle_len) 
     }
     ::close(fd);
     return found;
+}
+
+namespace {
+char g_exe[PATH_MAX];
+std::atomic<bool> g_exe_read{false};
+}  // namespace
+
+// Read at the log's start (log_init), on one thread. A later first caller
+// (none is expected) reads it itself: callers racing there write the same bytes.
+const char* self_exe_path() {
+    if (!g_exe_read.load(std::memory_order_acquire)) {
+        ssize_t n = readlink("/proc/self/exe", g_exe, sizeof g_exe - 1);
+        g_exe[n > 0 ? n : 0] = '\0';
+        g_exe_read.store(true, std::memory_order_release);
+    }
+    return g_exe;
 }
 
 }  // namespace shim

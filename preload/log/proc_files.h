@@ -15,4 +15,8 @@ size_t read_proc_file(const char* path, char* buf, size_t cap);
 // of a NUL-separated file.
 int proc_file_contains(const char* path, const char* needle, size_t needle_len);
 
+// /proc/self/exe's target (NUL-terminated, "" when it cannot be read), read
+// once per image: the Process record and the module map both need it.
+const char* self_exe_path();
+
 }  // namespace shim

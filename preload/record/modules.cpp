@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../hooks/loader_gate.h"
+#include "../log/proc_files.h"
 #include "../log/record_sink.h"
 
 namespace shim {
@@ -60,13 +61,8 @@ size_t build_id(const dl_phdr_info* info, const unsigned char** out) {
 int write_one_module(dl_phdr_info* info, size_t, void*) {
     AddressRange range = loaded_range(info);
     if (range.end == 0) return 0;
-    char exe[PATH_MAX];
     const char* path = info->dlpi_name;
-    if (path == nullptr || path[0] == '\0') {  // the main executable
-        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-        exe[n > 0 ? n : 0] = '\0';
-        path = exe;
-    }
+    if (path == nullptr || path[0] == '\0') path = self_exe_path();  // the main executable
     const unsigned char* id = nullptr;
     size_t id_len = build_id(info, &id);
     shimlog::ModuleRecord rec{};
