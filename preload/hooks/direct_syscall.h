@@ -10,7 +10,8 @@
 //
 // When it is exactly glibc's: glibc's wrapper is the bare syscall plus errno
 // while the process is single-threaded (SYSCALL_CANCEL adds a cancellation
-// point only once there are threads or pthread_cancel was called), and only
+// point only once there are threads or pthread_cancel was called; the shim's
+// own sampler thread does not count, see sampler.h), and only
 // if the next definition after ours is libc's own, not another interposer's.
 // SHIM_DIRECT_SYSCALLS=0 turns it off.
 #pragma once
@@ -19,6 +20,8 @@
 
 #include <atomic>
 #include <cerrno>
+
+#include "../record/sampler.h"
 
 namespace shim {
 
@@ -60,7 +63,7 @@ private:
     enum class State : unsigned char { unknown, yes, no };
     State decide(void* real) const;
     static bool process_single_threaded() {
-        return __libc_single_threaded && !g_cancel_seen.load(std::memory_order_relaxed);
+        return (__libc_single_threaded || sampler_alone_with_main()) && !g_cancel_seen.load(std::memory_order_relaxed);
     }
 
     const char* name_;

@@ -86,6 +86,7 @@ int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*routin
         // thread (its TLS) is the program's, and freed as such when it ends.
         shim::ReentryGuard guard;
         shim::sampler_start();
+        shim::sampler_note_program_thread();
         info = shim::thread_prepare(routine, arg, reinterpret_cast<uint64_t>(__builtin_return_address(0)));
     }
     if (info == nullptr) return real.get()(thread, attr, routine, arg);

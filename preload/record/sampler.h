@@ -4,11 +4,21 @@
 // extra thread (a single-threaded program needs no sampling); its own CPU is
 // subtracted, its signals are blocked, and nothing it does is recorded.
 #pragma once
+#include <atomic>
 
 namespace shim {
 
 void sampler_start();             // idempotent; from pthread_create
 void sampler_stop();              // writes its last readings (final flush)
 void sampler_after_fork_child();  // the child has no sampler thread
+
+// True while the sampler is the only thread besides the program's first one:
+// a controlled program (SHIM_START, SHIM_PERIOD) that never made a thread is
+// still single-threaded as far as the program goes, though glibc now counts
+// two. Cleared when the program makes a thread (sampler_note_program_thread
+// from the hook at once; one made past the hook is seen within 50 ms).
+extern std::atomic<bool> g_sampler_alone_with_main;
+inline bool sampler_alone_with_main() { return g_sampler_alone_with_main.load(std::memory_order_relaxed); }
+void sampler_note_program_thread();
 
 }  // namespace shim

@@ -216,3 +216,18 @@ TEST_CASE("the unwinder's pipe does not grow the descriptor table every fork cop
     long bare_size = std::stol(bare.out), traced_size = std::stol(traced.out);
     CHECK(traced_size <= std::max(bare_size, 1024L));
 }
+
+TEST_CASE("a controlled one-thread program's pipes reach end-of-file as without the shim",
+          "[safety][windows][integration]") {
+    std::string dir = scratch_dir("safety_pipe_eof");
+    // Its sampler thread keeps a descriptor table of its own (so that the
+    // program's reads stay on the kernel's one-user path): it must hold none
+    // of the program's files open.
+    for (const char* start : {"paused", "running"}) {
+        INFO(start);
+        Result r = run(std::string("SHIM_START=") + start + " timeout 20 env " + preload() + program_path("pipe_eof"),
+                       dir);
+        CHECK(r.status == 0);
+        CHECK(r.out == "read 5 bytes, then end of file\n");
+    }
+}
