@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
@@ -11,6 +12,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "../../format/control_protocol.h"
 
 namespace analyzer {
 namespace {
@@ -41,6 +44,23 @@ bool shim_mapped(const std::string& proc, std::string& error) {
     return false;
 }
 
+std::string whole_file(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// Whether <pid>.ready was written by this very process: its start time is the
+// one /proc gives now (format/control_protocol.h), not a dead one's of that pid.
+bool channel_of(const std::string& proc, const std::string& ready) {
+    std::string announced = whole_file(ready);
+    std::string prefix = shimlog::kReadyStartPrefix;
+    if (announced.compare(0, prefix.size(), prefix) != 0) return false;
+    uint64_t started = shimlog::proc_stat_start_time(whole_file(proc + "/stat").c_str());
+    return started != 0 && std::strtoull(announced.c_str() + prefix.size(), nullptr, 10) == started;
+}
+
 bool write_whole(const std::string& path, const std::string& text) {
     int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) return false;
@@ -58,16 +78,18 @@ ControlAnswer control_process(long pid, const std::string& request, int timeout_
     if (st.st_uid != geteuid())
         return failure("process " + id + " belongs to " + user_name(st.st_uid) + ", not to " + user_name(geteuid()) +
                        ": run analyzer ctl as that user");
-    std::string error;
-    if (!shim_mapped(proc, error)) {
+    std::string dir = "/tmp/shim-control." + std::to_string(geteuid());
+    std::string base = dir + "/" + id;
+    // The channel's own announcement decides, whatever the library is called;
+    // the maps only word the refusal.
+    if (!channel_of(proc, base + ".ready")) {
+        std::string error;
+        if (shim_mapped(proc, error))
+            return failure("process " + id +
+                           " is traced but has no control channel: start it with SHIM_START=paused or SHIM_START=running");
         if (!error.empty()) return failure(error);
         return failure("process " + id + " is not traced: libshim.so is not loaded in it");
     }
-    std::string dir = "/tmp/shim-control." + std::to_string(geteuid());
-    std::string base = dir + "/" + id;
-    if (!exists(base + ".ready"))
-        return failure("process " + id +
-                       " is traced but has no control channel: start it with SHIM_START=paused or SHIM_START=running");
     std::string reply = base + ".reply";
     unlink(reply.c_str());  // an answer nobody collected
     std::string tmp = base + ".request." + std::to_string(getpid());

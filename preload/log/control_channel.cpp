@@ -9,7 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../format/control_protocol.h"
 #include "../shim_messages.h"
+#include "proc_files.h"
 
 namespace shim {
 namespace {
@@ -58,8 +60,12 @@ bool control_channel_open(uint32_t pid, const char* log_name) {
     char reply[128];
     name_of(reply, sizeof reply, "reply");
     unlink(reply);
-    char ready[PATH_MAX + 16];
-    snprintf(ready, sizeof ready, "%s\n", log_name);
+    char stat[1024];
+    size_t stat_len = read_proc_file("/proc/self/stat", stat, sizeof stat - 1);
+    stat[stat_len] = '\0';
+    char ready[PATH_MAX + 64];
+    snprintf(ready, sizeof ready, "%s%llu\n%s\n", shimlog::kReadyStartPrefix,
+             static_cast<unsigned long long>(shimlog::proc_stat_start_time(stat)), log_name);
     if (!put_file("ready", ready)) {
         say("cannot write to %s: %s (analyzer ctl cannot reach this process)", g_dir, strerror(errno));
         g_pid = 0;
