@@ -410,11 +410,14 @@ void sampler_start() {
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     pthread_attr_setstacksize(&attr, 256 * 1024);
-    bool program_single_threaded = __libc_single_threaded;
+    // Alone with a one-thread program: a controlled one (started from the
+    // shim's constructor). Otherwise it is started by the program's first
+    // pthread_create, which makes the program's second thread right after.
+    bool alone = __libc_single_threaded && windows_controlled();
     static int alone_tag;
-    if (real_create.get()(&thread, &attr, sampler_main, program_single_threaded ? &alone_tag : nullptr) != 0)
+    if (real_create.get()(&thread, &attr, sampler_main, alone ? &alone_tag : nullptr) != 0)
         g_stopped.store(1);
-    else if (program_single_threaded)
+    else if (alone)
         g_sampler_alone_with_main.store(true, std::memory_order_relaxed);
     pthread_attr_destroy(&attr);
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
