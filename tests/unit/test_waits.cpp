@@ -352,7 +352,7 @@ TEST_CASE("lock-contention: below the share or the floor, waits for events, or n
     }
 }
 
-TEST_CASE("waits in the text and JSON reports; nothing without wait records", "[waits][report]") {
+TEST_CASE("waits in the text, JSON and HTML reports; without wait records, why", "[waits][report]") {
     auto reports = [](Log log) {
         Symbolizer symbols(log.modules);
         CallSites sites(log, symbols);
@@ -388,7 +388,11 @@ TEST_CASE("waits in the text and JSON reports; nothing without wait records", "[
     CHECK(without[1].find("\"waits\"") == std::string::npos);
     CHECK(without[1].find("\"waits_recorded\":false,\"waits_not_recorded\":\"waits were not recorded (SHIM_WAITS=0, "
                           "or a shim older than the wait hooks)\"") != std::string::npos);
-    CHECK(without[2].find("id=\"waits\"") == std::string::npos);
+    // The HTML report says it where the waits table would be, as a warning.
+    CHECK(without[2].find("<section id=\"waits\"><h2>Waits</h2>\n<p class=\"warning\">waits were not recorded "
+                          "(SHIM_WAITS=0, or a shim older than the wait hooks): threads blocked on a lock, condition or "
+                          "join show only as time off the CPU</p>") != std::string::npos);
+    CHECK(without[2].find("href=\"#waits\"") != std::string::npos);
 
     LogBuilder off = started();
     off.note(shimlog::NoteKind::WaitsNotRecorded, "contended waits are not recorded (SHIM_WAITS=0)");
@@ -396,6 +400,8 @@ TEST_CASE("waits in the text and JSON reports; nothing without wait records", "[
     std::vector<std::string> off_reports = reports(ended(off));
     CHECK(off_reports[0].find("\nWaits: waits were not recorded (SHIM_WAITS=0): ") != std::string::npos);
     CHECK(off_reports[1].find("\"waits_recorded\":false") != std::string::npos);
+    CHECK(off_reports[2].find("<p class=\"warning\">waits were not recorded (SHIM_WAITS=0): threads blocked") !=
+          std::string::npos);
 
     LogBuilder none = started();
     none.note(shimlog::NoteKind::WaitsRecorded, "contended waits are recorded (SHIM_WAITS=1)");
@@ -406,10 +412,15 @@ TEST_CASE("waits in the text and JSON reports; nothing without wait records", "[
     CHECK(none_reports[0].find("Note:     contended waits") == std::string::npos);  // the note is a flag, not news
     CHECK(none_reports[1].find("\"waits\"") == std::string::npos);
     CHECK(none_reports[1].find("\"waits_recorded\":true,\"waits_not_recorded\":\"\"") != std::string::npos);
+    CHECK(none_reports[2].find("<section id=\"waits\"><h2>Waits</h2>\n<p class=\"note\">none contended (no thread "
+                               "blocked on a mutex, rwlock, condition, semaphore, barrier or join the shim hooks)</p>") !=
+          std::string::npos);
+    CHECK(none_reports[2].find("<table class=\"data sites\"><caption>Objects threads blocked on") == std::string::npos);
 
     LogBuilder single = started();  // one thread: nothing to say either way
     std::vector<std::string> single_reports = reports(ended(single));
     CHECK(single_reports[0].find("\nWaits") == std::string::npos);
+    CHECK(single_reports[2].find("id=\"waits\"") == std::string::npos);
 }
 
 TEST_CASE("whether waits were recorded: the note, wait records, and an exec'd image that did not", "[waits][decode]") {
