@@ -464,6 +464,9 @@ enum class WaitKind : uint8_t {
     Barrier = 5,    // pthread_barrier_wait: every call
     Join = 6,       // pthread_join / timedjoin / clockjoin, thrd_join of a thread still running (object: its tid)
     Spin = 7,       // pthread_spin_lock that found it held: contention, spent spinning on a CPU
+    // Never in a log (a reader rejects it there): the analyzer's reading of a
+    // Semaphore wait on a semaphore used as a lock (FORMAT.md, "Semaphores used as locks").
+    SemaphoreLock = 8,
 };
 
 // Written at the end and at checkpoints with the totals so far: the newest

@@ -24,8 +24,12 @@ void write_sites_cell(const WaitsSummary& s, const WaitObject& o, std::ostream& 
     if (o.sites.size() > kSitesShown) out << "<div>… " << o.sites.size() - kSitesShown << " more wait sites</div>";
     for (size_t i = 0; i < o.holders.size() && i < kSitesShown; ++i) {
         const HolderSiteTotals& h = o.holders[i];
-        out << "<div>held until <code>" << html_escape(simplify_site(h.where)) << "</code> released "
-            << with_commas(h.releases) << " times with waiters";
+        if (o.is_lock())
+            out << "<div>held until <code>" << html_escape(simplify_site(h.where)) << "</code> released "
+                << with_commas(h.releases) << " times with waiters";
+        else  // a work semaphore's posts: who woke the waiters
+            out << "<div>posted at <code>" << html_escape(simplify_site(h.where)) << "</code> "
+                << with_commas(h.releases) << " times with waiters";
         if (s.timed && h.timed_holds > 0)
             out << ", holds averaging " << html_escape(secs(h.hold_ns / h.timed_holds)) << " (longest "
                 << html_escape(secs(h.max_hold_ns)) << ")";

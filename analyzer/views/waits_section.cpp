@@ -43,8 +43,13 @@ void write_sites(const WaitsSummary& s, const WaitObject& o, std::ostream& out) 
     if (o.sites.size() > kSitesShown) out << "       ... " << o.sites.size() - kSitesShown << " more wait sites\n";
     for (size_t i = 0; i < o.holders.size() && i < kSitesShown; ++i) {
         const HolderSiteTotals& h = o.holders[i];
-        out << "       held until " << printable(simplify_site(h.where)) << ": released "
-            << count(h.releases, "time", "times") << " with waiters";
+        // A work semaphore's posts are no release of a lock: who woke the waiters.
+        if (o.is_lock())
+            out << "       held until " << printable(simplify_site(h.where)) << ": released "
+                << count(h.releases, "time", "times") << " with waiters";
+        else
+            out << "       posted at " << printable(simplify_site(h.where)) << ": "
+                << count(h.releases, "time", "times") << " with waiters";
         if (s.timed) out << ", ending " << seconds(h.delay_ns) << " of waits";
         if (s.timed && h.timed_holds > 0)
             out << "; " << with_commas(h.timed_holds) << " timed holds averaging "
