@@ -7,6 +7,7 @@
 
 #include "../../analyzer/analysis/wait_objects.h"
 #include "../../analyzer/decode/decode.h"
+#include "../../analyzer/decode/semaphore_locks.h"
 #include "../../analyzer/findings/rules.h"
 #include "../../analyzer/pipeline.h"
 #include "../../analyzer/views/report.h"
@@ -464,4 +465,49 @@ TEST_CASE("a spin lock's waits: contention spent spinning, a lock for the conten
     Log log = ended(unknown);
     CHECK(log.partial);
     CHECK_FALSE(log.waits.present());
+}
+
+TEST_CASE("a semaphore reads as a lock when a fifth of its posts with waiters were by the thread that took it",
+          "[waits][decode]") {
+    // Three semaphores, each waited for 10 times and posted 10 times with
+    // waiters: 2 of the posts paired (the poster had taken it through a
+    // blocked wait), 1 of them, none (a producer's posts); and a mutex.
+    Log log;
+    auto add = [&](uint64_t object, Kind kind, uint64_t paired) {
+        WaitSite s;
+        s.object = object, s.kind = kind, s.stack_id = 1, s.waits = 10, s.wait_ns = 1000, s.threads = 2;
+        log.waits.sites.push_back(s);
+        WaitEvent e;
+        e.object = object, e.kind = kind, e.tid = 7, e.length_ns = 100;
+        log.waits.events.push_back(e);
+        LockHolder h;
+        h.object = object, h.stack_id = 2, h.releases = 10, h.delay_ns = 1000, h.timed_holds = paired;
+        log.waits.holders.push_back(h);
+    };
+    add(0x100, Kind::Semaphore, 2);
+    add(0x200, Kind::Semaphore, 1);
+    add(0x300, Kind::Semaphore, 0);
+    add(0x400, Kind::Mutex, 0);
+    read_semaphore_locks(log);
+    CHECK(log.waits.sites[0].kind == Kind::SemaphoreLock);
+    CHECK(log.waits.events[0].kind == Kind::SemaphoreLock);
+    CHECK(log.waits.holders[0].kind == Kind::SemaphoreLock);
+    CHECK(log.waits.sites[1].kind == Kind::Semaphore);  // 1 in 10: under the share
+    CHECK(log.waits.holders[1].kind == Kind::Semaphore);
+    CHECK(log.waits.sites[2].kind == Kind::Semaphore);
+    CHECK(log.waits.events[2].kind == Kind::Semaphore);
+    CHECK(log.waits.holders[2].kind == Kind::Semaphore);  // posts: who woke the waiters, no lock's release
+    CHECK(log.waits.sites[3].kind == Kind::Mutex);
+    CHECK(log.waits.holders[3].kind == Kind::Mutex);
+    CHECK(is_lock_wait(Kind::SemaphoreLock));
+    CHECK(std::string(wait_meaning(Kind::SemaphoreLock)) == "contention");
+    CHECK(std::string(wait_object_noun(Kind::SemaphoreLock)) == "semaphore (as a lock)");
+
+    // A semaphore without any post recorded (an older shim's log): waiting for work, as before.
+    Log old;
+    WaitSite s;
+    s.object = 0x500, s.kind = Kind::Semaphore, s.waits = 3;
+    old.waits.sites.push_back(s);
+    read_semaphore_locks(old);
+    CHECK(old.waits.sites[0].kind == Kind::Semaphore);
 }
