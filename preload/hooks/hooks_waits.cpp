@@ -17,7 +17,6 @@
 #include "cancellable_wait.h"
 #include "condition_release.h"
 #include "glibc_mutex.h"
-#include "glibc_semaphore.h"
 #include "interpose.h"
 
 using shim::CallSite;
@@ -75,7 +74,6 @@ RealFunction<int (*)(sem_t*)> real_sem_wait("sem_wait");
 RealFunction<int (*)(sem_t*)> real_sem_trywait("sem_trywait");
 RealFunction<int (*)(sem_t*, const timespec*)> real_sem_timedwait("sem_timedwait");
 RealFunction<int (*)(sem_t*, clockid_t, const timespec*)> real_sem_clockwait("sem_clockwait");
-RealFunction<int (*)(sem_t*)> real_sem_post("sem_post");
 RealFunction<int (*)(sem_t*, int, unsigned)> real_sem_init("sem_init");
 RealFunction<int (*)(sem_t*)> real_sem_destroy("sem_destroy");
 RealFunction<int (*)(pthread_barrier_t*)> real_barrier_wait("pthread_barrier_wait");
@@ -240,15 +238,8 @@ int sem_clockwait(sem_t* sem, clockid_t clock, const timespec* deadline) {
                             [sem, clock, deadline] { return real_sem_clockwait.get()(sem, clock, deadline); });
 }
 
-// A post that finds a thread waiting is a release (waits.h): its site, and
-// whether the poster had taken it through a wait. One load otherwise.
-int sem_post(sem_t* sem) {
-    if (__builtin_expect(shim::semaphore_may_have_waiters(sem), 0) && traced())
-        shim::waits_mutex_releasing(address(sem), WAIT_SITE);
-    return real_sem_post.get()(sem);
-}
-
-// A new semaphore (or none) at the address: its last taker is forgotten.
+// A new semaphore (or none) at the address: its last taker is forgotten
+// (sem_post's hook, hooks_sem_post.cpp, records who posts it).
 int sem_init(sem_t* sem, int shared, unsigned value) {
     int result = real_sem_init.get()(sem, shared, value);
     if (result == 0 && traced()) shim::waits_semaphore_renewed(address(sem));

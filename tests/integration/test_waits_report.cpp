@@ -166,7 +166,10 @@ TEST_CASE("a semaphore used as a mutex by 4 threads is lock contention; a work q
     REQUIRE_FALSE(guard->holders.empty());
     uint64_t released = 0, paired = 0;
     for (const analyzer::HolderSiteTotals& h : guard->holders) released += h.releases, paired += h.timed_holds;
-    CHECK(released == guard->waits);  // every wait ended by a post at the release line
+    // The waits ended by a post at the release line (not those whose post came
+    // just before the waiter counted itself in glibc's word: no waiter to see).
+    CHECK(released <= guard->waits);
+    CHECK(released >= guard->waits / 2);
     CHECK(paired > 0);
     CHECK(double(paired) >= 0.2 * double(released));
     int post_line = line_of(repo_root() + "/tests/programs/sem_as_lock.c", "sem_post(&guard);");
