@@ -464,6 +464,9 @@ enum class WaitKind : uint8_t {
     Barrier = 5,    // pthread_barrier_wait: every call
     Join = 6,       // pthread_join / timedjoin / clockjoin, thrd_join of a thread still running (object: its tid)
     Spin = 7,       // pthread_spin_lock that found it held: contention, spent spinning on a CPU
+    // Never in a log (a reader rejects it there): the analyzer's reading of a
+    // Semaphore wait on a semaphore used as a lock (FORMAT.md, "Semaphores used as locks").
+    SemaphoreLock = 8,
 };
 
 // Written at the end and at checkpoints with the totals so far: the newest
@@ -483,11 +486,13 @@ struct WaitSiteRecord {
     uint32_t reserved2;
 };
 
-// Mutexes only: at an unlock that had waiters, the releasing site; each
-// waiter's wait is charged, when it gets the lock, to the site of the release
-// that let it in (Go's mutex profile). Hold time is known for acquisitions
-// that waited (their end is timed); others were not timed. Same replacement
-// rule as WaitSiteRecord, keyed by (object, stack_id).
+// Mutexes and semaphores: at an unlock (a sem_post) that had waiters, the
+// releasing site; each waiter's wait is charged, when it gets the lock, to the
+// site of the release that let it in (Go's mutex profile). Hold time is known
+// for acquisitions that waited (their end is timed); others were not timed. A
+// semaphore's release is timed only when the poster is the thread whose
+// blocked wait took it last (an acquire/release pair: FORMAT.md). Same
+// replacement rule as WaitSiteRecord, keyed by (object, stack_id).
 struct LockHolderRecord {
     uint64_t object;
     uint32_t stack_id;       // where the holder unlocked it

@@ -81,6 +81,12 @@ double ThreadTime::waited_ns() const {
     return sum;
 }
 
+double ThreadTime::blocked_ns() const {
+    double sum = 0;
+    for (const ObjectWait& w : waits) sum += w.kind == shimlog::WaitKind::Spin ? 0 : w.ns;
+    return sum;
+}
+
 const ThreadTime* RangeTime::thread(uint32_t tid) const {
     const ThreadTime* best = nullptr;
     for (const ThreadTime& t : threads)
@@ -168,10 +174,14 @@ RangeTime ThreadTimes::in(double start_ns, double end_ns) const {
         }
         merge_waits(t.waits);
         // A blocked thread is off CPU: CPU and run-queue readings, spread evenly
-        // between readings, fill at most what the exact waits leave.
-        double left = std::max(0.0, t.alive_ns - t.waited_ns());
-        t.cpu_ns = std::min(left, timeline_.cpu_of(info.tid, lo, hi));
-        left -= t.cpu_ns;
+        // between readings, fill at most what the exact waits leave. A spinning
+        // thread is on it: its exact spin time is a part of its CPU time (which
+        // the readings include), not a share beside it.
+        t.spin_ns = t.waited_ns() - t.blocked_ns();
+        double left = std::max(0.0, t.alive_ns - t.blocked_ns() - t.spin_ns);
+        double other_cpu = std::min(left, std::max(0.0, timeline_.cpu_of(info.tid, lo, hi) - t.spin_ns));
+        t.cpu_ns = t.spin_ns + other_cpu;
+        left -= other_cpu;
         // Short threads' run-queue time may never have been read (the sampler
         // reads a sample of them): their off-CPU time is then not all "blocked".
         ThreadCpuTimeline::RunQueueTime queue = timeline_.run_queue_of(info.tid, born, lo, hi);
@@ -186,6 +196,7 @@ RangeTime ThreadTimes::in(double start_ns, double end_ns) const {
 
 void add_thread_time(ThreadTime& into, const ThreadTime& more) {
     into.alive_ns += more.alive_ns, into.cpu_ns += more.cpu_ns, into.runnable_ns += more.runnable_ns;
+    into.spin_ns += more.spin_ns;
     into.unseen_ns += more.unseen_ns, into.unread_ns += more.unread_ns;
     for (size_t k = 0; k < kBlockedKinds; ++k) into.unseen_in[k] += more.unseen_in[k];
     into.blocked_readings += more.blocked_readings;

@@ -1,5 +1,5 @@
-// How each thread spent a time range: on CPU, runnable without a core,
-// blocked on a lock, waiting for work (a condition, semaphore or barrier),
+// How each thread spent a time range: on CPU (spinning on a spin lock a part
+// of it, not a share beside it), runnable without a core, blocked on a lock, waiting for work (a condition, semaphore or barrier),
 // in pthread_join, or blocked where no hook sees (I/O, sleep, a raw futex).
 // The waits are exact (the shim timed each contended one); CPU and run-queue
 // time come from the sampler's readings, spread evenly between them, so
@@ -35,8 +35,9 @@ constexpr size_t kBlockedKinds = 5;  // shimlog::BlockedIn, Io to Other
 struct ThreadTime {
     uint32_t tid = 0;
     size_t thread = 0;        // its index in Log::threads
-    double alive_ns = 0;      // its part of the range: the shares below sum to it
-    double cpu_ns = 0;
+    double alive_ns = 0;      // its part of the range: cpu, runnable, blocked_ns() and unseen sum to it
+    double cpu_ns = 0;        // on CPU, spinning included
+    double spin_ns = 0;       // of cpu_ns, spinning on a spin lock found held (its Spin waits: exact)
     double runnable_ns = 0;   // ready to run, no core free (0 when unknown)
     double unread_ns = 0;     // of its threads' time alive, that of threads whose run-queue time was never read
     std::vector<ObjectWait> waits;  // the most time first
@@ -48,7 +49,8 @@ struct ThreadTime {
     uint64_t blocked_readings = 0;
     // Of unseen_in[Io], the part on each descriptor the readings named (fd, ns), the most first.
     std::vector<std::pair<int32_t, double>> io_on;
-    double waited_ns() const;  // all of `waits`
+    double waited_ns() const;   // all of `waits`, spinning included
+    double blocked_ns() const;  // of them, the ones off the CPU (all but spinning)
 };
 
 struct RangeTime {

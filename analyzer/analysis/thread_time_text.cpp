@@ -72,7 +72,14 @@ std::vector<Share> shares_of(const ThreadTime& t, PhaseWaitNames& names) {
     std::vector<Share> shares;
     std::vector<const ObjectWait*> joins;
     double join_ns = 0;
+    std::string spinning;  // the spin locks, named inside the CPU share
     for (const ObjectWait& w : t.waits) {
+        if (w.kind == shimlog::WaitKind::Spin) {
+            if (w.ns >= kMinShare * t.alive_ns)
+                spinning += (spinning.empty() ? " (" : ", ") + percent(w.ns, t.alive_ns) + " spinning on " +
+                            names.object(w.kind, w.object);
+            continue;
+        }
         if (is_join(w)) {
             joins.push_back(&w), join_ns += w.ns;
             continue;
@@ -81,7 +88,8 @@ std::vector<Share> shares_of(const ThreadTime& t, PhaseWaitNames& names) {
         if (w.ns >= kMinShare * t.alive_ns) shares.push_back({w.ns, wait_text(w, names)});
     }
     if (!joins.empty() && join_ns >= kMinShare * t.alive_ns) shares.push_back({join_ns, join_text(joins, names)});
-    shares.push_back({t.cpu_ns, "on CPU"});
+    // Spinning is time on the CPU: a part of that share, not a share beside it.
+    shares.push_back({t.cpu_ns, "on CPU" + (spinning.empty() ? "" : spinning + ")")});
     shares.push_back({t.runnable_ns, "runnable without a free core"});
     // Threads whose run-queue time was never read may have been waiting for a core too.
     bool unread = t.unread_ns >= 0.5 * t.alive_ns;
@@ -159,7 +167,7 @@ std::string PhaseWaitNames::descriptor(int32_t fd) const {
 
 double lock_wait_ns(const ThreadTime& t) {
     double ns = 0;
-    for (const ObjectWait& w : t.waits) ns += is_lock_wait(w.kind) ? w.ns : 0;
+    for (const ObjectWait& w : t.waits) ns += is_lock_wait(w.kind) && w.kind != shimlog::WaitKind::Spin ? w.ns : 0;
     return ns;
 }
 
@@ -169,7 +177,7 @@ double join_wait_ns(const ThreadTime& t) {
     return ns;
 }
 
-double work_wait_ns(const ThreadTime& t) { return t.waited_ns() - lock_wait_ns(t) - join_wait_ns(t); }
+double work_wait_ns(const ThreadTime& t) { return t.blocked_ns() - lock_wait_ns(t) - join_wait_ns(t); }
 
 std::vector<ThreadTimeGroup> group_thread_times(const RangeTime& range, uint32_t except_tid, PhaseWaitNames& names) {
     const Log& log = names.log();

@@ -68,8 +68,9 @@ std::vector<std::string> other_threads_lines(const RangeTime& range, uint32_t ru
 // shares when it did wait; "" when unknown or it was not alive there.
 std::string running_thread_line(const RangeTime& range, uint32_t tid, const std::string& who, PhaseWaitNames& names);
 
-// A thread's time in waits that are contention on a lock (mutex, rwlock) /
-// waits for work or an event (condition, semaphore, barrier) / joins.
+// A thread's time blocked in waits that are contention on a lock (mutex,
+// rwlock; spinning is on the CPU, ThreadTime::spin_ns) / waits for work or an
+// event (condition, semaphore, barrier) / joins.
 double lock_wait_ns(const ThreadTime& t);
 double work_wait_ns(const ThreadTime& t);
 double join_wait_ns(const ThreadTime& t);

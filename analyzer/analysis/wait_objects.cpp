@@ -36,13 +36,15 @@ const char* wait_kind_name(shimlog::WaitKind kind) {
         case shimlog::WaitKind::Barrier: return "barrier";
         case shimlog::WaitKind::Join: return "join";
         case shimlog::WaitKind::Spin: return "spinlock";
+        case shimlog::WaitKind::SemaphoreLock: return "semaphore (as a lock)";
     }
     return "unknown";
 }
 
 bool is_lock_wait(shimlog::WaitKind kind) {
     return kind == shimlog::WaitKind::Mutex || kind == shimlog::WaitKind::RwRead ||
-           kind == shimlog::WaitKind::RwWrite || kind == shimlog::WaitKind::Spin;
+           kind == shimlog::WaitKind::RwWrite || kind == shimlog::WaitKind::Spin ||
+           kind == shimlog::WaitKind::SemaphoreLock;
 }
 
 // "rwlock", not "rwlock (read)": the same lock is waited for both ways.
@@ -56,6 +58,7 @@ const char* wait_object_noun(shimlog::WaitKind kind) {
         case shimlog::WaitKind::Barrier: return "barrier";
         case shimlog::WaitKind::Join: return "thread";
         case shimlog::WaitKind::Spin: return "spinlock";
+        case shimlog::WaitKind::SemaphoreLock: return "semaphore (as a lock)";
     }
     return "object";
 }

@@ -164,9 +164,10 @@ WaitsSummary summarize_waits(const Log& log, ThreadNamer& names) {
         o.waits += s.waits, o.timeouts += s.timeouts, o.wait_ns += s.wait_ns;
         o.max_ns = std::max(o.max_ns, s.max_ns);
     }
-    // Holders of a mutex no thread waited at (a log cut before its sites) still get an object.
+    // Holders of a mutex no thread waited at (a log cut before its sites) still
+    // get an object; a semaphore's posts go with its waits.
     for (const LockHolder& h : w.holders) {
-        ObjectKey key = key_of(h.object, shimlog::WaitKind::Mutex);
+        ObjectKey key = key_of(h.object, h.kind);
         auto [at, added] = index.emplace(key, summary.objects.size());
         if (added) {
             summary.objects.emplace_back();

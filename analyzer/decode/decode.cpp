@@ -7,6 +7,7 @@
 #include "cpu_samples_reader.h"
 #include "wait_records_reader.h"
 #include "sample_chunk_reader.h"
+#include "semaphore_locks.h"
 #include "thread_cpu_estimate.h"
 
 namespace analyzer {
@@ -503,6 +504,7 @@ Log decode_log(std::shared_ptr<const LogBytes> file, const std::string& name) {
     if (!log.end.present) mark_partial(log, "the log has no end record (the program crashed, was killed or is still running, or the shim could not write to it)");
     calibrate(log);
     finish_waits(log);
+    read_semaphore_locks(log);
     estimate_unread_thread_cpu(log);
     return log;
 }

@@ -101,6 +101,7 @@ void add_time_figures(const RangeTime& time, uint32_t tid, Finding& f) {
         if (t.tid != tid) add_thread_time(others, t);
     f.figures["others_alive_seconds"] = others.alive_ns / 1e9;
     f.figures["others_on_cpu_seconds"] = others.cpu_ns / 1e9;
+    f.figures["others_spin_seconds"] = others.spin_ns / 1e9;  // of on_cpu
     f.figures["others_runnable_seconds"] = others.runnable_ns / 1e9;
     f.figures["others_lock_wait_seconds"] = lock_wait_ns(others) / 1e9;
     f.figures["others_work_wait_seconds"] = work_wait_ns(others) / 1e9;

@@ -233,6 +233,9 @@ struct LockHolder {
     uint64_t timed_holds = 0;
     uint64_t hold_ns = 0;
     uint64_t max_hold_ns = 0;
+    // What was released: a mutex (unlocked), or a semaphore (posted: Semaphore,
+    // or SemaphoreLock when it is used as a lock; decode/semaphore_locks.h).
+    shimlog::WaitKind kind = shimlog::WaitKind::Mutex;
 };
 struct WaitEvent {
     uint32_t tid = 0;

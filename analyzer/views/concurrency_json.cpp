@@ -95,6 +95,7 @@ void write_thread_time(JsonWriter& json, const RangeTime& time, PhaseWaitNames& 
             .field("threads", uint64_t(g.tids.size()))
             .field("alive_seconds", g.total.alive_ns / 1e9)
             .field("on_cpu_seconds", g.total.cpu_ns / 1e9)
+            .field("spin_seconds", g.total.spin_ns / 1e9)
             .field("runnable_seconds", g.total.runnable_ns / 1e9)
             .field("lock_wait_seconds", lock_wait_ns(g.total) / 1e9)
             .field("work_wait_seconds", work_wait_ns(g.total) / 1e9)

@@ -37,7 +37,8 @@ void write_html_allocations(const ReportInput& in, std::ostream& out);
 // (html_has_cpu_view), nothing otherwise.
 bool html_has_cpu_view(const ReportInput& in);
 void write_html_cpu(const ReportInput& in, std::ostream& out);
-// The waits table (html_waits.cpp); nothing when the log has no wait records.
+// The waits table (html_waits.cpp); without wait records, a threaded run's
+// one line (waits_absent_line); nothing for one thread.
 bool html_has_waits(const ReportInput& in);
 void write_html_waits(const ReportInput& in, std::ostream& out);
 

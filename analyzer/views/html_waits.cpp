@@ -1,6 +1,6 @@
 // The HTML report's waits table: the text section's objects (the most wait
-// first, --top rows), each with its top wait and holder sites. Nothing when
-// the log has no wait records.
+// first, --top rows), each with its top wait and holder sites. Without wait
+// records, a threaded run's one line: none contended, or not recorded.
 #include "../analysis/wait_objects.h"
 #include "../analysis/waits.h"
 #include "../symbols/name_simplify.h"
@@ -24,8 +24,12 @@ void write_sites_cell(const WaitsSummary& s, const WaitObject& o, std::ostream& 
     if (o.sites.size() > kSitesShown) out << "<div>… " << o.sites.size() - kSitesShown << " more wait sites</div>";
     for (size_t i = 0; i < o.holders.size() && i < kSitesShown; ++i) {
         const HolderSiteTotals& h = o.holders[i];
-        out << "<div>held until <code>" << html_escape(simplify_site(h.where)) << "</code> released "
-            << with_commas(h.releases) << " times with waiters";
+        if (o.is_lock())
+            out << "<div>held until <code>" << html_escape(simplify_site(h.where)) << "</code> released "
+                << with_commas(h.releases) << " times with waiters";
+        else  // a work semaphore's posts: who woke the waiters
+            out << "<div>posted at <code>" << html_escape(simplify_site(h.where)) << "</code> "
+                << with_commas(h.releases) << " times with waiters";
         if (s.timed && h.timed_holds > 0)
             out << ", holds averaging " << html_escape(secs(h.hold_ns / h.timed_holds)) << " (longest "
                 << html_escape(secs(h.max_hold_ns)) << ")";
@@ -36,11 +40,21 @@ void write_sites_cell(const WaitsSummary& s, const WaitObject& o, std::ostream& 
 
 }  // namespace
 
-bool html_has_waits(const ReportInput& in) { return in.analysis.waits.present; }
+// A threaded run without wait records still gets the section: its one line
+// says whether no thread blocked or waits were not recorded, as the text does.
+bool html_has_waits(const ReportInput& in) { return in.analysis.waits.present || !waits_absent_line(in).empty(); }
 
 void write_html_waits(const ReportInput& in, std::ostream& out) {
     const WaitsSummary& s = in.analysis.waits;
-    if (!s.present) return;
+    if (!s.present) {
+        std::string absent = waits_absent_line(in);
+        if (absent.empty()) return;
+        out << "<section id=\"waits\"><h2>Waits</h2>\n<p class=\""
+            << (s.not_recorded.empty() ? "note" : "warning") << "\">" << html_escape(absent) << "</p>\n";
+        if (s.not_recorded.empty()) out << "<p class=\"note\">" << html_escape(kWaitsBlindSpots) << ".</p>\n";
+        out << "</section>\n";
+        return;
+    }
     out << "<section id=\"waits\"><h2>Waits</h2>\n";
     if (s.timed)
         out << "<div class=\"stats\"><div><b>" << html_escape(secs(s.lock_wait_ns))

@@ -268,8 +268,8 @@ void add_holder_samples(const Log& log, WaitNames& names, ProfileBuilder& builde
     p.comments.push_back(p.intern("delay charged to the site that released the mutex (Go's mutex profile): "
                                   "contentions are releases that had waiters"));
     for (const LockHolder& h : log.waits.holders)
-        if (h.releases > 0 || h.delay_ns > 0)
-            add_wait_sample(names, builder, p, h.stack_id, shimlog::WaitKind::Mutex, h.object, h.releases, h.delay_ns);
+        if ((h.releases > 0 || h.delay_ns > 0) && is_lock_wait(h.kind))  // not a work semaphore's posts
+            add_wait_sample(names, builder, p, h.stack_id, h.kind, h.object, h.releases, h.delay_ns);
 }
 
 // Who and when, on every sample (profile.proto has no profile-wide labels):

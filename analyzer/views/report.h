@@ -37,8 +37,13 @@ void write_threads_section(const ReportInput& in, std::ostream& out);
 void write_concurrency_section(const ReportInput& in, std::ostream& out);
 // The text report's "CPU profile" section; nothing when the log has no CPU samples.
 void write_cpu_section(const ReportInput& in, std::ostream& out);
-// The text report's "Waits" section; nothing when the log has no wait records.
+// The text report's "Waits" section; without wait records, only
+// waits_absent_line for a threaded run.
 void write_waits_section(const ReportInput& in, std::ostream& out);
+// Why a threaded run has no waits to list, for the text and HTML reports:
+// "none contended (...)" or "waits were not recorded (SHIM_WAITS=0): ...";
+// "" when there are waits or only one thread.
+std::string waits_absent_line(const ReportInput& in);
 class JsonWriter;
 // The JSON report's "threads" and "concurrency" objects ("present": false without data).
 void write_threads_json(const ReportInput& in, JsonWriter& json);

@@ -43,8 +43,13 @@ void write_sites(const WaitsSummary& s, const WaitObject& o, std::ostream& out) 
     if (o.sites.size() > kSitesShown) out << "       ... " << o.sites.size() - kSitesShown << " more wait sites\n";
     for (size_t i = 0; i < o.holders.size() && i < kSitesShown; ++i) {
         const HolderSiteTotals& h = o.holders[i];
-        out << "       held until " << printable(simplify_site(h.where)) << ": released "
-            << count(h.releases, "time", "times") << " with waiters";
+        // A work semaphore's posts are no release of a lock: who woke the waiters.
+        if (o.is_lock())
+            out << "       held until " << printable(simplify_site(h.where)) << ": released "
+                << count(h.releases, "time", "times") << " with waiters";
+        else
+            out << "       posted at " << printable(simplify_site(h.where)) << ": "
+                << count(h.releases, "time", "times") << " with waiters";
         if (s.timed) out << ", ending " << seconds(h.delay_ns) << " of waits";
         if (s.timed && h.timed_holds > 0)
             out << "; " << with_commas(h.timed_holds) << " timed holds averaging "
@@ -56,18 +61,22 @@ void write_sites(const WaitsSummary& s, const WaitObject& o, std::ostream& out) 
 
 }  // namespace
 
+std::string waits_absent_line(const ReportInput& in) {
+    const WaitsSummary& s = in.analysis.waits;
+    // A threaded run says which "nothing" it is: no thread blocked, or none looked at.
+    if (s.present || in.log.threads.size() < 2) return "";
+    if (!s.not_recorded.empty())
+        return s.not_recorded + ": threads blocked on a lock, condition or join show only as time off the CPU";
+    return "none contended (no thread blocked on a mutex, rwlock, condition, semaphore, barrier or join the shim hooks)";
+}
+
 void write_waits_section(const ReportInput& in, std::ostream& out) {
     const WaitsSummary& s = in.analysis.waits;
     if (!s.present) {
-        // A threaded run says which "nothing" it is: no thread blocked, or none looked at.
-        if (in.log.threads.size() < 2) return;
-        if (!s.not_recorded.empty())
-            out << "\nWaits: " << s.not_recorded
-                << ": threads blocked on a lock, condition or join show only as time off the CPU\n";
-        else
-            out << "\nWaits: none contended (no thread blocked on a mutex, rwlock, condition, semaphore, barrier "
-                   "or join the shim hooks)\n  "
-                << kWaitsBlindSpots << "\n";
+        std::string absent = waits_absent_line(in);
+        if (absent.empty()) return;
+        out << "\nWaits: " << absent << "\n";
+        if (s.not_recorded.empty()) out << "  " << kWaitsBlindSpots << "\n";
         return;
     }
     uint64_t waits = 0;

@@ -1,5 +1,6 @@
-// Thread creation, exit and joining. pthread_create runs the start routine
-// through a trampoline that records the thread's life (threads.h).
+// Thread creation, exit and joining. pthread_create (and C11's thrd_create)
+// runs the start routine through a trampoline that records the thread's life
+// (threads.h).
 #include <pthread.h>
 #include <threads.h>
 
@@ -95,8 +96,35 @@ int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*routin
     return result;
 }
 
+// C11's thrd_create: glibc (2.28+) runs it through its internal
+// __pthread_create_2_1, not through the pthread_create hook, so it is hooked
+// itself for the same record (start routine, creator's stack, times, end).
+// thrd_create's own answers (thrd_nomem, thrd_error) pass through.
+int thrd_create(thrd_t* thread, thrd_start_t routine, void* arg) {
+    static RealFunction<int (*)(thrd_t*, thrd_start_t, void*)> real("thrd_create");
+    if (shim::t_guard_depth != 0) return real.get()(thread, routine, arg);
+    shim::ThreadInfo* info;
+    {
+        shim::ReentryGuard guard;
+        shim::sampler_start();
+        info = shim::thread_prepare_c11(routine, arg, reinterpret_cast<uint64_t>(__builtin_return_address(0)));
+    }
+    if (info == nullptr) return real.get()(thread, routine, arg);
+    int result = real.get()(thread, shim::thread_trampoline_c11, info);
+    if (result != thrd_success) shim::thread_abandon(info);
+    return result;
+}
+
 void pthread_exit(void* value) {
     static RealFunction<void (*)(void*)> real("pthread_exit");
+    shim::thread_note_exit();
+    real.get()(value);
+    __builtin_unreachable();
+}
+
+// glibc's thrd_exit calls its internal pthread_exit, past the hook above.
+void thrd_exit(int value) {
+    static RealFunction<void (*)(int)> real("thrd_exit");
     shim::thread_note_exit();
     real.get()(value);
     __builtin_unreachable();

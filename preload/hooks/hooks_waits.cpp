@@ -74,6 +74,8 @@ RealFunction<int (*)(sem_t*)> real_sem_wait("sem_wait");
 RealFunction<int (*)(sem_t*)> real_sem_trywait("sem_trywait");
 RealFunction<int (*)(sem_t*, const timespec*)> real_sem_timedwait("sem_timedwait");
 RealFunction<int (*)(sem_t*, clockid_t, const timespec*)> real_sem_clockwait("sem_clockwait");
+RealFunction<int (*)(sem_t*, int, unsigned)> real_sem_init("sem_init");
+RealFunction<int (*)(sem_t*)> real_sem_destroy("sem_destroy");
 RealFunction<int (*)(pthread_barrier_t*)> real_barrier_wait("pthread_barrier_wait");
 RealFunction<int (*)(pthread_spinlock_t*)> real_spin_lock("pthread_spin_lock");
 RealFunction<int (*)(pthread_spinlock_t*)> real_spin_trylock("pthread_spin_trylock");
@@ -115,6 +117,9 @@ inline int sem_contended(sem_t* sem, int saved_errno, CallSite site, Wait wait) 
     uint64_t start = pending.start, end = shim::now_ticks();
     bool timed_out = result != 0 && *shim::errno_at() == ETIMEDOUT;
     if (result == 0 || timed_out) shim::waits_record(address(sem), WaitKind::Semaphore, start, end, timed_out, site);
+    // Taken after a wait: charged to the post that let it in, and this thread
+    // its holder until it posts (semaphores used as locks, waits.h).
+    if (result == 0) shim::waits_mutex_acquired(address(sem), start, end);
     return result;
 }
 
@@ -231,6 +236,19 @@ int sem_clockwait(sem_t* sem, clockid_t clock, const timespec* deadline) {
         return real_sem_clockwait.get()(sem, clock, deadline);
     return sem_after_checks(sem, WAIT_SITE,
                             [sem, clock, deadline] { return real_sem_clockwait.get()(sem, clock, deadline); });
+}
+
+// A new semaphore (or none) at the address: its last taker is forgotten
+// (sem_post's hook, hooks_sem_post.cpp, records who posts it).
+int sem_init(sem_t* sem, int shared, unsigned value) {
+    int result = real_sem_init.get()(sem, shared, value);
+    if (result == 0 && traced()) shim::waits_semaphore_renewed(address(sem));
+    return result;
+}
+
+int sem_destroy(sem_t* sem) {
+    if (traced()) shim::waits_semaphore_renewed(address(sem));
+    return real_sem_destroy.get()(sem);
 }
 
 int pthread_barrier_wait(pthread_barrier_t* barrier) {

@@ -152,11 +152,18 @@ ThreadInfo* thread_prepare(void* (*routine)(void*), void* arg, uint64_t create_s
     info->end = shimlog::ThreadEnd::Cancelled;
     info->routine = routine;
     info->arg = arg;
+    info->c11 = false;
     info->join_wait_ticks = 0;
     info->joins = 0;
     info->start_ticks = 0;
     info->io.store(nullptr, std::memory_order_relaxed);
     info->create_ticks = now_ticks();
+    return info;
+}
+
+ThreadInfo* thread_prepare_c11(int (*routine)(void*), void* arg, uint64_t create_site) {
+    ThreadInfo* info = thread_prepare(reinterpret_cast<void* (*)(void*)>(reinterpret_cast<void (*)()>(routine)), arg, create_site);
+    if (info != nullptr) info->c11 = true;
     return info;
 }
 
@@ -171,9 +178,16 @@ void* thread_trampoline(void* raw) {
     t_info = info;
     if (g_key_ready.load(std::memory_order_acquire)) pthread_setspecific(g_end_key, info);
     cpu_profile_thread_start();
-    void* result = info->routine(info->arg);
+    // C11's int is widened as glibc's own start_thread widens it (thrd_join narrows it back).
+    void* result = info->c11 ? reinterpret_cast<void*>(static_cast<uintptr_t>(
+                                   reinterpret_cast<int (*)(void*)>(reinterpret_cast<void (*)()>(info->routine))(info->arg)))
+                             : info->routine(info->arg);
     info->end = shimlog::ThreadEnd::Returned;
     return result;
+}
+
+int thread_trampoline_c11(void* info) {
+    return static_cast<int>(reinterpret_cast<uintptr_t>(thread_trampoline(info)));
 }
 
 void thread_note_exit() {

@@ -15,10 +15,14 @@ struct ThreadIoCounts;  // thread_kernel_io.h
 // In pthread_create, before the real call: a record for the new thread.
 // Returns null when none can be had (the thread then runs untracked).
 ThreadInfo* thread_prepare(void* (*routine)(void*), void* arg, uint64_t create_site);
+// The same for C11's thrd_create, whose start routine returns an int.
+ThreadInfo* thread_prepare_c11(int (*routine)(void*), void* arg, uint64_t create_site);
 // The real pthread_create failed: give the record back.
 void thread_abandon(ThreadInfo* info);
 // Runs in the new thread: the start routine, bracketed by the bookkeeping.
 void* thread_trampoline(void* info);
+// thrd_create's: glibc turns the int it returns into the thread's value.
+int thread_trampoline_c11(void* info);
 
 void thread_note_exit();                    // pthread_exit: it did not return
 void thread_add_join_wait(uint64_t ticks);  // time this thread spent in pthread_join
@@ -51,8 +55,9 @@ struct ThreadInfo {
     uint32_t create_stack;
     bool is_main;
     shimlog::ThreadEnd end;
-    void* (*routine)(void*);
+    void* (*routine)(void*);  // for C11 (c11) an int (*)(void*), cast back before the call
     void* arg;
+    bool c11;
     uint64_t create_ticks;
     uint64_t start_ticks;
     uint64_t join_wait_ticks;

@@ -340,6 +340,15 @@ void waits_mutex_releasing(uint64_t object, CallSite site) {
     slot->release_ticks.store(now, std::memory_order_relaxed);
 }
 
+void waits_semaphore_renewed(uint64_t object) {
+    ReentryGuard guard;
+    MutexSlot* slot = mutex_slot(object, false);
+    if (slot == nullptr) return;
+    slot->release_ticks.store(0, std::memory_order_relaxed);
+    slot->acquired_ticks.store(0, std::memory_order_relaxed);
+    slot->holder_tid.store(0, std::memory_order_relaxed);
+}
+
 void waits_mutex_letting_go(uint64_t object, uint32_t self) {
     MutexSlot* slot = mutex_slot(object, false);
     if (slot == nullptr || slot->holder_tid.load(std::memory_order_relaxed) != self) return;

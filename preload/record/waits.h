@@ -38,7 +38,15 @@ void waits_mutex_acquired(uint64_t object, uint64_t start, uint64_t end);
 
 // Before the real unlock of a mutex that has waiters (the caller owns it):
 // publishes this release site and the hold time for the waiter it lets in.
+// Semaphores use the same pair: a sem_wait that blocked is an acquisition, a
+// sem_post that finds waiters a release, timed (a "hold") only when the
+// poster is the thread whose blocked wait took the semaphore last: the
+// acquire/release pairs of a semaphore used as a lock (the analyzer's rule).
 void waits_mutex_releasing(uint64_t object, CallSite site);
+
+// sem_init or sem_destroy: the address is a new semaphore, or none; who took
+// the old one last is forgotten (a freed lock's address is reused).
+void waits_semaphore_renewed(uint64_t object);
 
 // A condition wait about to release a mutex `self` holds, with no waiter to
 // hand it to: `self`'s timed hold of it (if any) ends here.

@@ -138,9 +138,111 @@ TEST_CASE("SHIM_WAITS=0: the log says waits were not recorded, and the report sa
     Result json = run(analyzer_path() + " report --format json log.bin", dir);
     CHECK(json.out.find("\"waits_recorded\":false,\"waits_not_recorded\":\"waits were not recorded (SHIM_WAITS=0)\"") !=
           std::string::npos);
+    Result html = run(analyzer_path() + " report --format html log.bin", dir);
+    CHECK(html.out.find("<p class=\"warning\">waits were not recorded (SHIM_WAITS=0): ") != std::string::npos);
 
     // The default records, and says so, in the same program.
     Analysis on = traced("waits_recorded_note", wordfreq("locked"));
     CHECK(on.log.waits_recording == analyzer::WaitsRecording::Recorded);
     CHECK(on.log.notes.empty());
+}
+
+TEST_CASE("a semaphore used as a mutex by 4 threads is lock contention; a work queue's is not", "[waits][integration]") {
+    std::string dir = scratch_dir("waits_sem_as_lock");
+    Result bare = run("setarch -R " + program_path("sem_as_lock") + " 200", dir);
+    Result shimmed = run("setarch -R env " + preload() + program_path("sem_as_lock") + " 200", dir);
+    REQUIRE(bare.status == 0);
+    CHECK(shimmed.status == 0);
+    CHECK(shimmed.out == bare.out);  // sem_post's hook changes nothing the program sees
+    CHECK(shimmed.out.find("counter 800 of 800 consumed 100 ") == 0);
+    Analysis a = analyze(dir + "/log.bin");
+    const analyzer::WaitsSummary& s = a.run->analysis.waits;
+    const analyzer::WaitObject* guard = object_named(s, "guard in sem_as_lock.c");
+    REQUIRE(guard != nullptr);
+    CHECK(guard->noun == "semaphore (as a lock)");
+    CHECK(guard->is_lock());
+    CHECK(guard->waits >= 20);  // each holder sleeps 50 us: the others block on it
+    CHECK(guard->threads >= 2);
+    REQUIRE_FALSE(guard->holders.empty());
+    uint64_t released = 0, paired = 0;
+    for (const analyzer::HolderSiteTotals& h : guard->holders) released += h.releases, paired += h.timed_holds;
+    // The waits ended by a post at the release line (not those whose post came
+    // just before the waiter counted itself in glibc's word: no waiter to see).
+    CHECK(released <= guard->waits);
+    CHECK(released >= guard->waits / 2);
+    CHECK(paired > 0);
+    CHECK(double(paired) >= 0.2 * double(released));
+    int post_line = line_of(repo_root() + "/tests/programs/sem_as_lock.c", "sem_post(&guard);");
+    CHECK(guard->holders.front().where.find("sem_as_lock.c:" + std::to_string(post_line)) != std::string::npos);
+    CHECK(s.lock_wait_ns >= guard->wait_ns);
+
+    const analyzer::WaitObject* items = object_named(s, "items in sem_as_lock.c");
+    REQUIRE(items != nullptr);
+    CHECK(items->noun == "semaphore");
+    CHECK_FALSE(items->is_lock());
+    CHECK(items->waits >= 1);
+    CHECK(items->waits <= 100);
+    for (const analyzer::HolderSiteTotals& h : items->holders) CHECK(h.timed_holds == 0);  // the producer never took one
+
+    const analyzer::Finding* f = a.finding("lock-contention");
+    REQUIRE(f != nullptr);
+    INFO(f->title);
+    CHECK(f->title.find("semaphore (as a lock) guard in sem_as_lock.c") != std::string::npos);
+    for (const analyzer::Finding& each : a.findings)
+        if (each.kind == "lock-contention") CHECK(each.title.find("items") == std::string::npos);
+
+    if (run("command -v python3", dir).status != 0) return;
+    REQUIRE(run(analyzer_path() + " report --format json log.bin > report.json", dir).status == 0);
+    Result fits = run("python3 " + repo_root() + "/tests/tools/check_schema.py " + repo_root() +
+                          "/analyzer/report.schema.json report.json",
+                      dir);
+    INFO(fits.out << fits.err);
+    CHECK(fits.status == 0);
+}
+
+TEST_CASE("Python's threading.Lock (a sem_t) contended by 4 threads is lock contention", "[waits][integration]") {
+    std::string dir = scratch_dir("waits_python_lock");
+    if (run("command -v python3", dir).status != 0) {
+        WARN("no python3: the Python lock case is not run");
+        return;
+    }
+    // The lock is held while sleeping (the GIL released): the others block on its semaphore.
+    const char* program =
+        "import threading, time\n"
+        "lock = threading.Lock()\n"
+        "total = 0\n"
+        "def work():\n"
+        "    global total\n"
+        "    for _ in range(200):\n"
+        "        with lock:\n"
+        "            time.sleep(0.0002)\n"
+        "            total += 1\n"
+        "ts = [threading.Thread(target=work) for _ in range(4)]\n"
+        "for t in ts: t.start()\n"
+        "for t in ts: t.join()\n"
+        "print('total', total)\n";
+    write_file(dir + "/lock.py", program);
+    // The interpreter itself, not a launcher script (pyenv's) whose children would write the logs.
+    Result where = run("python3 -c 'import sys; print(sys.executable)'", dir);
+    REQUIRE(where.status == 0);
+    std::string python = where.out.substr(0, where.out.find('\n'));
+    Result r = run(preload() + python + " lock.py", dir);
+    REQUIRE(r.status == 0);
+    CHECK(r.out == "total 800\n");
+    Analysis a = analyze(dir + "/log.bin");
+    const analyzer::WaitsSummary& s = a.run->analysis.waits;
+    REQUIRE(s.present);
+    const analyzer::WaitObject* lock = nullptr;
+    for (const analyzer::WaitObject& o : s.objects)
+        if (o.kind == shimlog::WaitKind::SemaphoreLock && (lock == nullptr || o.waits > lock->waits)) lock = &o;
+    REQUIRE(lock != nullptr);
+    CHECK(lock->waits >= 100);
+    CHECK(lock->threads >= 3);
+    // Thread.join waits once on each thread's own lock, which that thread posts
+    // at its end without having waited for it: waiting for an event, not a lock.
+    for (const analyzer::WaitObject& o : s.objects)
+        if (o.kind == shimlog::WaitKind::SemaphoreLock) CHECK(o.waits >= 100);
+    const analyzer::Finding* f = a.finding("lock-contention");
+    REQUIRE(f != nullptr);
+    CHECK(f->title.find("semaphore (as a lock)") != std::string::npos);
 }

@@ -165,11 +165,11 @@ TEST_CASE("waits: C11 threads (mtx_lock, mtx_timedlock, cnd_timedwait, thrd_join
           "[waits][integration]") {
     const int rounds = 50;
     WaitRecords w = same_as_bare(scratch_dir("waits_c11"), "c11 " + std::to_string(rounds));
-    unsigned long long mutex = 0, releaser = 0, timed = 0, cond = 0;
+    unsigned long long mutex = 0, releaser = 0, timed = 0, cond = 0, waiter = 0, holder = 0;
     REQUIRE(sscanf(w.printed.c_str(),
-                   "c11 50 rounds join 1 res 7 / recursive 1 0 0 0 / 0 0 0 / timed 1 0 / cond 1 1 / mutex %llx "
-                   "releaser %llx timed %llx cond %llx",
-                   &mutex, &releaser, &timed, &cond) == 4);
+                   "c11 50 rounds join 1 res 7 exit 3 / recursive 1 0 0 0 / 0 0 0 / timed 1 0 / cond 1 1 / mutex %llx "
+                   "releaser %llx timed %llx cond %llx waiter %llx holder %llx",
+                   &mutex, &releaser, &timed, &cond, &waiter, &holder) == 6);
     analyzer::WaitSite waits = total_of(w, WaitKind::Mutex, mutex);
     CHECK(waits.waits == uint64_t(rounds));  // each handshaken mtx_lock, no more
     CHECK(waits.timeouts == 0);
@@ -182,6 +182,31 @@ TEST_CASE("waits: C11 threads (mtx_lock, mtx_timedlock, cnd_timedwait, thrd_join
     CHECK(condition.timeouts == 1);
     CHECK(total_of(w, WaitKind::Mutex).waits == uint64_t(rounds) + 1);  // the recursive relocks never waited
     CHECK(total_of(w, WaitKind::Join).waits == 2);  // both threads joined while they still slept
+
+    // thrd_create's threads have Thread records as pthreads do (glibc runs it
+    // past the pthread_create hook): routine, creator, creation stack, times, end.
+    const analyzer::ThreadInfo* main_thread = nullptr;
+    std::map<uint64_t, const analyzer::ThreadInfo*> by_routine;
+    for (const analyzer::ThreadInfo& t : w.log.threads) {
+        if (t.is_main) main_thread = &t;
+        else by_routine[t.start_routine] = &t;
+    }
+    REQUIRE(main_thread != nullptr);
+    CHECK(w.log.threads.size() == 3);
+    for (uint64_t routine : {uint64_t(waiter), uint64_t(holder)}) {
+        INFO("routine " << std::hex << routine);
+        REQUIRE(by_routine.count(routine) == 1);
+        const analyzer::ThreadInfo& t = *by_routine[routine];
+        CHECK(t.parent_tid == main_thread->tid);
+        CHECK(t.create_stack != 0);
+        CHECK(t.create_ticks != 0);
+        CHECK(t.start_ticks >= t.create_ticks);
+        CHECK(t.end_ticks > t.start_ticks);
+        CHECK(total_of(w, WaitKind::Join, t.tid).waits == 1);  // main's join names this thread
+    }
+    CHECK(by_routine[waiter]->end == shimlog::ThreadEnd::Returned);
+    CHECK(by_routine[holder]->end == shimlog::ThreadEnd::Exited);  // thrd_exit, past the pthread_exit hook
+    CHECK(main_thread->joins == 2);
 }
 
 TEST_CASE("waits: pthread_timedjoin_np and pthread_clockjoin_np are joins; a timeout is one that gave up",

@@ -601,7 +601,7 @@ static int c11_hold_timed(void* arg) {
     while (atomic_load(&c11_timed_state) != 2) usleep(1000);
     mtx_unlock(&c11_timed);
     usleep(50 * 1000);  // still running when main joins it
-    return 0;
+    thrd_exit(3);       // an exit, not a return: the Thread record's end says which
 }
 
 static int c11_case(int rounds) {
@@ -634,7 +634,8 @@ static int c11_case(int rounds) {
     if (soon.tv_nsec >= 1000000000) soon.tv_sec++, soon.tv_nsec -= 1000000000;
     int timed = mtx_timedlock(&c11_timed, &soon);
     atomic_store(&c11_timed_state, 2);
-    thrd_join(h, NULL);
+    int exited = -1;
+    thrd_join(h, &exited);
     int timed_free = mtx_timedlock(&c11_timed, &soon);  // free now: no deadline looked at
     mtx_unlock(&c11_timed);
 
@@ -643,11 +644,11 @@ static int c11_case(int rounds) {
     int cond_past = cnd_timedwait(&c11_cond, &c11_mutex, &past);
     int cond_bad = cnd_timedwait(&c11_cond, &c11_mutex, &bad);
     mtx_unlock(&c11_mutex);
-    printf("c11 %d rounds join %d res %d / recursive %d %d %d %d / %d %d %d / timed %d %d / cond %d %d / "
-           "mutex %p releaser %p timed %p cond %p\n",
-           rounds, joined == thrd_success, res, init == thrd_success, a, b, c, d, e, f, timed == thrd_timedout,
-           timed_free, cond_past == thrd_timedout, cond_bad == thrd_error, (void*)&c11_mutex, (void*)c11_releases,
-           (void*)&c11_timed, (void*)&c11_cond);
+    printf("c11 %d rounds join %d res %d exit %d / recursive %d %d %d %d / %d %d %d / timed %d %d / cond %d %d / "
+           "mutex %p releaser %p timed %p cond %p waiter %p holder %p\n",
+           rounds, joined == thrd_success, res, exited, init == thrd_success, a, b, c, d, e, f,
+           timed == thrd_timedout, timed_free, cond_past == thrd_timedout, cond_bad == thrd_error, (void*)&c11_mutex,
+           (void*)c11_releases, (void*)&c11_timed, (void*)&c11_cond, (void*)c11_waiter, (void*)c11_hold_timed);
     return 0;
 }
 

@@ -99,6 +99,51 @@ TEST_CASE("thread time: a lock's waits are exact, the CPU fills what they leave"
     CHECK(main->cpu_ns == Approx(0).margin(1));
 }
 
+TEST_CASE("thread time: spinning on a spin lock is a part of the CPU time, not a share beside it", "[waits][thread-time]") {
+    // Thread 3 is on CPU half of each 100 ms (its readings), 30 ms of it
+    // spinning on a spin lock found held; the other half it is off CPU.
+    constexpr uint64_t kSpin = 0x7000;
+    Log log = one_works_one_waits(WaitKind::Mutex, kMutex);
+    log.waits = Waits{};
+    log.waits_recording = WaitsRecording::Recorded;
+    for (ThreadCpuReading& r : log.samples.thread_cpu)
+        if (r.tid == 3) r.cpu_ns = r.at_ns / 2;
+    for (uint64_t k = 0; k < 10; ++k) waitlog::add_wait(log, 3, k * 100 * kMs, 30 * kMs, WaitKind::Spin, kSpin);
+    waitlog::add_wait(log, 1, 0, 1000 * kMs, WaitKind::Join, 2);
+    RangeTime r = time_in(log, 0, 1000 * kMs);
+    REQUIRE(r.known);
+    const ThreadTime* spinner = r.thread(3);
+    REQUIRE(spinner != nullptr);
+    CHECK(spinner->alive_ns == Approx(1000 * kMs));
+    CHECK(spinner->waited_ns() == Approx(300 * kMs));
+    CHECK(spinner->blocked_ns() == Approx(0).margin(1));
+    CHECK(spinner->spin_ns == Approx(300 * kMs));
+    CHECK(spinner->cpu_ns == Approx(500 * kMs));  // the readings' CPU, the spinning inside it
+    CHECK(spinner->unseen_ns == Approx(500 * kMs));  // not 200 ms: spinning did not take off-CPU time
+    CHECK(lock_wait_ns(*spinner) == Approx(0).margin(1));  // blocked on a lock: none
+    CHECK(work_wait_ns(*spinner) == Approx(0).margin(1));
+    // The shares sum to the time alive.
+    CHECK(spinner->cpu_ns + spinner->runnable_ns + spinner->blocked_ns() + spinner->unseen_ns ==
+          Approx(spinner->alive_ns));
+
+    Symbolizer symbols({});
+    CallSites sites(log, symbols);
+    PhaseWaitNames names(sites);
+    std::string shares = time_shares(*spinner, names);
+    INFO(shares);
+    CHECK(shares.find("50.0% on CPU (30.0% spinning on spinlock at 0x7000)") != std::string::npos);
+    CHECK(shares.find("50.0% blocked where no hook sees") != std::string::npos);
+    CHECK(shares.find(", 30.0% ") == std::string::npos);  // not a share of its own
+    // A group of threads sums the spinning too; the serial finding's figures say it as a part of the CPU.
+    std::vector<ThreadTimeGroup> groups = group_thread_times(r, 2, names);
+    REQUIRE(!groups.empty());
+    std::vector<Finding> found = findings_of(log, "serial-phase");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].figures.at("others_spin_seconds") == Approx(0.3));
+    CHECK(found[0].figures.at("others_on_cpu_seconds") == Approx(0.5).margin(0.001));
+    CHECK(found[0].figures.at("others_lock_wait_seconds") == Approx(0).margin(1e-9));
+}
+
 TEST_CASE("thread time: waits are clipped to the range, threads outside it counted", "[waits][thread-time]") {
     Log log = one_works_one_waits(WaitKind::Mutex, kMutex);
     log.threads.push_back(fixtures::thread(4, 0, 200 * kMs, 0));    // gone before

@@ -7,6 +7,7 @@
 
 #include "../../analyzer/analysis/wait_objects.h"
 #include "../../analyzer/decode/decode.h"
+#include "../../analyzer/decode/semaphore_locks.h"
 #include "../../analyzer/findings/rules.h"
 #include "../../analyzer/pipeline.h"
 #include "../../analyzer/views/report.h"
@@ -352,7 +353,7 @@ TEST_CASE("lock-contention: below the share or the floor, waits for events, or n
     }
 }
 
-TEST_CASE("waits in the text and JSON reports; nothing without wait records", "[waits][report]") {
+TEST_CASE("waits in the text, JSON and HTML reports; without wait records, why", "[waits][report]") {
     auto reports = [](Log log) {
         Symbolizer symbols(log.modules);
         CallSites sites(log, symbols);
@@ -388,7 +389,11 @@ TEST_CASE("waits in the text and JSON reports; nothing without wait records", "[
     CHECK(without[1].find("\"waits\"") == std::string::npos);
     CHECK(without[1].find("\"waits_recorded\":false,\"waits_not_recorded\":\"waits were not recorded (SHIM_WAITS=0, "
                           "or a shim older than the wait hooks)\"") != std::string::npos);
-    CHECK(without[2].find("id=\"waits\"") == std::string::npos);
+    // The HTML report says it where the waits table would be, as a warning.
+    CHECK(without[2].find("<section id=\"waits\"><h2>Waits</h2>\n<p class=\"warning\">waits were not recorded "
+                          "(SHIM_WAITS=0, or a shim older than the wait hooks): threads blocked on a lock, condition or "
+                          "join show only as time off the CPU</p>") != std::string::npos);
+    CHECK(without[2].find("href=\"#waits\"") != std::string::npos);
 
     LogBuilder off = started();
     off.note(shimlog::NoteKind::WaitsNotRecorded, "contended waits are not recorded (SHIM_WAITS=0)");
@@ -396,6 +401,8 @@ TEST_CASE("waits in the text and JSON reports; nothing without wait records", "[
     std::vector<std::string> off_reports = reports(ended(off));
     CHECK(off_reports[0].find("\nWaits: waits were not recorded (SHIM_WAITS=0): ") != std::string::npos);
     CHECK(off_reports[1].find("\"waits_recorded\":false") != std::string::npos);
+    CHECK(off_reports[2].find("<p class=\"warning\">waits were not recorded (SHIM_WAITS=0): threads blocked") !=
+          std::string::npos);
 
     LogBuilder none = started();
     none.note(shimlog::NoteKind::WaitsRecorded, "contended waits are recorded (SHIM_WAITS=1)");
@@ -406,10 +413,15 @@ TEST_CASE("waits in the text and JSON reports; nothing without wait records", "[
     CHECK(none_reports[0].find("Note:     contended waits") == std::string::npos);  // the note is a flag, not news
     CHECK(none_reports[1].find("\"waits\"") == std::string::npos);
     CHECK(none_reports[1].find("\"waits_recorded\":true,\"waits_not_recorded\":\"\"") != std::string::npos);
+    CHECK(none_reports[2].find("<section id=\"waits\"><h2>Waits</h2>\n<p class=\"note\">none contended (no thread "
+                               "blocked on a mutex, rwlock, condition, semaphore, barrier or join the shim hooks)</p>") !=
+          std::string::npos);
+    CHECK(none_reports[2].find("<table class=\"data sites\"><caption>Objects threads blocked on") == std::string::npos);
 
     LogBuilder single = started();  // one thread: nothing to say either way
     std::vector<std::string> single_reports = reports(ended(single));
     CHECK(single_reports[0].find("\nWaits") == std::string::npos);
+    CHECK(single_reports[2].find("id=\"waits\"") == std::string::npos);
 }
 
 TEST_CASE("whether waits were recorded: the note, wait records, and an exec'd image that did not", "[waits][decode]") {
@@ -453,4 +465,49 @@ TEST_CASE("a spin lock's waits: contention spent spinning, a lock for the conten
     Log log = ended(unknown);
     CHECK(log.partial);
     CHECK_FALSE(log.waits.present());
+}
+
+TEST_CASE("a semaphore reads as a lock when a fifth of its posts with waiters were by the thread that took it",
+          "[waits][decode]") {
+    // Three semaphores, each waited for 10 times and posted 10 times with
+    // waiters: 2 of the posts paired (the poster had taken it through a
+    // blocked wait), 1 of them, none (a producer's posts); and a mutex.
+    Log log;
+    auto add = [&](uint64_t object, Kind kind, uint64_t paired) {
+        WaitSite s;
+        s.object = object, s.kind = kind, s.stack_id = 1, s.waits = 10, s.wait_ns = 1000, s.threads = 2;
+        log.waits.sites.push_back(s);
+        WaitEvent e;
+        e.object = object, e.kind = kind, e.tid = 7, e.length_ns = 100;
+        log.waits.events.push_back(e);
+        LockHolder h;
+        h.object = object, h.stack_id = 2, h.releases = 10, h.delay_ns = 1000, h.timed_holds = paired;
+        log.waits.holders.push_back(h);
+    };
+    add(0x100, Kind::Semaphore, 2);
+    add(0x200, Kind::Semaphore, 1);
+    add(0x300, Kind::Semaphore, 0);
+    add(0x400, Kind::Mutex, 0);
+    read_semaphore_locks(log);
+    CHECK(log.waits.sites[0].kind == Kind::SemaphoreLock);
+    CHECK(log.waits.events[0].kind == Kind::SemaphoreLock);
+    CHECK(log.waits.holders[0].kind == Kind::SemaphoreLock);
+    CHECK(log.waits.sites[1].kind == Kind::Semaphore);  // 1 in 10: under the share
+    CHECK(log.waits.holders[1].kind == Kind::Semaphore);
+    CHECK(log.waits.sites[2].kind == Kind::Semaphore);
+    CHECK(log.waits.events[2].kind == Kind::Semaphore);
+    CHECK(log.waits.holders[2].kind == Kind::Semaphore);  // posts: who woke the waiters, no lock's release
+    CHECK(log.waits.sites[3].kind == Kind::Mutex);
+    CHECK(log.waits.holders[3].kind == Kind::Mutex);
+    CHECK(is_lock_wait(Kind::SemaphoreLock));
+    CHECK(std::string(wait_meaning(Kind::SemaphoreLock)) == "contention");
+    CHECK(std::string(wait_object_noun(Kind::SemaphoreLock)) == "semaphore (as a lock)");
+
+    // A semaphore without any post recorded (an older shim's log): waiting for work, as before.
+    Log old;
+    WaitSite s;
+    s.object = 0x500, s.kind = Kind::Semaphore, s.waits = 3;
+    old.waits.sites.push_back(s);
+    read_semaphore_locks(old);
+    CHECK(old.waits.sites[0].kind == Kind::Semaphore);
 }
