@@ -107,6 +107,7 @@ int thrd_create(thrd_t* thread, thrd_start_t routine, void* arg) {
     {
         shim::ReentryGuard guard;
         shim::sampler_start();
+        shim::sampler_note_program_thread();
         info = shim::thread_prepare_c11(routine, arg, reinterpret_cast<uint64_t>(__builtin_return_address(0)));
     }
     if (info == nullptr) return real.get()(thread, routine, arg);
