@@ -98,7 +98,13 @@ TEST_CASE("mandelbrot row: the main thread's joins of running rows appear", "[wa
     CHECK(analyzer::join_wait_ns(*t) > 0);
     CHECK(analyzer::join_wait_ns(*t) <= joined_ns);
     analyzer::PhaseWaitNames names(*a.sites);
-    CHECK(analyzer::time_shares(*t, names).find("in pthread_join of ") != std::string::npos);
+    // The shares name what took >= 1% of the thread's life. On two busy cores the main thread,
+    // competing with the 64 rows it starts, may create the last ones after the first have ended,
+    // so its joins can be brief (a clean-clone CI run saw under 1%): named only when they count.
+    if (analyzer::join_wait_ns(*t) >= 0.02 * t->alive_ns)
+        CHECK(analyzer::time_shares(*t, names).find("in pthread_join of ") != std::string::npos);
+    else
+        WARN("the main thread's joins took under 2% of its life here: their share not checked");
     // The report's concurrency section lists them as one row of waits.
     Result report = run(analyzer_path() + " report log.bin", dir);
     CHECK(report.status == 0);
