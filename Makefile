@@ -37,6 +37,7 @@ $(SHIM_OBJ): CXXFLAGS += $(SHIM_FLAGS)
 # +1.3 ns a pair with the frame; hooks_mutex.cpp says how sites are found).
 preload/hooks/hooks_mutex.o: CXXFLAGS += -fomit-frame-pointer
 preload/hooks/hooks_sem_post.o: CXXFLAGS += -fomit-frame-pointer  # the same, for sem_post (hooks_sem_post.cpp)
+preload/hooks/hooks_malloc_entry.o: CXXFLAGS += -fomit-frame-pointer  # the same, for malloc and free (malloc_entry.h)
 
 .PHONY: all deps demo test bench bench-cpu soak fuzz clean
 all: $(SHIM) $(ANALYZER) $(WORDS) $(MANDELBROT) $(WORDFREQ)

@@ -11,13 +11,22 @@
 #include "../record/recording.h"
 #include "bootstrap_arena.h"
 #include "interpose.h"
+#include "malloc_entry.h"
 
 using shim::RealFunction;
+using shim::real_free;
+using shim::real_malloc;
+using shim::t_resolving;
+
+namespace shim {
+
+__thread bool t_resolving __attribute__((tls_model("initial-exec"))) = false;
+RealFunction<void* (*)(size_t)> real_malloc("malloc");
+RealFunction<void (*)(void*)> real_free("free");
+
+}  // namespace shim
 
 namespace {
-
-// Set while dlsym runs on this thread: allocations then come from the arena.
-thread_local bool t_resolving __attribute__((tls_model("initial-exec"))) = false;
 
 template <typename Fn>
 inline Fn real_of(RealFunction<Fn>& f) {
@@ -28,8 +37,6 @@ inline Fn real_of(RealFunction<Fn>& f) {
     return fn;
 }
 
-RealFunction<void* (*)(size_t)> real_malloc("malloc");
-RealFunction<void (*)(void*)> real_free("free");
 RealFunction<void* (*)(size_t, size_t)> real_calloc("calloc");
 RealFunction<void* (*)(void*, size_t)> real_realloc("realloc");
 RealFunction<void* (*)(void*, size_t, size_t)> real_reallocarray("reallocarray");
@@ -41,7 +48,8 @@ RealFunction<void* (*)(size_t)> real_pvalloc("pvalloc");
 RealFunction<size_t (*)(void*)> real_malloc_usable_size("malloc_usable_size");
 
 // The program's call: our return address and our caller's stack pointer
-// (this frame's CFA: frame pointer + saved rbp + return address).
+// (this frame's CFA: frame pointer + saved rbp + return address). In
+// malloc_traced and free_traced too: they are entered by tail calls.
 #define CALLER_PC reinterpret_cast<uint64_t>(__builtin_return_address(0))
 #define CALLER_SP (reinterpret_cast<uint64_t>(__builtin_frame_address(0)) + 16)
 
@@ -91,27 +99,36 @@ void* realloc_from_arena(void* old, size_t size) {
 
 }  // namespace
 
-extern "C" {
-#pragma GCC visibility push(default)  // the hooks: what the program links to
+namespace shim {
 
-void* malloc(size_t size) {
+// malloc and free themselves are in hooks_malloc_entry.cpp (malloc_entry.h).
+// malloc and free tail-call these while recording, while dlsym runs on the
+// thread, or before the real function is found: only then is recording
+// tested again (a paused process's first calls).
+__attribute__((noinline)) void* malloc_traced(size_t size) {
     if (t_resolving) return shim::bootstrap_alloc(size);
-    auto real = real_of(real_malloc);
-    if (real == nullptr) return shim::bootstrap_alloc(size);
-    if (!shim::recording()) return real(size);  // paused (recording.h)
+    auto real = real_malloc.loaded();
+    if (__builtin_expect(real == nullptr, 0)) {
+        real = real_of(real_malloc);
+        if (real == nullptr) return shim::bootstrap_alloc(size);
+        if (!shim::recording()) return real(size);  // paused (recording.h)
+    }
     shim::ReentryGuard guard;
     void* ptr = real(size);
     note_alloc(guard, ptr, size, CALLER_PC, CALLER_SP);
     return ptr;
 }
 
-void free(void* ptr) {
+__attribute__((noinline)) void free_traced(void* ptr) {
     // While dlsym looks up the real functions it may free its own error
     // strings: leak those few bytes rather than recurse into dlsym.
     if (ptr == nullptr || shim::in_bootstrap_arena(ptr) || t_resolving) return;
-    auto real = real_of(real_free);
-    if (real == nullptr) return;  // cannot happen once malloc worked; leak rather than crash
-    if (!shim::recording()) return real(ptr);  // paused (recording.h)
+    auto real = real_free.loaded();
+    if (__builtin_expect(real == nullptr, 0)) {
+        real = real_of(real_free);
+        if (real == nullptr) return;  // cannot happen once malloc worked; leak rather than crash
+        if (!shim::recording()) return real(ptr);  // paused (recording.h)
+    }
     shim::ReentryGuard guard;
     if (guard.entered()) {
         shim::record_free(ptr);  // leaves errno as it was, as free must
@@ -121,6 +138,11 @@ void free(void* ptr) {
     }
     real(ptr);
 }
+
+}  // namespace shim
+
+extern "C" {
+#pragma GCC visibility push(default)  // the hooks: what the program links to
 
 void* calloc(size_t count, size_t size) {
     size_t bytes;

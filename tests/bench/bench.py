@@ -81,6 +81,9 @@ def programs(smoke):
         ("words unbuffered", [WORDS, "--mode", "unbuffered", BOOK]),
         ("words alloc", [WORDS, "--mode", "alloc", BOOK]),
         ("words alloc, SHIM_ALLOC_SAMPLE=524288", [WORDS, "--mode", "alloc", BOOK]),
+        # Paused (issue 16): the hooks reduced to a flag test, no log written.
+        ("words unbuffered, SHIM_START=paused", [WORDS, "--mode", "unbuffered", BOOK]),
+        ("words alloc, SHIM_START=paused", [WORDS, "--mode", "alloc", BOOK]),
         ("words buffered", [WORDS, "--mode", "buffered", BOOK]),
         # stdio-heavy: every call hooked (fgets+fwrite per line; a buffered printf per line)
         ("stdio fgets+fwrite, the book", [STDIO_LINES, BOOK, os.devnull]),
@@ -180,6 +183,14 @@ def cell(samples, bares, capped, per_process=False):
         extra = statistics.median(t - b for t, b in zip(samples, bares)) / PROCESSES
         text += f"; +{extra * 1000:.2f} ms a process"
     return text + ")"
+
+
+def row_setting(name):
+    """A row named "program, SHIM_X=V" runs with that setting (bare too: it reads none)."""
+    if ", SHIM_" not in name:
+        return {}
+    key, value = name.split(", ", 1)[1].split("=", 1)
+    return {key: value}
 
 
 def fmt_seconds(s):
@@ -309,9 +320,11 @@ def main():
             continue
         times = {tool: [] for tool, _ in tool_list}
         runs_of = {tool: wrap(cmd) for tool, wrap in tool_list}
-        if "SHIM_ALLOC_SAMPLE=" in name:
-            runs_of = {tool: (argv, dict(env, SHIM_ALLOC_SAMPLE=name.split("SHIM_ALLOC_SAMPLE=")[1]))
-                       for tool, (argv, env) in runs_of.items()}
+        setting = row_setting(name)
+        if setting:
+            runs_of = {tool: (argv, dict(env, **setting)) for tool, (argv, env) in runs_of.items()}
+        if os.path.exists(os.path.join(workdir, "log.bin")):
+            os.remove(os.path.join(workdir, "log.bin"))  # a paused row writes none: no figures from the last row's
         for round_number in range(runs):
             # A new order each round: a slow spell on the machine, or one
             # tool warming the page cache for the next, favours no column.
