@@ -24,7 +24,10 @@
 
 #include "interpose.h"
 #include "../log/flush.h"
+#include "../record/alloc_stacks.h"
 #include "../record/cpu_profile.h"
+#include "../record/unwinder_pipe.h"
+#include "../record/unwinder_signals.h"
 
 using shim::RealFunction;
 
@@ -239,6 +242,15 @@ int setitimer(__itimer_which_t which, const struct itimerval* value, struct itim
     int signal_of_timer = which == ITIMER_PROF ? SIGPROF : which == ITIMER_VIRTUAL ? SIGVTALRM : SIGALRM;
     if (starts && is_cpu_signal(signal_of_timer)) shim::cpu_profile_stop(shim::CpuProfileOff::ProgramItimer);
     return real.get()(which, value, old);
+}
+
+// Everyone's sigprocmask as it is, but libunwind's inside the shim's own
+// unwind (unwinder_signals.h).
+int sigprocmask(int how, const sigset_t* set, sigset_t* old) {
+    static RealFunction<int (*)(int, const sigset_t*, sigset_t*)> real("sigprocmask");
+    if (shim::t_unwinding != 0 && shim::called_from_unwinder(__builtin_return_address(0)))
+        return shim::unwinder_sigprocmask(how, set, old);
+    return real.get()(how, set, old);
 }
 
 // signal() and the old APIs, each of which sets the disposition inside libc.

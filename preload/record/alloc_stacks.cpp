@@ -16,6 +16,7 @@
 #include "modules.h"
 #include "stacks.h"
 #include "unwinder_pipe.h"
+#include "unwinder_signals.h"
 
 extern "C" void* __libc_stack_end;  // glibc's: the main thread's stack pointer at its start
 
@@ -287,6 +288,7 @@ int capture_frames(void** frames, int max) {
         unwinder = load_unwinder();
     ++t_unwinding;
     int n = unwinder ? unwinder(frames, max) : slow_backtrace(frames, max);
+    unwinder_signals_restore();
     --t_unwinding;
     return n;
 }
@@ -305,6 +307,7 @@ int capture_frames_in_signal(void** frames, int max, shimlog::CpuSampleDepth* wh
     ReentryGuard guard;  // libunwind's reads of its pipe are the shim's, not the program's
     ++t_unwinding;
     int n = unwinder(frames, max);
+    unwinder_signals_restore();
     --t_unwinding;
     return n;
 }

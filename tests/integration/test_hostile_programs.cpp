@@ -173,3 +173,14 @@ TEST_CASE("a thousand files before the slow one: nothing dropped, the slow one f
     Result gate = run(analyzer_path() + " report log.bin --fail-on unbuffered-io", dir);
     CHECK(gate.status == 1);
 }
+
+TEST_CASE("the shim's unwinds leave the program's signal mask as it set it", "[hostile][integration]") {
+    std::string dir = scratch_dir("hostile_mask_kept");
+    Result bare = run("timeout 60 " + program_path("mask_kept"), dir);
+    REQUIRE(bare.out == "mask kept, SIGUSR1 pending before unblocking\nSIGUSR1 delivered after\n");
+    Result traced = run("timeout 60 env " + preload() + program_path("mask_kept"), dir);
+    CHECK(traced.status == 0);
+    CHECK(traced.out == bare.out);
+    Analysis a = analyze(dir + "/log.bin");
+    CHECK(a.log.stacks.size() >= 40);  // the unwinder saw a new stack at each of the 40 depths meanwhile
+}
