@@ -356,6 +356,8 @@ void record_free(const void* ptr) {
 
 uint64_t reserve_sequence() { return next_sequence(); }
 
+uint64_t alloc_sequence_now() { return g_seq.load(std::memory_order_relaxed); }
+
 void record_free_at(const void* ptr, uint64_t seq) {
     AllocThread* t = thread_state();
     if (t == nullptr) return count_dropped();

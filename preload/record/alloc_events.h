@@ -19,6 +19,8 @@ void record_free(const void* ptr);
 // realloc: the free's sequence number is taken before the call and the event
 // written after it, and only if the call succeeded.
 uint64_t reserve_sequence();
+// The next event's sequence number, taking none (the disk budget's switch).
+uint64_t alloc_sequence_now();
 void record_free_at(const void* ptr, uint64_t seq);
 
 // The same for a signal handler's call that interrupted the shim on this
