@@ -7,8 +7,6 @@
 
 #include "../../format/log_format.h"
 #include "../clock.h"
-#include "../record/alloc_events.h"
-#include "../record/alloc_sampling.h"
 #include "../settings.h"
 #include "log_file.h"
 
@@ -24,6 +22,7 @@ shimlog::BudgetRecord g_budget{};  // limit_bytes 0: no budget
 std::atomic<bool> g_stopped{false};
 uint64_t g_largest_event_record = 0;  // in this window: a thread's chunk, compressed
 bool g_limit_read = false;
+BudgetRecorder g_recorder{};
 
 uint64_t limit() {
     if (!g_limit_read) {
@@ -40,9 +39,9 @@ bool is_event_record(RecordType type) {
 
 // Sampling from now on, unless the user's mode sampled all along.
 void begin_sampling(uint64_t log_bytes) {
-    if (g_budget.sampling_bytes != 0 || sampling_on()) return;
-    g_budget.sampling_seq = alloc_sequence_now();
-    sampling_begin(kBudgetSampleBytes);
+    if (g_budget.sampling_bytes != 0 || g_recorder.sampling_on == nullptr || g_recorder.sampling_on()) return;
+    g_budget.sampling_seq = g_recorder.sequence_now();
+    g_recorder.sampling_begin(kBudgetSampleBytes);
     g_budget.sampling_bytes = log_bytes;
     g_budget.sampling_ns = monotonic_ns();
 }
@@ -56,9 +55,11 @@ void stop(uint64_t log_bytes) {
 
 }  // namespace
 
+void budget_connect(const BudgetRecorder& recorder) { g_recorder = recorder; }
+
 void budget_window_start() {
     uint64_t kept = limit();
-    if (g_budget.sampling_bytes != 0) sampling_restore();
+    if (g_budget.sampling_bytes != 0 && g_recorder.sampling_restore != nullptr) g_recorder.sampling_restore();
     g_budget = shimlog::BudgetRecord{};
     g_budget.limit_bytes = kept;
     g_largest_event_record = 0;

@@ -12,6 +12,17 @@
 
 namespace shim {
 
+// What the budget asks of the allocation recorder (alloc_sampling.h,
+// alloc_events.h). The log layer does not know the recorders: flush.cpp,
+// which does, connects them in log_init.
+struct BudgetRecorder {
+    bool (*sampling_on)();
+    void (*sampling_begin)(uint64_t mean_bytes);
+    void (*sampling_restore)();
+    uint64_t (*sequence_now)();
+};
+void budget_connect(const BudgetRecorder& recorder);
+
 // A new log (window, fork child): the whole budget, the mode the user chose.
 // Only while nothing records.
 void budget_window_start();
