@@ -55,7 +55,9 @@ int64_t next_gap(SamplingState& s) {
     s.random ^= s.random << 13;
     s.random ^= s.random >> 7;
     s.random ^= s.random << 17;
-    return static_cast<int64_t>(1 + s.random % (2 * g_mean_bytes.load(std::memory_order_relaxed)));
+    // Read once: a window opening may turn sampling off meanwhile (never 0 here).
+    uint64_t mean = g_mean_bytes.load(std::memory_order_relaxed);
+    return static_cast<int64_t>(1 + s.random % (2 * (mean != 0 ? mean : 1)));
 }
 
 }  // namespace
