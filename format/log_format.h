@@ -619,7 +619,8 @@ struct BudgetRecord {
     uint64_t sampling_seq;     // allocation events with this sequence number or later are samples
     uint64_t stopped_bytes;    // log size when event records stopped; 0: they did not
     uint64_t stopped_ns;
-    uint64_t alloc_events_unwritten;  // allocation events recorded after the stop, not written
+    uint64_t alloc_events_unwritten;  // allocation events in chunks not written (from the stop on)
+    uint64_t alloc_exact_unwritten;   // of those, in chunks begun before sampling: their allocations may be in no count
     uint64_t records_unwritten;       // event records not written (all kinds)
     uint64_t bytes_unwritten;         // their payload bytes
 };

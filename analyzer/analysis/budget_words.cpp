@@ -48,6 +48,9 @@ std::string budget_stop_consequence(const Log& log) {
     if (b.alloc_events_unwritten > 0) s += with_commas(b.alloc_events_unwritten) + " allocation events and ";
     s += with_commas(b.records_unwritten) + " event records (" + human_bytes(double(b.bytes_unwritten)) +
          ") were not written, so the timeline, CPU profile, parallelism and waits end there and findings from them are lower bounds";
+    if (b.alloc_exact_unwritten > 0)
+        s += "; allocation counts may fall short by up to " + with_commas(b.alloc_exact_unwritten) +
+             " events recorded before sampling began";
     return s;
 }
 

@@ -199,6 +199,7 @@ bool decode_budget(Payload p, Log& log) {
     b.alloc_events_unwritten = rec.alloc_events_unwritten;
     b.records_unwritten = rec.records_unwritten;
     b.bytes_unwritten = rec.bytes_unwritten;
+    b.alloc_exact_unwritten = rec.alloc_exact_unwritten;
     return true;
 }
 

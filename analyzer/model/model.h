@@ -61,6 +61,7 @@ struct BudgetInfo {
     uint64_t sampling_seq = 0;  // allocation events from this sequence number on are samples
     uint64_t stopped_bytes = 0, stopped_ns = 0;    // 0: event records never stopped
     uint64_t alloc_events_unwritten = 0, records_unwritten = 0, bytes_unwritten = 0;
+    uint64_t alloc_exact_unwritten = 0;  // of those, from before sampling: in no count
     bool sampled() const { return present && sampling_bytes != 0; }
     bool stopped() const { return present && stopped_bytes != 0; }
 };

@@ -60,6 +60,7 @@ void write_process(JsonWriter& json, const Log& log) {
             .field("alloc_events_unwritten", b.alloc_events_unwritten)
             .field("records_unwritten", b.records_unwritten)
             .field("bytes_unwritten", b.bytes_unwritten)
+            .field("alloc_exact_unwritten", b.alloc_exact_unwritten)
             .field("summary", budget_summary(log))
             .end_object();
     }

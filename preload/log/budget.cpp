@@ -21,6 +21,7 @@ constexpr uint64_t kBudgetSampleBytes = 512 * 1024;
 shimlog::BudgetRecord g_budget{};  // limit_bytes 0: no budget
 std::atomic<bool> g_stopped{false};
 uint64_t g_largest_event_record = 0;  // in this window: a thread's chunk, compressed
+uint64_t g_chunk_raw = 0, g_chunk_packed = 0;  // this window's written AllocChunks: how well they compress
 bool g_limit_read = false;
 BudgetRecorder g_recorder{};
 
@@ -30,6 +31,20 @@ uint64_t limit() {
         g_limit_read = true;
     }
     return g_budget.limit_bytes;
+}
+
+// The threads' pending events as they will be written: compressed as this
+// window's chunks were (a third, before the first).
+uint64_t pending_estimate() {
+    if (g_recorder.pending_bytes == nullptr) return 0;
+    uint64_t raw = g_recorder.pending_bytes();
+    return g_chunk_raw == 0 ? raw / 3 : uint64_t(double(raw) * double(g_chunk_packed) / double(g_chunk_raw));
+}
+
+bool take_chunk_header(std::initializer_list<Bytes> parts, shimlog::AllocChunkRecord* chunk) {
+    if (parts.size() == 0 || parts.begin()->size < sizeof *chunk) return false;
+    memcpy(chunk, parts.begin()->data, sizeof *chunk);
+    return true;
 }
 
 bool is_event_record(RecordType type) {
@@ -63,6 +78,7 @@ void budget_window_start() {
     g_budget = shimlog::BudgetRecord{};
     g_budget.limit_bytes = kept;
     g_largest_event_record = 0;
+    g_chunk_raw = g_chunk_packed = 0;
     g_stopped.store(false, std::memory_order_relaxed);
 }
 
@@ -71,18 +87,22 @@ bool budget_refuses(RecordType type, std::initializer_list<Bytes> parts) {
     uint64_t payload = record_payload_size(parts);
     if (!g_stopped.load(std::memory_order_relaxed)) {
         uint64_t after = g_log.bytes + sizeof(shimlog::RecordHeader) + payload;
+        shimlog::AllocChunkRecord chunk;
+        bool alloc = type == RecordType::AllocChunk && take_chunk_header(parts, &chunk);
         if (after <= g_budget.limit_bytes) {
             if (payload > g_largest_event_record) g_largest_event_record = payload;
+            if (alloc) g_chunk_raw += chunk.raw_size, g_chunk_packed += payload;
             return false;
         }
         stop(g_log.bytes);
     }
     g_budget.records_unwritten++;
     g_budget.bytes_unwritten += payload;
-    if (type == RecordType::AllocChunk && parts.size() > 0 && parts.begin()->size >= sizeof(shimlog::AllocChunkRecord)) {
-        shimlog::AllocChunkRecord chunk;
-        memcpy(&chunk, parts.begin()->data, sizeof chunk);
+    shimlog::AllocChunkRecord chunk;
+    if (type == RecordType::AllocChunk && take_chunk_header(parts, &chunk)) {
         g_budget.alloc_events_unwritten += chunk.event_count;
+        // Begun before the switch: its allocations may be in no count.
+        if (chunk.first_seq < g_budget.sampling_seq) g_budget.alloc_exact_unwritten += chunk.event_count;
     }
     return true;
 }
@@ -90,8 +110,12 @@ bool budget_refuses(RecordType type, std::initializer_list<Bytes> parts) {
 void budget_after_write(uint64_t log_bytes) {
     if (limit() == 0 || g_stopped.load(std::memory_order_relaxed)) return;
     // A chunk may be a large part of a small budget: sampling begins when
-    // one more chunk like the largest so far would take the log to 3/4.
-    if (log_bytes + g_largest_event_record >= g_budget.limit_bytes / 4 * 3) begin_sampling(log_bytes);
+    // one more chunk like the largest so far, or the exact events the threads
+    // hold (written later, whole), would take the log to 3/4: the events
+    // recorded before the switch then still fit, and the counts stay exact.
+    uint64_t pending = pending_estimate();
+    uint64_t ahead = g_largest_event_record > pending ? g_largest_event_record : pending;
+    if (log_bytes + ahead >= g_budget.limit_bytes / 4 * 3) begin_sampling(log_bytes);
 }
 
 bool budget_stopped() { return g_stopped.load(std::memory_order_relaxed); }

@@ -20,6 +20,7 @@ struct BudgetRecorder {
     void (*sampling_begin)(uint64_t mean_bytes);
     void (*sampling_restore)();
     uint64_t (*sequence_now)();
+    uint64_t (*pending_bytes)();  // events in the threads' buffers, before compression
 };
 void budget_connect(const BudgetRecorder& recorder);
 

@@ -142,7 +142,7 @@ void log_set_recording(bool on) {
 
 void log_init(bool continues_exec, bool takes_run_name) {
     ReentryGuard guard;  // reading /proc is the shim's business, not the program's
-    budget_connect({sampling_on, sampling_begin, sampling_restore, alloc_sequence_now});
+    budget_connect({sampling_on, sampling_begin, sampling_restore, alloc_sequence_now, alloc_bytes_pending});
     g_log.pid = static_cast<uint32_t>(getpid());
     g_log.ppid = static_cast<uint32_t>(getppid());
     g_log.parent_traced = continues_exec ? !takes_run_name : parent_is_traced(g_log.ppid);

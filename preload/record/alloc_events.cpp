@@ -484,6 +484,13 @@ uint64_t alloc_events_recorded() {
     return total;
 }
 
+uint64_t alloc_bytes_pending() {
+    uint64_t total = 0;
+    for (AllocThread* t = g_threads.load(std::memory_order_acquire); t; t = t->next)
+        total += static_cast<uint32_t>(t->committed.load(std::memory_order_relaxed));
+    return total;
+}
+
 uint64_t alloc_events_pending() {
     uint64_t total = 0;
     for (AllocThread* t = g_threads.load(std::memory_order_acquire); t; t = t->next) total += t->events;

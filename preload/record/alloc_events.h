@@ -60,7 +60,8 @@ void alloc_after_fork_child();   // the parent's pending events stay the parent'
 
 // Counters for the log's shim statistics.
 uint64_t alloc_events_recorded();
-// Events recorded but not yet written, in every thread's buffer.
+// Events recorded but not yet written, in every thread's buffer; their bytes.
 uint64_t alloc_events_pending();
+uint64_t alloc_bytes_pending();
 
 }  // namespace shim

@@ -80,6 +80,36 @@ TEST_CASE("disk budget crossed: sampling, then stop; the program's output and ex
     CHECK(json.out.find("\"limit_bytes\":1048576") != std::string::npos);
 }
 
+// Four threads fill their buffers together: chunks of other threads, begun
+// before the switch, are written after it. Sampling begins early enough for
+// them to fit (their pending events are counted ahead), so every allocation
+// is counted: by an exact event (sequence number before the switch) or in
+// AllocCounts, never both.
+TEST_CASE("disk budget with threads: the exact events before the switch still fit, the counts stay exact",
+          "[budget][integration]") {
+    std::string dir = scratch_dir("budget_threads");
+    const std::string args = " 2 500000 0 0 4";
+    Result bare = run(program_path("alloc_budget") + args, dir);
+    REQUIRE(bare.status == 3);
+    Result traced = run("SHIM_MAX_LOG_MB=6 " + preload() + program_path("alloc_budget") + args, dir);
+    CHECK(traced.status == 3);
+    CHECK(traced.out == bare.out);
+    CHECK(file_size(dir + "/log.bin") <= 6 * kMiB + kClosingSlack);
+    Analysis a = analyze(dir + "/log.bin");
+    const analyzer::BudgetInfo& b = a.log.budget;
+    REQUIRE(b.sampled());
+    CHECK(b.sampling_bytes < 6 * kMiB / 4 * 3);
+    CHECK(b.alloc_exact_unwritten == 0);
+    const analyzer::AllocReport& allocs = a.run->analysis.allocs;
+    CHECK(allocs.out_of_order == 0);
+    CHECK(allocs.lost_frees == 0);
+    // A thread between its check of the mode and its sequence number at the
+    // switch writes one exact event read as a sample: at most one each.
+    constexpr uint64_t kAllocations = 2 * 4 * 500000;
+    CHECK(allocs.allocations + 4 >= kAllocations);
+    CHECK(allocs.allocations <= kAllocations + 16);
+}
+
 TEST_CASE("disk budget with SHIM_PERIOD: each window has its own, and starts exact again", "[budget][windows][integration]") {
     std::string dir = scratch_dir("budget_windows");
     const std::string args = " 4 1000000 0 1300";

@@ -33,6 +33,7 @@ shimlog::BudgetRecord budget_record() {
     r.alloc_events_unwritten = 1234;
     r.records_unwritten = 3;
     r.bytes_unwritten = 40000;
+    r.alloc_exact_unwritten = 56;
     return r;
 }
 
@@ -70,6 +71,7 @@ TEST_CASE("budget: the record is decoded; a log without one has no budget", "[bu
     CHECK(b.alloc_events_unwritten == 1234);
     CHECK(b.records_unwritten == 3);
     CHECK(b.bytes_unwritten == 40000);
+    CHECK(b.alloc_exact_unwritten == 56);
     CHECK(analyzer::budget_seconds(log, b.stopped_ns) == Approx(0.9));
 
     analyzer::Log old = decode_log(budget_log(false), "old");
@@ -130,6 +132,8 @@ TEST_CASE("budget: the reports say when sampling began and recording stopped", "
     CHECK(header.find("Warning:  after 500 ms allocations are a sample") != std::string::npos);
     CHECK(header.find("Warning:  after 900 ms only counts were kept (allocations per site, I/O, waits, threads): "
                       "1,234 allocation events and 3 event records (39.1 KiB) were not written") != std::string::npos);
+    CHECK(header.find("; allocation counts may fall short by up to 56 events recorded before sampling began") !=
+          std::string::npos);
     CHECK(json.str().find("\"budget\":{\"limit_bytes\":1048576,\"sampled\":true,\"sampling_log_bytes\":786432") !=
           std::string::npos);
     CHECK(json.str().find("\"alloc_events_unwritten\":1234") != std::string::npos);
