@@ -51,7 +51,8 @@ struct FileHeader {
     X(WaitSite, 18)    /* contended waits, exact totals for one (object, kind, wait site) */ \
     X(LockHolder, 19)  /* the waits a mutex's releases ended, charged to the releasing site */ \
     X(WaitChunk, 20)   /* a thread's batch of contended waits, each with its start and length */ \
-    X(Window, 21)      /* this log is one recording window of a longer run (SHIM_START, analyzer ctl) */
+    X(Window, 21)      /* this log is one recording window of a longer run (SHIM_START, analyzer ctl) */ \
+    X(Budget, 22)      /* the window's disk budget (SHIM_MAX_LOG_MB): when sampling began, when recording stopped */
 
 enum class RecordType : uint16_t {
 #define SHIMLOG_ENUM(name, id) name = id,
@@ -600,6 +601,28 @@ struct NoteRecord {
 struct ClockRecord {
     uint64_t ns;     // CLOCK_MONOTONIC
     uint64_t ticks;  // the timestamp counter at the same moment
+};
+
+// ---- disk budget (SHIM_MAX_LOG_MB) ----
+// Per window (or per log when there are no windows): when the log reaches
+// 3/4 of limit_bytes, allocation recording turns to sampling (as
+// SHIM_ALLOC_SAMPLE, with AllocCounts counting every allocation from then
+// on); before a record would take it past limit_bytes, event records
+// (AllocChunk, CpuSamples, WaitChunk, SampleChunk) stop being written. The
+// counters, threads, Budget, Window and End records are still written, so
+// the log may end a little past the limit. Written with the counters at
+// each checkpoint and at the end; the latest one holds. Absent: no budget.
+struct BudgetRecord {
+    uint64_t limit_bytes;
+    uint64_t sampling_bytes;   // log size when sampling began; 0: it did not (or SHIM_ALLOC_SAMPLE sampled all along)
+    uint64_t sampling_ns;      // CLOCK_MONOTONIC then
+    uint64_t sampling_seq;     // allocation events with this sequence number or later are samples
+    uint64_t stopped_bytes;    // log size when event records stopped; 0: they did not
+    uint64_t stopped_ns;
+    uint64_t alloc_events_unwritten;  // allocation events in chunks not written (from the stop on)
+    uint64_t alloc_exact_unwritten;   // of those, in chunks begun before sampling: their allocations may be in no count
+    uint64_t records_unwritten;       // event records not written (all kinds)
+    uint64_t bytes_unwritten;         // their payload bytes
 };
 
 #pragma pack(pop)

@@ -117,6 +117,16 @@ uint32_t number_up_to(const char* text, bool* bad, unsigned long most) {
 uint32_t period_s(const char* text, bool* bad) { return number_up_to(text, bad, 86400); }
 uint32_t keep(const char* text, bool* bad) { return number_up_to(text, bad, 1000000); }
 
+uint32_t max_log_mb(const char* text, bool periodic, bool* bad) {
+    uint32_t fallback = periodic ? kDefaultPeriodicLogMb : 0;
+    if (text == nullptr || *text == '\0') {
+        *bad = false;
+        return fallback;
+    }
+    uint32_t mb = number_up_to(text, bad, kMaxLogMb);
+    return *bad ? fallback : mb;
+}
+
 StartMode start_mode(const char* text, bool* bad) {
     *bad = false;
     if (text == nullptr || *text == '\0') return StartMode::Uncontrolled;
@@ -156,6 +166,7 @@ std::atomic<int64_t> g_no_task_io{-1};
 std::atomic<int64_t> g_start_mode{-1};
 std::atomic<int64_t> g_period_s{-1};
 std::atomic<int64_t> g_keep{-1};
+std::atomic<int64_t> g_max_log_mb{-1};
 
 // SHIM_LOG, copied: the program may change its environment later.
 std::atomic<int> g_log_name_state{0};  // 0 unread, 1 being read, 2 read
@@ -233,6 +244,21 @@ uint32_t setting_keep() {
     return static_cast<uint32_t>(read_once(g_keep, "SHIM_KEEP", settings_parse::keep, [](const char* text) {
         say("SHIM_KEEP=%s is not a number of windows; every window is kept", text);
     }));
+}
+
+uint64_t setting_max_log_bytes() {
+    bool periodic = setting_period_s() != 0;
+    int64_t mb = read_once(
+        g_max_log_mb, "SHIM_MAX_LOG_MB",
+        [periodic](const char* text, bool* bad) { return settings_parse::max_log_mb(text, periodic, bad); },
+        [periodic](const char* text) {
+            if (periodic)
+                say("SHIM_MAX_LOG_MB=%s is not a number of MiB (0 to %u); each window's log may take %u MiB", text,
+                    kMaxLogMb, kDefaultPeriodicLogMb);
+            else
+                say("SHIM_MAX_LOG_MB=%s is not a number of MiB (0 to %u); the log has no budget", text, kMaxLogMb);
+        });
+    return static_cast<uint64_t>(mb) << 20;
 }
 
 bool setting_waits() {

@@ -57,6 +57,13 @@ uint32_t setting_period_s();
 // ones it wrote. 0 (unset): all stay.
 uint32_t setting_keep();
 
+// SHIM_MAX_LOG_MB=N: each window's log (the run's, without windows) has a
+// budget of N MiB (log/budget.h); 0: none. Unset: 128 with SHIM_PERIOD
+// (continuous profiling must not fill a disk), none otherwise.
+constexpr uint32_t kDefaultPeriodicLogMb = 128;
+constexpr uint32_t kMaxLogMb = 1u << 20;
+uint64_t setting_max_log_bytes();
+
 // SHIM_TEST_NO_TASK_IO=1 (tests only): act as if /proc/<pid>/task/<tid>/io
 // could not be read.
 bool setting_no_task_io();
@@ -77,6 +84,7 @@ bool no_task_io(const char* text);
 StartMode start_mode(const char* text, bool* bad);
 uint32_t period_s(const char* text, bool* bad);
 uint32_t keep(const char* text, bool* bad);
+uint32_t max_log_mb(const char* text, bool periodic, bool* bad);
 }  // namespace settings_parse
 
 }  // namespace shim

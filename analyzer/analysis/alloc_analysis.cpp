@@ -56,6 +56,7 @@ private:
 
 struct LiveBlock {
     uint32_t stack_id;
+    bool sampled;  // stands for more blocks (represented_*); in the padding
     uint64_t size;
 };
 
@@ -101,7 +102,22 @@ private:
 // What the replay keeps between events.
 class Replay {
 public:
-    Replay(AllocReport& report, uint64_t sample_bytes) : report_(report), sample_bytes_(sample_bytes) {}
+    // Events from sampled_from_seq on are samples (a disk budget's switch,
+    // BudgetInfo); 0: all of them, when sample_bytes is set.
+    Replay(AllocReport& report, uint64_t sample_bytes, uint64_t sampled_from_seq)
+        : report_(report), sample_bytes_(sample_bytes), sampled_from_(sampled_from_seq) {}
+
+    // Before the budget's switch every allocation was an event: their counts
+    // per stack, and the frees, to add to the exact counts kept after it.
+    std::map<uint32_t, std::pair<uint64_t, uint64_t>> exact_counts() {
+        std::map<uint32_t, std::pair<uint64_t, uint64_t>> counts;
+        stack_index_.for_each([&counts](uint64_t id, const StackEntry& entry) {
+            if (entry.exact_allocations > 0)
+                counts[uint32_t(id)] = {entry.exact_allocations, entry.exact_bytes};
+        });
+        return counts;
+    }
+    uint64_t exact_frees() const { return exact_frees_; }
 
     void apply(const AllocEvent& event) {
         if (seen_any_ && event.seq <= last_seq_) report_.out_of_order++;
@@ -128,11 +144,11 @@ public:
         });
         live_.for_each([this](uint64_t, const LiveBlock& block) {
             AllocStackStats& stack = stack_stats(block.stack_id);
-            uint64_t blocks = represented_blocks(block.size);
+            uint64_t blocks = represented_blocks(block);
             stack.leaked += blocks;
-            stack.leaked_bytes += represented_bytes(block.size);
+            stack.leaked_bytes += represented_bytes(block);
             report_.live_allocations += blocks;
-            report_.live_bytes += represented_bytes(block.size);
+            report_.live_bytes += represented_bytes(block);
         });
     }
 
@@ -144,10 +160,13 @@ private:
     };
 
     // A sampled block of s bytes stands for max(1, N/s) blocks, max(s, N) bytes.
-    uint64_t represented_blocks(uint64_t size) const {
-        return sample_bytes_ == 0 || size >= sample_bytes_ ? 1 : sample_bytes_ / (size ? size : 1);
+    uint64_t represented_blocks(const LiveBlock& b) const {
+        return !b.sampled || b.size >= sample_bytes_ ? 1 : sample_bytes_ / (b.size ? b.size : 1);
     }
-    uint64_t represented_bytes(uint64_t size) const { return size > sample_bytes_ ? size : sample_bytes_; }
+    uint64_t represented_bytes(const LiveBlock& b) const {
+        return !b.sampled || b.size > sample_bytes_ ? b.size : sample_bytes_;
+    }
+    bool is_sample(uint64_t seq) const { return sample_bytes_ != 0 && seq >= sampled_from_; }
 
     // Looked up on every event: a direct-mapped cache of threads in front
     // of the map, a flat index of the stacks' entries (both stay put).
@@ -163,11 +182,12 @@ private:
     struct StackEntry {
         AllocStackStats* stats;
         uint32_t distinct_sizes;  // tallied in size_counts_
+        uint64_t exact_allocations, exact_bytes;  // before a budget's switch to sampling
     };
     // The reference lasts until the next new stack (the index may grow).
     StackEntry& stack_entry(uint32_t stack_id) {
         if (StackEntry* known = stack_index_.find(stack_id)) return *known;
-        return stack_index_.insert(stack_id, StackEntry{&report_.stacks[stack_id], 0});
+        return stack_index_.insert(stack_id, StackEntry{&report_.stacks[stack_id], 0, 0, 0});
     }
     AllocStackStats& stack_stats(uint32_t stack_id) { return *stack_entry(stack_id).stats; }
 
@@ -189,16 +209,22 @@ private:
     }
 
     void allocate(ThreadState& thread, const AllocEvent& event) {
+        LiveBlock block{event.stack_id, is_sample(event.seq), event.size};
         if (LiveBlock* found = live_.find(event.ptr)) {  // its free went unrecorded (dropped events)
-            report_.lost_frees++;
-            heap_bytes_ -= represented_bytes(found->size);
-            *found = {event.stack_id, event.size};
+            // Not a lost free past a budget's switch: only sampled blocks' frees are recorded.
+            if (!found->sampled && block.sampled) {
+                report_.unrecorded_frees++;
+            } else {
+                report_.lost_frees++;
+            }
+            heap_bytes_ -= represented_bytes(*found);
+            *found = block;
         } else {
-            live_.insert(event.ptr, LiveBlock{event.stack_id, event.size});
+            live_.insert(event.ptr, block);
         }
         report_.allocations++;
         report_.bytes += event.size;
-        heap_bytes_ += represented_bytes(event.size);
+        heap_bytes_ += represented_bytes(block);
         if (heap_bytes_ > report_.peak_bytes) {
             report_.peak_bytes = heap_bytes_;
             report_.peak_ticks = event.ticks;
@@ -210,6 +236,10 @@ private:
         if (event.size > stack.max_size) stack.max_size = event.size;
         stack.allocations++;
         stack.bytes += event.size;
+        if (sample_bytes_ != 0 && !block.sampled) {
+            entry.exact_allocations++;
+            entry.exact_bytes += event.size;
+        }
         count_size(event.stack_id, entry, event.size);
         thread.pending = true;
         thread.last_ptr = event.ptr;
@@ -217,12 +247,13 @@ private:
 
     void release(ThreadState& thread, const AllocEvent& event) {
         report_.frees++;
+        if (sample_bytes_ != 0 && !is_sample(event.seq)) exact_frees_++;
         LiveBlock block;
         if (!live_.take(event.ptr, block)) {
             report_.unknown_frees++;
             return;
         }
-        heap_bytes_ -= represented_bytes(block.size);
+        heap_bytes_ -= represented_bytes(block);
         if (thread.pending && thread.last_ptr == event.ptr) {
             report_.temporary++;
             stack_stats(block.stack_id).temporary++;
@@ -232,6 +263,8 @@ private:
 
     AllocReport& report_;
     uint64_t sample_bytes_;  // 0: not sampled
+    uint64_t sampled_from_;
+    uint64_t exact_frees_ = 0;
     FlatMap<LiveBlock> live_;  // by address
     FlatMap<uint64_t> size_counts_;
     std::unordered_map<uint32_t, ThreadState> threads_;
@@ -246,15 +279,24 @@ private:
     bool seen_any_ = false;
 };
 
-// Sampling mode: the exact counts replace the sampled ones.
-void apply_exact_counts(const Log& log, AllocReport& report) {
+// Sampling mode: the exact counts replace the sampled ones. After a disk
+// budget's switch they count from the switch on: the exact events before it
+// (`before`, `frees_before`) are added.
+void apply_exact_counts(const Log& log, AllocReport& report,
+                        std::map<uint32_t, std::pair<uint64_t, uint64_t>> before, uint64_t frees_before) {
     report.sample_bytes = log.alloc_sample_bytes;
+    report.budget_sampled = log.budget.sampled();
     report.allocations = report.bytes = report.temporary = 0;
-    report.frees = log.alloc_counted_frees;
+    report.frees = log.alloc_counted_frees + frees_before;
+    for (const auto& count : log.alloc_counts) {
+        std::pair<uint64_t, uint64_t>& sum = before[count.first];
+        sum.first += count.second.first;
+        sum.second += count.second.second;
+    }
     for (auto& entry : report.stacks) {
         entry.second.allocations = entry.second.bytes = entry.second.temporary = 0;
     }
-    for (const auto& count : log.alloc_counts) {
+    for (const auto& count : before) {
         AllocStackStats& stack = report.stacks[count.first];
         stack.stack_id = count.first;
         stack.allocations = count.second.first;
@@ -305,7 +347,7 @@ AllocReport analyze_allocations(const Log& log, const std::function<void(double)
         return false;
     };
 
-    Replay replay(report, log.alloc_sample_bytes);
+    Replay replay(report, log.alloc_sample_bytes, log.budget.sampling_seq);
     size_t opened = 0;
     constexpr Head kNone{UINT64_MAX, SIZE_MAX};
     auto next_to_open = [&] { return opened < order.size() ? first_head(order[opened]) : kNone; };
@@ -338,7 +380,7 @@ AllocReport analyze_allocations(const Log& log, const std::function<void(double)
     if (undecidable.empty() && log.end.dropped != 0) undecidable = "the shim dropped events: some blocks are unknown";
     std::vector<LiveBlockAtExit> blocks;
     replay.finish(undecidable.empty() ? &blocks : nullptr);
-    if (log.alloc_sample_bytes != 0) apply_exact_counts(log, report);
+    if (log.alloc_sample_bytes != 0) apply_exact_counts(log, report, replay.exact_counts(), replay.exact_frees());
     if (undecidable.empty() && !report.consistent())
         undecidable = "the allocation events do not add up (" + (report.problem.empty() ? "frees missing or out of order" : report.problem) + ")";
     if (undecidable.empty()) {

@@ -40,6 +40,7 @@ struct AllocReport {
     uint64_t live_bytes = 0;
     uint64_t unknown_frees = 0;   // of pointers allocated before tracing began
     uint64_t lost_frees = 0;      // a live pointer allocated again: its free was not recorded
+    uint64_t unrecorded_frees = 0;  // the same for a block from before a disk budget's switch to sampling: expected
     uint64_t out_of_order = 0;    // events whose sequence number is not after the one before
     uint64_t threads = 0;         // distinct thread ids that allocated or freed
     std::string problem;          // the first malformed chunk met, if any
@@ -47,6 +48,7 @@ struct AllocReport {
     // exact counts; peak, live and leaked figures are estimates from the
     // sampled blocks; temporary allocations are not known (0).
     uint64_t sample_bytes = 0;    // 0: every allocation was recorded
+    bool budget_sampled = false;  // sampled by the disk budget (SHIM_MAX_LOG_MB), not SHIM_ALLOC_SAMPLE
     std::map<uint32_t, AllocStackStats> stacks;  // by stack id
     // Of the blocks live at exit, which were still reachable and which lost
     // (from the shim's exit scan); `reach.undecided` says why when unknown.

@@ -151,6 +151,8 @@ std::vector<Reach> mark(const std::vector<Edge>& edges, size_t block_count) {
 std::string why_undecidable(const Log& log) {
     const ExitScan& scan = log.exit_scan;
     if (!scan.present) {
+        if (log.budget.sampled())
+            return "allocations were sampled for the disk budget (SHIM_MAX_LOG_MB): the shim does not scan memory at exit";
         if (log.alloc_sample_bytes != 0) return "in sampling mode (SHIM_ALLOC_SAMPLE) the shim does not scan memory at exit";
         if (log.partial || !log.end.present || log.end.reason != shimlog::EndReason::Exit)
             return "the shim scans memory only at a normal exit";

@@ -184,6 +184,25 @@ bool decode_window(Payload p, Log& log) {
     return true;
 }
 
+// The latest holds (checkpoints write one each).
+bool decode_budget(Payload p, Log& log) {
+    shimlog::BudgetRecord rec;
+    if (!p.take(rec) || rec.limit_bytes == 0) return false;
+    BudgetInfo& b = log.budget;
+    b.present = true;
+    b.limit_bytes = rec.limit_bytes;
+    b.sampling_bytes = rec.sampling_bytes;
+    b.sampling_ns = rec.sampling_ns;
+    b.sampling_seq = rec.sampling_bytes != 0 ? rec.sampling_seq : 0;
+    b.stopped_bytes = rec.stopped_bytes;
+    b.stopped_ns = rec.stopped_ns;
+    b.alloc_events_unwritten = rec.alloc_events_unwritten;
+    b.records_unwritten = rec.records_unwritten;
+    b.bytes_unwritten = rec.bytes_unwritten;
+    b.alloc_exact_unwritten = rec.alloc_exact_unwritten;
+    return true;
+}
+
 bool fail(std::string& why, std::string reason) {
     why = std::move(reason);
     return false;
@@ -461,6 +480,7 @@ Log decode_log(std::shared_ptr<const LogBytes> file, const std::string& name) {
             case RecordType::IoSite: ok = decode_io_site(payload, log, io_index); break;
             case RecordType::End: ok = decode_end(payload, log); break;
             case RecordType::Window: ok = decode_window(payload, log); break;
+            case RecordType::Budget: ok = decode_budget(payload, log); break;
             case RecordType::Clock: ok = decode_clock(payload, log); break;
             case RecordType::Note: ok = decode_note(payload, log); break;
             case RecordType::ShimStats: ok = decode_shim_stats(payload, log); break;

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "../analysis/alloc_sites.h"
+#include "../analysis/budget_words.h"
 #include "../analysis/concurrency.h"
 #include "../findings/rules.h"
 #include "../symbols/site_key.h"
@@ -168,6 +169,7 @@ RunSummary summarize_run(RunAnalysis& run) {
     summary.window = window.label();
     summary.start_realtime_ns = run.log.process.start_realtime_ns;
     summary.duration_ns = run.log.duration_ns();
+    summary.budget = budget_cell(run.log);
     summary.sections.push_back(run_section(run));
     summary.sections.push_back(findings_section(run));
     add_io_sections(run, summary.sections);

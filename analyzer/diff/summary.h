@@ -43,6 +43,7 @@ struct RunSummary {
     std::string window;                  // "1", "2", ..., "s1" for a snapshot
     uint64_t start_realtime_ns = 0;      // when the log begins (the process's start)
     uint64_t duration_ns = 0;
+    std::string budget;                  // the disk budget's cell (budget_words.h); "": none
     std::vector<SummarySection> sections;
 };
 

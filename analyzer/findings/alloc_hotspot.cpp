@@ -57,7 +57,8 @@ Finding make_finding(const AllocReport& allocs, CallSites& sites, const AllocSit
                          with_commas(allocs.allocations) + " allocations; " + human_bytes(double(site.bytes)) +
                          " allocated here in all");
     if (allocs.sampled())
-        f.evidence.push_back("temporary allocations are not known in sampling mode (SHIM_ALLOC_SAMPLE)");
+        f.evidence.push_back(std::string("temporary allocations are not known in sampling mode (") +
+                             (allocs.budget_sampled ? "the disk budget's, SHIM_MAX_LOG_MB" : "SHIM_ALLOC_SAMPLE") + ")");
     else
         f.evidence.push_back(with_commas(site.temporary) + " (" + percent(double(site.temporary), double(site.allocations)) +
                              ") temporary: freed by the same thread before its next allocation");
@@ -88,7 +89,9 @@ Finding make_finding(const AllocReport& allocs, CallSites& sites, const AllocSit
     f.advice = allocs.sampled()
         ? "Allocate less often here: reuse one buffer across iterations (hoist it out of the loop, or keep it on "
           "the stack), or, if each block must outlive the next, build the result once (reserve, join, or append "
-          "to one growable buffer). Run without SHIM_ALLOC_SAMPLE to see which of the two it is."
+          "to one growable buffer). Run without " +
+              std::string(allocs.budget_sampled ? "a disk budget (SHIM_MAX_LOG_MB=0)" : "SHIM_ALLOC_SAMPLE") +
+              " to see which of the two it is."
         : temporary
         ? "Allocate once and reuse: hoist the buffer out of the loop (a member or the caller's variable), "
           "or keep a small fixed-size buffer on the stack instead of the heap."

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "budget_bounds.h"
 #include "cost_ranking.h"
 
 namespace analyzer {
@@ -47,6 +48,7 @@ std::vector<Finding> find_all(const RuleInput& in) {
         all.insert(all.end(), found.begin(), found.end());
     }
     link_cpu_hotspots(all);
+    mark_budget_bounds(all, in.log);
     state_costs(all, in.log);
     rank_by_cost(all);
     return all;

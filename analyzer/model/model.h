@@ -52,6 +52,20 @@ struct WindowInfo {
 };
 const char* window_cause_name(shimlog::WindowCause cause);
 
+// The disk budget (SHIM_MAX_LOG_MB, the Budget record): absent when none.
+// Sizes are the log's bytes at that moment; times CLOCK_MONOTONIC.
+struct BudgetInfo {
+    bool present = false;
+    uint64_t limit_bytes = 0;
+    uint64_t sampling_bytes = 0, sampling_ns = 0;  // 0: allocations were not sampled for the budget
+    uint64_t sampling_seq = 0;  // allocation events from this sequence number on are samples
+    uint64_t stopped_bytes = 0, stopped_ns = 0;    // 0: event records never stopped
+    uint64_t alloc_events_unwritten = 0, records_unwritten = 0, bytes_unwritten = 0;
+    uint64_t alloc_exact_unwritten = 0;  // of those, from before sampling: in no count
+    bool sampled() const { return present && sampling_bytes != 0; }
+    bool stopped() const { return present && stopped_bytes != 0; }
+};
+
 struct FileInfo {
     uint32_t id = 0;
     int32_t fd = -1;
@@ -267,6 +281,7 @@ struct Log {
     ProcessInfo process;
     EndInfo end;
     WindowInfo window;
+    BudgetInfo budget;
     std::vector<ModuleInfo> modules;
     std::map<uint32_t, FileInfo> files;
     std::map<uint32_t, std::vector<uint64_t>> stacks;

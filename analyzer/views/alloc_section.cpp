@@ -99,7 +99,9 @@ void write_alloc_section(const ReportInput& in, std::ostream& out) {
     if (!a.any()) return;
     out << "\nAllocations (malloc family; temporary = freed by the same thread before its next allocation)\n";
     if (a.sampled())
-        out << "  Sampled (SHIM_ALLOC_SAMPLE=" << a.sample_bytes << "): allocation counts and bytes are exact; "
+        out << "  Sampled (" << (a.budget_sampled ? "by the disk budget, SHIM_MAX_LOG_MB, from when the Budget line says"
+                                                 : "SHIM_ALLOC_SAMPLE=" + std::to_string(a.sample_bytes))
+            << "): allocation counts and bytes are exact; "
             << "peak and still-allocated figures are estimates from about one block per " << human_bytes(double(a.sample_bytes))
             << "; temporary allocations are not known\n";
     write_totals(in.log, a, out);

@@ -3,6 +3,7 @@
 // profile, when the log has one, comes first (html_cpu.cpp).
 #include <ctime>
 
+#include "../analysis/budget_words.h"
 #include "../symbols/name_simplify.h"
 #include "../text/format.h"
 #include "html_parts.h"
@@ -47,6 +48,13 @@ void write_header(const ReportInput& in, std::ostream& out) {
             << "): allocation figures are lower bounds.</p>\n";
     for (const auto& note : log.notes)
         out << "<p class=\"note\">Note from the shim: " << html_escape(note.second) << "</p>\n";
+    if (log.budget.present) {
+        bool reached = log.budget.sampled() || log.budget.stopped();
+        out << "<p class=\"" << (reached ? "warning" : "note") << "\">" << "The log had a " << html_escape(budget_summary(log));
+        for (const std::string& line : {budget_sampling_consequence(log), budget_stop_consequence(log)})
+            if (!line.empty()) out << "; " << html_escape(line);
+        out << ".</p>\n";
+    }
     out << "<nav>";
     if (html_has_cpu_view(in)) out << "<a href=\"#cpu\">CPU</a>";
     out << "<a href=\"#findings\">Findings</a><a href=\"#concurrency\">Concurrency</a>";

@@ -1,6 +1,7 @@
 // The JSON report: the same model as the text report, under stable keys
 // (described by analyzer/report.schema.json: change both together). Bump
 // kReportVersion on any change that is not a pure addition.
+#include "../analysis/budget_words.h"
 #include "../analysis/alloc_sites.h"
 #include "../symbols/elf_kind.h"
 #include "../symbols/name_simplify.h"
@@ -44,6 +45,23 @@ void write_process(JsonWriter& json, const Log& log) {
             .field("seconds", w.end_ns > w.start_ns ? double(w.end_ns - w.start_ns) / 1e9 : 0.0)
             .field("heap_at_start", w.heap_at_start)
             .field("heap_at_end", w.heap_at_end)
+            .end_object();
+    }
+    if (log.budget.present) {
+        const BudgetInfo& b = log.budget;
+        json.begin_object("budget")
+            .field("limit_bytes", b.limit_bytes)
+            .field("sampled", b.sampled())
+            .field("sampling_log_bytes", b.sampling_bytes)
+            .field("sampling_seconds", b.sampled() ? budget_seconds(log, b.sampling_ns) : 0.0)
+            .field("stopped", b.stopped())
+            .field("stopped_log_bytes", b.stopped_bytes)
+            .field("stopped_seconds", b.stopped() ? budget_seconds(log, b.stopped_ns) : 0.0)
+            .field("alloc_events_unwritten", b.alloc_events_unwritten)
+            .field("records_unwritten", b.records_unwritten)
+            .field("bytes_unwritten", b.bytes_unwritten)
+            .field("alloc_exact_unwritten", b.alloc_exact_unwritten)
+            .field("summary", budget_summary(log))
             .end_object();
     }
     json.end_object();

@@ -8,6 +8,7 @@
 #include "../symbols/elf_kind.h"
 #include "../symbols/name_simplify.h"
 #include "../text/terminal.h"
+#include "../analysis/budget_words.h"
 #include "../analysis/unseen_io.h"
 #include "../text/format.h"
 #include "report.h"
@@ -45,6 +46,11 @@ void write_header(const Log& log, const AllocReport& allocs, bool colour, std::o
         if (w.heap_at_start > 0) out << "; malloc held " << human_bytes(w.heap_at_start) << " when it opened";
         if (w.heap_at_end > 0) out << ", " << human_bytes(w.heap_at_end) << " when it closed";
         out << "\n";
+    }
+    if (log.budget.present) {
+        out << "Budget:   " << budget_summary(log) << "\n";
+        for (const std::string& line : {budget_sampling_consequence(log), budget_stop_consequence(log)})
+            if (!line.empty()) out << "Warning:  " << paint(line, Paint::Warning, colour) << "\n";
     }
     if (log.end.dropped > 0)
         out << "Warning:  the shim dropped " << with_commas(log.end.dropped)

@@ -93,6 +93,9 @@ void write_text_windows(const WindowTable& table, bool colour, std::ostream& out
     add("", "log", [&] { std::vector<std::string> v; for (const RunSummary& w : windows) v.push_back(w.path); return v; }());
     add("", "starts (UTC)", starts);
     add("", "length", lengths);
+    // A window that met its disk budget has figures that stop or are sampled after that moment.
+    if (std::any_of(windows.begin(), windows.end(), [](const RunSummary& w) { return !w.budget.empty(); }))
+        add("", "disk budget", [&] { std::vector<std::string> v; for (const RunSummary& w : windows) v.push_back(w.budget.empty() ? kAbsent : w.budget); return v; }());
     for (const WindowRow& row : table.rows) {
         std::vector<std::string> v;
         for (size_t i = 0; i < n; ++i) v.push_back(cell(row, i, colour));
@@ -135,6 +138,7 @@ void write_json_windows(const WindowTable& table, std::ostream& out) {
             .field("start_unix_ns", w.start_realtime_ns)
             .field("duration_ns", w.duration_ns)
             .field("partial", w.partial)
+            .field("budget", w.budget)
             .end_object();
     json.end_array().begin_array("rows");
     for (const WindowRow& row : table.rows) {

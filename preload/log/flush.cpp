@@ -27,6 +27,7 @@
 #include "../record/waits.h"
 #include "../settings.h"
 #include "arena.h"
+#include "budget.h"
 #include "file_lock.h"
 #include "log_file.h"
 #include "output_buffer.h"
@@ -110,6 +111,7 @@ void write_state() {
     waits_write_totals();
     kernel_io_write_record();
     sampling_write_counts();
+    budget_write_record();
 }
 
 bool g_fork_holds_file_lock = false;
@@ -140,6 +142,7 @@ void log_set_recording(bool on) {
 
 void log_init(bool continues_exec, bool takes_run_name) {
     ReentryGuard guard;  // reading /proc is the shim's business, not the program's
+    budget_connect({sampling_on, sampling_begin, sampling_restore, alloc_sequence_now, alloc_bytes_pending});
     g_log.pid = static_cast<uint32_t>(getpid());
     g_log.ppid = static_cast<uint32_t>(getppid());
     g_log.parent_traced = continues_exec ? !takes_run_name : parent_is_traced(g_log.ppid);
@@ -159,11 +162,13 @@ bool log_write_record(RecordType type, std::initializer_list<Bytes> parts) {
     if (g_finalized.load(std::memory_order_acquire) || check_process() != Process::Same) return false;
     FileLock lock;
     if (!lock.held()) return false;
+    if (budget_refuses(type, parts)) return true;  // counted in the Budget record, not dropped
     bool ok = begin_writing();
     if (ok) {
         write_arena();  // the stacks this record refers to, first
         sink_record(type, parts);
         ok = end_writing();
+        budget_after_write(g_log.bytes);
     }
     return ok;
 }
@@ -181,12 +186,14 @@ void log_checkpoint_due(uint64_t now) {
     alloc_flush_this_thread();
     cpu_profile_write(false);
     waits_write_chunks(false);
+    if (budget_stopped()) return;  // the window's end writes the state once more
     FileLock lock(false);
     if (!lock.held() || !begin_writing()) return;
     write_state();
     shimlog::ClockRecord clock{monotonic_ns(), now_ticks()};
     sink_record(RecordType::Clock, {{&clock, sizeof clock}});
     end_writing();
+    budget_after_write(g_log.bytes);
 }
 
 void log_flush(shimlog::EndReason reason, int status) {
@@ -269,6 +276,7 @@ bool log_open_window(const char* path, uint32_t index) {
     io_reset_counters();
     waits_reset_counters();
     sampling_after_fork_child();
+    budget_window_start();
     kernel_io_start();
     arena_write_all_again();
     g_dropped.store(0, std::memory_order_relaxed);
@@ -369,6 +377,7 @@ void log_after_fork_child() {
     windows_after_fork_child();
     passing_after_fork_child();  // but not the parent's threads
     g_dropped.store(0);
+    budget_window_start();
     take_start_times();
     kernel_io_start();
     set_path_for_process(false);

@@ -23,6 +23,7 @@ namespace {
 using shimlog::RecordType;
 
 int saved_errno_ = 0;  // the program's errno, put back after each write
+uint64_t taken_at_begin_ = 0;  // out_taken() when this write began
 
 void write_process_record() {
     const char* exe = self_exe_path();
@@ -94,6 +95,8 @@ int open_log() {
     int fd = create_log();
     if (fd < 0) return -1;
     g_log.created = true;
+    g_log.bytes = 0;
+    taken_at_begin_ = out_taken();
     out_set_fd(fd);
     shimlog::FileHeader header{};
     memcpy(header.magic, shimlog::kMagic, sizeof header.magic);
@@ -111,6 +114,7 @@ int open_log() {
 bool begin_writing() {
     if (g_log.failed) return false;
     saved_errno_ = errno;
+    taken_at_begin_ = out_taken();
     int fd = open_log();
     if (fd < 0) {
         char shown[kShownPathBytes];
@@ -138,6 +142,7 @@ bool begin_writing() {
 }
 
 bool end_writing() {
+    g_log.bytes += out_taken() - taken_at_begin_;
     out_drain();
     if (out_fd() >= 0) ::close(out_fd());
     out_set_fd(-1);

@@ -24,6 +24,7 @@ struct LogFile {
     uint64_t start_ns = 0;
     uint64_t start_ticks = 0;
     uint32_t window = 0;           // the recording window being written (windows.h); 0: none
+    uint64_t bytes = 0;            // the file's size, as written by this process (the disk budget's measure)
 };
 extern LogFile g_log;
 

@@ -16,6 +16,7 @@ namespace {
 char g_out[64 * 1024];
 size_t g_out_used = 0;
 int g_out_fd = -1;
+uint64_t g_out_taken = 0;
 
 bool write_all(int fd, const char* data, size_t size) {
     while (size > 0) {
@@ -32,6 +33,7 @@ bool write_all(int fd, const char* data, size_t size) {
 
 void out_set_fd(int fd) { g_out_fd = fd; }
 int out_fd() { return g_out_fd; }
+uint64_t out_taken() { return g_out_taken; }
 
 void out_drain() {
     if (g_out_fd >= 0 && g_out_used > 0 && !write_all(g_out_fd, g_out, g_out_used)) {
@@ -52,6 +54,7 @@ void out_write(const void* data, size_t size) {
         if (n > size) n = size;
         memcpy(g_out + g_out_used, bytes, n);
         g_out_used += n;
+        g_out_taken += n;
         bytes += n;
         size -= n;
     }

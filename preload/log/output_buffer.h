@@ -2,6 +2,7 @@
 // file lock's holder).
 #pragma once
 #include <cstddef>
+#include <cstdint>
 
 namespace shim {
 
@@ -11,6 +12,9 @@ int out_fd();
 
 // Appends to the buffer, writing it out each time it fills.
 void out_write(const void* data, size_t size);
+
+// Bytes ever taken for a descriptor (the log's size: log_file.cpp).
+uint64_t out_taken();
 
 // Writes out what the buffer holds. A failed write is said once, marks the
 // log failed and drops the descriptor: the log ends there.

@@ -356,6 +356,8 @@ void record_free(const void* ptr) {
 
 uint64_t reserve_sequence() { return next_sequence(); }
 
+uint64_t alloc_sequence_now() { return g_seq.load(std::memory_order_relaxed); }
+
 void record_free_at(const void* ptr, uint64_t seq) {
     AllocThread* t = thread_state();
     if (t == nullptr) return count_dropped();
@@ -479,6 +481,13 @@ void alloc_after_fork_child() {
 uint64_t alloc_events_recorded() {
     uint64_t total = 0;
     for (AllocThread* t = g_threads.load(std::memory_order_acquire); t; t = t->next) total += t->recorded;
+    return total;
+}
+
+uint64_t alloc_bytes_pending() {
+    uint64_t total = 0;
+    for (AllocThread* t = g_threads.load(std::memory_order_acquire); t; t = t->next)
+        total += static_cast<uint32_t>(t->committed.load(std::memory_order_relaxed));
     return total;
 }
 

@@ -19,6 +19,8 @@ void record_free(const void* ptr);
 // realloc: the free's sequence number is taken before the call and the event
 // written after it, and only if the call succeeded.
 uint64_t reserve_sequence();
+// The next event's sequence number, taking none (the disk budget's switch).
+uint64_t alloc_sequence_now();
 void record_free_at(const void* ptr, uint64_t seq);
 
 // The same for a signal handler's call that interrupted the shim on this
@@ -58,7 +60,8 @@ void alloc_after_fork_child();   // the parent's pending events stay the parent'
 
 // Counters for the log's shim statistics.
 uint64_t alloc_events_recorded();
-// Events recorded but not yet written, in every thread's buffer.
+// Events recorded but not yet written, in every thread's buffer; their bytes.
 uint64_t alloc_events_pending();
+uint64_t alloc_bytes_pending();
 
 }  // namespace shim

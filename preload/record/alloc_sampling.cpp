@@ -18,7 +18,9 @@ constexpr uint32_t kMaxProbes = 64;
 constexpr uint64_t kTombstone = 1;
 constexpr uint32_t kMaxStackIds = 1u << 20;     // as stacks.cpp's table
 
-uint64_t g_mean_bytes = 0;  // 0: off
+// 0: off. Atomic because the disk budget (log/budget.h) turns sampling on
+// while threads allocate; a relaxed load is the plain load it was.
+std::atomic<uint64_t> g_mean_bytes{0};
 
 struct StackCount {
     uint32_t stack_id;  // 0 = empty slot (stack 0, "unknown", is counted apart)
@@ -53,17 +55,32 @@ int64_t next_gap(SamplingState& s) {
     s.random ^= s.random << 13;
     s.random ^= s.random >> 7;
     s.random ^= s.random << 17;
-    return static_cast<int64_t>(1 + s.random % (2 * g_mean_bytes));
+    // Read once: a window opening may turn sampling off meanwhile (never 0 here).
+    uint64_t mean = g_mean_bytes.load(std::memory_order_relaxed);
+    return static_cast<int64_t>(1 + s.random % (2 * (mean != 0 ? mean : 1)));
 }
 
 }  // namespace
 
 void sampling_init() {
     uint64_t bytes = setting_alloc_sample_bytes();
-    if (bytes != 0) g_mean_bytes = bytes;
+    if (bytes != 0) g_mean_bytes.store(bytes, std::memory_order_relaxed);
 }
 
-bool sampling_on() { return g_mean_bytes != 0; }
+bool sampling_on() { return g_mean_bytes.load(std::memory_order_relaxed) != 0; }
+
+void sampling_begin(uint64_t mean_bytes) {
+    if (!sampling_on()) g_mean_bytes.store(mean_bytes, std::memory_order_relaxed);
+}
+
+// Only while nothing records (a window opening): the sampled blocks of the
+// last window are forgotten, and each thread's countdown starts afresh.
+void sampling_restore() {
+    uint64_t chosen = setting_alloc_sample_bytes();
+    if (g_mean_bytes.load(std::memory_order_relaxed) == chosen) return;
+    g_mean_bytes.store(chosen, std::memory_order_relaxed);
+    for (std::atomic<uint64_t>& slot : g_sampled) slot.store(0, std::memory_order_relaxed);
+}
 
 SamplingState* sampling_acquire() {
     bool reused = false;
@@ -130,7 +147,7 @@ void sampling_write_counts() {
     if (mem == MAP_FAILED) return;
     auto* merged = static_cast<shimlog::AllocCountEntry*>(mem);
     shimlog::AllocCountsRecord rec{};
-    rec.sample_bytes = g_mean_bytes;
+    rec.sample_bytes = g_mean_bytes.load(std::memory_order_relaxed);
     uint32_t highest = 0;
     for (SamplingState* s = g_states.load(std::memory_order_acquire); s; s = s->next) {
         rec.frees += s->frees;

@@ -11,6 +11,11 @@ namespace shim {
 
 void sampling_init();  // reads SHIM_ALLOC_SAMPLE
 bool sampling_on();
+// The disk budget's switch (log/budget.h): sampling about every mean_bytes
+// from now on, unless sampling already. sampling_restore: back to the mode
+// SHIM_ALLOC_SAMPLE chose, while nothing records (a new window).
+void sampling_begin(uint64_t mean_bytes);
+void sampling_restore();
 
 // Per-thread state: the byte countdown and the exact counts by stack.
 struct SamplingState;

@@ -175,3 +175,22 @@ TEST_CASE("SHIM_START, SHIM_PERIOD and SHIM_KEEP: recording windows", "[shim]") 
     CHECK(keep("two", &bad) == 0);
     CHECK(bad);
 }
+
+TEST_CASE("SHIM_MAX_LOG_MB: a budget per window, 128 MiB by default with SHIM_PERIOD", "[shim]") {
+    bool bad = true;
+    CHECK(max_log_mb(nullptr, false, &bad) == 0);
+    CHECK_FALSE(bad);
+    CHECK(max_log_mb(nullptr, true, &bad) == shim::kDefaultPeriodicLogMb);
+    CHECK(max_log_mb("", true, &bad) == 128);
+    CHECK_FALSE(bad);
+    CHECK(max_log_mb("1", false, &bad) == 1);
+    CHECK_FALSE(bad);
+    CHECK(max_log_mb("0", true, &bad) == 0);  // periodic, no budget: said by the user
+    CHECK_FALSE(bad);
+    CHECK(max_log_mb("-1", true, &bad) == 128);
+    CHECK(bad);
+    CHECK(max_log_mb("1.5", false, &bad) == 0);
+    CHECK(bad);
+    CHECK(max_log_mb("2000000", false, &bad) == 0);
+    CHECK(bad);
+}
