@@ -20,6 +20,7 @@
 #include "../record/exit_scan.h"
 #include "../record/io_stats.h"
 #include "../record/kernel_io.h"
+#include "../record/live_blocks.h"
 #include "../record/modules.h"
 #include "../record/recording.h"
 #include "../record/sampler.h"
@@ -242,6 +243,7 @@ void log_close_window(const shimlog::WindowRecord& window) {
     cpu_profile_write(true);
     waits_write_chunks(true);
     alloc_flush_all();
+    live_blocks_settle();  // every event up to the close is in the table now
     threads_write_alive();
     FileLock lock;
     if (!lock.held()) return;
@@ -277,7 +279,13 @@ bool log_open_window(const char* path, uint32_t index) {
     g_log.created = false;
     take_start_times();
     g_ready.store(true, std::memory_order_release);
-    bool ok = begin_writing() && end_writing();
+    bool ok = begin_writing();
+    if (ok) {
+        // The blocks live at the window's start, after the stacks they name.
+        write_arena();
+        live_blocks_write();
+    }
+    ok = ok && end_writing();
     return ok && g_log.created;
 }
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../clock.h"
+#include "../record/live_blocks.h"
 #include "../settings.h"
 #include "control_channel.h"
 #include "flush.h"
@@ -118,6 +119,7 @@ void start() {
 void stop(void (*flush_readings)()) {
     if (!g_open.load(std::memory_order_acquire)) return control_channel_answer("error not recording: no window is open\n");
     close_current(shimlog::WindowCause::CtlStop, flush_readings);
+    live_blocks_note_pause();
     answer("ok window %u complete: %s\n", log_path(), g_index);
 }
 
@@ -166,6 +168,8 @@ bool windows_init() {
     if (mode == StartMode::Uncontrolled && setting_period_s() > 0) mode = StartMode::Running;
     if (mode == StartMode::Uncontrolled) return true;
     g_controlled = control_channel_open(log_pid(), log_path());
+    // Only windows need the blocks live at a cut; a sample knows too few of them.
+    if (setting_alloc_sample_bytes() == 0) live_blocks_enable();
     if (mode == StartMode::Running) {
         g_index = 1;
         snprintf(g_first_name, sizeof g_first_name, "%s", log_path());
@@ -173,6 +177,7 @@ bool windows_init() {
         return true;
     }
     log_set_recording(false);
+    live_blocks_note_pause();
     return false;
 }
 
@@ -211,6 +216,7 @@ void windows_after_fork_child() {
     g_controlled = false;
     g_open.store(false, std::memory_order_relaxed);
     control_channel_forget();
+    live_blocks_after_fork_child();
 }
 
 }  // namespace shim
