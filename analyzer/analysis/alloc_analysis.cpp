@@ -57,6 +57,7 @@ private:
 struct LiveBlock {
     uint32_t stack_id;
     uint64_t size;
+    bool before_window = false;  // listed live at the window's start
 };
 
 // One chunk in the k-way merge: unpacked only when the merge reaches its
@@ -103,6 +104,21 @@ class Replay {
 public:
     Replay(AllocReport& report, uint64_t sample_bytes) : report_(report), sample_bytes_(sample_bytes) {}
 
+    // A window's start: the blocks live then, before any event. The peak
+    // counts from their bytes, at the window's start.
+    void start_with(const LiveAtStart& live, uint64_t start_ticks) {
+        report_.start_known = true;
+        for (const shimlog::LiveBlockEntry& b : live.blocks) {
+            if (live_.find(b.address) != nullptr) continue;  // listed twice: the shim never does
+            live_.insert(b.address, LiveBlock{b.stack_id, b.size, true});
+            heap_bytes_ += b.size;
+            report_.start_blocks++;
+            report_.start_bytes += b.size;
+        }
+        report_.peak_bytes = heap_bytes_;
+        report_.peak_ticks = start_ticks;
+    }
+
     void apply(const AllocEvent& event) {
         if (seen_any_ && event.seq <= last_seq_) report_.out_of_order++;
         seen_any_ = true;
@@ -128,6 +144,14 @@ public:
         });
         live_.for_each([this](uint64_t, const LiveBlock& block) {
             AllocStackStats& stack = stack_stats(block.stack_id);
+            if (block.before_window) {
+                stack.stack_id = block.stack_id;
+                stack.held++;
+                stack.held_bytes += block.size;
+                report_.held_across++;
+                report_.held_across_bytes += block.size;
+                return;
+            }
             uint64_t blocks = represented_blocks(block.size);
             stack.leaked += blocks;
             stack.leaked_bytes += represented_bytes(block.size);
@@ -190,7 +214,10 @@ private:
 
     void allocate(ThreadState& thread, const AllocEvent& event) {
         if (LiveBlock* found = live_.find(event.ptr)) {  // its free went unrecorded (dropped events)
-            report_.lost_frees++;
+            if (found->before_window)
+                report_.start_freed_unseen++;  // freed while no window was open: known to happen
+            else
+                report_.lost_frees++;
             heap_bytes_ -= represented_bytes(found->size);
             *found = {event.stack_id, event.size};
         } else {
@@ -223,6 +250,11 @@ private:
             return;
         }
         heap_bytes_ -= represented_bytes(block.size);
+        if (block.before_window) {
+            report_.start_freed++;
+            report_.start_freed_bytes += block.size;
+            return;
+        }
         if (thread.pending && thread.last_ptr == event.ptr) {
             report_.temporary++;
             stack_stats(block.stack_id).temporary++;
@@ -306,6 +338,9 @@ AllocReport analyze_allocations(const Log& log, const std::function<void(double)
     };
 
     Replay replay(report, log.alloc_sample_bytes);
+    // Sampling mode keeps no list (the shim writes none): only a full record starts from it.
+    if (log.live_at_start.present && log.alloc_sample_bytes == 0)
+        replay.start_with(log.live_at_start, log.process.start_ticks);
     size_t opened = 0;
     constexpr Head kNone{UINT64_MAX, SIZE_MAX};
     auto next_to_open = [&] { return opened < order.size() ? first_head(order[opened]) : kNone; };

@@ -64,6 +64,7 @@ uint64_t slot_of(uint64_t address) {
 }
 
 Entry* find(uint64_t address) {
+    if (g_slots == nullptr) return nullptr;
     for (uint64_t i = slot_of(address);; i = (i + 1) & g_mask) {
         if (g_slots[i].address == address) return &g_slots[i];
         if (g_slots[i].address == 0) return nullptr;
