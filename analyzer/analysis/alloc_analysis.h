@@ -66,7 +66,7 @@ struct AllocReport {
     // (from the shim's exit scan); `reach.undecided` says why when unknown.
     Reachability reach;
 
-    bool any() const { return allocations + frees > 0; }
+    bool any() const { return allocations + frees + start_blocks > 0; }
     bool sampled() const { return sample_bytes != 0; }
     // The events add up: nothing malformed, no free missing, order intact.
     bool consistent() const { return problem.empty() && lost_frees == 0 && out_of_order == 0; }

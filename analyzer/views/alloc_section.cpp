@@ -52,10 +52,14 @@ void write_window_blocks(const Log& log, const AllocReport& a, std::ostream& out
                    "SHIM_ALLOC_SAMPLE): their frees count as frees of unknown blocks\n";
         return;
     }
-    out << "  Live when the window opened: " << count(a.start_blocks, "block") << ", " << human_bytes(double(a.start_bytes))
-        << " (allocated before it); " << with_commas(a.start_freed) << " freed in it ("
-        << human_bytes(double(a.start_freed_bytes)) << "), " << with_commas(a.held_across) << " held across it ("
-        << human_bytes(double(a.held_across_bytes)) << ", still live " << end_words(log) << ")\n";
+    if (a.start_blocks == 0) {
+        out << "  Live when the window opened: no block known\n";
+    } else {
+        out << "  Live when the window opened: " << count(a.start_blocks, "block") << ", "
+            << human_bytes(double(a.start_bytes)) << " (allocated before it); " << with_commas(a.start_freed)
+            << " freed in it (" << human_bytes(double(a.start_freed_bytes)) << "), " << with_commas(a.held_across)
+            << " held across it (" << human_bytes(double(a.held_across_bytes)) << ", still live " << end_words(log) << ")\n";
+    }
     if (log.live_at_start.after_pause()) {
         out << "  Not seen: blocks allocated while no window was open (this one opened after a pause) and frees then";
         if (a.start_freed_unseen > 0)
