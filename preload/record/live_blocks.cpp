@@ -204,7 +204,8 @@ void live_blocks_write() {
     uint64_t slots = g_slots ? g_mask + 1 : 0;
     for (uint64_t i = 0; i < slots; ++i)
         if (g_slots[i].address != 0 && g_slots[i].kind == Live) rec.total_blocks++, rec.total_bytes += g_slots[i].size;
-    rec.flags = (g_after_pause ? shimlog::kLiveBlocksAfterPause : 0) | (g_incomplete ? shimlog::kLiveBlocksIncomplete : 0);
+    rec.flags = (g_after_pause ? uint32_t(shimlog::kLiveBlocksAfterPause) : 0u) |
+                (g_incomplete ? uint32_t(shimlog::kLiveBlocksIncomplete) : 0u);
     auto emit = [&rec]() {
         sink_record(shimlog::RecordType::LiveBlocks, {{&rec, sizeof rec}, {g_out, rec.count * sizeof g_out[0]}});
         rec.part++;
