@@ -63,12 +63,12 @@ uint64_t slot_of(uint64_t address) {
     return (h >> 20) & g_mask;
 }
 
-Entry* find(uint64_t address) {
-    if (g_slots == nullptr) return nullptr;
-    for (uint64_t i = slot_of(address);; i = (i + 1) & g_mask) {
-        if (g_slots[i].address == address) return &g_slots[i];
-        if (g_slots[i].address == 0) return nullptr;
-    }
+// The entry of `address`, or the empty slot where it would go (the table
+// always has empty slots, and deletion leaves no tombstones).
+Entry* probe(uint64_t address) {
+    uint64_t i = slot_of(address);
+    while (g_slots[i].address != address && g_slots[i].address != 0) i = (i + 1) & g_mask;
+    return &g_slots[i];
 }
 
 // Backward-shift deletion: the probe chains stay unbroken without tombstones.
@@ -87,9 +87,7 @@ void erase(Entry* e) {
 }
 
 void place(const Entry& e) {
-    uint64_t i = slot_of(e.address);
-    while (g_slots[i].address != 0) i = (i + 1) & g_mask;
-    g_slots[i] = e;
+    *probe(e.address) = e;
     g_used++;
 }
 
@@ -109,40 +107,74 @@ bool rebuild(uint64_t slots, bool keep_freed_first) {
 }
 
 // Room for one more entry: grows at 3/4 full; at the largest size, takes up
-// to 15/16 and then refuses (the list is marked incomplete).
+// to 15/16 and then refuses (the list is marked incomplete). Only for a new
+// address: it may move every entry.
 bool room() {
-    if (g_slots == nullptr) return rebuild(kFirstSlots, true);
     uint64_t slots = g_mask + 1;
     if ((g_used + 1) * 4 <= slots * 3) return true;
     if (slots < kMaxSlots && rebuild(slots * 2, true)) return true;
     return (g_used + 1) * 16 <= slots * 15;
 }
 
-void on_alloc(uint64_t address, uint64_t seq, uint64_t size, uint32_t stack_id) {
-    if (Entry* e = find(address)) {
-        if (e->kind == FreedFirst && e->seq > seq) return erase(e);  // freed already: a block gone
-        if (e->seq > seq) return;  // an older block of that address, freed by a free not applied yet
-        *e = {address, seq, size, stack_id, Live};  // a newer block: the old one's free went unseen
-        return;
-    }
-    if (!room()) {
+__attribute__((noinline)) void add_after_growing(const Entry& e) {
+    if (room())
+        place(e);
+    else
         g_incomplete = true;
-        return;
-    }
-    place({address, seq, size, stack_id, Live});
+}
+
+// A new entry where `at` (an empty slot) is, or wherever it goes once grown.
+__attribute__((always_inline)) inline void add(Entry* at, uint64_t address, uint64_t seq, uint64_t size,
+                                                uint32_t stack_id, Kind kind) {
+    if (__builtin_expect((g_used + 1) * 4 > (g_mask + 1) * 3, 0)) return add_after_growing({address, seq, size, stack_id, kind});
+    at->address = address;
+    at->seq = seq;
+    at->size = size;
+    at->stack_id = stack_id;
+    at->kind = kind;
+    g_used++;
+}
+
+void on_alloc(uint64_t address, uint64_t seq, uint64_t size, uint32_t stack_id) {
+    Entry* e = probe(address);
+    if (e->address == 0) return add(e, address, seq, size, stack_id, Live);
+    if (e->kind == FreedFirst && e->seq > seq) return erase(e);  // freed already: a block gone
+    if (e->seq > seq) return;  // an older block of that address, freed by a free not applied yet
+    *e = {address, seq, size, stack_id, Live};  // a newer block: the old one's free went unseen
 }
 
 void on_free(uint64_t address, uint64_t seq) {
-    if (Entry* e = find(address)) {
-        if (e->kind == Live && e->seq < seq) return erase(e);
-        if (e->kind == FreedFirst && e->seq < seq) e->seq = seq;
-        return;  // a Live block newer than this free: the free was of an older one
+    Entry* e = probe(address);
+    if (e->address == 0) return add(e, address, seq, 0, 0, FreedFirst);
+    if (e->kind == Live && e->seq < seq) return erase(e);
+    if (e->kind == FreedFirst && e->seq < seq) e->seq = seq;
+    // Else a Live block newer than this free: the free was of an older one.
+}
+
+// A varint the caller knows is whole in the buffer (an event's longest
+// encoding fits before `end`): get_varint without its per-byte bounds
+// checks, its first bytes unrolled. The events are the shim's own, decoded
+// by the million. False past 10 bytes.
+inline bool read_varint_unchecked(const uint8_t*& in, uint64_t& value) {
+    uint64_t b = *in++;
+    if (b < 0x80) return value = b, true;
+    uint64_t result = b & 0x7f;
+    b = *in++;
+    result |= (b & 0x7f) << 7;
+    if (b < 0x80) return value = result, true;
+    for (int shift = 14; shift < 70; shift += 7) {
+        b = *in++;
+        result |= (b & 0x7f) << shift;
+        if (b < 0x80) return value = result, true;
     }
-    if (!room()) {
-        g_incomplete = true;
-        return;
-    }
-    place({address, seq, 0, 0, FreedFirst});
+    return false;
+}
+
+// The longest event: a tag and four 10-byte varints.
+constexpr long kLongestEvent = 1 + 4 * 10;
+
+inline bool read_varint(const uint8_t*& in, const uint8_t* end, uint64_t& value, bool whole) {
+    return whole ? read_varint_unchecked(in, value) : shimlog::get_varint(&in, end, &value);
 }
 
 // Reads the events as the analyzer does (alloc_chunk_reader.cpp); a
@@ -150,19 +182,19 @@ void on_free(uint64_t address, uint64_t seq) {
 void apply_events(const uint8_t* in, const uint8_t* end, uint64_t seq) {
     uint64_t ptr = 0, value = 0;
     while (in < end) {
+        bool whole = end - in >= kLongestEvent;  // all but the last few events
         auto tag = static_cast<shimlog::AllocTag>(*in++);
         if (tag == shimlog::AllocTag::Time || tag == shimlog::AllocTag::Thread) {
-            if (!shimlog::get_varint(&in, end, &value)) return;
+            if (!read_varint(in, end, value, whole)) return;
             continue;
         }
         if (tag != shimlog::AllocTag::Alloc && tag != shimlog::AllocTag::Free) return;
-        if (!shimlog::get_varint(&in, end, &value)) return;
+        if (!read_varint(in, end, value, whole)) return;
         seq += value;
         uint64_t stack = 0, size = 0;
-        if (tag == shimlog::AllocTag::Alloc &&
-            (!shimlog::get_varint(&in, end, &stack) || !shimlog::get_varint(&in, end, &size)))
+        if (tag == shimlog::AllocTag::Alloc && (!read_varint(in, end, stack, whole) || !read_varint(in, end, size, whole)))
             return;
-        if (!shimlog::get_varint(&in, end, &value)) return;
+        if (!read_varint(in, end, value, whole)) return;
         ptr += static_cast<uint64_t>(shimlog::unzigzag(value));
         if (tag == shimlog::AllocTag::Alloc)
             on_alloc(ptr, seq, size, uint32_t(stack));
@@ -186,7 +218,10 @@ void live_blocks_apply(const uint8_t* events, uint32_t bytes, uint64_t first_seq
         g_incomplete = true;  // unlocked, but read only by the window's writer
         return;
     }
-    apply_events(events, events + bytes, first_seq);
+    if (g_slots != nullptr || rebuild(kFirstSlots, true))
+        apply_events(events, events + bytes, first_seq);
+    else
+        g_incomplete = true;
     unlock_table();
 }
 
