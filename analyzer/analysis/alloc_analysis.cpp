@@ -136,7 +136,7 @@ public:
         if (blocks != nullptr) {
             blocks->reserve(live_.size());
             live_.for_each([blocks](uint64_t address, const LiveBlock& block) {
-                blocks->push_back({address, block.size, block.stack_id});
+                blocks->push_back({address, block.size, block.stack_id, !block.before_window});
             });
         }
         size_counts_.for_each([this](uint64_t key, const uint64_t& count) {
