@@ -229,8 +229,7 @@ enum class WindowCause : uint8_t { Start = 0, CtlStart = 1, CtlStop = 2, Process
 
 // Written just before the window's End. Every figure of the log covers this
 // window only: counters start at 0 when it opens, and the allocations are
-// those made in it (blocks allocated before it and freed in it are frees of
-// unknown blocks). heap_*: the bytes glibc's malloc had handed out
+// those made in it (the blocks live at its start: LiveBlocks). heap_*: the bytes glibc's malloc had handed out
 // (mallinfo2 uordblks + hblkhd) at the window's start and end, all sites
 // together, so a window's heap can be put on the process's scale; 0 when
 // another allocator owns malloc.

@@ -146,7 +146,13 @@ void log_init(bool continues_exec, bool takes_run_name) {
     g_log.parent_traced = continues_exec ? !takes_run_name : parent_is_traced(g_log.ppid);
     take_start_times();
     choose_path(!g_log.parent_traced);
-    if (!windows_init()) return;  // SHIM_START=paused: no log until analyzer ctl start
+    bool running = windows_init();
+    // Only windows need the blocks live at a cut; a sample knows too few of them.
+    if (windows_on() && setting_alloc_sample_bytes() == 0) live_blocks_enable();
+    if (!running) {  // SHIM_START=paused: no log until analyzer ctl start
+        live_blocks_note_pause();
+        return;
+    }
     g_ready.store(true, std::memory_order_release);
     // Create it now: a program killed later still leaves a (partial) log, and
     // a log that cannot be created is reported at the start, not the end.
@@ -244,6 +250,8 @@ void log_close_window(const shimlog::WindowRecord& window) {
     waits_write_chunks(true);
     alloc_flush_all();
     live_blocks_settle();  // every event up to the close is in the table now
+    // Closed by ctl stop: a pause follows, whose events the table never sees.
+    if (window.closed_by == static_cast<uint8_t>(shimlog::WindowCause::CtlStop)) live_blocks_note_pause();
     threads_write_alive();
     FileLock lock;
     if (!lock.held()) return;
@@ -375,6 +383,7 @@ void log_after_fork_child() {
     g_log.created = false;  // created on first write; `failed` carries over
     g_log.window = 0;
     windows_after_fork_child();
+    live_blocks_after_fork_child();  // the child records without windows
     passing_after_fork_child();  // but not the parent's threads
     g_dropped.store(0);
     take_start_times();

@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "../clock.h"
-#include "../record/live_blocks.h"
 #include "../settings.h"
 #include "control_channel.h"
 #include "flush.h"
@@ -21,6 +20,7 @@ namespace shim {
 namespace {
 
 bool g_controlled = false;
+bool g_windowed = false;  // SHIM_START or SHIM_PERIOD: this process records in windows
 // Changed only on the sampler thread (and read by the exit's flush).
 std::atomic<bool> g_open{false};
 uint32_t g_index = 0;        // windows opened so far; the open one's index
@@ -119,7 +119,6 @@ void start() {
 void stop(void (*flush_readings)()) {
     if (!g_open.load(std::memory_order_acquire)) return control_channel_answer("error not recording: no window is open\n");
     close_current(shimlog::WindowCause::CtlStop, flush_readings);
-    live_blocks_note_pause();
     answer("ok window %u complete: %s\n", log_path(), g_index);
 }
 
@@ -167,9 +166,8 @@ bool windows_init() {
     StartMode mode = setting_start_mode();
     if (mode == StartMode::Uncontrolled && setting_period_s() > 0) mode = StartMode::Running;
     if (mode == StartMode::Uncontrolled) return true;
+    g_windowed = true;
     g_controlled = control_channel_open(log_pid(), log_path());
-    // Only windows need the blocks live at a cut; a sample knows too few of them.
-    if (setting_alloc_sample_bytes() == 0) live_blocks_enable();
     if (mode == StartMode::Running) {
         g_index = 1;
         snprintf(g_first_name, sizeof g_first_name, "%s", log_path());
@@ -177,11 +175,12 @@ bool windows_init() {
         return true;
     }
     log_set_recording(false);
-    live_blocks_note_pause();
     return false;
 }
 
 bool windows_controlled() { return g_controlled; }
+
+bool windows_on() { return g_windowed; }
 
 bool window_closing(shimlog::WindowCause closed_by, shimlog::WindowRecord* out) {
     bool expected = true;
@@ -214,9 +213,9 @@ void windows_at_exit() { control_channel_close(); }
 
 void windows_after_fork_child() {
     g_controlled = false;
+    g_windowed = false;
     g_open.store(false, std::memory_order_relaxed);
     control_channel_forget();
-    live_blocks_after_fork_child();
 }
 
 }  // namespace shim
