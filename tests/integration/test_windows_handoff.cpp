@@ -166,6 +166,10 @@ TEST_CASE("blocks kept across a ctl stop/start are listed at window 2's start an
     CHECK(text.out.find("Not seen: blocks allocated while no window was open") != std::string::npos);
     CHECK(text.out.find("Heap in use by site when the window ends") != std::string::npos);
     CHECK(text.out.find("of blocks allocated before tracing began") == std::string::npos);
+    REQUIRE(run(analyzer_path() + " report --format html log.bin.w2 > w2.html", dir).status == 0);
+    std::string html = read_file(dir + "/w2.html");
+    CHECK(html.find("Heap in use by site at the window's end") != std::string::npos);
+    CHECK(html.find("held across the window (55 of those") != std::string::npos);
     REQUIRE(run(analyzer_path() + " report --format json log.bin.s1 > s1.json", dir).status == 0);
     Result fits = run("python3 " + repo_root() + "/tests/tools/check_schema.py " + repo_root() +
                           "/analyzer/report.schema.json s1.json",
