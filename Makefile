@@ -95,7 +95,8 @@ tests/programs/%: tests/programs/%.cpp
 # would interpose the test runner's own read and malloc.
 SHIM_UNIT_SRC := preload/hooks/loader_gate.cpp preload/hooks/interpose.cpp preload/shim_messages.cpp \
                  preload/settings.cpp preload/record/files.cpp preload/record/stacks.cpp preload/record/alloc_stacks.cpp \
-                 preload/log/passing_records.cpp preload/log/arena.cpp preload/record/unwinder_signals.cpp
+                 preload/log/passing_records.cpp preload/log/arena.cpp preload/record/unwinder_signals.cpp \
+                 preload/record/live_blocks.cpp
 SHIM_UNIT_OBJ := $(SHIM_UNIT_SRC:.cpp=.unit.o)
 SHIM_UNIT_FLAGS := -fPIC -fno-exceptions -fno-rtti -fno-omit-frame-pointer -fvisibility=hidden
 preload/%.unit.o: preload/%.cpp

@@ -52,7 +52,8 @@ struct FileHeader {
     X(LockHolder, 19)  /* the waits a mutex's releases ended, charged to the releasing site */ \
     X(WaitChunk, 20)   /* a thread's batch of contended waits, each with its start and length */ \
     X(Window, 21)      /* this log is one recording window of a longer run (SHIM_START, analyzer ctl) */ \
-    X(Budget, 22)      /* the window's disk budget (SHIM_MAX_LOG_MB): when sampling began, when recording stopped */
+    X(Budget, 22)      /* the window's disk budget (SHIM_MAX_LOG_MB): when sampling began, when recording stopped */ \
+    X(LiveBlocks, 23)  /* a window's start: the blocks allocated before it and live then */
 
 enum class RecordType : uint16_t {
 #define SHIMLOG_ENUM(name, id) name = id,
@@ -229,8 +230,7 @@ enum class WindowCause : uint8_t { Start = 0, CtlStart = 1, CtlStop = 2, Process
 
 // Written just before the window's End. Every figure of the log covers this
 // window only: counters start at 0 when it opens, and the allocations are
-// those made in it (blocks allocated before it and freed in it are frees of
-// unknown blocks). heap_*: the bytes glibc's malloc had handed out
+// those made in it (the blocks live at its start: LiveBlocks). heap_*: the bytes glibc's malloc had handed out
 // (mallinfo2 uordblks + hblkhd) at the window's start and end, all sites
 // together, so a window's heap can be put on the process's scale; 0 when
 // another allocator owns malloc.
@@ -244,6 +244,42 @@ struct WindowRecord {
     uint64_t heap_at_start;
     uint64_t heap_at_end;
 };
+
+// ---- blocks live at a window's start (LiveBlocks, 23) ----
+// In windowed mode only, the shim keeps a table of the blocks allocated
+// while recording and not yet freed (updated as chunks are written, off the
+// malloc path). A window opened after another (ctl start, SHIM_PERIOD) writes
+// them first thing in its log, in records of at most kLiveBlocksPerRecord,
+// `part` 0, 1, ...: their frees in the window are frees of known blocks, and
+// the window's heap starts from them. Absent: an older shim, window 1 of a
+// process started running (nothing came before it), or not windowed.
+enum LiveBlocksFlags : uint32_t {
+    // The window opened after a pause (SHIM_START=paused, ctl stop): blocks
+    // allocated while paused are not known, and a listed block freed while
+    // paused is still listed (its address allocated again shows it).
+    kLiveBlocksAfterPause = 1,
+    // The table missed events (full, or a chunk it could not take): some
+    // blocks are missing from the list.
+    kLiveBlocksIncomplete = 2,
+};
+constexpr uint32_t kLiveBlocksPerRecord = 8192;
+
+struct LiveBlocksRecord {
+    uint32_t part;          // 0 for the first record of the list
+    uint32_t count;         // LiveBlockEntry that follow (<= kLiveBlocksPerRecord)
+    uint64_t total_blocks;  // in every part
+    uint64_t total_bytes;
+    uint32_t flags;         // LiveBlocksFlags
+    uint32_t reserved;
+};
+
+struct LiveBlockEntry {
+    uint64_t address;
+    uint64_t size;
+    uint32_t stack_id;  // defined in this log
+    uint32_t reserved;
+};
+// ---- end of LiveBlocks ----
 
 struct EndRecord {
     uint64_t end_ns;     // CLOCK_MONOTONIC

@@ -58,6 +58,7 @@ struct LiveBlock {
     uint32_t stack_id;
     bool sampled;  // stands for more blocks (represented_*); in the padding
     uint64_t size;
+    bool before_window = false;  // listed live at the window's start
 };
 
 // One chunk in the k-way merge: unpacked only when the merge reaches its
@@ -119,6 +120,21 @@ public:
     }
     uint64_t exact_frees() const { return exact_frees_; }
 
+    // A window's start: the blocks live then, before any event. The peak
+    // counts from their bytes, at the window's start.
+    void start_with(const LiveAtStart& live, uint64_t start_ticks) {
+        report_.start_known = true;
+        for (const shimlog::LiveBlockEntry& b : live.blocks) {
+            if (live_.find(b.address) != nullptr) continue;  // listed twice: the shim never does
+            live_.insert(b.address, LiveBlock{b.stack_id, false, b.size, true});
+            heap_bytes_ += b.size;
+            report_.start_blocks++;
+            report_.start_bytes += b.size;
+        }
+        report_.peak_bytes = heap_bytes_;
+        report_.peak_ticks = start_ticks;
+    }
+
     void apply(const AllocEvent& event) {
         if (seen_any_ && event.seq <= last_seq_) report_.out_of_order++;
         seen_any_ = true;
@@ -136,7 +152,7 @@ public:
         if (blocks != nullptr) {
             blocks->reserve(live_.size());
             live_.for_each([blocks](uint64_t address, const LiveBlock& block) {
-                blocks->push_back({address, block.size, block.stack_id});
+                blocks->push_back({address, block.size, block.stack_id, !block.before_window});
             });
         }
         size_counts_.for_each([this](uint64_t key, const uint64_t& count) {
@@ -144,6 +160,14 @@ public:
         });
         live_.for_each([this](uint64_t, const LiveBlock& block) {
             AllocStackStats& stack = stack_stats(block.stack_id);
+            if (block.before_window) {
+                stack.stack_id = block.stack_id;
+                stack.held++;
+                stack.held_bytes += block.size;
+                report_.held_across++;
+                report_.held_across_bytes += block.size;
+                return;
+            }
             uint64_t blocks = represented_blocks(block);
             stack.leaked += blocks;
             stack.leaked_bytes += represented_bytes(block);
@@ -212,11 +236,12 @@ private:
         LiveBlock block{event.stack_id, is_sample(event.seq), event.size};
         if (LiveBlock* found = live_.find(event.ptr)) {  // its free went unrecorded (dropped events)
             // Not a lost free past a budget's switch: only sampled blocks' frees are recorded.
-            if (!found->sampled && block.sampled) {
+            if (found->before_window)
+                report_.start_freed_unseen++;  // freed while no window was open: known to happen
+            else if (!found->sampled && block.sampled)
                 report_.unrecorded_frees++;
-            } else {
+            else
                 report_.lost_frees++;
-            }
             heap_bytes_ -= represented_bytes(*found);
             *found = block;
         } else {
@@ -254,6 +279,11 @@ private:
             return;
         }
         heap_bytes_ -= represented_bytes(block);
+        if (block.before_window) {
+            report_.start_freed++;
+            report_.start_freed_bytes += block.size;
+            return;
+        }
         if (thread.pending && thread.last_ptr == event.ptr) {
             report_.temporary++;
             stack_stats(block.stack_id).temporary++;
@@ -348,6 +378,10 @@ AllocReport analyze_allocations(const Log& log, const std::function<void(double)
     };
 
     Replay replay(report, log.alloc_sample_bytes, log.budget.sampling_seq);
+    // Sampling mode (SHIM_ALLOC_SAMPLE) keeps no list: the shim writes none. A
+    // window a disk budget turned to sampling started exact, from its list.
+    if (log.live_at_start.present && (log.alloc_sample_bytes == 0 || log.budget.sampled()))
+        replay.start_with(log.live_at_start, log.process.start_ticks);
     size_t opened = 0;
     constexpr Head kNone{UINT64_MAX, SIZE_MAX};
     auto next_to_open = [&] { return opened < order.size() ? first_head(order[opened]) : kNone; };

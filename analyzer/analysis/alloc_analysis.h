@@ -20,6 +20,10 @@ struct AllocStackStats {
     uint64_t temporary = 0;     // freed by the same thread before its next allocation
     uint64_t leaked = 0;        // still allocated when the log ends
     uint64_t leaked_bytes = 0;
+    // A window's log: blocks live at its start (allocated before it) and still
+    // live at its end, held across it; not in `leaked`.
+    uint64_t held = 0;
+    uint64_t held_bytes = 0;
     uint64_t min_size = 0;
     uint64_t max_size = 0;
     std::map<uint64_t, uint64_t> sizes;  // size -> allocations (the first kMaxDistinctSizes sizes)
@@ -36,8 +40,18 @@ struct AllocReport {
     uint64_t temporary = 0;
     uint64_t peak_bytes = 0;      // most bytes allocated at once
     uint64_t peak_ticks = 0;      // the clock mark nearest before the peak
-    uint64_t live_allocations = 0;  // still allocated when the log ends
+    uint64_t live_allocations = 0;  // allocated in the log and still allocated when it ends
     uint64_t live_bytes = 0;
+    // A window's log that lists the blocks live at its start (Log::live_at_start):
+    // the heap starts from them, their frees are frees of known blocks.
+    bool start_known = false;
+    uint64_t start_blocks = 0;      // live when the window opened
+    uint64_t start_bytes = 0;
+    uint64_t start_freed = 0;       // of them, freed in the window
+    uint64_t start_freed_bytes = 0;
+    uint64_t start_freed_unseen = 0;  // their address allocated again: freed while no window was open
+    uint64_t held_across = 0;       // still live at the end: held across the window
+    uint64_t held_across_bytes = 0;
     uint64_t unknown_frees = 0;   // of pointers allocated before tracing began
     uint64_t lost_frees = 0;      // a live pointer allocated again: its free was not recorded
     uint64_t unrecorded_frees = 0;  // the same for a block from before a disk budget's switch to sampling: expected
@@ -54,7 +68,7 @@ struct AllocReport {
     // (from the shim's exit scan); `reach.undecided` says why when unknown.
     Reachability reach;
 
-    bool any() const { return allocations + frees > 0; }
+    bool any() const { return allocations + frees + start_blocks > 0; }
     bool sampled() const { return sample_bytes != 0; }
     // The events add up: nothing malformed, no free missing, order intact.
     bool consistent() const { return problem.empty() && lost_frees == 0 && out_of_order == 0; }

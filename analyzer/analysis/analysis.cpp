@@ -11,6 +11,7 @@ Analysis analyze(const Log& log, CallSites& sites, AllocReport allocs, const Con
     Analysis a;
     a.allocs = std::move(allocs);
     a.alloc_sites = alloc_sites(a.allocs, sites);
+    if (log.window.present) a.heap_sites = heap_by_site(a.allocs, sites);
     a.concurrency = analyze_concurrency(log, concurrency);
     ThreadCpuTimeline timeline(log);
     if (a.concurrency.present) attribute_phases(timeline, a.concurrency);

@@ -10,6 +10,7 @@
 #include "alloc_sites.h"
 #include "concurrency.h"
 #include "cpu_profile.h"
+#include "heap_by_site.h"
 #include "io_totals.h"
 #include "thread_time.h"
 #include "threads_summary.h"
@@ -22,6 +23,9 @@ namespace analyzer {
 struct Analysis {
     AllocReport allocs;                 // empty when the log's allocations were not replayed
     std::vector<AllocSite> alloc_sites; // of allocs, the most allocations first
+    // A window's log (or a snapshot): the heap in use at its end by site, the
+    // most bytes first; empty otherwise (the leak tables say it at exit).
+    std::vector<HeapSite> heap_sites;
     // P(t), with the serial phases split where threads start or end and every
     // phase attributed to its threads (phase_attribution.h).
     Concurrency concurrency;

@@ -186,6 +186,7 @@ Reachability decide_reachability(const Log& log, std::vector<LiveBlockAtExit>& b
     result.decided = true;
     for (uint32_t i = 0; i < index.size(); ++i) {
         const LiveBlockAtExit& b = index[i];
+        if (!b.counted) continue;
         switch (reach[i]) {
             case Reach::Reachable:
                 result.reachable++;

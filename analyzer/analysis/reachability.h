@@ -18,6 +18,9 @@ struct LiveBlockAtExit {
     uint64_t address = 0;
     uint64_t size = 0;
     uint32_t stack_id = 0;
+    // A window's block from before it (held across): part of the pointer graph,
+    // but not of the figures, which are of the blocks the log allocated.
+    bool counted = true;
 };
 
 enum class Reach : uint8_t { Lost = 0, PossiblyLost = 1, Reachable = 2 };

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "cpu_samples_reader.h"
+#include "live_blocks_reader.h"
 #include "wait_records_reader.h"
 #include "sample_chunk_reader.h"
 #include "semaphore_locks.h"
@@ -481,6 +482,9 @@ Log decode_log(std::shared_ptr<const LogBytes> file, const std::string& name) {
             case RecordType::End: ok = decode_end(payload, log); break;
             case RecordType::Window: ok = decode_window(payload, log); break;
             case RecordType::Budget: ok = decode_budget(payload, log); break;
+            case RecordType::LiveBlocks:
+                ok = decode_live_blocks(payload.rest(), payload.rest_size(), log.live_at_start, why);
+                break;
             case RecordType::Clock: ok = decode_clock(payload, log); break;
             case RecordType::Note: ok = decode_note(payload, log); break;
             case RecordType::ShimStats: ok = decode_shim_stats(payload, log); break;

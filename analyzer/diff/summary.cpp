@@ -126,6 +126,10 @@ void add_alloc_sections(RunAnalysis& run, std::vector<SummarySection>& out) {
     totals.add("temporary allocations", "count", Unit::Count, double(a.temporary));
     totals.add("peak heap", "bytes", Unit::Bytes, double(a.peak_bytes));
     totals.add("still allocated at exit", "bytes", Unit::Bytes, double(a.live_bytes));
+    if (a.start_known) {  // a window that lists the blocks live when it opened
+        totals.add("live when the window opened", "bytes", Unit::Bytes, double(a.start_bytes));
+        totals.add("held across the window", "bytes", Unit::Bytes, double(a.held_across_bytes));
+    }
     for (const AllocSite& site : run.analysis.alloc_sites) {
         std::string key = site_key(site.site);
         sites.add(key, "allocations", Unit::Count, double(site.allocations));

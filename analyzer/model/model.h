@@ -66,6 +66,21 @@ struct BudgetInfo {
     bool stopped() const { return present && stopped_bytes != 0; }
 };
 
+// The blocks live when the window opened (LiveBlocks records): allocated
+// while recording, before this window. Absent in older logs, in window 1 of
+// a process started running (nothing came before it), and without windows.
+struct LiveAtStart {
+    bool present = false;
+    uint32_t flags = 0;         // shimlog::LiveBlocksFlags
+    uint64_t total_blocks = 0;  // as the shim counted them: the parts add up to these
+    uint64_t total_bytes = 0;
+    std::vector<shimlog::LiveBlockEntry> blocks;
+    // Opened after a pause: blocks allocated then are not listed, and a listed
+    // block may have been freed then.
+    bool after_pause() const { return (flags & shimlog::kLiveBlocksAfterPause) != 0; }
+    bool incomplete() const { return (flags & shimlog::kLiveBlocksIncomplete) != 0; }
+};
+
 struct FileInfo {
     uint32_t id = 0;
     int32_t fd = -1;
@@ -282,6 +297,7 @@ struct Log {
     EndInfo end;
     WindowInfo window;
     BudgetInfo budget;
+    LiveAtStart live_at_start;
     std::vector<ModuleInfo> modules;
     std::map<uint32_t, FileInfo> files;
     std::map<uint32_t, std::vector<uint64_t>> stacks;

@@ -35,8 +35,42 @@ void write_reachability(const Log& log, const AllocReport& a, std::ostream& out)
         << " (no pointer to them was found)\n";
 }
 
+// "at the snapshot", "when the window ends", "at exit", "when the log ends".
+std::string end_words(const Log& log) {
+    if (log.window.present && log.window.closed_by == shimlog::WindowCause::Snapshot) return "at the snapshot";
+    if (log.window.present && log.end.reason != shimlog::EndReason::Exit) return "when the window ends";
+    return log.partial ? "when the log ends" : "at exit";
+}
+
+// A window's blocks from before it: listed live at its start (LiveBlocks),
+// and what the shim could not see.
+void write_window_blocks(const Log& log, const AllocReport& a, std::ostream& out) {
+    if (!log.window.present) return;
+    if (!a.start_known) {
+        if (log.window.opened_by != shimlog::WindowCause::Start)  // window 1 of a running start: nothing came before
+            out << "  Blocks allocated before this window are not known (no list of live blocks: an older shim, or "
+                   "SHIM_ALLOC_SAMPLE): their frees count as frees of unknown blocks\n";
+        return;
+    }
+    if (a.start_blocks == 0) {
+        out << "  Live when the window opened: no block known\n";
+    } else {
+        out << "  Live when the window opened: " << count(a.start_blocks, "block") << ", "
+            << human_bytes(double(a.start_bytes)) << " (allocated before it); " << with_commas(a.start_freed)
+            << " freed in it (" << human_bytes(double(a.start_freed_bytes)) << "), " << with_commas(a.held_across)
+            << " held across it (" << human_bytes(double(a.held_across_bytes)) << ", still live " << end_words(log) << ")\n";
+    }
+    if (log.live_at_start.after_pause()) {
+        out << "  Not seen: blocks allocated while no window was open (this one opened after a pause) and frees then";
+        if (a.start_freed_unseen > 0)
+            out << "; " << count(a.start_freed_unseen, "listed block") << " had been freed then (address allocated again)";
+        out << "\n";
+    }
+    if (log.live_at_start.incomplete())
+        out << "  Warning: the shim's table of live blocks missed events: blocks from before the window may be missing\n";
+}
+
 void write_totals(const Log& log, const AllocReport& a, std::ostream& out) {
-    bool at_exit = !log.partial;
     out << "  " << count(a.allocations, "allocation") << " (" << human_bytes(double(a.bytes)) << "), "
         << count(a.frees, "free") << ", in " << count(a.threads, "thread")
         << "; " << (a.sampled() ? std::string("temporary not known (sampled)")
@@ -46,13 +80,16 @@ void write_totals(const Log& log, const AllocReport& a, std::ostream& out) {
     out << "  Peak heap " << human_bytes(double(a.peak_bytes));
     double when = seconds_since_start(log, a.peak_ticks);
     // Events carry the chunk's latest clock mark, taken about every millisecond.
-    if (a.peak_bytes > 0 && when >= 0) out << ", first reached " << fixed(when, 3) << " s into the run";
+    if (a.peak_bytes > 0 && when >= 0) out << ", first reached " << fixed(when, 3) << " s into the " << (log.window.present ? "window" : "run");
+    if (a.start_known && a.start_bytes > 0) out << " (counting the " << human_bytes(double(a.start_bytes)) << " live when the window opened)";
     out << "\n";
-    out << "  Still allocated " << (at_exit ? "at exit: " : "when the log ends: ") << count(a.live_allocations, "allocation")
-        << ", " << human_bytes(double(a.live_bytes)) << "\n";
+    out << "  Still allocated " << end_words(log) << ": " << count(a.live_allocations, "allocation")
+        << (a.start_known ? " made in the window" : "") << ", " << human_bytes(double(a.live_bytes)) << "\n";
+    write_window_blocks(log, a, out);
     write_reachability(log, a, out);
     if (a.unknown_frees > 0)
-        out << "  " << count(a.unknown_frees, "free") << " of blocks allocated before tracing began\n";
+        out << "  " << count(a.unknown_frees, "free") << " of blocks allocated "
+            << (log.window.present ? "while no window was open (not known to the shim)\n" : "before tracing began\n");
     if (a.lost_frees > 0)
         out << "  Warning: " << with_commas(a.lost_frees)
             << " blocks were allocated again while still live: their frees are missing from the log\n";
@@ -92,6 +129,22 @@ void write_table(const char* title, const std::vector<AllocSite>& rows, size_t t
     if (rows.size() > top) out << "  ... " << rows.size() - top << " more sites (use --top)\n";
 }
 
+// A window or a snapshot: what holds the heap at its end, by site.
+void write_heap_table(const ReportInput& in, std::ostream& out) {
+    const std::vector<HeapSite>& rows = in.analysis.heap_sites;
+    if (rows.empty()) return;
+    out << "  Heap in use by site " << end_words(in.log) << " (held: allocated before the window)\n";
+    out << "         blocks       bytes        held  site\n";
+    for (size_t i = 0; i < rows.size() && i < in.top; ++i) {
+        char line[96];
+        snprintf(line, sizeof line, "  %13s %11s %11s  ", with_commas(rows[i].blocks).c_str(),
+                 human_bytes(double(rows[i].bytes)).c_str(),
+                 rows[i].held_bytes ? human_bytes(double(rows[i].held_bytes)).c_str() : "-");
+        out << line << simplify_site(rows[i].site) << "\n";
+    }
+    if (rows.size() > in.top) out << "  ... " << rows.size() - in.top << " more sites (use --top)\n";
+}
+
 }  // namespace
 
 void write_alloc_section(const ReportInput& in, std::ostream& out) {
@@ -114,6 +167,7 @@ void write_alloc_section(const ReportInput& in, std::ostream& out) {
     std::stable_sort(by_bytes.begin(), by_bytes.end(),
                      [](const AllocSite& x, const AllocSite& y) { return x.bytes > y.bytes; });
     write_table("Top sites by bytes", by_bytes, in.top, false, in.sites, out);
+    write_heap_table(in, out);
 }
 
 }  // namespace analyzer

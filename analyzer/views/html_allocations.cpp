@@ -59,6 +59,13 @@ void write_summary(const AllocReport& a, std::ostream& out) {
     out << "<div><b>" << html_escape(human_bytes(double(a.peak_bytes))) << "</b><span>peak heap</span></div>";
     out << "<div><b>" << html_escape(human_bytes(double(a.live_bytes))) << "</b><span>still allocated at the end ("
         << with_commas(a.live_allocations) << ")</span></div>";
+    if (a.start_known) {
+        out << "<div><b>" << html_escape(human_bytes(double(a.start_bytes))) << "</b><span>live when the window opened ("
+            << with_commas(a.start_blocks) << " blocks allocated before it; " << with_commas(a.start_freed)
+            << " freed in it)</span></div>";
+        out << "<div><b>" << html_escape(human_bytes(double(a.held_across_bytes))) << "</b><span>held across the window ("
+            << with_commas(a.held_across) << " of those, still live at its end)</span></div>";
+    }
     if (a.reach.decided) {
         out << "<div><b>" << html_escape(human_bytes(double(a.reach.reachable_bytes)))
             << "</b><span>of it still reachable at exit (kept until exit on purpose, the OS frees it)</span></div>";
@@ -87,6 +94,26 @@ void write_sites(const ReportInput& in, std::ostream& out) {
     }
     out << "</table>\n";
     if (rows.size() > in.top) out << "<p class=\"note\">" << rows.size() - in.top << " more sites (use --top).</p>\n";
+}
+
+// A window or a snapshot: what holds the heap at its end, by site, and what
+// the shim could not see before the window.
+void write_heap_sites(const ReportInput& in, std::ostream& out) {
+    const std::vector<HeapSite>& rows = in.analysis.heap_sites;
+    if (in.log.live_at_start.after_pause())
+        out << "<p class=\"note\">Not seen: blocks allocated while no window was open (this window opened after a "
+               "pause), and frees then.</p>\n";
+    if (rows.empty()) return;
+    out << "<table class=\"data sites\"><caption>Heap in use by site at the window's end (held: allocated before the "
+           "window)</caption><tr><th>blocks</th><th>bytes</th><th>held</th><th>site</th></tr>\n";
+    for (size_t i = 0; i < rows.size() && i < in.top; ++i) {
+        const HeapSite& s = rows[i];
+        out << "<tr><td class=\"num\">" << with_commas(s.blocks) << "</td><td class=\"num\">"
+            << html_escape(human_bytes(double(s.bytes))) << "</td><td class=\"num\">"
+            << (s.held_bytes ? html_escape(human_bytes(double(s.held_bytes))) : "-")
+            << "</td><td class=\"site-cell\"><code>" << html_escape(simplify_site(s.site)) << "</code></td></tr>\n";
+    }
+    out << "</table>\n";
 }
 
 void write_flame(const ReportInput& in, std::ostream& out) {
@@ -119,6 +146,7 @@ void write_html_allocations(const ReportInput& in, std::ostream& out) {
     }
     write_summary(in.analysis.allocs, out);
     write_sites(in, out);
+    write_heap_sites(in, out);
     write_flame(in, out);
     out << "</section>\n";
 }

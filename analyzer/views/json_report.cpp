@@ -174,6 +174,37 @@ void write_io(JsonWriter& json, const ReportInput& in) {
     json.end_array();
 }
 
+// A window's log: "live_at_start" (the blocks listed live when it opened,
+// when listed) and "heap_sites" (the heap in use at its end by site).
+void write_window_heap(JsonWriter& json, const ReportInput& in) {
+    const AllocReport& a = in.analysis.allocs;
+    if (a.start_known)
+        json.begin_object("live_at_start")
+            .field("blocks", a.start_blocks)
+            .field("bytes", a.start_bytes)
+            .field("freed", a.start_freed)
+            .field("freed_bytes", a.start_freed_bytes)
+            .field("freed_unseen", a.start_freed_unseen)
+            .field("held_across", a.held_across)
+            .field("held_across_bytes", a.held_across_bytes)
+            .field("after_pause", in.log.live_at_start.after_pause())
+            .field("incomplete", in.log.live_at_start.incomplete())
+            .end_object();
+    if (!in.log.window.present) return;
+    json.begin_array("heap_sites");
+    for (const HeapSite& site : in.analysis.heap_sites)
+        json.begin_object()
+            .field("site", site.site)
+            .field("site_short", simplify_site(site.site))
+            .strings("stack", in.sites.frames(site.stack_id, 0, 16))
+            .field("blocks", site.blocks)
+            .field("bytes", site.bytes)
+            .field("held_blocks", site.held_blocks)
+            .field("held_bytes", site.held_bytes)
+            .end_object();
+    json.end_array();
+}
+
 // "allocations": totals and every site (grouped by site frame), the most
 // allocations first; "present" is false when the log has no allocation events.
 void write_allocations(JsonWriter& json, const ReportInput& in) {
@@ -223,7 +254,9 @@ void write_allocations(JsonWriter& json, const ReportInput& in) {
         if (a.reach.decided) json.field("lost_bytes", site.lost_bytes).field("possibly_lost_bytes", site.possibly_lost_bytes);
         json.end_object();
     }
-    json.end_array().end_object();
+    json.end_array();
+    write_window_heap(json, in);
+    json.end_object();
 }
 
 }  // namespace

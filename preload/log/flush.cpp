@@ -20,6 +20,7 @@
 #include "../record/exit_scan.h"
 #include "../record/io_stats.h"
 #include "../record/kernel_io.h"
+#include "../record/live_blocks.h"
 #include "../record/modules.h"
 #include "../record/recording.h"
 #include "../record/sampler.h"
@@ -142,13 +143,25 @@ void log_set_recording(bool on) {
 
 void log_init(bool continues_exec, bool takes_run_name) {
     ReentryGuard guard;  // reading /proc is the shim's business, not the program's
-    budget_connect({sampling_on, sampling_begin, sampling_restore, alloc_sequence_now, alloc_bytes_pending});
+    // A budget's sampling records a sample of the frees too: the live-block
+    // table cannot follow from then on, and its lists say so (for good).
+    auto budget_sampling_begin = [](uint64_t mean_bytes) {
+        live_blocks_note_sampled();
+        sampling_begin(mean_bytes);
+    };
+    budget_connect({sampling_on, budget_sampling_begin, sampling_restore, alloc_sequence_now, alloc_bytes_pending});
     g_log.pid = static_cast<uint32_t>(getpid());
     g_log.ppid = static_cast<uint32_t>(getppid());
     g_log.parent_traced = continues_exec ? !takes_run_name : parent_is_traced(g_log.ppid);
     take_start_times();
     choose_path(!g_log.parent_traced);
-    if (!windows_init()) return;  // SHIM_START=paused: no log until analyzer ctl start
+    bool running = windows_init();
+    // Only windows need the blocks live at a cut; a sample knows too few of them.
+    if (windows_on() && setting_alloc_sample_bytes() == 0) live_blocks_enable();
+    if (!running) {  // SHIM_START=paused: no log until analyzer ctl start
+        live_blocks_note_pause();
+        return;
+    }
     g_ready.store(true, std::memory_order_release);
     // Create it now: a program killed later still leaves a (partial) log, and
     // a log that cannot be created is reported at the start, not the end.
@@ -249,6 +262,9 @@ void log_close_window(const shimlog::WindowRecord& window) {
     cpu_profile_write(true);
     waits_write_chunks(true);
     alloc_flush_all();
+    live_blocks_settle();  // every event up to the close is in the table now
+    // Closed by ctl stop: a pause follows, whose events the table never sees.
+    if (window.closed_by == static_cast<uint8_t>(shimlog::WindowCause::CtlStop)) live_blocks_note_pause();
     threads_write_alive();
     FileLock lock;
     if (!lock.held()) return;
@@ -285,7 +301,13 @@ bool log_open_window(const char* path, uint32_t index) {
     g_log.created = false;
     take_start_times();
     g_ready.store(true, std::memory_order_release);
-    bool ok = begin_writing() && end_writing();
+    bool ok = begin_writing();
+    if (ok) {
+        // The blocks live at the window's start, after the stacks they name.
+        write_arena();
+        live_blocks_write();
+    }
+    ok = ok && end_writing();
     return ok && g_log.created;
 }
 
@@ -375,6 +397,7 @@ void log_after_fork_child() {
     g_log.created = false;  // created on first write; `failed` carries over
     g_log.window = 0;
     windows_after_fork_child();
+    live_blocks_after_fork_child();  // the child records without windows
     passing_after_fork_child();  // but not the parent's threads
     g_dropped.store(0);
     budget_window_start();

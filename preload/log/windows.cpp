@@ -20,6 +20,7 @@ namespace shim {
 namespace {
 
 bool g_controlled = false;
+bool g_windowed = false;  // SHIM_START or SHIM_PERIOD: this process records in windows
 // Changed only on the sampler thread (and read by the exit's flush).
 std::atomic<bool> g_open{false};
 uint32_t g_index = 0;        // windows opened so far; the open one's index
@@ -165,6 +166,7 @@ bool windows_init() {
     StartMode mode = setting_start_mode();
     if (mode == StartMode::Uncontrolled && setting_period_s() > 0) mode = StartMode::Running;
     if (mode == StartMode::Uncontrolled) return true;
+    g_windowed = true;
     g_controlled = control_channel_open(log_pid(), log_path());
     if (mode == StartMode::Running) {
         g_index = 1;
@@ -177,6 +179,8 @@ bool windows_init() {
 }
 
 bool windows_controlled() { return g_controlled; }
+
+bool windows_on() { return g_windowed; }
 
 bool window_closing(shimlog::WindowCause closed_by, shimlog::WindowRecord* out) {
     bool expected = true;
@@ -209,6 +213,7 @@ void windows_at_exit() { control_channel_close(); }
 
 void windows_after_fork_child() {
     g_controlled = false;
+    g_windowed = false;
     g_open.store(false, std::memory_order_relaxed);
     control_channel_forget();
 }

@@ -15,6 +15,8 @@ namespace shim {
 // the process starts paused: no log until a window opens.
 bool windows_init();
 bool windows_controlled();
+// The process records in windows (SHIM_START, SHIM_PERIOD), channel or not.
+bool windows_on();
 
 // The record of the window being closed by `closed_by`, if one is open
 // (false in an uncontrolled process). Safe in a signal handler.

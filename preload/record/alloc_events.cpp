@@ -11,6 +11,7 @@
 #include "alloc_sampling.h"
 #include "alloc_stacks.h"
 #include "block_pool.h"
+#include "live_blocks.h"
 #include "../clock.h"
 #include "../log/compressor.h"
 #include "../hooks/interpose.h"
@@ -103,6 +104,9 @@ void start_chunk(AllocThread& t) {
 // Writes events [0, bytes) as one chunk record. Caller holds t.writer.
 void write_chunk(const AllocThread& t, uint32_t bytes, uint32_t events) {
     if (events == 0) return;
+    // Windowed mode: the live-block table learns the chunk's events here,
+    // once per chunk, off the malloc path (live_blocks.h).
+    if (live_blocks_on()) live_blocks_apply(t.buffer, bytes, t.first_seq);
     Compressed packed = compress_chunk(t.buffer, bytes);
     shimlog::AllocChunkRecord rec{};
     rec.tid = t.chunk_tid;

@@ -99,7 +99,12 @@ std::pair<uint64_t, uint64_t> preads(const analyzer::Log& log) {
     return {calls, bytes};
 }
 
-void check_window(const std::string& path, uint32_t index, const Tally& expected) {
+// The blocks a window's log lists as live at its start, allocated before it.
+struct Handed {
+    uint64_t blocks = 0, bytes = 0;
+};
+
+void check_window(const std::string& path, uint32_t index, const Tally& expected, Handed handed = {}) {
     INFO("window " << index << ": " << path);
     Analysis a = analyze(path);
     CHECK_FALSE(a.log.partial);
@@ -117,6 +122,14 @@ void check_window(const std::string& path, uint32_t index, const Tally& expected
     CHECK(allocs.unknown_frees == 0);
     CHECK(allocs.live_allocations == uint64_t(expected.allocs - expected.frees));
     CHECK(preads(a.log) == std::make_pair(uint64_t(expected.reads), uint64_t(expected.read_bytes)));
+    // Opened by ctl start after a pause: the list says blocks of the pause are not known.
+    REQUIRE(a.log.live_at_start.present);
+    CHECK(a.log.live_at_start.after_pause());
+    CHECK_FALSE(a.log.live_at_start.incomplete());
+    CHECK(allocs.start_blocks == handed.blocks);
+    CHECK(allocs.start_bytes == handed.bytes);
+    CHECK(allocs.lost_frees == 0);
+    CHECK(allocs.start_freed_unseen == 0);
 }
 
 }  // namespace
@@ -153,9 +166,16 @@ TEST_CASE("paused start, two windows by ctl, each holding exactly the program's 
     CHECK(first.allocs == 50 + 30 * 4);
     CHECK(second.allocs == 40 * 4 + 20);
     check_window(dir + "/log.bin", 1, first);
-    check_window(dir + "/log.bin.w2", 2, second);
+    // Window 2 starts with window 1's 5 kept 64 KiB blocks, and holds them across.
+    check_window(dir + "/log.bin.w2", 2, second, {5, 5 * 65536});
     // Window 1's peak: the 5 kept 64 KiB blocks and a small request's four 48-byte ones.
     CHECK(analyze(dir + "/log.bin").run->analysis.allocs.peak_bytes == 5 * 65536 + 4 * 48);
+    // Window 2's: the 5 from before, its own 2 kept, and a request's block while the first of them was kept.
+    const analyzer::AllocReport& w2 = analyze(dir + "/log.bin.w2").run->analysis.allocs;
+    CHECK(w2.peak_bytes == 7 * 65536);
+    CHECK(w2.held_across == 5);
+    CHECK(w2.held_across_bytes == 5 * 65536);
+    CHECK(w2.start_freed == 0);
     CHECK_FALSE(exists(dir + "/log.bin.w3"));
     CHECK_FALSE(exists("/tmp/shim-control." + std::to_string(geteuid()) + "/" + std::to_string(server.pid) +
                        ".ready"));
@@ -252,6 +272,13 @@ TEST_CASE("a snapshot writes the open window's state now; the window goes on unc
     CHECK(in_use.frees == uint64_t(before.frees));
     CHECK(in_use.live_allocations == 1);
     CHECK(in_use.live_bytes == 65536);
+    // The heap in use by site now: the kept block, at counted_alloc (the one site of both kinds of request).
+    const std::vector<analyzer::HeapSite>& heap = s.run->analysis.heap_sites;
+    REQUIRE(heap.size() == 1);
+    CHECK(heap[0].site.find("counted_alloc at ") == 0);
+    CHECK(heap[0].blocks == 1);
+    CHECK(heap[0].bytes == 65536);
+    CHECK(heap[0].held_blocks == 0);
     CHECK(preads(s.log) == std::make_pair(uint64_t(before.reads), uint64_t(before.read_bytes)));
     CHECK(s.log.threads.size() == 1);  // the main thread, alive
 
@@ -304,4 +331,13 @@ TEST_CASE("SHIM_PERIOD cuts a window every N s; SHIM_KEEP=2 leaves exactly the l
     CHECK(last.log.window.closed_by == shimlog::WindowCause::ProcessEnd);
     // Every allocation of each window is the program's: whole 48-byte blocks, each freed in it or the next.
     CHECK(older.run->analysis.allocs.bytes == older.run->analysis.allocs.allocations * 48);
+    // A cut is no pause: the next window lists what was live, so a request's blocks
+    // allocated before it and freed after are known. Only a request that began in
+    // the cut's few milliseconds (recording off) can leave frees of unknown blocks.
+    for (const Analysis* w : {&older, &last}) {
+        REQUIRE(w->log.live_at_start.present);
+        CHECK_FALSE(w->log.live_at_start.after_pause());
+        CHECK(w->run->analysis.allocs.unknown_frees <= 4);
+        CHECK(w->run->analysis.allocs.peak_bytes >= w->run->analysis.allocs.start_bytes);
+    }
 }

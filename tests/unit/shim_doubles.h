@@ -20,4 +20,8 @@ struct Record {
 // The records made since the last call, oldest first, as a flush writes them.
 std::vector<Record> new_records();
 
+// The records written straight to the file (sink_record, inside a flush)
+// since the last call, oldest first.
+std::vector<Record> sunk_records();
+
 }  // namespace shim_doubles

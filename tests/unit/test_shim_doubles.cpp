@@ -13,6 +13,7 @@
 
 namespace {
 std::string g_written;
+std::vector<shim_doubles::Record> g_sunk;
 
 void collect(const void* data, size_t size) { g_written.append(static_cast<const char*>(data), size); }
 }  // namespace
@@ -34,9 +35,22 @@ std::vector<Record> new_records() {
     return records;
 }
 
+std::vector<Record> sunk_records() {
+    std::vector<Record> records;
+    records.swap(g_sunk);
+    return records;
+}
+
 }  // namespace shim_doubles
 
 namespace shim {
+
+// A flush's direct write: kept for sunk_records().
+void sink_record(shimlog::RecordType type, std::initializer_list<Bytes> parts) {
+    std::string payload;
+    for (const Bytes& part : parts) payload.append(static_cast<const char*>(part.data), part.size);
+    g_sunk.push_back({type, payload});
+}
 
 // No checkpoint is ever due: nothing here writes a file.
 std::atomic<uint64_t> g_next_checkpoint{UINT64_MAX};
