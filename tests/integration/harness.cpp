@@ -33,6 +33,13 @@ std::string read_file(const std::string& path) {
     return buffer.str();
 }
 
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+}
+
 void write_file(const std::string& path, const std::string& data) {
     std::ofstream out(path, std::ios::binary);
     out << data;

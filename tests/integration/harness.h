@@ -34,6 +34,8 @@ std::string scratch_dir(const std::string& name);
 
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& data);
+// `text` split at newlines (the last line's newline optional).
+std::vector<std::string> lines_of(const std::string& text);
 
 // The 1-based line of the first line in `file` containing `needle`; 0 if none.
 int line_of(const std::string& file, const std::string& needle);

@@ -35,13 +35,6 @@ Tally parse_tally(const std::string& line) {
     return t;
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
-    return lines;
-}
-
 // serve_requests running in `dir` with `env`, its commands through a pipe,
 // its output into out.txt.
 class Server {

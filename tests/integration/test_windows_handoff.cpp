@@ -24,13 +24,6 @@ struct Done {
     long blocks = 0, bytes = 0, kept = 0, kept_bytes = 0;
 };
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
-    return lines;
-}
-
 // handoff_blocks running in `dir` with `env`, its commands through a pipe.
 class Program {
 public:
