@@ -33,6 +33,12 @@ std::string read_file(const std::string& path) {
     return buffer.str();
 }
 
+Result check_report_schema(const std::string& documents, const std::string& dir) {
+    return run("python3 " + repo_root() + "/tests/tools/check_schema.py " + repo_root() +
+                   "/analyzer/report.schema.json " + documents,
+               dir);
+}
+
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> lines;
     std::istringstream in(text);

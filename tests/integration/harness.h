@@ -34,6 +34,10 @@ std::string scratch_dir(const std::string& name);
 
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& data);
+// tests/tools/check_schema.py on JSON reports in `dir` (space-separated
+// names) against analyzer/report.schema.json: status 0 when they fit.
+Result check_report_schema(const std::string& documents, const std::string& dir);
+
 // `text` split at newlines (the last line's newline optional).
 std::vector<std::string> lines_of(const std::string& text);
 

@@ -118,9 +118,7 @@ TEST_CASE("the report's Waits section and JSON of a real run", "[waits][integrat
     CHECK(run(analyzer_path() + " report log.bin --fail-on lock-contention", dir).status == 1);
     if (run("command -v python3", dir).status != 0) return;
     REQUIRE(run(analyzer_path() + " report --format json log.bin > report.json", dir).status == 0);
-    Result fits = run("python3 " + repo_root() + "/tests/tools/check_schema.py " + repo_root() +
-                          "/analyzer/report.schema.json report.json",
-                      dir);
+    Result fits = check_report_schema("report.json", dir);
     INFO(fits.out << fits.err);
     CHECK(fits.status == 0);
 }
@@ -193,9 +191,7 @@ TEST_CASE("a semaphore used as a mutex by 4 threads is lock contention; a work q
 
     if (run("command -v python3", dir).status != 0) return;
     REQUIRE(run(analyzer_path() + " report --format json log.bin > report.json", dir).status == 0);
-    Result fits = run("python3 " + repo_root() + "/tests/tools/check_schema.py " + repo_root() +
-                          "/analyzer/report.schema.json report.json",
-                      dir);
+    Result fits = check_report_schema("report.json", dir);
     INFO(fits.out << fits.err);
     CHECK(fits.status == 0);
 }

@@ -164,9 +164,7 @@ TEST_CASE("blocks kept across a ctl stop/start are listed at window 2's start an
     CHECK(html.find("Heap in use by site at the window's end") != std::string::npos);
     CHECK(html.find("held across the window (55 of those") != std::string::npos);
     REQUIRE(run(analyzer_path() + " report --format json log.bin.s1 > s1.json", dir).status == 0);
-    Result fits = run("python3 " + repo_root() + "/tests/tools/check_schema.py " + repo_root() +
-                          "/analyzer/report.schema.json s1.json",
-                      dir);
+    Result fits = check_report_schema("s1.json", dir);
     CHECK(fits.status == 0);
     CHECK(read_file(dir + "/s1.json").find("\"live_at_start\":{\"blocks\":120,") != std::string::npos);
 }
