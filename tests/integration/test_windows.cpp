@@ -5,15 +5,15 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <chrono>
 #include <cstdio>
 #include <map>
-#include <sstream>
-#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
 #include "analysis.h"
 #include "harness.h"
+#include "piped_program.h"
 
 using namespace harness;
 
@@ -35,47 +35,20 @@ Tally parse_tally(const std::string& line) {
     return t;
 }
 
-// serve_requests running in `dir` with `env`, its commands through a pipe,
-// its output into out.txt.
-class Server {
+// serve_requests running in `dir` with `env`, reading data.bin.
+class Server : public PipedProgram {
 public:
-    Server(const std::string& dir, const std::string& env) : dir_(dir) {
-        write_file(dir + "/data.bin", std::string(8192, 'x'));
-        std::string command = "cd '" + dir + "' && exec env " + env + " " + program_path("serve_requests") +
-                              " data.bin > out.txt";
-        pipe_ = popen(command.c_str(), "w");
-        REQUIRE(pipe_ != nullptr);
-        wait_lines(1);
-        pid = std::stol(lines_of(read_file(dir + "/out.txt"))[0].substr(4));
-    }
-    ~Server() {
-        if (pipe_ != nullptr) pclose(pipe_);
-    }
+    Server(const std::string& dir, const std::string& env) : PipedProgram(dir, env, with_data(dir)) {}
     // Sends one command and waits for its "done" line: the program's tally.
     Tally run(const std::string& phase, int requests) {
-        fprintf(pipe_, "run %s %d\n", phase.c_str(), requests);
-        fflush(pipe_);
-        wait_lines(++done_ + 1);
-        return parse_tally(lines_of(read_file(dir_ + "/out.txt")).back());
+        return parse_tally(send("run " + phase + " " + std::to_string(requests)));
     }
-    int quit() {
-        fputs("quit\n", pipe_);
-        int status = pclose(pipe_);
-        pipe_ = nullptr;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    std::string output() const { return read_file(dir_ + "/out.txt"); }
-    long pid = 0;
 
 private:
-    void wait_lines(size_t count) {
-        for (int i = 0; i < 1000 && lines_of(read_file(dir_ + "/out.txt")).size() < count; ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        REQUIRE(lines_of(read_file(dir_ + "/out.txt")).size() >= count);
+    static std::string with_data(const std::string& dir) {
+        write_file(dir + "/data.bin", std::string(8192, 'x'));
+        return program_path("serve_requests") + " data.bin";
     }
-    std::string dir_;
-    FILE* pipe_ = nullptr;
-    int done_ = 0;
 };
 
 Result ctl(long pid, const std::string& action, const std::string& dir, const std::string& extra = "") {

@@ -6,14 +6,14 @@
 // is checked against the program's own tallies.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <cstdio>
-#include <sstream>
 #include <thread>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "analysis.h"
 #include "harness.h"
+#include "piped_program.h"
 
 using namespace harness;
 
@@ -24,45 +24,17 @@ struct Done {
     long blocks = 0, bytes = 0, kept = 0, kept_bytes = 0;
 };
 
-// handoff_blocks running in `dir` with `env`, its commands through a pipe.
-class Program {
+// handoff_blocks running in `dir` with `env`.
+class Program : public PipedProgram {
 public:
-    Program(const std::string& dir, const std::string& env) : dir_(dir) {
-        std::string command = "cd '" + dir + "' && exec env " + env + " " + program_path("handoff_blocks") + " > out.txt";
-        pipe_ = popen(command.c_str(), "w");
-        REQUIRE(pipe_ != nullptr);
-        wait_lines(1);
-        pid = std::stol(lines_of(read_file(dir + "/out.txt"))[0].substr(4));
-    }
-    ~Program() {
-        if (pipe_ != nullptr) pclose(pipe_);
-    }
+    Program(const std::string& dir, const std::string& env)
+        : PipedProgram(dir, env, program_path("handoff_blocks")) {}
     Done send(const std::string& command) {
-        fprintf(pipe_, "%s\n", command.c_str());
-        fflush(pipe_);
-        wait_lines(++done_ + 1);
         Done d;
-        sscanf(lines_of(read_file(dir_ + "/out.txt")).back().c_str(), "done %*s %*s blocks=%ld bytes=%ld kept=%ld kept_bytes=%ld",
+        sscanf(PipedProgram::send(command).c_str(), "done %*s %*s blocks=%ld bytes=%ld kept=%ld kept_bytes=%ld",
                &d.blocks, &d.bytes, &d.kept, &d.kept_bytes);
         return d;
     }
-    int quit() {
-        fputs("quit\n", pipe_);
-        int status = pclose(pipe_);
-        pipe_ = nullptr;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    long pid = 0;
-
-private:
-    void wait_lines(size_t count) {
-        for (int i = 0; i < 1000 && lines_of(read_file(dir_ + "/out.txt")).size() < count; ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        REQUIRE(lines_of(read_file(dir_ + "/out.txt")).size() >= count);
-    }
-    std::string dir_;
-    FILE* pipe_ = nullptr;
-    int done_ = 0;
 };
 
 std::string ctl(long pid, const std::string& action, const std::string& dir) {
