@@ -5,11 +5,11 @@
 
 #include <atomic>
 #include <sys/mman.h>
-#include <unistd.h>
 
 #include "../../format/log_format.h"
 #include "../hooks/interpose.h"
 #include "../log/record_sink.h"
+#include "../owner_lock.h"
 
 namespace shim {
 namespace {
@@ -35,7 +35,7 @@ uint64_t g_mask = 0;
 uint64_t g_used = 0;  // entries of either kind
 bool g_after_pause = false;
 bool g_incomplete = false;
-std::atomic<uint32_t> g_owner{0};  // the thread holding the table, 0: none
+OwnerLock g_table_lock;  // held by the thread using the table
 
 Entry* map_slots(uint64_t slots) {
     void* mem = mmap(nullptr, slots * sizeof(Entry), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
@@ -45,18 +45,9 @@ Entry* map_slots(uint64_t slots) {
 
 // A signal handler that writes a chunk while its thread holds the table
 // must not wait for itself: it gives up, and the list says it is incomplete.
-bool lock_table() {
-    uint32_t self = thread_id();
-    for (int spin = 0; spin < 1000000; ++spin) {
-        uint32_t owner = g_owner.load(std::memory_order_relaxed);
-        if (owner == self) return false;
-        if (owner == 0 && g_owner.compare_exchange_weak(owner, self, std::memory_order_acquire)) return true;
-        if (spin > 100) usleep(50);
-    }
-    return false;
-}
+bool lock_table() { return g_table_lock.acquire(thread_id(), 1000000); }
 
-void unlock_table() { g_owner.store(0, std::memory_order_release); }
+void unlock_table() { g_table_lock.release(); }
 
 uint64_t slot_of(uint64_t address) {
     uint64_t h = address * 0x9E3779B97F4A7C15ull;  // blocks are 16-aligned: mix the high bits down
@@ -262,7 +253,7 @@ void live_blocks_write() {
 }
 
 void live_blocks_after_fork_child() {
-    g_owner.store(0, std::memory_order_relaxed);  // whoever held it is not in this process
+    g_table_lock.forget_owner();
     g_on.store(false, std::memory_order_relaxed);
     if (g_slots != nullptr) munmap(g_slots, (g_mask + 1) * sizeof(Entry));
     g_slots = nullptr;
