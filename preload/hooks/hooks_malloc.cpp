@@ -111,6 +111,7 @@ __attribute__((noinline)) void* malloc_traced(size_t size) {
     if (__builtin_expect(real == nullptr, 0)) {
         real = real_of(real_malloc);
         if (real == nullptr) return shim::bootstrap_alloc(size);
+        shim::malloc_entry_retarget();
         if (!shim::recording()) return real(size);  // paused (recording.h)
     }
     shim::ReentryGuard guard;
@@ -127,6 +128,7 @@ __attribute__((noinline)) void free_traced(void* ptr) {
     if (__builtin_expect(real == nullptr, 0)) {
         real = real_of(real_free);
         if (real == nullptr) return;  // cannot happen once malloc worked; leak rather than crash
+        shim::malloc_entry_retarget();
         if (!shim::recording()) return real(ptr);  // paused (recording.h)
     }
     shim::ReentryGuard guard;

@@ -13,6 +13,7 @@
 
 #include "../clock.h"
 #include "../hooks/interpose.h"
+#include "../hooks/malloc_entry.h"
 #include "../record/alloc_events.h"
 #include "../record/alloc_sampling.h"
 #include "../record/alloc_stacks.h"
@@ -138,7 +139,8 @@ std::atomic<bool> g_recording{true};
 
 void log_set_recording(bool on) {
     g_waits_on.store(on && setting_waits() ? 1 : 0, std::memory_order_relaxed);
-    g_recording.store(on, std::memory_order_release);
+    g_recording.store(on, std::memory_order_seq_cst);
+    malloc_entry_retarget();
 }
 
 void log_init(bool continues_exec, bool takes_run_name) {
