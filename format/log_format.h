@@ -226,7 +226,8 @@ enum class EndReason : uint8_t { Exit = 0, QuickExit = 1, Exec = 2, Signal = 3, 
 // own: the run's name (log.bin) is window 1, then log.bin.w2, log.bin.w3, ...
 // What opened or closed a window:
 // Period: SHIM_PERIOD cut the run there (one window closed, the next opened).
-enum class WindowCause : uint8_t { Start = 0, CtlStart = 1, CtlStop = 2, ProcessEnd = 3, Snapshot = 4, Period = 5 };
+// Fork: a fork child's window 1, open from the fork because its parent was recording one.
+enum class WindowCause : uint8_t { Start = 0, CtlStart = 1, CtlStop = 2, ProcessEnd = 3, Snapshot = 4, Period = 5, Fork = 6 };
 
 // Written just before the window's End. Every figure of the log covers this
 // window only: counters start at 0 when it opens, and the allocations are

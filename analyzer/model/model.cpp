@@ -52,6 +52,7 @@ const char* window_cause_name(shimlog::WindowCause cause) {
         case shimlog::WindowCause::ProcessEnd: return "process-end";
         case shimlog::WindowCause::Snapshot: return "snapshot";
         case shimlog::WindowCause::Period: return "period";
+        case shimlog::WindowCause::Fork: return "fork";
     }
     return "unknown";
 }

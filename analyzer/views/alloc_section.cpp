@@ -47,7 +47,10 @@ std::string end_words(const Log& log) {
 void write_window_blocks(const Log& log, const AllocReport& a, std::ostream& out) {
     if (!log.window.present) return;
     if (!a.start_known) {
-        if (log.window.opened_by != shimlog::WindowCause::Start)  // window 1 of a running start: nothing came before
+        if (log.window.opened_by == shimlog::WindowCause::Fork)
+            out << "  Blocks allocated before this window (by the parent, before the fork) are not known: their frees "
+                   "count as frees of unknown blocks\n";
+        else if (log.window.opened_by != shimlog::WindowCause::Start)  // window 1 of a running start: nothing came before
             out << "  Blocks allocated before this window are not known (no list of live blocks: an older shim, or "
                    "SHIM_ALLOC_SAMPLE): their frees count as frees of unknown blocks\n";
         return;

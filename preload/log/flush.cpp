@@ -398,14 +398,15 @@ void log_after_fork_child() {
     g_log.parent_traced = true;
     g_log.created = false;  // created on first write; `failed` carries over
     g_log.window = 0;
-    windows_after_fork_child();
-    live_blocks_after_fork_child();  // the child records without windows
+    live_blocks_after_fork_child();  // the parent's list: the child's starts empty
     passing_after_fork_child();  // but not the parent's threads
     g_dropped.store(0);
     budget_window_start();
     take_start_times();
     kernel_io_start();
     set_path_for_process(false);
+    windows_after_fork_child();
+    if (windows_on() && setting_alloc_sample_bytes() == 0) live_blocks_enable();
 }
 
 }  // namespace shim

@@ -26,6 +26,7 @@ std::atomic<bool> g_open{false};
 uint32_t g_index = 0;        // windows opened so far; the open one's index
 shimlog::WindowRecord g_window{};
 char g_first_name[PATH_MAX + 64];  // window 1's log: the others add .wN
+uint32_t g_snapshots = 0;
 
 // The bytes glibc's malloc has handed out now. Not from a signal handler.
 uint64_t heap_in_use() {
@@ -131,8 +132,6 @@ bool cut_if_due(void (*flush_readings)()) {
     return open_next(shimlog::WindowCause::Period);
 }
 
-uint32_t g_snapshots = 0;
-
 void snapshot() {
     if (!g_open.load(std::memory_order_acquire))
         return control_channel_answer("error not recording: a snapshot is of an open window\n");
@@ -212,10 +211,22 @@ bool windows_poll(void (*flush_readings)()) {
 void windows_at_exit() { control_channel_close(); }
 
 void windows_after_fork_child() {
+    control_channel_forget();  // the parent's files
     g_controlled = false;
-    g_windowed = false;
+    bool was_open = g_open.load(std::memory_order_relaxed);
     g_open.store(false, std::memory_order_relaxed);
-    control_channel_forget();
+    g_index = 0;
+    g_snapshots = 0;
+    memset(g_written, 0, sizeof g_written);  // the parent's windows are never the child's to delete
+    if (!g_windowed) return;
+    // A worker forked by a controlled server is controlled by its own pid,
+    // windows named after its own log; it goes on as its parent was.
+    g_controlled = control_channel_open(log_pid(), log_path());
+    if (was_open) {
+        g_index = 1;
+        snprintf(g_first_name, sizeof g_first_name, "%s", log_path());
+        begin_window(shimlog::WindowCause::Fork);
+    }
 }
 
 }  // namespace shim

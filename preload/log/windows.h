@@ -30,8 +30,10 @@ bool windows_poll(void (*flush_readings)());
 
 // At the process's end: the channel goes.
 void windows_at_exit();
-// A fork child has no channel (the parent's is the parent's) and no window:
-// it records as its parent did at the fork, into its own log.
+// In a fork child, once its log has its own name: the parent's channel and
+// windows are the parent's; the child of a windowed process gets a channel
+// of its own (its pid), paused if its parent was, else with its window 1
+// open from the fork (opened by WindowCause::Fork).
 void windows_after_fork_child();
 
 }  // namespace shim

@@ -38,7 +38,9 @@ Tally parse_tally(const std::string& line) {
 // serve_requests running in `dir` with `env`, reading data.bin.
 class Server : public PipedProgram {
 public:
-    Server(const std::string& dir, const std::string& env) : PipedProgram(dir, env, with_data(dir)) {}
+    // args " --fork": the server forks at once and its child serves (a prefork server's worker).
+    Server(const std::string& dir, const std::string& env, const std::string& args = "")
+        : PipedProgram(dir, env, with_data(dir) + args) {}
     // Sends one command and waits for its "done" line: the program's tally.
     Tally run(const std::string& phase, int requests) {
         return parse_tally(send("run " + phase + " " + std::to_string(requests)));
@@ -306,4 +308,88 @@ TEST_CASE("SHIM_PERIOD cuts a window every N s; SHIM_KEEP=2 leaves exactly the l
         CHECK(w->run->analysis.allocs.unknown_frees <= 4);
         CHECK(w->run->analysis.allocs.peak_bytes >= w->run->analysis.allocs.start_bytes);
     }
+}
+
+namespace {
+
+// A forked worker's first line: "pid <worker> master <parent>".
+long master_of(const Server& worker) {
+    const std::string first = lines_of(worker.output())[0];
+    REQUIRE(first.find(" master ") != std::string::npos);
+    return std::stol(first.substr(first.find(" master ") + 8));
+}
+
+std::string ready_file(long pid) {
+    return "/tmp/shim-control." + std::to_string(geteuid()) + "/" + std::to_string(pid) + ".ready";
+}
+
+}  // namespace
+
+// A prefork server: the master starts paused and forks its worker, where the
+// requests are served. The worker answers ctl by its own pid, with windows
+// named after its own log; the master stays paused and answers too.
+TEST_CASE("a paused server's forked worker is controlled by its own pid, windows under its own name",
+          "[windows][integration]") {
+    std::string dir = scratch_dir("windows_fork_paused");
+    Server worker(dir, "SHIM_START=paused " + preload(), " --fork");
+    long master = master_of(worker);
+    const std::string log = dir + "/log.bin." + std::to_string(worker.pid);
+    CHECK(ctl(master, "status", dir).out == "paused: no window yet (the first will be " + dir + "/log.bin)\n");
+    CHECK(ctl(worker.pid, "status", dir).out == "paused: no window yet (the first will be " + log + ")\n");
+    worker.run("small", 10);  // paused: not recorded anywhere
+
+    CHECK(ctl(worker.pid, "start", dir).out == "recording window 1: " + log + "\n");
+    Tally first = worker.run("big", 30);
+    first += worker.run("small", 10);
+    CHECK(ctl(worker.pid, "stop", dir).out == "window 1 complete: " + log + "\n");
+    CHECK(ctl(master, "status", dir).out == "paused: no window yet (the first will be " + dir + "/log.bin)\n");
+    CHECK(ctl(worker.pid, "start", dir).out == "recording window 2: " + log + ".w2\n");
+    Tally second = worker.run("small", 15);
+    CHECK(ctl(worker.pid, "stop", dir).out == "window 2 complete: " + log + ".w2\n");
+    CHECK(worker.quit() == 0);
+
+    check_window(log, 1, first);
+    check_window(log + ".w2", 2, second, {3, 3 * 65536});  // window 1 kept 3 of its 30 big blocks
+    CHECK_FALSE(exists(dir + "/log.bin"));  // the master never recorded
+    CHECK_FALSE(exists(ready_file(worker.pid)));
+    CHECK_FALSE(exists(ready_file(master)));
+}
+
+// The master records from the start: its worker's window 1 is open from the
+// fork (opened by "fork"), holds the worker's requests alone, and ctl stops it.
+TEST_CASE("a recording server's forked worker has its window 1 open from the fork", "[windows][integration]") {
+    std::string dir = scratch_dir("windows_fork_running");
+    Server worker(dir, "SHIM_START=running " + preload(), " --fork");
+    long master = master_of(worker);
+    const std::string log = dir + "/log.bin." + std::to_string(worker.pid);
+    CHECK(ctl(worker.pid, "status", dir).out.find("recording window 1 for ") == 0);
+    Tally tally = worker.run("big", 20);
+    tally += worker.run("small", 5);
+    CHECK(ctl(worker.pid, "stop", dir).out == "window 1 complete: " + log + "\n");
+    worker.run("small", 5);  // after the stop: in no window
+    CHECK(ctl(master, "status", dir).out.find("recording window 1 for ") == 0);
+    CHECK(worker.quit() == 0);
+
+    Analysis a = analyze(log);
+    CHECK_FALSE(a.log.partial);
+    REQUIRE(a.log.window.present);
+    CHECK(a.log.window.index == 1);
+    CHECK(a.log.window.opened_by == shimlog::WindowCause::Fork);
+    CHECK(a.log.window.closed_by == shimlog::WindowCause::CtlStop);
+    CHECK(a.log.end.reason == shimlog::EndReason::WindowClosed);
+    const analyzer::AllocReport& allocs = a.run->analysis.allocs;
+    CHECK(allocs.allocations == uint64_t(tally.allocs));
+    CHECK(allocs.bytes == uint64_t(tally.bytes));
+    CHECK(allocs.frees == uint64_t(tally.frees));
+    CHECK(preads(a.log) == std::make_pair(uint64_t(tally.reads), uint64_t(tally.read_bytes)));
+    Result report = run(analyzer_path() + " report " + log, dir);
+    CHECK(report.status == 0);
+    CHECK(report.out.find("opened by fork, closed by ctl-stop") != std::string::npos);
+    // The master's window 1 is its own: closed at its end, none of the worker's requests in it.
+    Analysis m = analyze(dir + "/log.bin");
+    CHECK(m.log.window.opened_by == shimlog::WindowCause::Start);
+    CHECK(m.log.window.closed_by == shimlog::WindowCause::ProcessEnd);
+    CHECK(preads(m.log).first == 0);
+    CHECK_FALSE(exists(ready_file(worker.pid)));
+    CHECK_FALSE(exists(ready_file(master)));
 }

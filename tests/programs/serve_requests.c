@@ -7,10 +7,15 @@
 // After each command: "done <phase> requests=N allocs=A bytes=B frees=F
 // reads=R read_bytes=RB" for that command alone, then a flush. The first
 // line is "pid <pid>". argv[1]: the file to read from (at least 4 KiB).
+// With --fork (argv[2]) it is a prefork server's worker: the process forks
+// at once, the child serves (its first line "pid <pid> master <parent's pid>")
+// and the parent waits for it and exits with its status. stdio's buffers are
+// static: the program's only allocations are its requests'.
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 struct tally {
@@ -64,7 +69,7 @@ static void big_request(struct tally* t, int fd, long i) {
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        fprintf(stderr, "usage: serve_requests FILE < commands\n");
+        fprintf(stderr, "usage: serve_requests FILE [--fork] < commands\n");
         return 2;
     }
     int fd = open(argv[1], O_RDONLY);
@@ -72,7 +77,24 @@ int main(int argc, char** argv) {
         perror(argv[1]);
         return 2;
     }
-    printf("pid %d\n", (int)getpid());
+    static char in_buffer[4096], out_buffer[4096];
+    setvbuf(stdin, in_buffer, _IOFBF, sizeof in_buffer);
+    setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
+    if (argc > 2 && strcmp(argv[2], "--fork") == 0) {
+        pid_t worker = fork();
+        if (worker < 0) {
+            perror("fork");
+            return 2;
+        }
+        if (worker > 0) {
+            int status = 0;
+            if (waitpid(worker, &status, 0) != worker) return 2;
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        }
+        printf("pid %d master %d\n", (int)getpid(), (int)getppid());
+    } else {
+        printf("pid %d\n", (int)getpid());
+    }
     fflush(stdout);
     char line[128];
     while (fgets(line, sizeof line, stdin) != NULL) {
