@@ -386,6 +386,10 @@ void* sampler_main(void* alone) {
 
 std::atomic<bool> g_sampler_alone_with_main{false};
 
+namespace {
+void spawn_sampler(bool alone);
+}
+
 void sampler_start() {
     bool expected = false;
     if (!g_started.compare_exchange_strong(expected, true)) return;
@@ -399,6 +403,16 @@ void sampler_start() {
     s.last_cpu = program_cpu_ns(s);  // the threads so far: the creating thread, mostly
     put_event(s, SampleTag::Tick, now - s.last_ns, s.last_cpu);
     s.last_ns = now;
+    spawn_sampler(__libc_single_threaded && windows_controlled());
+}
+
+namespace {
+
+// Starts the thread. Alone with main: a controlled one-thread program's
+// (started from the shim's constructor). Otherwise it is started by the
+// program's first pthread_create, which makes the program's second thread
+// right after.
+void spawn_sampler(bool alone) {
     // The new thread inherits a full signal mask: program signals never land on it.
     sigset_t all, old;
     sigfillset(&all);
@@ -410,10 +424,6 @@ void sampler_start() {
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     pthread_attr_setstacksize(&attr, 256 * 1024);
-    // Alone with a one-thread program: a controlled one (started from the
-    // shim's constructor). Otherwise it is started by the program's first
-    // pthread_create, which makes the program's second thread right after.
-    bool alone = __libc_single_threaded && windows_controlled();
     static int alone_tag;
     if (real_create.get()(&thread, &attr, sampler_main, alone ? &alone_tag : nullptr) != 0)
         g_stopped.store(1);
@@ -421,6 +431,46 @@ void sampler_start() {
         g_sampler_alone_with_main.store(true, std::memory_order_relaxed);
     pthread_attr_destroy(&attr);
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
+}
+
+// The threads of this process, from /proc/self/task's link count.
+long threads_now() {
+    struct stat st;
+    return stat("/proc/self/task", &st) == 0 ? long(st.st_nlink) - 2 : -1;
+}
+
+bool g_stepped_aside_alone = false;
+
+}  // namespace
+
+bool sampler_step_aside() {
+    if (!g_started.load(std::memory_order_acquire) || g_stopped.load() != 0 || threads_now() != 2) return false;
+    ReentryGuard guard;
+    ErrnoKeeper keep;
+    g_stepped_aside_alone = sampler_alone_with_main();
+    sampler_stop();
+    if (g_stopped.load() == 0) return false;  // stuck somehow: the call fails as it would have
+    // Its function has returned; the kernel takes the thread out of the
+    // group a moment later. Up to ~200 ms.
+    for (int i = 0; i < 2000 && threads_now() != 1; ++i) {
+        timespec pause{0, 100 * 1000};
+        nanosleep(&pause, nullptr);
+    }
+    return true;
+}
+
+void sampler_come_back() {
+    ReentryGuard guard;
+    ErrnoKeeper keep;
+    SamplerState& s = g_state;
+    // The readings go on from now: the time aside is in no tick.
+    s.used = 0;
+    s.events = 0;
+    s.first_ns = s.last_ns = s.last_flush_ns = monotonic_ns();
+    s.last_cpu = program_cpu_ns(s);
+    g_stop.store(0);
+    g_stopped.store(0);
+    spawn_sampler(g_stepped_aside_alone);
 }
 
 void sampler_stop() {

@@ -12,6 +12,15 @@ void sampler_start();             // idempotent; from pthread_create
 void sampler_stop();              // writes its last readings (final flush)
 void sampler_after_fork_child();  // the child has no sampler thread
 
+// Before a call the kernel refuses to a process of more than one thread
+// (unshare or setns into a user namespace; unshare of CLONE_VM, CLONE_SIGHAND
+// or CLONE_THREAD): when the sampler is the one thread besides the caller,
+// it writes its readings and ends, and is gone once this returns true; then
+// sampler_come_back starts it again. Without it a program that may make the
+// call alone could not under the shim (hooks_namespaces.cpp).
+bool sampler_step_aside();
+void sampler_come_back();
+
 // True while the sampler is the only thread besides the program's first one:
 // a controlled program (SHIM_START, SHIM_PERIOD) that never made a thread is
 // still single-threaded as far as the program goes, though glibc now counts

@@ -184,3 +184,21 @@ TEST_CASE("the shim's unwinds leave the program's signal mask as it set it", "[h
     Analysis a = analyze(dir + "/log.bin");
     CHECK(a.log.stacks.size() >= 40);  // the unwinder saw a new stack at each of the 40 depths meanwhile
 }
+
+// A controlled process has the shim's sampler as a second thread from the
+// start: the kernel refused a one-thread program's unshare of its memory,
+// signal handlers or user namespace (EINVAL), which bare it was granted.
+TEST_CASE("a one-thread program may still unshare what only one thread may", "[hostile][integration]") {
+    std::string dir = scratch_dir("hostile_unshare");
+    Result bare = run("timeout 60 " + program_path("unshare_alone"), dir);
+    REQUIRE(bare.status == 0);
+    REQUIRE(bare.out.find("CLONE_VM 0 ok\n") == 0);  // one thread may always
+    for (const char* mode : {"SHIM_START=paused", "SHIM_START=running", "SHIM_PERIOD=1", "SHIM_UNUSED=1"}) {
+        INFO(mode);
+        Result traced = run(std::string("timeout 60 env ") + mode + " " + preload() + program_path("unshare_alone"), dir);
+        CHECK(traced.status == 0);
+        CHECK(traced.out == bare.out);
+    }
+    Analysis a = analyze(dir + "/log.bin");  // the last: uncontrolled, no sampler
+    CHECK_FALSE(a.log.partial);
+}

@@ -3,6 +3,8 @@
 // own tallies. Commands on stdin, one a line:
 //   run small N   N requests: 4 blocks of 48 bytes, one 512-byte pread, all freed
 //   run big N     N requests: one 64 KiB block and one 4 KiB pread; every 10th block kept
+//   unshare       unshare(CLONE_VM|CLONE_SIGHAND): "done unshare result=R" (0 for
+//                 one thread; the shim's sampler must step aside for it)
 //   quit          exit 0
 // After each command: "done <phase> requests=N allocs=A bytes=B frees=F
 // reads=R read_bytes=RB" for that command alone, then a flush. The first
@@ -11,7 +13,9 @@
 // at once, the child serves (its first line "pid <pid> master <parent's pid>")
 // and the parent waits for it and exits with its status. stdio's buffers are
 // static: the program's only allocations are its requests'.
+#define _GNU_SOURCE
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +105,11 @@ int main(int argc, char** argv) {
         char phase[16];
         long n = 0;
         if (strncmp(line, "quit", 4) == 0) break;
+        if (strncmp(line, "unshare", 7) == 0) {
+            printf("done unshare result=%d\n", unshare(CLONE_VM | CLONE_SIGHAND));
+            fflush(stdout);
+            continue;
+        }
         if (sscanf(line, "run %15s %ld", phase, &n) != 2) continue;
         struct tally t = {0, 0, 0, 0, 0};
         for (long i = 0; i < n; ++i) {
