@@ -483,7 +483,8 @@ enum class CpuSampleDepth : uint8_t {
     Full = 0,           // the whole stack, unwound from the interrupted frame
     InLoader = 1,       // the interrupted instruction only: in the dynamic loader (its lists may be mid-change)
     InUnwinder = 2,     // ... only: the shim's own unwinder was running on this thread
-    NoUnwinder = 3,     // ... only: the unwinder was not loaded yet, or a fork was under way
+    NoUnwinder = 3,     // ... only: the unwinder was not loaded yet (or not yet used on this thread
+                        // outside a handler: a thread the shim did not start), or a fork was under way
     AtThreadEnd = 4,    // the expiries due but not delivered when the thread ended (the kernel
                         // checks CPU timers at its tick), at its newest sample's stack or its start function
 };

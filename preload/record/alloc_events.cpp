@@ -340,13 +340,20 @@ void record_alloc(const void* ptr, size_t size, uint64_t return_address, uint64_
     if (t == nullptr) return count_dropped();
     Busy busy(*t);
     uint32_t stack = alloc_stack_id(t->memo, return_address, caller_sp);
-    if (sampling_on()) {
+    bool sampled = sampling_on();
+    if (sampled) {
         ErrnoKeeper keep;  // the sampling table's mmap
         if (t->sampling == nullptr) t->sampling = sampling_acquire();
         if (t->sampling == nullptr || !sampling_count(t->sampling, stack, size)) return;
         if (!sampling_remember(ptr)) return count_dropped();
     }
-    alloc_event(*t, ptr, size, stack, next_sequence());
+    uint64_t seq = next_sequence();
+    // A budget's switch to sampling between the test and the number: the
+    // event may be past the switch, where the analyzer reads it as a sample,
+    // so its free must be recorded as a sample's is (else the block stays
+    // live there and its address's next block counts a lost free).
+    if (__builtin_expect(!sampled && sampling_on(), 0)) sampling_remember(ptr);
+    alloc_event(*t, ptr, size, stack, seq);
 }
 
 void record_free(const void* ptr) {

@@ -24,6 +24,9 @@ namespace shim {
 
 __thread int t_in_getattr __attribute__((tls_model("initial-exec"))) = 0;
 __thread int t_unwinding __attribute__((tls_model("initial-exec"))) = 0;
+// This thread has run libunwind outside a signal handler: its thread-local
+// state exists (unwinder_ready_this_thread).
+__thread bool t_unwinder_ready __attribute__((tls_model("initial-exec"))) = false;
 
 namespace {
 
@@ -290,13 +293,21 @@ int capture_frames(void** frames, int max) {
     int n = unwinder ? unwinder(frames, max) : slow_backtrace(frames, max);
     unwinder_signals_restore();
     --t_unwinding;
+    if (unwinder != nullptr && t_signal_depth == 0) t_unwinder_ready = true;
     return n;
+}
+
+void unwinder_ready_this_thread() {
+    if (t_unwinder_ready || t_signal_depth != 0 || g_unw_backtrace.load(std::memory_order_acquire) == nullptr) return;
+    ReentryGuard guard;  // its allocation is the shim's, not the program's
+    void* frame[1];
+    capture_frames(frame, 1);
 }
 
 int capture_frames_in_signal(void** frames, int max, shimlog::CpuSampleDepth* why) {
     BacktraceFn unwinder = g_unw_backtrace.load(std::memory_order_acquire);
     *why = shimlog::CpuSampleDepth::NoUnwinder;
-    if (unwinder == nullptr) return 0;  // loading it is not for a handler
+    if (unwinder == nullptr || !t_unwinder_ready) return 0;  // loading it, or its first use here, is not for a handler
     if (t_unwinding != 0) {
         *why = shimlog::CpuSampleDepth::InUnwinder;
         return 0;

@@ -31,10 +31,18 @@ uint32_t handler_stack_id(uint64_t return_address);
 int capture_frames(void** frames, int max);
 
 // The same from the CPU profile's signal handler, which may have interrupted
-// anything: only an unwinder already loaded, never inside the shim's own
-// unwind on this thread, never while a fork waits for the loader's lock.
-// 0 frames when one of those holds, and `why` says which.
+// anything: only an unwinder already loaded and already used on this thread
+// outside a handler, never inside the shim's own unwind on this thread, never
+// while a fork waits for the loader's lock. 0 frames when one of those holds,
+// and `why` says which.
 int capture_frames_in_signal(void** frames, int max, shimlog::CpuSampleDepth* why);
+
+// libunwind's first unwind on a thread allocates its thread-local state
+// (dlopen'ed: the loader's __tls_get_addr calls malloc). From a handler that
+// interrupted malloc that would wait for the arena lock the thread itself
+// holds, for ever. So a thread's first unwind is made here, outside any
+// handler, at its start (cpu_profile_thread_start), or by capture_frames.
+void unwinder_ready_this_thread();
 
 // Non-zero while this thread unwinds (libunwind's or libgcc's unwinder).
 extern __thread int t_unwinding __attribute__((tls_model("initial-exec")));

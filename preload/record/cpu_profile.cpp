@@ -452,6 +452,7 @@ void cpu_profile_start(bool handler_installed) {
         g_stopped.store(true, std::memory_order_relaxed);
         return note_off(CpuProfileOff::SignalTaken);
     }
+    unwinder_ready_this_thread();  // if libunwind is loaded already; else its first stack here does it
     if (!arm_this_thread()) {
         g_stopped.store(true, std::memory_order_relaxed);
         return note_off(CpuProfileOff::NoTimer);
@@ -467,6 +468,7 @@ void cpu_profile_start(bool handler_installed) {
 
 void cpu_profile_thread_start() {
     if (g_signal == 0 || g_stopped.load(std::memory_order_relaxed)) return;
+    unwinder_ready_this_thread();  // before its first sample can land (alloc_stacks.h)
     arm_this_thread();
 }
 
