@@ -16,6 +16,7 @@
 #include <ctime>
 
 #include "../clock.h"
+#include "../record/unwinder_pipe.h"
 #include "../record/waits.h"
 #include "glibc_mutex.h"
 #include "interpose.h"
@@ -61,6 +62,12 @@ __attribute__((noinline)) int first_unlock(pthread_mutex_t* m) {
 }
 inline int call(std::atomic<MutexFn>& fn, pthread_mutex_t* m) { return fn.load(std::memory_order_relaxed)(m); }
 
+// libunwind's own locks (its thread-data destructor at every thread's end
+// locks a global one) are the shim's business: it loads libunwind.
+inline bool shims_own(CallSite site) {
+    return shim::t_guard_depth != 0 || shim::called_from_unwinder(reinterpret_cast<const void*>(site.return_address));
+}
+
 // A mutex that was held: the real call blocks. Recorded if it got the lock
 // (or gave up at its deadline); EDEADLK and other errors returned at once.
 template <typename Lock>
@@ -84,7 +91,7 @@ inline int contended(pthread_mutex_t* m, CallSite site, Lock lock) {
 template <typename Lock>
 inline int after_try(pthread_mutex_t* m, int tried, CallSite site, Lock lock) {
     if (tried == EOWNERDEAD) return tried;
-    if (tried != EBUSY || shim::t_guard_depth != 0) return lock();
+    if (tried != EBUSY || shims_own(site)) return lock();
     return contended(m, site, lock);
 }
 
@@ -115,9 +122,10 @@ __attribute__((noinline)) int lock_trying(pthread_mutex_t* m) {
 // one when a thread may wait): if one may, and the unlock is the program's by
 // the owner, the release is published for the waiter it lets in.
 __attribute__((noinline)) int unlock_with_waiters(pthread_mutex_t* m) {
-    if (shim::mutex_may_have_waiters(m) && shim::t_guard_depth == 0 && shim::waits_on() &&
+    CallSite site = PROGRAM_SITE;
+    if (shim::mutex_may_have_waiters(m) && !shims_own(site) && shim::waits_on() &&
         shim::mutex_unlock_releases(m, shim::thread_id()))
-        shim::waits_mutex_releasing(address(m), PROGRAM_SITE);
+        shim::waits_mutex_releasing(address(m), site);
     return real_unlock.get()(m);
 }
 
