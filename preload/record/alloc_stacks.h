@@ -40,8 +40,9 @@ int capture_frames_in_signal(void** frames, int max, shimlog::CpuSampleDepth* wh
 // libunwind's first unwind on a thread allocates its thread-local state
 // (dlopen'ed: the loader's __tls_get_addr calls malloc). From a handler that
 // interrupted malloc that would wait for the arena lock the thread itself
-// holds, for ever. So a thread's first unwind is made here, outside any
-// handler, at its start (cpu_profile_thread_start), or by capture_frames.
+// holds, for ever. So a thread's block is allocated here, outside any
+// handler, at its start (cpu_profile_thread_start), or by its first unwind
+// outside a handler (capture_frames).
 void unwinder_ready_this_thread();
 
 // Non-zero while this thread unwinds (libunwind's or libgcc's unwinder).
