@@ -132,3 +132,18 @@ TEST_CASE("the profile's timers leave the program its pending-signal quota", "[c
     CHECK(report.out.find("Note:     CPU profile: more threads were alive at once than the profile arms timers for") !=
           std::string::npos);
 }
+
+// Threads started before the program allocated anything: their samples
+// have whole stacks, work() under spin() (a sample without a stack has the
+// interrupted function alone). A thread the shim starts gets libunwind's
+// thread-local block at its start (alloc_stacks.h); libunwind is loaded by
+// then, for the thread's creation site.
+TEST_CASE("threads made before any allocation are sampled with whole stacks", "[cpu][integration]") {
+    std::string dir = scratch_dir("cpu_threads_first");
+    std::string log = profile(program_path("threads_first") + " 300", dir);
+    std::string folded = folded_cpu(log, dir);
+    INFO(folded);
+    Share whole = folded_share(folded, "", "work");
+    REQUIRE(whole.of >= 50);
+    CHECK(whole.share() >= 0.9);
+}
