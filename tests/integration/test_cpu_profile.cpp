@@ -106,14 +106,26 @@ TEST_CASE("words unbuffered: read() called from readbyte() tops the CPU profile"
     CHECK(report.out.find("The unbuffered-I/O finding names the calls to buffer") != std::string::npos);
 }
 
+namespace {
+
+// Profiles `command` and checks that ≥ 90% of at least 50 samples have `frame`
+// on their stacks; the folded samples, for more checks.
+std::string check_nearly_all_samples_have(const std::string& command, const std::string& dir,
+                                          const std::string& frame) {
+    std::string folded = folded_cpu(profile(command, dir), dir);
+    INFO(folded);
+    Share share = folded_share(folded, "", frame);
+    REQUIRE(share.of >= 50);
+    CHECK(share.share() >= 0.9);
+    return folded;
+}
+
+}  // namespace
+
 TEST_CASE("blocked_waits: threads blocked in waits get no samples, the burners nearly all", "[cpu][integration]") {
     std::string dir = scratch_dir("cpu_blocked_waits");
-    std::string log = profile(program_path("blocked_waits") + " 0.5", dir);
-    std::string folded = folded_cpu(log, dir);
+    std::string folded = check_nearly_all_samples_have(program_path("blocked_waits") + " 0.5", dir, "burn");
     INFO(folded);
-    Share burn = folded_share(folded, "", "burn");
-    REQUIRE(burn.of >= 50);
-    CHECK(burn.share() >= 0.9);
     for (const char* wait : {"nanosleep", "clock_nanosleep", "sem_wait", "pthread_cond_timedwait", "poll", "select"})
         CHECK(folded_share(folded, "", wait).share() < 0.05);
 }
@@ -139,11 +151,5 @@ TEST_CASE("the profile's timers leave the program its pending-signal quota", "[c
 // thread-local block at its start (alloc_stacks.h); libunwind is loaded by
 // then, for the thread's creation site.
 TEST_CASE("threads made before any allocation are sampled with whole stacks", "[cpu][integration]") {
-    std::string dir = scratch_dir("cpu_threads_first");
-    std::string log = profile(program_path("threads_first") + " 300", dir);
-    std::string folded = folded_cpu(log, dir);
-    INFO(folded);
-    Share whole = folded_share(folded, "", "work");
-    REQUIRE(whole.of >= 50);
-    CHECK(whole.share() >= 0.9);
+    check_nearly_all_samples_have(program_path("threads_first") + " 300", scratch_dir("cpu_threads_first"), "work");
 }
