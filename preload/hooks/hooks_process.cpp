@@ -101,7 +101,7 @@ void fork_child() {
     shim::sampler_after_fork_child();
     shim::cpu_profile_after_fork_child();
     // A worker of a controlled server answers ctl by its own pid (windows.h).
-    if (shim::windows_controlled()) shim::sampler_start();
+    if (shim::windows_controlled()) shim::sampler_start(true);
 }
 
 // A new process made by syscall(SYS_clone/clone3/fork) is a fork that runs no

@@ -312,12 +312,15 @@ void restart_readings(SamplerState& s, timespec& next) {
     clock_gettime(CLOCK_MONOTONIC, &next);
 }
 
-// A thread the hooks did not see (a raw clone, one glibc made for itself):
-// /proc/self/task has two links more than the process has threads.
-void check_still_alone() {
-    if (!sampler_alone_with_main()) return;
+// The threads of this process: /proc/self/task has two links more; -1 if unknown.
+long threads_now() {
     struct stat st;
-    if (stat("/proc/self/task", &st) != 0 || st.st_nlink != 2 + 2) g_sampler_alone_with_main.store(false);
+    return stat("/proc/self/task", &st) == 0 ? long(st.st_nlink) - 2 : -1;
+}
+
+// A thread the hooks did not see (a raw clone, one glibc made for itself).
+void check_still_alone() {
+    if (sampler_alone_with_main() && threads_now() != 2) g_sampler_alone_with_main.store(false);
 }
 
 // The sampler of a program that is one thread (a controlled one: SHIM_START,
@@ -390,7 +393,7 @@ namespace {
 void spawn_sampler(bool alone);
 }
 
-void sampler_start() {
+void sampler_start(bool only_thread) {
     bool expected = false;
     if (!g_started.compare_exchange_strong(expected, true)) return;
     ReentryGuard guard;
@@ -403,7 +406,8 @@ void sampler_start() {
     s.last_cpu = program_cpu_ns(s);  // the threads so far: the creating thread, mostly
     put_event(s, SampleTag::Tick, now - s.last_ns, s.last_cpu);
     s.last_ns = now;
-    spawn_sampler(__libc_single_threaded && windows_controlled());
+    // A fork child found by its pid later, not by a hook, may have made threads meanwhile.
+    spawn_sampler((only_thread ? threads_now() == 1 : __libc_single_threaded) && windows_controlled());
 }
 
 namespace {
@@ -431,12 +435,6 @@ void spawn_sampler(bool alone) {
         g_sampler_alone_with_main.store(true, std::memory_order_relaxed);
     pthread_attr_destroy(&attr);
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
-}
-
-// The threads of this process, from /proc/self/task's link count.
-long threads_now() {
-    struct stat st;
-    return stat("/proc/self/task", &st) == 0 ? long(st.st_nlink) - 2 : -1;
 }
 
 bool g_stepped_aside_alone = false;

@@ -8,7 +8,11 @@
 
 namespace shim {
 
-void sampler_start();             // idempotent; from pthread_create
+// Idempotent; from pthread_create, a controlled process's start, and a
+// controlled process's fork child (`only_thread`: the forking thread is the
+// child's one thread, though glibc, which counted the parent's, still says
+// it is not single-threaded).
+void sampler_start(bool only_thread = false);
 void sampler_stop();              // writes its last readings (final flush)
 void sampler_after_fork_child();  // the child has no sampler thread
 
