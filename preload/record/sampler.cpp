@@ -447,7 +447,10 @@ bool sampler_step_aside() {
     ErrnoKeeper keep;
     g_stepped_aside_alone = sampler_alone_with_main();
     sampler_stop();
-    if (g_stopped.load() == 0) return false;  // stuck somehow: the call fails as it would have
+    if (g_stopped.load() == 0) {  // not ended within 200 ms: it goes on, and the call fails as it would have
+        g_stop.store(0);
+        return false;
+    }
     // Its function has returned; the kernel takes the thread out of the
     // group a moment later. Up to ~200 ms.
     for (int i = 0; i < 2000 && threads_now() != 1; ++i) {
