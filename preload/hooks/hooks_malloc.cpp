@@ -49,7 +49,7 @@ RealFunction<size_t (*)(void*)> real_malloc_usable_size("malloc_usable_size");
 
 // The program's call: our return address and our caller's stack pointer
 // (this frame's CFA: frame pointer + saved rbp + return address). In
-// malloc_traced and free_traced too: they are entered by tail calls.
+// malloc_traced and free_traced too: they are entered by jumps.
 #define CALLER_PC reinterpret_cast<uint64_t>(__builtin_return_address(0))
 #define CALLER_SP (reinterpret_cast<uint64_t>(__builtin_frame_address(0)) + 16)
 
@@ -102,9 +102,8 @@ void* realloc_from_arena(void* old, size_t size) {
 namespace shim {
 
 // malloc and free themselves are in hooks_malloc_entry.cpp (malloc_entry.h).
-// malloc and free tail-call these while recording, while dlsym runs on the
-// thread, or before the real function is found: only then is recording
-// tested again (a paused process's first calls).
+// They jump to these while recording, and until the real functions are
+// found: only then is recording tested again (a paused process's first calls).
 __attribute__((noinline)) void* malloc_traced(size_t size) {
     if (t_resolving) return shim::bootstrap_alloc(size);
     auto real = real_malloc.loaded();

@@ -85,10 +85,10 @@ void budget_window_start() {
 bool budget_refuses(RecordType type, std::initializer_list<Bytes> parts) {
     if (limit() == 0 || !is_event_record(type)) return false;
     uint64_t payload = record_payload_size(parts);
+    shimlog::AllocChunkRecord chunk;
+    bool alloc = type == RecordType::AllocChunk && take_chunk_header(parts, &chunk);
     if (!g_stopped.load(std::memory_order_relaxed)) {
         uint64_t after = g_log.bytes + sizeof(shimlog::RecordHeader) + payload;
-        shimlog::AllocChunkRecord chunk;
-        bool alloc = type == RecordType::AllocChunk && take_chunk_header(parts, &chunk);
         if (after <= g_budget.limit_bytes) {
             if (payload > g_largest_event_record) g_largest_event_record = payload;
             if (alloc) g_chunk_raw += chunk.raw_size, g_chunk_packed += payload;
@@ -98,8 +98,7 @@ bool budget_refuses(RecordType type, std::initializer_list<Bytes> parts) {
     }
     g_budget.records_unwritten++;
     g_budget.bytes_unwritten += payload;
-    shimlog::AllocChunkRecord chunk;
-    if (type == RecordType::AllocChunk && take_chunk_header(parts, &chunk)) {
+    if (alloc) {
         g_budget.alloc_events_unwritten += chunk.event_count;
         // Begun before the switch: its allocations may be in no count.
         if (chunk.first_seq < g_budget.sampling_seq) g_budget.alloc_exact_unwritten += chunk.event_count;

@@ -133,6 +133,15 @@ void write_window_end(const shimlog::ShimStatsRecord& stats, const shimlog::Wind
 
 }  // namespace
 
+namespace {
+
+// Only windows need the blocks live at a cut; a sample knows too few of them.
+void enable_live_blocks_for_windows() {
+    if (windows_on() && setting_alloc_sample_bytes() == 0) live_blocks_enable();
+}
+
+}  // namespace
+
 void log_on_new_process(void (*handler)()) { g_new_process_handler = handler; }
 
 std::atomic<bool> g_recording{true};
@@ -158,8 +167,7 @@ void log_init(bool continues_exec, bool takes_run_name) {
     take_start_times();
     choose_path(!g_log.parent_traced);
     bool running = windows_init();
-    // Only windows need the blocks live at a cut; a sample knows too few of them.
-    if (windows_on() && setting_alloc_sample_bytes() == 0) live_blocks_enable();
+    enable_live_blocks_for_windows();
     if (!running) {  // SHIM_START=paused: no log until analyzer ctl start
         live_blocks_note_pause();
         return;
@@ -406,7 +414,7 @@ void log_after_fork_child() {
     kernel_io_start();
     set_path_for_process(false);
     windows_after_fork_child();
-    if (windows_on() && setting_alloc_sample_bytes() == 0) live_blocks_enable();
+    enable_live_blocks_for_windows();
 }
 
 }  // namespace shim

@@ -8,8 +8,8 @@
 
 namespace shim {
 
-// From windows_init, when the process records in windows (and every
-// allocation is recorded: not in SHIM_ALLOC_SAMPLE mode).
+// When the process records in windows (and every allocation is recorded:
+// not in SHIM_ALLOC_SAMPLE mode): at its start and in a fork child.
 void live_blocks_enable();
 bool live_blocks_on();
 
@@ -33,7 +33,8 @@ void live_blocks_note_sampled();
 // (inside a flush, stacks written first).
 void live_blocks_write();
 
-// A fork child records without windows.
+// In a fork child: the parent's table goes; a windowed child's starts empty
+// (enabled again by flush.cpp).
 void live_blocks_after_fork_child();
 
 // Blocks in the table now (tests, statistics).

@@ -29,16 +29,23 @@ uint64_t file_size(const std::string& path) {
 const char* const kArgs = " 5 1000000 20000 1200";
 constexpr uint64_t kProgramAllocations = 5 * (1000000 + 20000);
 
+// alloc_budget with `args`, bare and under the shim with `settings`: the same
+// exit status (3) and output. The traced run, for more checks.
+Result run_bare_and_traced(const std::string& settings, const std::string& args, const std::string& dir) {
+    Result bare = run(program_path("alloc_budget") + args, dir);
+    REQUIRE(bare.status == 3);
+    Result traced = run(settings + " " + preload() + program_path("alloc_budget") + args, dir);
+    CHECK(traced.status == bare.status);
+    CHECK(traced.out == bare.out);
+    return traced;
+}
+
 }  // namespace
 
 TEST_CASE("disk budget crossed: sampling, then stop; the program's output and exit code unchanged",
           "[budget][integration]") {
     std::string dir = scratch_dir("budget_crossed");
-    Result bare = run(program_path("alloc_budget") + kArgs, dir);
-    REQUIRE(bare.status == 3);
-    Result traced = run("SHIM_MAX_LOG_MB=1 " + preload() + program_path("alloc_budget") + kArgs, dir);
-    CHECK(traced.status == bare.status);
-    CHECK(traced.out == bare.out);
+    Result traced = run_bare_and_traced("SHIM_MAX_LOG_MB=1", kArgs, dir);
     CHECK(traced.err.empty());
     uint64_t size = file_size(dir + "/log.bin");
     CHECK(size > kMiB / 2);
@@ -89,11 +96,7 @@ TEST_CASE("disk budget with threads: the exact events before the switch still fi
           "[budget][integration]") {
     std::string dir = scratch_dir("budget_threads");
     const std::string args = " 2 500000 0 0 4";
-    Result bare = run(program_path("alloc_budget") + args, dir);
-    REQUIRE(bare.status == 3);
-    Result traced = run("SHIM_MAX_LOG_MB=6 " + preload() + program_path("alloc_budget") + args, dir);
-    CHECK(traced.status == 3);
-    CHECK(traced.out == bare.out);
+    run_bare_and_traced("SHIM_MAX_LOG_MB=6", args, dir);
     CHECK(file_size(dir + "/log.bin") <= 6 * kMiB + kClosingSlack);
     Analysis a = analyze(dir + "/log.bin");
     const analyzer::BudgetInfo& b = a.log.budget;
@@ -113,11 +116,7 @@ TEST_CASE("disk budget with threads: the exact events before the switch still fi
 TEST_CASE("disk budget with SHIM_PERIOD: each window has its own, and starts exact again", "[budget][windows][integration]") {
     std::string dir = scratch_dir("budget_windows");
     const std::string args = " 4 1000000 0 1300";
-    Result bare = run(program_path("alloc_budget") + args, dir);
-    REQUIRE(bare.status == 3);
-    Result traced = run("SHIM_PERIOD=1 SHIM_MAX_LOG_MB=1 " + preload() + program_path("alloc_budget") + args, dir);
-    CHECK(traced.status == 3);
-    CHECK(traced.out == bare.out);
+    run_bare_and_traced("SHIM_PERIOD=1 SHIM_MAX_LOG_MB=1", args, dir);
     int sampled_windows = 0, windows = 0;
     for (int n = 1; n < 20; ++n) {
         std::string path = dir + "/log.bin" + (n == 1 ? std::string() : ".w" + std::to_string(n));
